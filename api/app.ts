@@ -1,0 +1,58 @@
+// The HTTP app, built from its parts so tests build it against a real Temporal server and database.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import { createAuth, type User } from './auth';
+import { createApi, errorHandler, HttpError, openApiDocument } from './http';
+import { directoryRoutes } from './routes/directory';
+import { oversightRoutes } from './routes/oversight';
+import { preAssessmentRoutes } from './routes/preAssessment';
+import { taskRoutes } from './routes/tasks';
+
+const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), 'web');
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  log: Logger;
+}
+
+export function createApp({ config, db, temporal, log }: AppDeps): express.Express {
+  const auth = createAuth(db, config.auth);
+  const api = createApi<User>((req) => auth.authenticate(req));
+  directoryRoutes(api, { db, auth, demoUsers: config.auth.demoUsers });
+  taskRoutes(api, { db, temporal });
+  preAssessmentRoutes(api, { db, temporal, config });
+  oversightRoutes(api, { db });
+  const doc = openApiDocument(api.registry, {
+    title: 'jixiao 绩效 API',
+    version: '0.1.0',
+    description: 'Budget performance management: the officers’ inbox and the processes. Errors are {error: {code, message, field}}.',
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(express.json({ limit: '1mb' }));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  app.get('/healthz', async (_req, res) => {
+    await db.query('SELECT 1');
+    res.json({ ok: true });
+  });
+  app.get('/api/config', (_req, res) => {
+    res.json({ region: { id: config.region.id, name: config.region.name }, temporalUiUrl: config.temporal.external ? null : `http://localhost:${config.temporal.uiPort}`, mailUrl: config.mail.catcher ? `http://localhost:${config.mail.webPort}` : null });
+  });
+  app.use(api.router);
+  app.use('/api', (req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
+  app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
+  app.use(errorHandler(log));
+  return app;
+}

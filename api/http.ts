@@ -1,0 +1,166 @@
+// Routes declared once: the same zod schemas validate requests and generate /openapi.json.
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z, type ZodType } from 'zod';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly details?: Array<{ field: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export function zodToHttp(err: z.ZodError, where: string): HttpError {
+  const details = err.issues.map((i) => ({ field: [where, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+  return new HttpError(400, 'VALIDATION', details.map((d) => `${d.field}: ${d.message}`).join('; '), details[0]?.field, details);
+}
+
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+export interface RouteDef<P extends ZodType, Q extends ZodType, B extends ZodType, Ctx> {
+  method: Method;
+  /** Express-style path, e.g. /api/tasks/:id */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** false for public routes; otherwise the request needs a valid bearer token. */
+  auth: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: ZodType;
+  status?: number;
+  handler: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; ctx: Ctx; req: Request; res: Response }) => Promise<unknown>;
+}
+
+export interface Api<Ctx> {
+  router: Router;
+  registry: OpenAPIRegistry;
+  route<P extends ZodType = z.ZodObject, Q extends ZodType = z.ZodObject, B extends ZodType = z.ZodObject>(def: RouteDef<P, Q, B, Ctx>): void;
+  /** A route whose body is not JSON (uploads); documented, validated by its own handler. */
+  raw(def: { method: Method; path: string; summary: string; tags: string[]; auth: boolean; middleware: RequestHandler[]; requestBody?: Record<string, unknown>; handler: (req: Request, res: Response, ctx: Ctx) => Promise<unknown> }): void;
+}
+
+export function createApi<Ctx>(authenticate: (req: Request) => Promise<Ctx>): Api<Ctx> {
+  const router = express.Router();
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const oaPath = (p: string): string => p.replace(/:(\w+)/g, '{$1}');
+  const errors = (auth: boolean) => ({
+    400: { description: 'Invalid request (the field and the reason)', content: { 'application/json': { schema: ErrorBody } } },
+    ...(auth ? { 401: { description: 'Not authenticated', content: { 'application/json': { schema: ErrorBody } } }, 403: { description: 'Not allowed', content: { 'application/json': { schema: ErrorBody } } } } : {}),
+  });
+  const wrap =
+    (fn: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+    (req: Request, res: Response, next: NextFunction) => {
+      fn(req, res).catch(next);
+    };
+
+  return {
+    router,
+    registry,
+    route(def) {
+      registry.registerPath({
+        method: def.method,
+        path: oaPath(def.path),
+        summary: def.summary,
+        tags: def.tags,
+        security: def.auth ? [{ bearer: [] }] : [],
+        request: {
+          ...(def.params ? { params: def.params as never } : {}),
+          ...(def.query ? { query: def.query as never } : {}),
+          ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+        },
+        responses: {
+          [def.status ?? 200]: {
+            description: 'OK',
+            ...(def.response ? { content: { 'application/json': { schema: def.response } } } : {}),
+          },
+          ...errors(def.auth),
+        },
+      });
+      router[def.method](
+        def.path,
+        wrap(async (req, res) => {
+          const ctx = def.auth ? await authenticate(req) : (undefined as Ctx);
+          const parse = <S extends ZodType>(s: S | undefined, v: unknown, where: string): z.output<S> => {
+            if (!s) return v as z.output<S>;
+            const r = s.safeParse(v ?? {});
+            if (!r.success) throw zodToHttp(r.error, where);
+            return r.data;
+          };
+          const params = parse(def.params, req.params, 'params');
+          const query = parse(def.query, req.query, 'query');
+          const body = parse(def.body, req.body, 'body');
+          const out = await def.handler({ params, query, body, ctx, req, res });
+          if (res.headersSent) return;
+          res.status(def.status ?? 200).json(out);
+        }),
+      );
+    },
+    raw(def) {
+      registry.registerPath({
+        method: def.method,
+        path: oaPath(def.path),
+        summary: def.summary,
+        tags: def.tags,
+        security: def.auth ? [{ bearer: [] }] : [],
+        ...(def.requestBody ? { request: { body: def.requestBody as never } } : {}),
+        responses: { 200: { description: 'OK' }, ...errors(def.auth) },
+      });
+      router[def.method](
+        def.path,
+        ...def.middleware,
+        wrap(async (req, res) => {
+          const ctx = def.auth ? await authenticate(req) : (undefined as Ctx);
+          const out = await def.handler(req, res, ctx);
+          if (!res.headersSent) res.json(out);
+        }),
+      );
+    },
+  };
+}
+
+export function openApiDocument(registry: OpenAPIRegistry, info: { title: string; version: string; description: string }) {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: '3.1.0', info });
+}
+
+/** JSON 400 for malformed bodies, JSON errors for everything; 500 only for real faults, logged. */
+export function errorHandler(log: { error: (o: object, m: string) => void }) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    void _next;
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(err.details ? { details: err.details } : {}) } });
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string; code?: string; field?: string };
+    if (e?.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'MALFORMED_JSON', message: `request body is not valid JSON: ${e.message}`, field: 'body' } });
+      return;
+    }
+    if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') {
+      res.status(413).json({ error: { code: 'TOO_LARGE', message: e.message ?? 'too large', field: e.field ?? 'body' } });
+      return;
+    }
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ error: { code: 'BAD_REQUEST', message: e.message ?? 'bad request' } });
+      return;
+    }
+    log.error({ err }, 'unhandled error');
+    res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error; it has been logged' } });
+  };
+}

@@ -1,0 +1,108 @@
+// Login (demo users in the embedded default), the current user, and saved views.
+import { z } from 'zod';
+import type { Db } from '../../db';
+import { can, loadUser, type Auth, type User } from '../auth';
+import { HttpError, type Api } from '../http';
+import { TaskListQuery } from './tasks';
+
+export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demoUsers: boolean }): void {
+  const { db, auth } = deps;
+
+  api.route({
+    method: 'get',
+    path: '/api/auth/demo-users',
+    summary: 'Demo users to log in as (embedded default only)',
+    tags: ['auth'],
+    auth: false,
+    handler: async () => {
+      if (!deps.demoUsers) return [];
+      const { rows } = await db.query(
+        `SELECT u.id, u.name, u.roles, u.org_id AS "orgId", o.name AS "orgName" FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.demo AND u.active ORDER BY o.kind, u.org_id, u.id`,
+      );
+      return rows;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Log in as a demo user; returns a signed JWT (embedded default only; production uses OIDC)',
+    tags: ['auth'],
+    auth: false,
+    body: z.object({ userId: z.string().min(1).max(100) }),
+    response: z.object({ token: z.string() }),
+    handler: async ({ body }) => {
+      if (!deps.demoUsers) throw new HttpError(404, 'NOT_FOUND', 'demo login is disabled; use your identity provider');
+      const { rows } = await db.query(`SELECT 1 FROM users WHERE id = $1 AND demo AND active`, [body.userId]);
+      if (!rows.length) throw new HttpError(400, 'VALIDATION', `body.userId: no demo user ${body.userId}`, 'body.userId');
+      return { token: await auth.issue(body.userId) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/me',
+    summary: 'The current user, roles and permissions',
+    tags: ['auth'],
+    auth: true,
+    handler: async ({ ctx }) => {
+      const u = await loadUser(db, ctx.id);
+      const perms = ['task.read', 'task.act', 'task.bulk', 'task.reassign', 'application.submit', 'process.read', 'audit.read', 'dashboard.read'] as const;
+      return { ...u, permissions: perms.filter((p) => can(ctx, p)) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/users',
+    summary: 'People one may hand a task to (transfer, delegate, add signer), optionally filtered by org',
+    tags: ['auth'],
+    auth: true,
+    query: z.object({ orgId: z.string().max(100).optional() }),
+    handler: async ({ query }) => {
+      const { rows } = await db.query(
+        `SELECT u.id, u.name, u.roles, u.org_id AS "orgId" FROM users u WHERE u.active AND ($1::text IS NULL OR u.org_id = $1) ORDER BY u.org_id, u.id LIMIT 500`,
+        [query.orgId ?? null],
+      );
+      return rows;
+    },
+  });
+
+  const View = z.object({ name: z.string().trim().min(1).max(100), filters: TaskListQuery.partial().omit({ cursor: true }) });
+  api.route({
+    method: 'get',
+    path: '/api/views',
+    summary: 'My saved views (named task filters)',
+    tags: ['views'],
+    auth: true,
+    handler: async ({ ctx }) => (await db.query(`SELECT id, name, filters FROM saved_views WHERE user_id = $1 ORDER BY name`, [ctx.id])).rows,
+  });
+  api.route({
+    method: 'put',
+    path: '/api/views',
+    summary: 'Save (create or replace) a named view',
+    tags: ['views'],
+    auth: true,
+    body: View,
+    handler: async ({ body, ctx }) =>
+      (
+        await db.query(
+          `INSERT INTO saved_views (user_id, name, filters) VALUES ($1, $2, $3) ON CONFLICT (user_id, name) DO UPDATE SET filters = excluded.filters RETURNING id, name, filters`,
+          [ctx.id, body.name, JSON.stringify(body.filters)],
+        )
+      ).rows[0],
+  });
+  api.route({
+    method: 'delete',
+    path: '/api/views/:id',
+    summary: 'Delete one of my saved views',
+    tags: ['views'],
+    auth: true,
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    handler: async ({ params, ctx }) => {
+      const { rows } = await db.query(`DELETE FROM saved_views WHERE id = $1 AND user_id = $2 RETURNING id`, [params.id, ctx.id]);
+      if (!rows.length) throw new HttpError(404, 'NOT_FOUND', `view ${params.id} not found`, 'id');
+      return { deleted: params.id };
+    },
+  });
+}

@@ -1,0 +1,72 @@
+// Pre-assessment routes: a unit preparer submits an application; anyone in scope reads its status.
+import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Config } from '../../config';
+import { ProjectApplication, preAssessmentStatusQuery, preAssessmentWorkflowId, routeApplication } from '../../contracts/preAssessment';
+import { SA } from '../../contracts/searchAttributes';
+import type { Db } from '../../db';
+import { require, scopeSql, type User } from '../auth';
+import { HttpError, type Api } from '../http';
+
+export function preAssessmentRoutes(api: Api<User>, deps: { db: Db; temporal: Client; config: Config }): void {
+  const { db, temporal, config } = deps;
+
+  api.route({
+    method: 'post',
+    path: '/api/pre-assessments',
+    summary: 'Submit a project application with performance targets for pre-assessment / target review',
+    tags: ['preAssessment'],
+    auth: true,
+    body: ProjectApplication,
+    status: 201,
+    response: z.object({ workflowId: z.string(), route: z.string() }),
+    handler: async ({ body, ctx }) => {
+      require(ctx, 'application.submit');
+      if (body.unitId !== ctx.orgId) throw new HttpError(403, 'FORBIDDEN', `you submit for your own unit ${ctx.orgId}`, 'body.unitId');
+      if (body.deptId !== ctx.deptId) throw new HttpError(400, 'VALIDATION', `body.deptId: unit ${ctx.orgId} belongs to ${ctx.deptId}`, 'body.deptId');
+      const workflowId = preAssessmentWorkflowId(body.projectCode);
+      const profile = config.region.preAssessment;
+      try {
+        await temporal.workflow.start('preAssessment', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ application: body, submittedBy: ctx.id, submittedByName: ctx.name, profile }],
+          typedSearchAttributes: [
+            { key: SA.JixiaoProcess, value: 'preAssessment' },
+            { key: SA.JixiaoProjectId, value: body.projectCode },
+            { key: SA.JixiaoDeptId, value: body.deptId },
+            { key: SA.JixiaoUnitId, value: body.unitId },
+          ],
+        });
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) {
+          throw new HttpError(409, 'ALREADY_SUBMITTED', `project ${body.projectCode} has already been submitted`, 'body.projectCode');
+        }
+        throw e;
+      }
+      return { workflowId, route: routeApplication(body, profile) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/pre-assessments/:projectCode',
+    summary: 'Status of an application (stage, route, revision, conclusion)',
+    tags: ['preAssessment'],
+    auth: true,
+    params: z.object({ projectCode: z.string().min(1).max(100) }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      const workflowId = preAssessmentWorkflowId(params.projectCode);
+      const p: unknown[] = [workflowId, ctx.id];
+      const { rows } = await db.query(`SELECT 1 FROM processes t WHERE t.workflow_id = $1 AND (t.started_by = $2 OR ${scopeSql(ctx, p, 't', { actors: false })})`, p);
+      if (!rows.length) throw new HttpError(404, 'NOT_FOUND', `application ${params.projectCode} not found`, 'projectCode');
+      try {
+        return await temporal.workflow.getHandle(workflowId).query(preAssessmentStatusQuery);
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'NOT_FOUND', `application ${params.projectCode} not found`, 'projectCode');
+        throw e;
+      }
+    },
+  });
+}

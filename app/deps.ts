@@ -1,0 +1,60 @@
+// The one place that builds dependencies (config, database, Temporal client, mailer, logger) and
+// hands them to the API, the activities and the worker. Tests build the same with their own values.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config';
+import { openDb, type Db } from '../db';
+import { migrate } from '../db/migrate';
+import { createMailer, type Mailer } from '../notifications/mailer';
+import { connectionOptions } from '../worker/temporalConnection';
+import { seedDirectory } from './seed';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  temporal: Client;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'db', 'migrations');
+
+export function createLogger(config: Pick<Config, 'logLevel'>, name = 'jixiao'): Logger {
+  const pretty = process.stdout.isTTY && !process.env.CI;
+  return pino({
+    name,
+    level: config.logLevel,
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+  });
+}
+
+export async function openProductDb(config: Config, log: Logger): Promise<Db> {
+  const db = await openDb({ url: config.db.url, dataDir: config.db.url ? undefined : config.db.dataDir });
+  const applied = await migrate(db, MIGRATIONS_DIR);
+  if (applied.length) log.info({ applied }, 'database migrated');
+  if (config.auth.demoUsers) await seedDirectory(db);
+  return db;
+}
+
+export async function buildDeps(config: Config, opts: { log?: Logger; db?: Db } = {}): Promise<Deps> {
+  const log = opts.log ?? createLogger(config);
+  const db = opts.db ?? (await openProductDb(config, log));
+  const connection = await Connection.connect(connectionOptions(config.temporal));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const mailer = createMailer(config.mail);
+  return {
+    config,
+    log,
+    db,
+    temporal,
+    mailer,
+    async close() {
+      mailer.close();
+      await connection.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+// All configuration, validated once at start-up. A wrong value stops the start with the variable's name.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { regionProfile, type RegionProfile } from './regions';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(1).max(65535);
+
+const EnvSchema = z.object({
+  JIXIAO_DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z.url().optional(),
+  FINANCE_DATABASE_URL: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('jixiao'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TASK_QUEUE: z.string().min(1).default('jixiao'),
+  API_PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  FINANCE_PORT: port.default(3100),
+  FINANCE_URL: z.url().optional(),
+  FINANCE_DEMO_SCALE: z.enum(['demo', 'province']).default('demo'),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: port.default(1025),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  MAIL_FROM: z.string().default('jixiao 绩效 <noreply@jixiao.local>'),
+  MAIL_CATCHER: bool.optional(),
+  MAIL_WEB_PORT: port.default(1080),
+  JWT_SECRET: z.string().min(16, 'at least 16 characters').default('jixiao-dev-secret-change-me-please'),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+  OIDC_AUDIENCE: z.string().optional(),
+  DEMO_USERS: bool.default(true),
+  REGION: z.string().default('inner-mongolia'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  dataDir: string;
+  db: { url?: string; dataDir: string };
+  financeDb: { url?: string; dataDir: string };
+  temporal: {
+    /** Address to connect to; undefined means "start the embedded dev server". */
+    external?: string;
+    address: string;
+    namespace: string;
+    apiKey?: string;
+    tls: boolean;
+    tlsCert?: string;
+    tlsKey?: string;
+    port: number;
+    uiPort: number;
+    taskQueue: string;
+  };
+  api: { port: number; publicUrl: string };
+  finance: { port: number; url: string; scale: 'demo' | 'province'; embedded: boolean };
+  mail: {
+    host: string;
+    port: number;
+    secure: boolean;
+    user?: string;
+    pass?: string;
+    from: string;
+    catcher: boolean;
+    webPort: number;
+  };
+  auth: { jwtSecret: string; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; demoUsers: boolean };
+  region: RegionProfile;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  let region: RegionProfile;
+  try {
+    region = regionProfile(e.REGION);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  REGION: ${(err as Error).message}`);
+  }
+  const dataDir = resolve(e.JIXIAO_DATA_DIR);
+  const smtpLocal = e.SMTP_HOST === '127.0.0.1' || e.SMTP_HOST === 'localhost';
+  return {
+    dataDir,
+    db: { url: e.DATABASE_URL, dataDir: resolve(dataDir, 'pglite') },
+    financeDb: { url: e.FINANCE_DATABASE_URL ?? e.DATABASE_URL, dataDir: resolve(dataDir, 'finance-pglite') },
+    temporal: {
+      external: e.TEMPORAL_ADDRESS,
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: e.TEMPORAL_TLS || !!e.TEMPORAL_API_KEY,
+      tlsCert: e.TEMPORAL_TLS_CERT,
+      tlsKey: e.TEMPORAL_TLS_KEY,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      taskQueue: e.TASK_QUEUE,
+    },
+    api: { port: e.API_PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, '') },
+    finance: {
+      port: e.FINANCE_PORT,
+      url: (e.FINANCE_URL ?? `http://127.0.0.1:${e.FINANCE_PORT}`).replace(/\/$/, ''),
+      scale: e.FINANCE_DEMO_SCALE,
+      embedded: !e.FINANCE_URL,
+    },
+    mail: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      user: e.SMTP_USER,
+      pass: e.SMTP_PASS,
+      from: e.MAIL_FROM,
+      catcher: e.MAIL_CATCHER ?? smtpLocal,
+      webPort: e.MAIL_WEB_PORT,
+    },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      oidcIssuer: e.OIDC_ISSUER,
+      oidcJwksUrl: e.OIDC_JWKS_URL,
+      oidcAudience: e.OIDC_AUDIENCE,
+      demoUsers: e.DEMO_USERS,
+    },
+    region,
+    logLevel: e.LOG_LEVEL,
+  };
+}

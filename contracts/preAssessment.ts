@@ -1,0 +1,137 @@
+// Pre-assessment and target review (事前绩效评估 / 绩效目标审核): the application, the routing rule,
+// the review form with its five aspects, and the messages of the process.
+import { z } from 'zod';
+import { defineQuery } from '@temporalio/workflow';
+import { Fen, Id } from './common';
+import type { RegionProfile } from './region';
+import { CommentForm, defineTaskType } from './taskTypes';
+
+export const IndicatorKind = z.enum(['output', 'benefit', 'satisfaction']);
+
+/** One performance indicator (绩效指标) of the targets. */
+export const Indicator = z.object({
+  kind: IndicatorKind,
+  /** Second-level category, e.g. 数量指标, 质量指标, 社会效益指标. */
+  category: z.string().min(1).max(50),
+  name: z.string().min(1).max(200),
+  target: z.string().min(1).max(100),
+  unit: z.string().max(20).default(''),
+  direction: z.enum(['>=', '<=', '=']),
+  core: z.boolean().default(false),
+});
+export type Indicator = z.infer<typeof Indicator>;
+
+export const ProjectApplication = z
+  .object({
+    /** 项目编码: the unit's code for the project; the workflow id derives from it. */
+    projectCode: Id,
+    name: z.string().trim().min(2).max(200),
+    deptId: Id,
+    unitId: Id,
+    amountFen: Fen.refine((v) => v > 0, 'must be positive'),
+    /** Industry type (行业类型) of the indicator library. */
+    industry: z.string().min(1).max(50),
+    isNew: z.boolean(),
+    kind: z.enum(['project', 'policy']),
+    year: z.number().int().min(2000).max(2100),
+    summary: z.string().max(5000).default(''),
+    indicators: z.array(Indicator).min(1, 'at least one performance indicator (绩效指标) is required'),
+  })
+  .refine((a) => a.indicators.some((i) => i.kind === 'output'), {
+    path: ['indicators'],
+    message: 'targets need at least one output indicator (产出指标)',
+  });
+export type ProjectApplication = z.infer<typeof ProjectApplication>;
+
+export type ReviewRoute = 'key' | 'general' | 'targetReview';
+
+/** Which review an application gets, from the region profile (000: gate; 001: tiers; 004: all). */
+export function routeApplication(a: Pick<ProjectApplication, 'amountFen' | 'isNew'>, p: RegionProfile['preAssessment']): ReviewRoute {
+  const required = p.requiredForAll || (a.isNew && a.amountFen > p.mandatoryAboveFen);
+  if (!required) return 'targetReview';
+  return a.amountFen >= p.keyAssessmentFromFen ? 'key' : 'general';
+}
+
+/** Candidate group that reviews each route. */
+export function reviewGroup(route: ReviewRoute, deptId: string): string {
+  return route === 'key' ? 'finance_performance@FIN' : `competent_reviewer@${deptId}`;
+}
+
+const AspectFinding = z.object({
+  score: z.number().min(0).max(20),
+  finding: z.string().trim().min(1, 'each aspect needs a finding').max(2000),
+});
+/** The five aspects (004): necessity, economy, targets, feasibility, financing; 20 points each. */
+export const FiveAspects = z.object({
+  necessity: AspectFinding, // 立项必要性
+  economy: AspectFinding, // 投入经济性
+  targets: AspectFinding, // 绩效目标合理性
+  feasibility: AspectFinding, // 实施方案可行性
+  financing: AspectFinding, // 筹资合规性
+});
+
+export const ReviewTask = defineTaskType({
+  type: 'preAssessment.review',
+  label: { zh: '事前绩效评估审核', en: 'Pre-assessment review' },
+  outcomes: {
+    pass: { label: { zh: '通过', en: 'Pass' }, style: 'primary', form: z.object({ aspects: FiveAspects, comment: z.string().max(2000).optional() }) },
+    passReduced: {
+      label: { zh: '核减后通过', en: 'Pass with reduced amount' },
+      form: z.object({ aspects: FiveAspects, approvedAmountFen: Fen, comment: z.string().max(2000).optional() }),
+    },
+    fail: { label: { zh: '不通过', en: 'Fail' }, style: 'danger', form: z.object({ aspects: FiveAspects, comment: z.string().min(1).max(2000) }) },
+  },
+});
+
+export const TargetReviewTask = defineTaskType({
+  type: 'preAssessment.targetReview',
+  label: { zh: '绩效目标审核', en: 'Target review' },
+  outcomes: {
+    approve: { label: { zh: '审核通过', en: 'Approve' }, style: 'primary', form: CommentForm },
+  },
+});
+
+export const ReviseTask = defineTaskType({
+  type: 'preAssessment.revise',
+  label: { zh: '修改后重新申报', en: 'Revise and resubmit' },
+  outcomes: {
+    resubmit: {
+      label: { zh: '重新提交', en: 'Resubmit' },
+      style: 'primary',
+      form: z.object({
+        amountFen: Fen.optional(),
+        summary: z.string().max(5000).optional(),
+        indicators: z.array(Indicator).min(1).optional(),
+        comment: z.string().max(2000).optional(),
+      }),
+    },
+    abandon: { label: { zh: '放弃申报', en: 'Abandon' }, style: 'danger', form: CommentForm },
+  },
+});
+
+export const PreAssessmentInput = z.object({
+  application: ProjectApplication,
+  submittedBy: Id,
+  submittedByName: z.string(),
+  profile: z.custom<RegionProfile['preAssessment']>(),
+  /** Durations, overridable so tests can shorten them. */
+  reviewDueMs: z.number().int().positive().optional(),
+  maxRevisions: z.number().int().min(0).max(20).default(5),
+});
+export type PreAssessmentInput = z.input<typeof PreAssessmentInput>;
+
+export const PreAssessmentConclusion = z.enum(['passed', 'passedReduced', 'failed', 'withdrawn', 'abandoned']);
+export type PreAssessmentConclusion = z.infer<typeof PreAssessmentConclusion>;
+
+export interface PreAssessmentStatus {
+  stage: 'review' | 'revision' | 'done';
+  route: ReviewRoute;
+  revision: number;
+  application: ProjectApplication;
+  conclusion: PreAssessmentConclusion | null;
+  approvedAmountFen: number | null;
+  score: number | null;
+}
+
+export const preAssessmentStatusQuery = defineQuery<PreAssessmentStatus>('preAssessment.status');
+export const preAssessmentWorkflowId = (projectCode: string): string => `preAssessment:${projectCode}`;

@@ -1,0 +1,174 @@
+// The human-task contract (人工任务): what a workflow asks of a person, the moves people make on it,
+// and the messages that carry them. Imported by workflows, activities and the API alike.
+import { z } from 'zod';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { Actor, Fen, Id } from './common';
+
+export const TaskStatus = z.enum(['open', 'completed', 'cancelled']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+/** A signer of a countersigned task (会签/或签); a plain task has exactly one. */
+export const Signer = z.object({
+  /** A named person, or null when anyone of candidateGroups may claim the slot. */
+  userId: Id.nullable(),
+  candidateGroups: z.array(z.string()),
+  /** Signers of the same stage sign in parallel; stages run in order (加签 inserts stages). */
+  stage: z.number().int().nonnegative(),
+  status: z.enum(['pending', 'approved', 'rejected', 'skipped']),
+  decidedAt: z.string().nullable(),
+  comment: z.string().nullable(),
+  /** 委派: set while a delegate works the slot; the delegate's answer returns to this person. */
+  delegatedFrom: Id.nullable(),
+  /** After a delegate answered, the owner confirms (委派 comes back to the delegator). */
+  awaitingConfirm: z.boolean(),
+  /** Escalation targets (user ids or group keys) who may act on this slot too. */
+  extra: z.array(z.string()),
+});
+export type Signer = z.infer<typeof Signer>;
+
+export const ProjectRef = z.object({
+  id: Id,
+  name: z.string(),
+  code: z.string().optional(),
+  deptId: Id,
+  unitId: Id,
+  amountFen: Fen.optional(),
+});
+export type ProjectRef = z.infer<typeof ProjectRef>;
+
+export const EscalationPolicy = z.object({
+  /** How long after the due date the task escalates. */
+  afterMs: z.number().int().nonnegative(),
+  /** To the assignee's head (单位/部门负责人) or to a named candidate group. */
+  to: z.union([z.object({ head: z.literal(true) }), z.object({ group: z.string() }), z.object({ userId: Id })]),
+  /** Once escalated, may the original assignee still decide? */
+  lateDecision: z.enum(['allow', 'reject']),
+});
+export type EscalationPolicy = z.infer<typeof EscalationPolicy>;
+
+/** What a workflow passes to `ask()`. Durations are relative to workflow time (deterministic). */
+export const TaskSpec = z.object({
+  /** Unique within the workflow; the global task id is `${workflowId}:${key}`. */
+  key: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  type: z.string(),
+  title: z.string(),
+  project: ProjectRef.optional(),
+  /** One person; or null with candidateGroups for a claimable group task. */
+  assignee: Id.nullable().default(null),
+  candidateGroups: z.array(z.string()).default([]),
+  /** 会签 all must agree / 或签 any one suffices; members each become a signer. */
+  countersign: z
+    .object({
+      mode: z.enum(['all', 'any']),
+      members: z.array(z.object({ userId: Id.nullable(), candidateGroups: z.array(z.string()).default([]) })).min(2),
+    })
+    .optional(),
+  /** The person whose work is being decided: may withdraw (撤回), may never decide it. */
+  submittedBy: Id.nullable().default(null),
+  /** Segregation of duties beyond the submitter (e.g. the warning's verifier on its reclaim). */
+  excludeUsers: z.array(Id).default([]),
+  dueInMs: z.number().int().positive(),
+  remindBeforeMs: z.array(z.number().int().positive()).default([]),
+  escalation: EscalationPolicy.optional(),
+  priority: z.number().int().min(0).max(3).default(1),
+  /** Project data the decision needs; shown on the task page. */
+  context: z.record(z.string(), z.unknown()).default({}),
+  /** Earlier steps the task may be returned to (退回), besides the submitter. */
+  returnTargets: z.array(z.object({ step: z.string(), label: z.string() })).default([]),
+  /** Leads may approve this task in bulk. */
+  bulkApprovable: z.boolean().default(false),
+});
+export type TaskSpecInput = z.input<typeof TaskSpec>;
+export type TaskSpec = z.output<typeof TaskSpec>;
+
+export const HistoryEntry = z.object({
+  at: z.string(),
+  by: Id,
+  byName: z.string(),
+  action: z.string(),
+  reason: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** The whole state of one task; projected as one row of the inbox. */
+export interface TaskState {
+  id: string;
+  workflowId: string;
+  process: string;
+  spec: TaskSpec;
+  status: TaskStatus;
+  mode: 'single' | 'all' | 'any';
+  signers: Signer[];
+  /** Who can act now: user ids and group keys (the inbox's "mine" filter). */
+  actors: string[];
+  claimedBy: string | null;
+  draft: Record<string, unknown> | null;
+  createdAt: string;
+  dueAt: string;
+  escalated: boolean;
+  /** Someone other than the submitter has acted: withdrawal is no longer possible. */
+  touched: boolean;
+  outcome: string | null;
+  form: Record<string, unknown> | null;
+  version: number;
+  history: HistoryEntry[];
+}
+
+/** What `ask()` resolves with. */
+export interface TaskResult<F = Record<string, unknown>> {
+  taskId: string;
+  outcome: string; // a decision outcome of the task type, or 'returned' | 'withdrawn'
+  form: F;
+  decidedBy: string;
+  comment: string | null;
+  returnTo: string | null;
+  signatures: Array<{ userId: string; status: Signer['status']; comment: string | null }>;
+}
+
+const reason = z.string().trim().min(1, 'a reason is required').max(2000);
+const base = { taskId: z.string().min(1), actor: Actor };
+
+/** The moves people make on a task; each arrives as the one Update `task.act`. */
+export const TaskAction = z.discriminatedUnion('action', [
+  z.object({ ...base, action: z.literal('claim') }),
+  z.object({ ...base, action: z.literal('unclaim') }),
+  z.object({
+    ...base,
+    action: z.literal('decide'),
+    outcome: z.string().min(1),
+    form: z.record(z.string(), z.unknown()).default({}),
+    comment: z.string().max(2000).nullable().default(null),
+  }),
+  z.object({ ...base, action: z.literal('saveDraft'), form: z.record(z.string(), z.unknown()) }),
+  z.object({ ...base, action: z.literal('return'), reason, toStep: z.string().nullable().default(null) }),
+  z.object({ ...base, action: z.literal('withdraw'), reason }),
+  z.object({ ...base, action: z.literal('transfer'), toUserId: Id, reason }),
+  z.object({ ...base, action: z.literal('delegate'), toUserId: Id, reason }),
+  z.object({ ...base, action: z.literal('resolve'), comment: reason }),
+  z.object({ ...base, action: z.literal('addSigner'), userId: Id, position: z.enum(['before', 'after']), reason }),
+  z.object({ ...base, action: z.literal('urge'), reason }),
+  z.object({ ...base, action: z.literal('reassign'), toUserId: Id, reason }),
+]);
+export type TaskAction = z.input<typeof TaskAction>;
+export type TaskActionParsed = z.output<typeof TaskAction>;
+export type TaskActionName = TaskActionParsed['action'];
+export const TASK_ACTIONS = TaskAction.options.map((o) => o.shape.action.value);
+
+export interface TaskActionResult {
+  taskId: string;
+  status: TaskStatus;
+  version: number;
+}
+
+/** Failure types a task move can be refused with; the API maps them to HTTP codes. */
+export const TaskErrors = {
+  NotFound: 'TaskNotFound', // 404
+  NotOpen: 'TaskNotOpen', // 409
+  Conflict: 'TaskConflict', // 409
+  Forbidden: 'TaskForbidden', // 403
+  Invalid: 'TaskInvalid', // 400
+} as const;
+
+export const taskActUpdate = defineUpdate<TaskActionResult, [TaskAction]>('task.act');
+export const tasksQuery = defineQuery<TaskState[]>('task.list');

@@ -1,0 +1,114 @@
+// Builds the real system for a test file: a fresh in-memory database, a worker on its own task
+// queue against the run's Temporal server, the HTTP app on a free port, mail to the run's catcher.
+import { inject } from 'vitest';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../config';
+import { buildDeps, openProductDb, type Deps } from '../../app/deps';
+import { startWorker, type RunningWorker } from '../../worker/worker';
+import { startApi, type RunningApi } from '../../api/server';
+
+export interface TestSystem {
+  config: Config;
+  deps: Deps;
+  worker: RunningWorker;
+  api: RunningApi;
+  url: string;
+  /** Logs in as a demo user and returns an authorised fetch helper. */
+  as(userId: string): Promise<Http>;
+  stop(): Promise<void>;
+}
+
+export interface Http {
+  token: string;
+  get<T = any>(path: string): Promise<Res<T>>;
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Res<T>>;
+  put<T = any>(path: string, body?: unknown): Promise<Res<T>>;
+  del<T = any>(path: string): Promise<Res<T>>;
+}
+export interface Res<T> {
+  status: number;
+  body: T;
+}
+
+let queueSeq = 0;
+
+export async function startSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+  const taskQueue = `test-${process.pid}-${Date.now()}-${++queueSeq}`;
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    TASK_QUEUE: taskQueue,
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(inject('smtpPort')),
+    LOG_LEVEL: 'warn',
+    ...env,
+  } as NodeJS.ProcessEnv);
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
+  // in memory: no data directory
+  const db = await openProductDb({ ...config, db: { url: config.db.url, dataDir: '' } }, log);
+  const deps = await buildDeps(config, { log, db });
+  const worker = await startWorker(deps);
+  const api = await startApi(deps, 0, '127.0.0.1');
+  config.api.publicUrl = api.url;
+  const url = api.url;
+  return {
+    config,
+    deps,
+    worker,
+    api,
+    url,
+    async as(userId) {
+      const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+      if (r.status !== 200) throw new Error(`login ${userId}: ${r.status} ${await r.text()}`);
+      const { token } = (await r.json()) as { token: string };
+      return client(url, token);
+    },
+    async stop() {
+      await api.close();
+      await worker.shutdown();
+      await deps.close();
+      await db.close();
+    },
+  };
+}
+
+export function client(url: string, token: string): Http {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<any>> => {
+    const r = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: r.status, body: parsed };
+  };
+  return {
+    token,
+    get: (p) => call('GET', p),
+    post: (p, b, h) => call('POST', p, b ?? {}, h),
+    put: (p, b) => call('PUT', p, b),
+    del: (p) => call('DELETE', p),
+  };
+}
+
+/** Polls until fn returns a truthy value (the inbox is a projection: eventually consistent). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

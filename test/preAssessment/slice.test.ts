@@ -1,0 +1,127 @@
+// The thin vertical slice: a unit preparer submits, a reviewer decides in the inbox, the applicant
+// is mailed, and the audit trail tells who did what when. Real Temporal, database, SMTP and HTTP.
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { listMail } from '../../scripts/mailCatcher';
+import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+
+const aspects = (score: number) =>
+  Object.fromEntries(['necessity', 'economy', 'targets', 'feasibility', 'financing'].map((k) => [k, { score, finding: `${k} 评估意见` }]));
+
+let seq = 0;
+function application(over: Record<string, unknown> = {}) {
+  return {
+    projectCode: `U0101-2027-${Date.now()}-${++seq}`,
+    name: '校园智慧教室改造项目',
+    deptId: 'D01',
+    unitId: 'U0101',
+    amountFen: 600_000_000, // 6,000,000 yuan: new and above 5,000,000 → mandatory pre-assessment
+    industry: '教育',
+    isNew: true,
+    kind: 'project',
+    year: 2027,
+    indicators: [{ kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=' }],
+    ...over,
+  };
+}
+
+describe('pre-assessment slice', () => {
+  let sys: TestSystem;
+  let preparer: Http;
+  let reviewer: Http;
+  let perf: Http;
+
+  beforeAll(async () => {
+    sys = await startSystem();
+    [preparer, reviewer, perf] = await Promise.all([sys.as('u0101-preparer'), sys.as('d01-reviewer'), sys.as('perf-officer')]);
+  });
+  afterAll(async () => sys?.stop());
+
+  it('rejects a malformed application with 400 naming the field', async () => {
+    const r = await preparer.post('/api/pre-assessments', application({ amountFen: -5, indicators: [] }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('VALIDATION');
+    const fields = r.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toContain('body.amountFen');
+    expect(fields).toContain('body.indicators');
+  });
+
+  it('a 6,000,000-yuan new project goes to the key assessment by finance, passes, and the applicant is mailed', async () => {
+    const app = application();
+    const r = await preparer.post('/api/pre-assessments', app);
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ workflowId: `preAssessment:${app.projectCode}`, route: 'key' });
+
+    // the same project again is refused
+    expect((await preparer.post('/api/pre-assessments', app)).status).toBe(409);
+
+    // the competent department does not see a key-assessment task; finance performance does
+    const task = await eventually(async () => {
+      const l = await perf.get(`/api/tasks?q=${encodeURIComponent(app.projectCode.toLowerCase())}`);
+      return l.body.items?.[0];
+    }, 'review task in the finance inbox');
+    expect(task.type).toBe('preAssessment.review');
+    expect((await reviewer.get(`/api/tasks?q=${app.projectCode}`)).body.items).toHaveLength(0);
+
+    // the applicant may not decide their own application
+    const own = await preparer.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'pass', form: { aspects: aspects(18) } });
+    expect([403, 404]).toContain(own.status);
+
+    // an invalid form is refused with the field, nothing applied
+    const bad = await perf.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'pass', form: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('form.aspects');
+
+    const ok = await perf.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'pass', form: { aspects: aspects(18) }, comment: '同意' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ status: 'completed' });
+
+    // a second decision on the closed task is a conflict
+    const again = await perf.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'fail', form: { aspects: aspects(1) }, comment: 'x' });
+    expect(again.status).toBe(409);
+
+    const result = await sys.deps.temporal.workflow.getHandle(r.body.workflowId).result();
+    expect(result).toMatchObject({ conclusion: 'passed', score: 90, approvedAmountFen: 600_000_000 });
+
+    const mails = await eventually(async () => {
+      const all = await listMail(inject('mailWebUrl'));
+      const mine = all.filter((m) => m.to.some((t) => t.includes('u0101-preparer')) && m.subject.includes('校园智慧教室改造项目') && m.subject.includes('通过'));
+      return mine.length ? mine : undefined;
+    }, 'the conclusion mail to the applicant');
+    expect(mails[0].subject).toContain('事前评估通过');
+
+    const audit = await perf.get(`/api/audit?workflowId=${encodeURIComponent(r.body.workflowId)}`);
+    expect(audit.status).toBe(200);
+    const actions = audit.body.map((a: { action: string; actorId: string }) => `${a.action}:${a.actorId}`);
+    expect(actions).toEqual(expect.arrayContaining(['preAssessment.submitted:u0101-preparer', 'task.created:system', 'task.decide:perf-officer', 'preAssessment.passed:system']));
+  });
+
+  it('a return for revision goes back to the applicant, who resubmits; the department then approves the targets', async () => {
+    const app = application({ amountFen: 50_000_000, isNew: false }); // 500,000 yuan continuing → target review by the department
+    const r = await preparer.post('/api/pre-assessments', app);
+    expect(r.body.route).toBe('targetReview');
+    const find = (who: Http, type: string) =>
+      eventually(async () => (await who.get(`/api/tasks?q=${app.projectCode}`)).body.items?.find((t: { type: string }) => t.type === type), type);
+
+    const review = await find(reviewer, 'preAssessment.targetReview');
+    const ret = await reviewer.post(`/api/tasks/${encodeURIComponent(review.id)}/actions`, { action: 'return', reason: '指标不够细化，请补充质量指标' });
+    expect(ret.status).toBe(200);
+
+    const revise = await find(preparer, 'preAssessment.revise');
+    const resub = await preparer.post(`/api/tasks/${encodeURIComponent(revise.id)}/actions`, {
+      action: 'decide',
+      outcome: 'resubmit',
+      form: { indicators: [...app.indicators, { kind: 'output', category: '质量指标', name: '验收合格率', target: '100', unit: '%', direction: '>=' }] },
+    });
+    expect(resub.status).toBe(200);
+
+    const review2 = await find(reviewer, 'preAssessment.targetReview');
+    expect(review2.id).not.toBe(review.id);
+    expect((await reviewer.post(`/api/tasks/${encodeURIComponent(review2.id)}/actions`, { action: 'decide', outcome: 'approve', form: {} })).status).toBe(200);
+    const result = await sys.deps.temporal.workflow.getHandle(r.body.workflowId).result();
+    expect(result).toMatchObject({ conclusion: 'passed', revisions: 1 });
+
+    const status = await preparer.get(`/api/pre-assessments/${app.projectCode}`);
+    expect(status.status).toBe(200);
+    expect(status.body.application.indicators).toHaveLength(2);
+  });
+});

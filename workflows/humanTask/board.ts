@@ -1,0 +1,370 @@
+// The human-task primitive (人工任务). A workflow creates one TaskBoard and `ask()`s people for
+// decisions or forms; many tasks live in one execution. Moves arrive as the Update `task.act`
+// (validator first, so a refused move leaves no trace); reminders and escalation run on one
+// durable timer per board; every change is projected to the inbox in batches by a local activity.
+import {
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { InboxActivities } from '../../activities/inbox';
+import type { AuditEvent, MailEvent, MailKind, ProcessRow } from '../../contracts/inbox';
+import { TaskAction, TaskSpec, taskActUpdate, tasksQuery, TaskErrors } from '../../contracts/tasks';
+import type { TaskActionParsed, TaskActionResult, TaskResult, TaskSpecInput, TaskState } from '../../contracts/tasks';
+import type { TaskTypeDef } from '../../contracts/taskTypes';
+import { actorsOf, apply, check, MoveError, newTask as newTaskState } from '../../contracts/taskMoves';
+
+const { projectTasks } = proxyLocalActivities<InboxActivities>({
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '200ms', maximumInterval: '10s' },
+});
+const { headOf } = proxyActivities<InboxActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumInterval: '30s' },
+});
+
+interface Timers {
+  remindAt: number[];
+  escalateAt: number | null;
+}
+
+export interface BoardOptions {
+  process: string;
+  /** The task types this process uses. */
+  types: TaskTypeDef[];
+}
+
+export class TaskBoard {
+  private readonly tasks = new Map<string, TaskState>();
+  private readonly waiters = new Map<string, (r: TaskResult) => void>();
+  private readonly timers = new Map<string, Timers>();
+  private readonly types: Map<string, TaskTypeDef>;
+  private readonly dirty = new Map<string, TaskState>();
+  private audit: AuditEvent[] = [];
+  private process: ProcessRow | undefined;
+  private processDirty = false;
+  private mail: MailEvent[] = [];
+  private rev = 0;
+  private flushedRev = 0;
+  private timerRev = 0;
+  private seq = 0;
+  private readonly workflowId = workflowInfo().workflowId;
+
+  constructor(private readonly opts: BoardOptions) {
+    this.types = new Map(opts.types.map((t) => [t.type, t]));
+    setHandler(taskActUpdate, (input) => this.act(input), { validator: (input) => void this.validate(input) });
+    setHandler(tasksQuery, () => [...this.tasks.values()]);
+    // Background loops end with the workflow; their promises are kept only to surface failures.
+    this.loops = Promise.all([this.flushLoop(), this.timerLoop()]).then(() => undefined);
+  }
+
+  readonly loops: Promise<void>;
+
+  /** Asks a person (or group, or several signers) and resolves with their decision. */
+  ask<F = Record<string, unknown>>(input: TaskSpecInput): Promise<TaskResult<F>> {
+    const spec = TaskSpec.parse(input);
+    if (!this.types.has(spec.type)) throw ApplicationFailure.nonRetryable(`unknown task type ${spec.type}`, TaskErrors.Invalid);
+    const now = Date.now();
+    const task = newTaskState(this.workflowId, this.opts.process, spec, now);
+    if (this.tasks.has(task.id) && this.tasks.get(task.id)?.status === 'open') {
+      throw ApplicationFailure.nonRetryable(`task ${task.id} is already open`, TaskErrors.Conflict);
+    }
+    this.tasks.set(task.id, task);
+    const due = now + spec.dueInMs;
+    this.timers.set(task.id, {
+      remindAt: spec.remindBeforeMs.map((b) => due - b).filter((t) => t > now).sort((a, b) => a - b),
+      escalateAt: spec.escalation ? due + spec.escalation.afterMs : null,
+    });
+    this.timerRev++;
+    this.changed(task);
+    this.recordTask(task, 'system', '系统', 'created', null);
+    this.notifyTask(task, 'assigned', task.actors, null);
+    return new Promise((resolve) => this.waiters.set(task.id, resolve as (r: TaskResult) => void));
+  }
+
+  /** Cancels an open task (e.g. the process moved on); its waiter never resolves. */
+  cancel(key: string, reason: string): void {
+    const t = this.tasks.get(`${this.workflowId}:${key}`);
+    if (!t || t.status !== 'open') return;
+    t.status = 'cancelled';
+    t.version++;
+    t.actors = [];
+    this.waiters.delete(t.id);
+    this.timerRev++;
+    this.changed(t);
+    this.recordTask(t, 'system', '系统', 'cancelled', reason);
+  }
+
+  /** Records a process-level audit event (not tied to a task). */
+  record(e: { actorId: string; actorName: string; action: string; projectId?: string | null; reason?: string | null; detail?: Record<string, unknown> }): void {
+    this.audit.push({
+      key: `${this.workflowId}:p${++this.seq}`,
+      at: new Date(Date.now()).toISOString(),
+      actorId: e.actorId,
+      actorName: e.actorName,
+      action: e.action,
+      workflowId: this.workflowId,
+      taskId: null,
+      projectId: e.projectId ?? null,
+      reason: e.reason ?? null,
+      detail: e.detail ?? {},
+    });
+    this.rev++;
+  }
+
+  /** Sends a notification not tied to a task (e.g. the applicant hears the conclusion). */
+  notify(e: { kind: MailKind; to: string[]; title: string; projectName?: string | null; reason?: string | null }): void {
+    this.mail.push({
+      key: `${this.workflowId}:n${++this.seq}`,
+      kind: e.kind,
+      to: e.to,
+      taskId: null,
+      workflowId: this.workflowId,
+      title: e.title,
+      projectName: e.projectName ?? null,
+      dueAt: null,
+      reason: e.reason ?? null,
+      at: new Date(Date.now()).toISOString(),
+    });
+    this.rev++;
+  }
+
+  /** Updates the process instance's row (stage, status, summary) for dashboards. */
+  setProcess(p: Omit<ProcessRow, 'workflowId' | 'process' | 'startedAt' | 'updatedAt' | 'version'>): void {
+    const now = new Date(Date.now()).toISOString();
+    this.process = {
+      ...p,
+      workflowId: this.workflowId,
+      process: this.opts.process,
+      startedAt: this.process?.startedAt ?? now,
+      updatedAt: now,
+      version: (this.process?.version ?? 0) + 1,
+    };
+    this.processDirty = true;
+    this.rev++;
+  }
+
+  /** Waits until every change so far is in the inbox and every Update has answered. */
+  async drain(): Promise<void> {
+    const target = this.rev;
+    await condition(() => this.flushedRev >= target);
+  }
+
+  openCount(): number {
+    let n = 0;
+    for (const t of this.tasks.values()) if (t.status === 'open') n++;
+    return n;
+  }
+
+  // --- moves -------------------------------------------------------------------------------
+
+  private validate(input: unknown): TaskActionResult | undefined {
+    const parsed = TaskAction.safeParse(input);
+    if (!parsed.success) {
+      const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw ApplicationFailure.nonRetryable(msg, TaskErrors.Invalid);
+    }
+    const a = parsed.data;
+    const t = this.tasks.get(a.taskId);
+    try {
+      check(t, a, t ? this.types.get(t.spec.type) : undefined);
+    } catch (e) {
+      if (e instanceof MoveError) throw ApplicationFailure.nonRetryable(e.message, e.type);
+      throw e;
+    }
+    return undefined;
+  }
+
+  private async act(input: unknown): Promise<TaskActionResult> {
+    this.validate(input); // state may have moved since validation when Updates queue up
+    const a = TaskAction.parse(input);
+    const t = this.tasks.get(a.taskId) as TaskState;
+    const def = this.types.get(t.spec.type);
+    const slot = check(t, a, def);
+    const res = apply(t, a, slot, def, Date.now());
+    this.changed(t);
+    this.recordTask(t, a.actor.userId, a.actor.name, a.action, 'reason' in a ? a.reason : 'comment' in a ? a.comment : null, actionDetail(a));
+    if (res.notify && res.notify.to.length) this.notifyTask(t, res.notify.kind, res.notify.to, res.notify.reason);
+    if (res.completed) {
+      t.status = 'completed';
+      t.outcome = res.completed.outcome;
+      t.form = res.completed.form;
+      t.actors = [];
+      this.timerRev++;
+      const waiter = this.waiters.get(t.id);
+      this.waiters.delete(t.id);
+      waiter?.({
+        taskId: t.id,
+        outcome: res.completed.outcome,
+        form: res.completed.form,
+        decidedBy: a.actor.userId,
+        comment: res.completed.comment,
+        returnTo: res.completed.returnTo,
+        signatures: t.signers
+          .filter((s) => s.userId !== null)
+          .map((s) => ({ userId: s.userId as string, status: s.status, comment: s.comment })),
+      });
+    }
+    const mine = this.rev;
+    await condition(() => this.flushedRev >= mine);
+    return { taskId: t.id, status: t.status, version: t.version };
+  }
+
+  // --- projection ----------------------------------------------------------------------------
+
+  private changed(t: TaskState): void {
+    this.dirty.set(t.id, t);
+    this.rev++;
+  }
+
+  private recordTask(t: TaskState, actorId: string, actorName: string, action: string, reason: string | null, detail: Record<string, unknown> = {}): void {
+    this.audit.push({
+      key: `${t.id}:v${t.version}:${action}`,
+      at: new Date(Date.now()).toISOString(),
+      actorId,
+      actorName,
+      action: `task.${action}`,
+      workflowId: this.workflowId,
+      taskId: t.id,
+      projectId: t.spec.project?.id ?? null,
+      reason,
+      detail: { type: t.spec.type, ...detail },
+    });
+  }
+
+  private notifyTask(t: TaskState, kind: MailKind, to: string[], reason: string | null): void {
+    if (!to.length) return;
+    this.mail.push({
+      key: `${t.id}:v${t.version}:${kind}`,
+      kind,
+      to,
+      taskId: t.id,
+      workflowId: this.workflowId,
+      title: t.spec.title,
+      projectName: t.spec.project?.name ?? null,
+      dueAt: t.dueAt,
+      reason,
+      at: new Date(Date.now()).toISOString(),
+    });
+    this.rev++;
+  }
+
+  private async flushLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => this.rev > this.flushedRev);
+      const rev = this.rev;
+      // Snapshot: later changes to the same tasks go in the next batch.
+      const tasks = [...this.dirty.values()].map((t) => structuredCloneTask(t));
+      this.dirty.clear();
+      const audit = this.audit;
+      const mail = this.mail;
+      this.audit = [];
+      this.mail = [];
+      const process = this.processDirty ? this.process : undefined;
+      this.processDirty = false;
+      await projectTasks({ tasks, audit, mail, process });
+      this.flushedRev = rev;
+    }
+  }
+
+  // --- reminders and escalation: one durable timer for the whole board ----------------------
+
+  private nextTimer(): number | undefined {
+    let next: number | undefined;
+    for (const [id, tm] of this.timers) {
+      if (this.tasks.get(id)?.status !== 'open') continue;
+      for (const at of [tm.remindAt[0], tm.escalateAt]) if (at != null && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+
+  private async timerLoop(): Promise<void> {
+    for (;;) {
+      const seen = this.timerRev;
+      const next = this.nextTimer();
+      if (next === undefined) await condition(() => this.timerRev !== seen);
+      else await condition(() => this.timerRev !== seen, Math.max(1, next - Date.now()));
+      await this.fireDue(Date.now());
+    }
+  }
+
+  private async fireDue(now: number): Promise<void> {
+    for (const [id, tm] of this.timers) {
+      const t = this.tasks.get(id);
+      if (!t || t.status !== 'open') {
+        this.timers.delete(id);
+        continue;
+      }
+      while (tm.remindAt.length && tm.remindAt[0] <= now) {
+        tm.remindAt.shift();
+        t.history.push({ at: new Date(now).toISOString(), by: 'system', byName: '系统', action: 'remind', reason: null });
+        t.version++;
+        this.changed(t);
+        this.notifyTask(t, 'reminder', t.actors, null);
+      }
+      if (tm.escalateAt !== null && tm.escalateAt <= now) {
+        tm.escalateAt = null;
+        await this.escalate(t);
+      }
+    }
+  }
+
+  private async escalate(t: TaskState): Promise<void> {
+    const policy = t.spec.escalation;
+    if (!policy) return;
+    let target: string | null;
+    if ('group' in policy.to) target = policy.to.group;
+    else if ('userId' in policy.to) target = policy.to.userId;
+    else {
+      const holder = t.signers.find((s) => s.status === 'pending' && s.userId)?.userId ?? null;
+      target = holder ? await headOf(holder) : null;
+    }
+    if (t.status !== 'open') return; // decided while we looked up the head
+    if (target) {
+      for (const s of t.signers) {
+        if (s.status !== 'pending') continue;
+        if (policy.lateDecision === 'reject') {
+          const isGroup = target.includes('@');
+          s.userId = isGroup ? null : target;
+          s.candidateGroups = isGroup ? [target] : [];
+          s.delegatedFrom = null;
+          s.extra = [];
+        } else if (!s.extra.includes(target)) s.extra.push(target);
+      }
+    }
+    t.escalated = true;
+    t.claimedBy = policy.lateDecision === 'reject' ? null : t.claimedBy;
+    t.history.push({ at: new Date(Date.now()).toISOString(), by: 'system', byName: '系统', action: 'escalate', reason: null, detail: { to: target, lateDecision: policy.lateDecision } });
+    t.version++;
+    t.actors = actorsOf(t);
+    this.changed(t);
+    this.recordTask(t, 'system', '系统', 'escalate', null, { to: target });
+    this.notifyTask(t, 'escalated', t.actors, null);
+  }
+}
+
+function actionDetail(a: TaskActionParsed): Record<string, unknown> {
+  switch (a.action) {
+    case 'decide':
+      return { outcome: a.outcome };
+    case 'transfer':
+    case 'delegate':
+    case 'reassign':
+      return { to: a.toUserId };
+    case 'addSigner':
+      return { userId: a.userId, position: a.position };
+    case 'return':
+      return { toStep: a.toStep ?? null };
+    default:
+      return {};
+  }
+}
+
+// A deep copy so that a batch in flight is not changed by later moves (payloads are serialised anyway).
+function structuredCloneTask(t: TaskState): TaskState {
+  return JSON.parse(JSON.stringify(t)) as TaskState;
+}
+

@@ -1,0 +1,1 @@
+export { preAssessment, type PreAssessmentResult } from './workflow';

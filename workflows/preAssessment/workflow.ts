@@ -1,0 +1,162 @@
+// Pre-assessment and target review (事前绩效评估 / 绩效目标审核), read top to bottom:
+// an application is routed by amount and type, reviewed, returned for revision until it passes,
+// is cut or fails; the applicant hears the conclusion by mail.
+import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { SA } from '../../contracts/searchAttributes';
+import {
+  PreAssessmentInput,
+  ReviewTask,
+  ReviseTask,
+  TargetReviewTask,
+  preAssessmentStatusQuery,
+  reviewGroup,
+  routeApplication,
+  type PreAssessmentConclusion,
+  type PreAssessmentStatus,
+  type ProjectApplication,
+} from '../../contracts/preAssessment';
+import type { ProjectRef, TaskResult } from '../../contracts/tasks';
+import { TaskBoard } from '../humanTask';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface PreAssessmentResult {
+  conclusion: PreAssessmentConclusion;
+  approvedAmountFen: number | null;
+  score: number | null;
+  revisions: number;
+}
+
+export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAssessmentResult> {
+  const parsed = PreAssessmentInput.safeParse(rawInput);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'InvalidInput');
+  }
+  const input = parsed.data;
+  const profile = input.profile;
+  const board = new TaskBoard({ process: 'preAssessment', types: [ReviewTask, TargetReviewTask, ReviseTask] });
+  const route = routeApplication(input.application, profile);
+  const status: PreAssessmentStatus = {
+    stage: 'review',
+    route,
+    revision: 0,
+    application: input.application,
+    conclusion: null,
+    approvedAmountFen: null,
+    score: null,
+  };
+  setHandler(preAssessmentStatusQuery, () => status);
+
+  const app = (): ProjectApplication => status.application;
+  const project = (): ProjectRef => ({
+    id: workflowInfo().workflowId,
+    name: app().name,
+    code: app().projectCode,
+    deptId: app().deptId,
+    unitId: app().unitId,
+    amountFen: app().amountFen,
+  });
+  const publish = (): void => {
+    upsertSearchAttributes([
+      { key: SA.JixiaoProcess, value: 'preAssessment' },
+      { key: SA.JixiaoProjectId, value: app().projectCode },
+      { key: SA.JixiaoDeptId, value: app().deptId },
+      { key: SA.JixiaoUnitId, value: app().unitId },
+      { key: SA.JixiaoStage, value: status.stage },
+      { key: SA.JixiaoAmountFen, value: app().amountFen },
+      { key: SA.JixiaoOpenTasks, value: board.openCount() },
+    ]);
+    board.setProcess({
+      projectId: project().id,
+      projectName: app().name,
+      deptId: app().deptId,
+      unitId: app().unitId,
+      stage: status.stage,
+      status: status.stage === 'done' ? 'completed' : 'running',
+      startedBy: input.submittedBy,
+      summary: { route, revision: status.revision, conclusion: status.conclusion, amountFen: app().amountFen, approvedAmountFen: status.approvedAmountFen, score: status.score },
+    });
+  };
+
+  board.record({ actorId: input.submittedBy, actorName: input.submittedByName, action: 'preAssessment.submitted', projectId: project().id, detail: { route, amountFen: app().amountFen } });
+  const reviewDueMs = input.reviewDueMs ?? profile.reviewDueDays * DAY;
+  const reviewType = route === 'targetReview' ? TargetReviewTask : ReviewTask;
+
+  for (;;) {
+    status.stage = 'review';
+    publish();
+    const review: TaskResult = await board.ask({
+      key: `review-${status.revision}`,
+      type: reviewType.type,
+      title: `${reviewType.label.zh}：${app().name}`,
+      project: project(),
+      candidateGroups: [reviewGroup(route, app().deptId)],
+      submittedBy: input.submittedBy,
+      dueInMs: reviewDueMs,
+      remindBeforeMs: profile.reminderBeforeDays > 0 ? [Math.min(profile.reminderBeforeDays * DAY, Math.floor(reviewDueMs / 2))] : [],
+      escalation: { afterMs: 0, to: { group: route === 'key' ? 'division_head@FIN' : `competent_head@${app().deptId}` }, lateDecision: 'allow' },
+      priority: route === 'key' ? 2 : 1,
+      context: { application: app(), route, revision: status.revision },
+    });
+
+    if (review.outcome === 'withdrawn') return finish('withdrawn');
+    if (review.outcome !== 'returned') {
+      status.score = scoreOf(review.form);
+      if (review.outcome === 'fail') return finish('failed', review.comment);
+      if (review.outcome === 'passReduced') {
+        status.approvedAmountFen = Number(review.form.approvedAmountFen);
+        return finish('passedReduced', review.comment);
+      }
+      status.approvedAmountFen = app().amountFen;
+      return finish('passed', review.comment);
+    }
+
+    // 退回修改: revise-and-resubmit is the normal path (Wuhai: under half pass the first time).
+    status.revision++;
+    if (status.revision > input.maxRevisions) return finish('failed', `returned more than ${input.maxRevisions} times`);
+    status.stage = 'revision';
+    publish();
+    const revise = await board.ask({
+      key: `revise-${status.revision}`,
+      type: ReviseTask.type,
+      title: `${ReviseTask.label.zh}：${app().name}`,
+      project: project(),
+      assignee: input.submittedBy,
+      dueInMs: reviewDueMs,
+      context: { application: app(), returnReason: review.comment, revision: status.revision },
+    });
+    if (revise.outcome === 'abandon') return finish('abandoned', revise.comment);
+    const f = revise.form as Partial<ProjectApplication>;
+    status.application = {
+      ...app(),
+      ...(f.amountFen !== undefined ? { amountFen: f.amountFen } : {}),
+      ...(f.summary !== undefined ? { summary: f.summary } : {}),
+      ...(f.indicators !== undefined ? { indicators: f.indicators } : {}),
+    };
+    board.record({ actorId: input.submittedBy, actorName: input.submittedByName, action: 'preAssessment.resubmitted', projectId: project().id, detail: { revision: status.revision } });
+  }
+
+  async function finish(conclusion: PreAssessmentConclusion, reason: string | null = null): Promise<PreAssessmentResult> {
+    status.stage = 'done';
+    status.conclusion = conclusion;
+    publish();
+    board.record({ actorId: 'system', actorName: '系统', action: `preAssessment.${conclusion}`, projectId: project().id, reason, detail: { approvedAmountFen: status.approvedAmountFen, score: status.score } });
+    board.notify({ kind: 'decided', to: [input.submittedBy], title: `${CONCLUSION_ZH[conclusion]}：${app().name}`, projectName: app().name, reason });
+    await board.drain();
+    return { conclusion, approvedAmountFen: status.approvedAmountFen, score: status.score, revisions: status.revision };
+  }
+}
+
+const CONCLUSION_ZH: Record<PreAssessmentConclusion, string> = {
+  passed: '事前评估通过',
+  passedReduced: '核减后通过',
+  failed: '事前评估未通过',
+  withdrawn: '申报已撤回',
+  abandoned: '申报已放弃',
+};
+
+function scoreOf(form: Record<string, unknown>): number | null {
+  const aspects = form.aspects as Record<string, { score: number }> | undefined;
+  if (!aspects) return null;
+  return Object.values(aspects).reduce((s, a) => s + a.score, 0);
+}
