@@ -1,0 +1,81 @@
+// Records workflow histories (standard history JSON, as `temporal workflow show -o json` writes) for the replay test: `npm run record-histories`.
+// Run it when a workflow's shape changes on purpose (behind patched()), and commit the new files:
+// old histories stay, so the replay test proves the new code still replays what ran before.
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+
+const dir = new URL('./histories/', import.meta.url);
+const aspects = Object.fromEntries(['necessity', 'economy', 'targets', 'feasibility', 'financing'].map((k) => [k, { score: 17, finding: '符合要求' }]));
+const app = (code: string, over: Record<string, unknown> = {}) => ({
+  projectCode: code,
+  name: `历史记录项目 ${code}`,
+  deptId: 'D01',
+  unitId: 'U0101',
+  amountFen: 600_000_000,
+  industry: '教育',
+  isNew: true,
+  kind: 'project',
+  year: 2027,
+  indicators: [{ kind: 'output', category: '数量指标', name: '培训人次', target: '1000', unit: '人次', direction: '>=' }],
+  ...over,
+});
+
+describe('record histories', () => {
+  let sys: TestSystem;
+  let preparer: Http;
+  let perf: Http;
+  let reviewer: Http;
+  const stamp = new Date().toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    sys = await startSystem();
+    [preparer, perf, reviewer] = await Promise.all([sys.as('u0101-preparer'), sys.as('perf-officer'), sys.as('d01-reviewer')]);
+  });
+  afterAll(async () => sys?.stop());
+
+  const taskOf = (who: Http, code: string, type: string) =>
+    eventually(async () => (await who.get(`/api/tasks?q=${code.toLowerCase()}`)).body.items?.find((t: { type: string }) => t.type === type), type);
+  const act = (who: Http, id: string, body: unknown) => who.post(`/api/tasks/${encodeURIComponent(id)}/actions`, body);
+  const save = async (name: string, workflowId: string) => {
+    await sys.deps.temporal.workflow.getHandle(workflowId).result();
+    const history = await sys.deps.temporal.workflow.getHandle(workflowId).fetchHistory();
+    writeFileSync(new URL(`preAssessment-${name}-${stamp}.json`, dir), historyToJSON(history));
+  };
+
+  it('preAssessment: key assessment passes after a return and a revision', async () => {
+    const code = `REC-KEY-${Date.now()}`;
+    const r = await preparer.post('/api/pre-assessments', app(code));
+    const t1 = await taskOf(perf, code, 'preAssessment.review');
+    await act(perf, t1.id, { action: 'claim' });
+    await act(perf, t1.id, { action: 'saveDraft', form: { aspects } });
+    await act(perf, t1.id, { action: 'return', reason: '目标值偏低' });
+    const rv = await taskOf(preparer, code, 'preAssessment.revise');
+    await act(preparer, rv.id, { action: 'decide', outcome: 'resubmit', form: { amountFen: 550_000_000 } });
+    const t2 = await taskOf(perf, code, 'preAssessment.review');
+    await act(perf, t2.id, { action: 'decide', outcome: 'passReduced', form: { aspects, approvedAmountFen: 500_000_000 } });
+    await save('key-return-reduced', r.body.workflowId);
+  });
+
+  it('preAssessment: target review withdrawn by the applicant', async () => {
+    const code = `REC-WD-${Date.now()}`;
+    const r = await preparer.post('/api/pre-assessments', app(code, { amountFen: 30_000_000, isNew: false }));
+    const t = await taskOf(reviewer, code, 'preAssessment.targetReview');
+    await act(preparer, t.id, { action: 'urge', reason: '请尽快' });
+    await act(preparer, t.id, { action: 'withdraw', reason: '撤回修改' });
+    await save('target-withdrawn', r.body.workflowId);
+  });
+
+  it('preAssessment: target review delegated and confirmed', async () => {
+    const code = `REC-GEN-${Date.now()}`;
+    const r = await preparer.post('/api/pre-assessments', app(code, { amountFen: 80_000_000 }));
+    const t = await taskOf(reviewer, code, 'preAssessment.targetReview');
+    await act(reviewer, t.id, { action: 'claim' });
+    await act(reviewer, t.id, { action: 'delegate', toUserId: 'd01-reviewer2', reason: '请核实' });
+    const reviewer2 = await sys.as('d01-reviewer2');
+    await act(reviewer2, t.id, { action: 'resolve', comment: '已核实' });
+    await act(reviewer, t.id, { action: 'decide', outcome: 'approve', form: {}, comment: '同意' });
+    await save('target-delegated-approved', r.body.workflowId);
+  });
+});
