@@ -1,0 +1,87 @@
+// The outbox and its dispatcher over real SMTP: digests for bursts, deterministic Message-IDs,
+// nothing sent twice when a projection write or a sweep is repeated.
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import pino from 'pino';
+import { openDb, type Db } from '../../db';
+import { migrate } from '../../db/migrate';
+import { MIGRATIONS_DIR } from '../../app/deps';
+import { seedDirectory } from '../../app/seed';
+import { writeBatch } from '../../activities/inbox/projection';
+import type { MailEvent } from '../../contracts/inbox';
+import { createMailer, type Mailer } from '../../notifications/mailer';
+import { createDispatcher, messageId } from '../../notifications/dispatcher';
+import { listMail } from '../../scripts/mailCatcher';
+
+let db: Db;
+let mailer: Mailer;
+const run = `R${Date.now()}`;
+
+beforeAll(async () => {
+  db = await openDb({});
+  await migrate(db, MIGRATIONS_DIR);
+  await seedDirectory(db);
+  mailer = createMailer({ host: '127.0.0.1', port: inject('smtpPort'), secure: false, from: 'jixiao <noreply@jixiao.local>', catcher: true, webPort: 0 });
+});
+afterAll(async () => {
+  mailer?.close();
+  await db?.close();
+});
+
+const mail = (i: number, to: string, kind: MailEvent['kind'] = 'assigned'): MailEvent => ({
+  key: `wf-${run}:t${i}:v1:${kind}`,
+  kind,
+  to: [to],
+  taskId: `wf-${run}:t${i}`,
+  workflowId: `wf-${run}`,
+  title: `监控表填报 ${run}-${i}`,
+  projectName: `项目${i}`,
+  dueAt: '2027-05-20T09:00:00.000Z',
+  reason: null,
+  at: '2027-05-01T09:00:00.000Z',
+});
+
+describe('notifications', () => {
+  it('a burst of new tasks to one person becomes one digest; others get single mails; nothing is sent twice', async () => {
+    const burst = Array.from({ length: 7 }, (_, i) => mail(i, 'u0102-preparer'));
+    const singles = [mail(100, 'competent_reviewer@D02'), mail(101, 'u0201-preparer', 'reminder')];
+    const batch = { tasks: [], audit: [], mail: [...burst, ...singles] };
+    await writeBatch(db, batch, 'http://inbox.test');
+    await writeBatch(db, batch, 'http://inbox.test'); // a retried activity writes the same keys again
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE key LIKE $1`, [`wf-${run}:%`]);
+    expect(rows[0].n).toBe(7 + 2 + 1); // the group D02 reviewer key resolves to two people: d02-head and d02-reviewer
+
+    const d = createDispatcher({ db, mailer, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' });
+    expect(await d.sweep()).toBe(10);
+    expect(await d.sweep()).toBe(0);
+
+    const caught = (await listMail(inject('mailWebUrl'))).filter((m) => m.text.includes(run));
+    const digests = caught.filter((m) => m.to.includes('u0102-preparer@demo.jixiao.local'));
+    expect(digests).toHaveLength(1);
+    expect(digests[0].subject).toBe('【绩效】您有 7 项新的待办');
+    expect(digests[0].text).toContain(`监控表填报 ${run}-6`);
+    expect(digests[0].html).toContain('<a href="http://inbox.test/#/tasks/');
+
+    const reviewerMails = caught.filter((m) => m.to.some((t) => t.startsWith('d02-')));
+    expect(reviewerMails.map((m) => m.to[0]).sort()).toEqual(['d02-head@demo.jixiao.local', 'd02-reviewer@demo.jixiao.local']);
+    expect(reviewerMails[0].subject).toBe(`【绩效】新待办：监控表填报 ${run}-100（项目100）`);
+    expect(reviewerMails[0].messageId).toBe(messageId(`${mail(100, '').key}:${reviewerMails[0].to[0].split('@')[0]}`));
+    const reminder = caught.find((m) => m.to.includes('u0201-preparer@demo.jixiao.local'));
+    expect(reminder?.subject).toContain('办理提醒');
+    expect(reminder?.text).toContain('办理期限：2027-05-20 09:00');
+    expect(reminder?.text).toContain(`http://inbox.test/#/tasks/${encodeURIComponent(`wf-${run}:t101`)}`);
+  });
+
+  it('a failing SMTP server leaves the mail in the outbox for a later sweep', async () => {
+    await writeBatch(db, { tasks: [], audit: [], mail: [mail(200, 'u0101-head')] }, 'http://inbox.test');
+    const broken = createMailer({ host: '127.0.0.1', port: 1, secure: false, from: 'x <x@x>', catcher: true, webPort: 0 });
+    const d1 = createDispatcher({ db, mailer: broken, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' });
+    expect(await d1.sweep()).toBe(0);
+    broken.close();
+    const { rows } = await db.query<{ sent_at: Date | null; last_error: string | null }>(`SELECT sent_at, last_error FROM outbox WHERE key = $1`, [`${mail(200, '').key}:u0101-head`]);
+    expect(rows[0].sent_at).toBeNull();
+    expect(rows[0].last_error).toMatch(/ECONNREFUSED|connect/);
+    await db.query(`UPDATE outbox SET claimed_until = NULL WHERE key = $1`, [`${mail(200, '').key}:u0101-head`]);
+    const d2 = createDispatcher({ db, mailer, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' });
+    expect(await d2.sweep()).toBe(1);
+  });
+});
