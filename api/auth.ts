@@ -5,6 +5,7 @@ import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jo
 import type { Config } from '../config';
 import type { Actor } from '../contracts/common';
 import type { Db } from '../db';
+import { LEAD_ROLES } from '../contracts/taskMoves';
 import { HttpError } from './http';
 
 export interface User {
@@ -48,19 +49,21 @@ export type Permission =
 const WORKER: Permission[] = ['task.read', 'task.act', 'process.read', 'audit.read'];
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   unit_preparer: [...WORKER, 'application.submit'],
-  unit_head: [...WORKER, 'task.bulk', 'task.reassign'],
+  unit_head: WORKER,
   competent_reviewer: WORKER,
-  competent_head: [...WORKER, 'task.bulk', 'task.reassign', 'dashboard.read'],
+  competent_head: [...WORKER, 'dashboard.read'],
   finance_business: [...WORKER, 'dashboard.read'],
   finance_performance: [...WORKER, 'dashboard.read'],
-  division_head: [...WORKER, 'task.bulk', 'task.reassign', 'dashboard.read'],
-  finance_director: [...WORKER, 'task.bulk', 'task.reassign', 'dashboard.read'],
+  division_head: [...WORKER, 'dashboard.read'],
+  finance_director: [...WORKER, 'dashboard.read'],
   agency_evaluator: ['task.read', 'task.act'],
   expert: ['task.read', 'task.act'],
   observer: ['task.read', 'process.read', 'audit.read', 'dashboard.read'],
 };
 
 export function can(user: User, p: Permission): boolean {
+  // leads (the same roles the task moves treat as leads) reassign and approve in bulk
+  if (p === 'task.bulk' || p === 'task.reassign') return user.roles.some((r) => LEAD_ROLES.includes(r));
   return user.roles.some((r) => ROLE_PERMISSIONS[r as Role]?.includes(p));
 }
 

@@ -15,7 +15,7 @@ export class MoveError extends Error {
 }
 
 /** Roles that lead a team: may reassign and bulk-approve. */
-export const LEAD_ROLES = ['finance_director', 'unit_head', 'division_head'];
+export const LEAD_ROLES = ['finance_director', 'division_head', 'competent_head', 'unit_head'];
 
 export function newTask(workflowId: string, process: string, spec: TaskSpec, now: number): TaskState {
   const slot = (userId: string | null, groups: string[], stage: number): Signer => ({

@@ -1,0 +1,122 @@
+// The HTTP API client: bearer token from localStorage, JSON in and out, errors as ApiError.
+import { t } from './i18n.js';
+
+const TOKEN = 'jx.token';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = body && typeof body === 'object' && body.error ? body.error : { code: 'HTTP_' + status, message: typeof body === 'string' && body ? body : `HTTP ${status}` };
+    super(e.message);
+    this.status = status;
+    this.code = e.code;
+    this.field = e.field;
+    this.details = e.details;
+  }
+
+  /**
+   * Field errors as [{path: 'aspects.necessity.finding', message}], from `details`, or parsed from a
+   * message like "form.a.b: msg; form.c: msg" (what the workflow's validator sends back).
+   */
+  fieldErrors() {
+    const strip = (f) => String(f).replace(/^(body|form|query)\.?/, '').replace(/^form\./, '');
+    if (Array.isArray(this.details) && this.details.length) return this.details.map((d) => ({ path: strip(d.field), message: d.message }));
+    const out = [];
+    for (const part of this.message.split(/;\s+/)) {
+      const m = /^((?:body|form)(?:\.[\w-]+)*):\s*(.+)$/.exec(part);
+      if (m) out.push({ path: strip(m[1]), message: m[2] });
+    }
+    if (!out.length && this.field && /^(body|form)\./.test(this.field)) out.push({ path: strip(this.field), message: this.message.replace(/^[\w.]+:\s*/, '') });
+    return out;
+  }
+}
+
+export const getToken = () => localStorage.getItem(TOKEN);
+export const setToken = (tok) => (tok ? localStorage.setItem(TOKEN, tok) : localStorage.removeItem(TOKEN));
+
+/** Called with the error when the server says the token is no good (the app goes to login). */
+let onUnauthorized = () => {};
+export const setUnauthorizedHandler = (f) => (onUnauthorized = f);
+
+export async function api(method, path, body, { raw = false, headers = {} } = {}) {
+  const h = { ...headers };
+  const tok = getToken();
+  if (tok) h.authorization = `Bearer ${tok}`;
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    h['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers: h, body: payload });
+  } catch {
+    throw new ApiError(0, { error: { code: 'NETWORK', message: t('network_error') } });
+  }
+  if (raw && res.ok) return res;
+  const text = await res.text();
+  let data = text;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    if (res.status === 401) onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+export const get = (p) => api('GET', p);
+export const post = (p, b) => api('POST', p, b ?? {});
+export const put = (p, b) => api('PUT', p, b);
+export const del = (p) => api('DELETE', p);
+
+/** A query string from an object, skipping empty values. */
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+export const taskPath = (id) => `/api/tasks/${encodeURIComponent(id)}`;
+
+/** Downloads an attachment (needs the bearer token, so not a plain link). */
+export async function download(id, filename) {
+  const res = await api('GET', `/api/attachments/${encodeURIComponent(id)}`, undefined, { raw: true });
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Cached per session: the directory (demo users → org names) and the people one may hand tasks to. */
+let orgNames = null;
+export async function orgs() {
+  if (!orgNames) {
+    orgNames = get('/api/auth/demo-users')
+      .then((users) => {
+        const m = new Map();
+        for (const u of users) m.set(u.orgId, u.orgName);
+        return m;
+      })
+      .catch(() => new Map());
+  }
+  return orgNames;
+}
+let people = null;
+export async function users() {
+  if (!people) people = get('/api/users').catch((e) => ((people = null), Promise.reject(e)));
+  return people;
+}
+export function resetCaches() {
+  people = null;
+}

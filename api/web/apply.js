@@ -1,0 +1,109 @@
+// New project application (项目申报): the ProjectApplication of contracts/preAssessment.ts, with its
+// performance targets; amounts typed in yuan are sent as integer fen. Field errors come back by path.
+import { ApiError, orgs, post } from './api.js';
+import { h, toast } from './dom.js';
+import { schemaForm } from './form.js';
+import { t, v } from './i18n.js';
+import { app } from './state.js';
+
+const str = (min, max) => ({ type: 'string', ...(min ? { minLength: min } : {}), maxLength: max });
+const Indicator = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['output', 'benefit', 'satisfaction'] },
+    category: str(1, 50),
+    name: str(1, 200),
+    direction: { type: 'string', enum: ['>=', '<=', '='] },
+    target: str(1, 100),
+    unit: { ...str(0, 20), default: '' },
+    core: { type: 'boolean', default: false },
+  },
+  required: ['kind', 'category', 'name', 'target', 'direction'],
+};
+const BASIC = {
+  type: 'object',
+  properties: {
+    projectCode: { type: 'string', minLength: 1, maxLength: 100 },
+    name: str(2, 200),
+    amountFen: { type: 'integer', minimum: 1 },
+    year: { type: 'integer', minimum: 2000, maximum: 2100 },
+    industry: str(1, 50),
+    kind: { type: 'string', enum: ['project', 'policy'] },
+    isNew: { type: 'boolean' },
+    summary: str(0, 5000),
+  },
+  required: ['projectCode', 'name', 'amountFen', 'year', 'industry', 'kind', 'isNew'],
+};
+const TARGETS = { type: 'object', properties: { indicators: { type: 'array', minItems: 1, items: Indicator } }, required: ['indicators'] };
+
+const INDUSTRIES = ['教育', '科学技术', '文化旅游体育与传媒', '社会保障和就业', '卫生健康', '节能环保', '城乡社区', '农林水', '交通运输', '资源勘探工业信息', '商业服务业', '自然资源海洋气象', '住房保障', '粮油物资储备', '灾害防治及应急管理', '一般公共服务', '公共安全', '其他'];
+
+export async function applyView(main, { stale }) {
+  const me = app.me;
+  if (!app.can('application.submit')) {
+    main.append(h('section.card', h('h1', t('new_title')), h('p.notice', t('new_no_permission'))));
+    return;
+  }
+  const orgNames = await orgs();
+  if (stale()) return;
+  const year = new Date().getFullYear() + 1;
+  const basic = schemaForm(BASIC, { projectCode: `${me.orgId}-${year}-`, year, kind: 'project', isNew: true });
+  const targets = schemaForm(TARGETS, { indicators: [{ kind: 'output', category: '数量指标', name: '', target: '', unit: '', direction: '>=', core: true }] });
+  // the industry list as suggestions
+  const industry = basic.el.querySelector('[name="industry"]');
+  const listId = 'industries';
+  industry?.setAttribute('list', listId);
+  const general = h('div.form-error', { role: 'alert', hidden: true });
+  const result = h('div', { role: 'status', 'aria-live': 'polite' });
+  const submit = h('button.btn.primary', { type: 'submit' }, t('new_submit'));
+
+  main.append(
+    h(
+      'section.apply-page',
+      h('div.page-head', h('h1', t('new_title')), h('p.muted', t('new_intro'))),
+      result,
+      h(
+        'form.apply-form',
+        { noValidate: true, onsubmit: (e) => (e.preventDefault(), send()) },
+        h(
+          'section.card',
+          h('h2.card-title', t('new_basic')),
+          h('dl.facts.compact', h('dt', t('new_unit')), h('dd', `${orgNames.get(me.orgId) ?? me.orgId}（${me.orgId}）`), h('dt', t('new_dept')), h('dd', me.deptId ? `${orgNames.get(me.deptId) ?? me.deptId}（${me.deptId}）` : '—')),
+          basic.el,
+          h('datalist', { id: listId }, INDUSTRIES.map((i) => h('option', { value: i }))),
+        ),
+        h('section.card', h('h2.card-title', t('new_targets')), targets.el),
+        general,
+        h('div.form-actions', submit),
+      ),
+    ),
+  );
+
+  async function send() {
+    submit.disabled = true;
+    general.hidden = true;
+    basic.clearErrors();
+    targets.clearErrors();
+    const body = { ...basic.get(), ...targets.get(), deptId: me.deptId, unitId: me.orgId };
+    try {
+      const r = await post('/api/pre-assessments', body);
+      toast(t('new_submitted', { code: body.projectCode }));
+      result.replaceChildren(
+        h('div.notice.ok', h('p', h('strong', t('new_submitted', { code: body.projectCode }))), h('p', t('new_route', { route: v('route', r.route) })), h('p', h('a', { href: '#/tasks?mine=submitted' }, t('new_view_submitted')))),
+      );
+      result.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    } catch (e) {
+      const fe = e instanceof ApiError ? e.fieldErrors() : [];
+      if (fe.length) {
+        const isTarget = (x) => x.path.startsWith('indicators');
+        basic.setErrors(fe.filter((x) => !isTarget(x)));
+        targets.setErrors(fe.filter(isTarget));
+        (fe.some((x) => !isTarget(x)) ? basic : targets).focusFirstError();
+      }
+      general.textContent = `${t('error_prefix')}：${e.message}`;
+      general.hidden = false;
+    } finally {
+      submit.disabled = false;
+    }
+  }
+}

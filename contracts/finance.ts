@@ -1,0 +1,398 @@
+// Contract with the finance department's integrated budget management system (预算管理一体化系统).
+// One typed interface (FinanceClient) for the activities; zod schemas for every request and response,
+// shared by the stand-in's validation, its OpenAPI document and the HTTP client.
+// Imported by workflow code: zod and ./common only, no Node built-ins.
+import { z } from 'zod';
+import { Fen, Id, IsoDate, IsoDateTime } from './common';
+
+// ---- primitives --------------------------------------------------------------------------------
+
+/** A signed amount in fen (adjustments, changes): integer, never a float of yuan. */
+export const FenDelta = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+export type FenDelta = z.infer<typeof FenDelta>;
+/** Execution rate in basis points: 10000 = 100%. Integers, so no float drifts into comparisons. */
+export const RateBp = z.number().int().nonnegative();
+export const Year = z.coerce.number().int().min(2000).max(2100);
+/** Opaque paging cursor: pass back what the previous page returned. */
+export const Cursor = z.string().min(1).max(200);
+export const Limit = z.coerce.number().int().min(1).max(1000);
+/** Caller-chosen key that makes a mutation safe to retry; activities use `<workflowId>/<step>`. */
+export const IdempotencyKey = z.string().min(1).max(500);
+
+export const ProjectStatus = z.enum(['active', 'suspended']);
+export const ProjectKind = z.enum(['project', 'policy']);
+export const UnitLevel = z.enum(['province', 'prefecture', 'county']);
+export const Grade = z.enum(['优', '良', '中', '差']);
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: Cursor.nullable() });
+const paging = { cursor: Cursor.optional(), limit: Limit.optional() };
+const mutation = { idempotencyKey: IdempotencyKey };
+
+// ---- reference data ----------------------------------------------------------------------------
+
+export const Department = z.object({ id: Id, name: z.string() });
+export type Department = z.infer<typeof Department>;
+export const DepartmentList = z.object({ items: z.array(Department) });
+
+export const Unit = z.object({ id: Id, deptId: Id, name: z.string(), level: UnitLevel, region: z.string() });
+export type Unit = z.infer<typeof Unit>;
+export const ListUnitsQuery = z.strictObject({ ...paging, deptId: Id.optional() });
+export type ListUnitsQuery = z.infer<typeof ListUnitsQuery>;
+export const UnitPage = page(Unit);
+
+export const Industry = z.object({ code: Id, name: z.string() });
+export type Industry = z.infer<typeof Industry>;
+export const IndustryList = z.object({ items: z.array(Industry) });
+
+export const IndicatorLevel1 = z.enum(['output', 'benefit', 'satisfaction']);
+export const Indicator = z.object({
+  code: Id,
+  industry: Id,
+  level1: IndicatorLevel1,
+  /** 数量/质量/时效/成本, 经济/社会/生态/可持续影响, 服务对象满意度 */
+  level2: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  direction: z.enum(['>=', '<=', '=']),
+  isCore: z.boolean(),
+});
+export type Indicator = z.infer<typeof Indicator>;
+export const ListIndicatorsQuery = z.strictObject({ ...paging, industry: Id.optional(), coreOnly: z.stringbool().optional() });
+export type ListIndicatorsQuery = z.infer<typeof ListIndicatorsQuery>;
+export const IndicatorPage = page(Indicator);
+
+/** A special transfer payment (专项转移支付), broken down to county-level projects. */
+export const Transfer = z.object({ id: Id, deptId: Id, year: z.number().int(), name: z.string(), totalFen: Fen });
+export type Transfer = z.infer<typeof Transfer>;
+export const ListTransfersQuery = z.strictObject({ year: Year.optional() });
+export type ListTransfersQuery = z.infer<typeof ListTransfersQuery>;
+export const TransferList = z.object({ items: z.array(Transfer) });
+
+// ---- projects and execution --------------------------------------------------------------------
+
+export const BudgetLine = z.object({ lineNo: z.number().int().positive(), econClass: z.string(), name: z.string(), budgetFen: Fen });
+export const Project = z.object({
+  id: Id,
+  deptId: Id,
+  unitId: Id,
+  year: z.number().int(),
+  name: z.string(),
+  industry: Id,
+  kind: ProjectKind,
+  isNew: z.boolean(),
+  transferId: Id.nullable(),
+  /** Budget as approved: the sum of its lines. */
+  originalFen: Fen,
+  lines: z.array(BudgetLine),
+  status: ProjectStatus,
+});
+export type Project = z.infer<typeof Project>;
+/** A project in lists: without its lines, to keep pages small. */
+export const ProjectSummary = Project.omit({ lines: true });
+export type ProjectSummary = z.infer<typeof ProjectSummary>;
+export const GetProjectQuery = z.strictObject({ projectId: Id });
+export type GetProjectQuery = z.infer<typeof GetProjectQuery>;
+export const ListProjectsQuery = z.strictObject({
+  ...paging,
+  deptId: Id.optional(),
+  unitId: Id.optional(),
+  year: Year.optional(),
+  transferId: Id.optional(),
+  status: ProjectStatus.optional(),
+});
+export type ListProjectsQuery = z.infer<typeof ListProjectsQuery>;
+export const ProjectPage = page(ProjectSummary);
+
+/** Budget execution of one project at a date: rate = paid / available (预算执行率). */
+export const Execution = z.object({
+  projectId: Id,
+  deptId: Id,
+  unitId: Id,
+  asOf: IsoDate,
+  /** Original budget plus adjustments. */
+  budgetFen: Fen,
+  reclaimedFen: Fen,
+  /** budget − reclaimed: what the project may spend. */
+  availableFen: Fen,
+  /** Paid on or before asOf. */
+  paidFen: Fen,
+  executionRateBp: RateBp,
+  status: ProjectStatus,
+});
+export type Execution = z.infer<typeof Execution>;
+export const GetExecutionQuery = z.strictObject({ projectId: Id, asOf: IsoDate });
+export type GetExecutionQuery = z.infer<typeof GetExecutionQuery>;
+export const ListExecutionQuery = z.strictObject({
+  ...paging,
+  year: Year,
+  asOf: IsoDate,
+  deptId: Id.optional(),
+  unitId: Id.optional(),
+  transferId: Id.optional(),
+  /** Only projects at or below this rate: the laggards of a round, filtered where the data is. */
+  maxRateBp: z.coerce.number().int().nonnegative().optional(),
+});
+export type ListExecutionQuery = z.infer<typeof ListExecutionQuery>;
+export const ExecutionPage = page(Execution);
+
+// ---- mutations (each carries an idempotency key; each applied one is a ledger row) -------------
+
+export const SuspendRequest = z.strictObject({
+  ...mutation,
+  projectId: Id,
+  reason: z.string().min(1).max(500),
+  /** The product's reference, e.g. the warning's workflow id. */
+  ref: z.string().max(500).optional(),
+});
+export type SuspendRequest = z.infer<typeof SuspendRequest>;
+export const ResumeRequest = SuspendRequest;
+export type ResumeRequest = SuspendRequest;
+export const StatusResult = z.object({ projectId: Id, status: ProjectStatus, ledgerSeq: z.number().int(), at: IsoDateTime });
+export type StatusResult = z.infer<typeof StatusResult>;
+
+export const ReclaimRequest = z.strictObject({
+  ...mutation,
+  projectId: Id,
+  /** Omitted: reclaim everything not yet paid. */
+  amountFen: Fen.positive().optional(),
+  reason: z.string().min(1).max(500),
+  ref: z.string().max(500).optional(),
+});
+export type ReclaimRequest = z.infer<typeof ReclaimRequest>;
+export const ReclaimResult = z.object({
+  projectId: Id,
+  reclaimedFen: Fen,
+  totalReclaimedFen: Fen,
+  availableFen: Fen,
+  ledgerSeq: z.number().int(),
+  at: IsoDateTime,
+});
+export type ReclaimResult = z.infer<typeof ReclaimResult>;
+
+export const AdjustRequest = z.strictObject({
+  ...mutation,
+  projectId: Id,
+  deltaFen: FenDelta.refine((v) => v !== 0, 'must not be zero'),
+  reason: z.string().min(1).max(500),
+  ref: z.string().max(500).optional(),
+});
+export type AdjustRequest = z.infer<typeof AdjustRequest>;
+export const AdjustResult = z.object({
+  projectId: Id,
+  deltaFen: FenDelta,
+  budgetFen: Fen,
+  availableFen: Fen,
+  ledgerSeq: z.number().int(),
+  at: IsoDateTime,
+});
+export type AdjustResult = z.infer<typeof AdjustResult>;
+
+export const PaymentRequest = z.strictObject({
+  ...mutation,
+  projectId: Id,
+  amountFen: Fen.positive(),
+  paidOn: IsoDate,
+  lineNo: z.number().int().positive().optional(),
+});
+export type PaymentRequest = z.infer<typeof PaymentRequest>;
+export const PaymentResult = z.object({
+  paymentId: z.number().int(),
+  projectId: Id,
+  amountFen: Fen,
+  paidOn: IsoDate,
+  totalPaidFen: Fen,
+  ledgerSeq: z.number().int(),
+});
+export type PaymentResult = z.infer<typeof PaymentResult>;
+
+export const PreAssessmentConclusion = z.enum(['pass', 'pass_reduced', 'fail', 'not_required']);
+export const LibraryRequest = z.strictObject({
+  ...mutation,
+  /** The product's application id; one library entry per application. */
+  applicationId: Id,
+  deptId: Id,
+  unitId: Id,
+  year: z.number().int().min(2000).max(2100),
+  name: z.string().min(1).max(200),
+  industry: Id,
+  kind: ProjectKind,
+  isNew: z.boolean(),
+  requestedFen: Fen.positive(),
+  approvedFen: Fen,
+  preAssessment: z.strictObject({ conclusion: PreAssessmentConclusion, reportRef: z.string().max(500).optional() }),
+  /** Core indicators (核心指标) must exist in the indicator library. */
+  coreIndicators: z.array(Id).min(1).max(50),
+});
+export type LibraryRequest = z.infer<typeof LibraryRequest>;
+export const LibraryEntry = z.object({
+  id: Id,
+  applicationId: Id,
+  deptId: Id,
+  unitId: Id,
+  year: z.number().int(),
+  name: z.string(),
+  industry: Id,
+  kind: ProjectKind,
+  isNew: z.boolean(),
+  requestedFen: Fen,
+  approvedFen: Fen,
+  preAssessment: z.object({ conclusion: PreAssessmentConclusion, reportRef: z.string().optional() }),
+  coreIndicators: z.array(Id),
+  addedAt: IsoDateTime,
+});
+export type LibraryEntry = z.infer<typeof LibraryEntry>;
+export const LibraryResult = LibraryEntry.extend({ ledgerSeq: z.number().int() });
+export type LibraryResult = z.infer<typeof LibraryResult>;
+export const ListLibraryQuery = z.strictObject({ ...paging, deptId: Id.optional(), year: Year.optional() });
+export type ListLibraryQuery = z.infer<typeof ListLibraryQuery>;
+export const LibraryPage = page(LibraryEntry);
+
+/** Result linkage (结果应用): next year's budget for a project, from its evaluation. Latest one counts. */
+export const RecommendRequest = z.strictObject({
+  ...mutation,
+  projectId: Id,
+  recommendedFen: Fen,
+  grade: Grade.optional(),
+  reason: z.string().min(1).max(500),
+  ref: z.string().max(500).optional(),
+});
+export type RecommendRequest = z.infer<typeof RecommendRequest>;
+export const Recommendation = z.object({
+  projectId: Id,
+  deptId: Id,
+  /** The budget year the recommendation is for: the project's year + 1. */
+  year: z.number().int(),
+  /** This year's available budget, the base of the change. */
+  baseFen: Fen,
+  recommendedFen: Fen,
+  changeFen: FenDelta,
+  grade: Grade.nullable(),
+  reason: z.string(),
+  at: IsoDateTime,
+});
+export type Recommendation = z.infer<typeof Recommendation>;
+export const RecommendResult = Recommendation.extend({ ledgerSeq: z.number().int() });
+export type RecommendResult = z.infer<typeof RecommendResult>;
+export const ListRecommendationsQuery = z.strictObject({ ...paging, year: Year, deptId: Id.optional() });
+export type ListRecommendationsQuery = z.infer<typeof ListRecommendationsQuery>;
+export const RecommendationPage = page(Recommendation);
+
+// ---- ledger: proof of what happened, exactly once -----------------------------------------------
+
+export const LedgerOp = z.enum(['suspend', 'resume', 'reclaim', 'adjust', 'payment', 'library', 'recommend']);
+export type LedgerOp = z.infer<typeof LedgerOp>;
+export const LedgerEntry = z.object({
+  seq: z.number().int(),
+  op: LedgerOp,
+  projectId: Id.nullable(),
+  /** Signed: reclaims and payments positive, adjustments as requested. */
+  amountFen: FenDelta.nullable(),
+  idempotencyKey: IdempotencyKey,
+  detail: z.record(z.string(), z.unknown()),
+  at: IsoDateTime,
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+export const ListLedgerQuery = z.strictObject({
+  ...paging,
+  projectId: Id.optional(),
+  op: LedgerOp.optional(),
+  idempotencyKey: IdempotencyKey.optional(),
+});
+export type ListLedgerQuery = z.infer<typeof ListLedgerQuery>;
+export const LedgerPage = page(LedgerEntry);
+
+// ---- errors ------------------------------------------------------------------------------------
+
+export const ErrorCode = z.enum(['VALIDATION', 'NOT_FOUND', 'CONFLICT_IDEMPOTENCY', 'BUSINESS_RULE', 'UNAVAILABLE', 'INTERNAL']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+/** Business rules the finance system enforces; each is a 422 and a non-retryable failure type. */
+export const BusinessRule = z.enum([
+  'ALREADY_SUSPENDED',
+  'NOT_SUSPENDED',
+  'PROJECT_SUSPENDED',
+  'ALREADY_RECLAIMED',
+  'INSUFFICIENT_BALANCE',
+  'OUTSIDE_BUDGET_YEAR',
+  'ALREADY_IN_LIBRARY',
+  'UNKNOWN_INDICATOR',
+  'PRE_ASSESSMENT_FAILED',
+  'UNIT_NOT_IN_DEPARTMENT',
+]);
+export type BusinessRule = z.infer<typeof BusinessRule>;
+export const ErrorBody = z.object({
+  error: z.object({ code: ErrorCode, message: z.string(), field: z.string().optional(), rule: BusinessRule.optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  NOT_FOUND: 404,
+  CONFLICT_IDEMPOTENCY: 409,
+  BUSINESS_RULE: 422,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/**
+ * Failure types (ApplicationFailure.type) the finance activities raise for errors a retry cannot fix:
+ * a business rule by its name (workflows switch on it), else the error code prefixed with FINANCE_.
+ */
+export const FINANCE_NON_RETRYABLE_TYPES: string[] = [
+  ...BusinessRule.options,
+  'FINANCE_VALIDATION',
+  'FINANCE_NOT_FOUND',
+  'FINANCE_CONFLICT_IDEMPOTENCY',
+  'FINANCE_CONTRACT',
+];
+/** Retryable failure type: network faults, timeouts, 5xx, maintenance. */
+export const FINANCE_UNAVAILABLE = 'FINANCE_UNAVAILABLE';
+
+/** Retry policy for finance activities (structurally a @temporalio/common RetryPolicy): rides out faults and maintenance. */
+export const financeRetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  nonRetryableErrorTypes: FINANCE_NON_RETRYABLE_TYPES,
+};
+/** Activity options for proxyActivities: one call is bounded by the client's timeout (10 s by default). */
+export const financeActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: financeRetryPolicy,
+};
+/** For paging scans that heartbeat once per page. */
+export const financeScanActivityOptions = {
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '30s',
+  retry: financeRetryPolicy,
+};
+
+// ---- the client interface ----------------------------------------------------------------------
+
+type Out<T extends z.ZodType> = z.infer<T>;
+
+/**
+ * What jixiao needs from the integrated budget management system. HttpFinanceClient talks to the
+ * stand-in; a production adapter to a real system is one more class implementing this interface.
+ * Failures are FinanceError subclasses (finance/errors) with a `retryable` flag.
+ */
+export interface FinanceClient {
+  listDepartments(): Promise<Out<typeof DepartmentList>>;
+  listUnits(q: ListUnitsQuery): Promise<Out<typeof UnitPage>>;
+  listIndustries(): Promise<Out<typeof IndustryList>>;
+  listIndicators(q: ListIndicatorsQuery): Promise<Out<typeof IndicatorPage>>;
+  listTransfers(q: ListTransfersQuery): Promise<Out<typeof TransferList>>;
+  getProject(q: GetProjectQuery): Promise<Project>;
+  listProjects(q: ListProjectsQuery): Promise<Out<typeof ProjectPage>>;
+  getExecution(q: GetExecutionQuery): Promise<Execution>;
+  listExecution(q: ListExecutionQuery): Promise<Out<typeof ExecutionPage>>;
+  suspendPayments(r: SuspendRequest): Promise<StatusResult>;
+  resumePayments(r: ResumeRequest): Promise<StatusResult>;
+  reclaimFunds(r: ReclaimRequest): Promise<ReclaimResult>;
+  adjustBudget(r: AdjustRequest): Promise<AdjustResult>;
+  recordPayment(r: PaymentRequest): Promise<PaymentResult>;
+  addToProjectLibrary(r: LibraryRequest): Promise<LibraryResult>;
+  listProjectLibrary(q: ListLibraryQuery): Promise<Out<typeof LibraryPage>>;
+  recommendNextYearBudget(r: RecommendRequest): Promise<RecommendResult>;
+  listRecommendations(q: ListRecommendationsQuery): Promise<Out<typeof RecommendationPage>>;
+  listLedger(q: ListLedgerQuery): Promise<Out<typeof LedgerPage>>;
+}
+export type FinanceOp = keyof FinanceClient;
