@@ -66,12 +66,15 @@ const spec = (over: Partial<TaskSpecInput> = {}): TaskSpecInput => ({
   ...over,
 });
 
+/** A move without its task id (distributes over the union of moves). */
+type Move = TaskAction extends infer A ? (A extends unknown ? Omit<A, 'taskId'> : never) : never;
+
 async function start(specs: TaskSpecInput[]) {
   const handle = await client.workflow.start<typeof askAll>('askAll', { taskQueue, workflowId: `board-${randomUUID()}`, args: [specs] });
   const id = (key: string) => `${handle.workflowId}:${key}`;
   // moves are refused (TaskNotFound) until the workflow has asked: wait for its first task
   for (let i = 0; i < 200 && (await handle.query(tasksQuery)).length < specs.length; i++) await new Promise((r) => setTimeout(r, 25));
-  const act = (a: Omit<TaskAction, 'taskId'> & { taskId?: string }, key = specs[0].key) =>
+  const act = (a: Move, key = specs[0].key) =>
     handle.executeUpdate(taskActUpdate, { args: [{ taskId: id(key), ...a } as TaskAction] });
   const task = async (key = specs[0].key): Promise<TaskState> => (await handle.query(tasksQuery)).find((t) => t.id === id(key)) as TaskState;
   return { handle, id, act, task };
