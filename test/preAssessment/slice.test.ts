@@ -125,3 +125,25 @@ describe('pre-assessment slice', () => {
     expect(status.body.application.indicators).toHaveLength(2);
   });
 });
+
+describe('reconcile', () => {
+  it('rebuilds lost inbox rows from Temporal without regressing newer ones', async () => {
+    const sys = await startSystem();
+    try {
+      const preparer = await sys.as('u0101-preparer');
+      const app = application({ amountFen: 40_000_000, isNew: false });
+      const r = await preparer.post('/api/pre-assessments', app);
+      const row = async () => (await sys.deps.db.query<{ version: number; status: string }>(`SELECT version, status FROM tasks WHERE workflow_id = $1`, [r.body.workflowId])).rows[0];
+      const before = await eventually(row, 'projected task');
+      await sys.deps.db.query(`DELETE FROM tasks WHERE workflow_id = $1`, [r.body.workflowId]);
+      expect(await row()).toBeUndefined();
+      const { reconcile } = await import('../../app/reconcile');
+      // only this test's workflow from visibility: other test files' workers are gone
+      const out = await reconcile(sys.deps.db, sys.deps.temporal, sys.deps.log, { visibilityQuery: `WorkflowId = "${r.body.workflowId}"` });
+      expect(out.tasks).toBeGreaterThanOrEqual(1);
+      expect(await row()).toEqual(before);
+    } finally {
+      await sys.stop();
+    }
+  });
+});
