@@ -1,15 +1,19 @@
 // Builds every activity from its dependencies; the worker registers the result.
 import type { Db } from '../db';
+import type { FinanceClient } from '../contracts/finance';
+import { createFinanceActivities } from './finance';
 import { createInboxActivities } from './inbox';
 
 export interface ActivityDeps {
   db: Db;
   publicUrl: string;
+  finance: FinanceClient;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createInboxActivities(deps),
+    ...createFinanceActivities(deps.finance),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

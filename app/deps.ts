@@ -8,6 +8,8 @@ import type { Config } from '../config';
 import { openDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { createMailer, type Mailer } from '../notifications/mailer';
+import type { FinanceClient } from '../contracts/finance';
+import { HttpFinanceClient } from '../finance/client';
 import { connectionOptions } from '../worker/temporalConnection';
 import { seedDirectory } from './seed';
 
@@ -17,6 +19,8 @@ export interface Deps {
   db: Db;
   temporal: Client;
   mailer: Mailer;
+  /** The finance department's integrated budget system (here: the stand-in, over HTTP). */
+  finance: FinanceClient;
   close(): Promise<void>;
 }
 
@@ -45,12 +49,14 @@ export async function buildDeps(config: Config, opts: { log?: Logger; db?: Db } 
   const connection = await Connection.connect(connectionOptions(config.temporal));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const mailer = createMailer(config.mail);
+  const finance = new HttpFinanceClient({ baseUrl: config.finance.url });
   return {
     config,
     log,
     db,
     temporal,
     mailer,
+    finance,
     async close() {
       mailer.close();
       await connection.close();

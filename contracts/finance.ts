@@ -348,20 +348,20 @@ export const FINANCE_UNAVAILABLE = 'FINANCE_UNAVAILABLE';
 
 /** Retry policy for finance activities (structurally a @temporalio/common RetryPolicy): rides out faults and maintenance. */
 export const financeRetryPolicy = {
-  initialInterval: '1s',
+  initialInterval: '1s' as const,
   backoffCoefficient: 2,
-  maximumInterval: '30s',
+  maximumInterval: '30s' as const,
   nonRetryableErrorTypes: FINANCE_NON_RETRYABLE_TYPES,
 };
 /** Activity options for proxyActivities: one call is bounded by the client's timeout (10 s by default). */
 export const financeActivityOptions = {
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '30s' as const,
   retry: financeRetryPolicy,
 };
 /** For paging scans that heartbeat once per page. */
 export const financeScanActivityOptions = {
-  startToCloseTimeout: '10m',
-  heartbeatTimeout: '30s',
+  startToCloseTimeout: '10m' as const,
+  heartbeatTimeout: '30s' as const,
   retry: financeRetryPolicy,
 };
 

@@ -46,7 +46,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ db: deps.db, publicUrl: config.api.publicUrl }),
+    activities: createActivities({ db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance }),
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,

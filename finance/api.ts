@@ -1,0 +1,45 @@
+// The HTTP form of the finance contract: one route per FinanceClient method. The server validates with
+// these schemas, the OpenAPI document is generated from them, and the HTTP client follows the same table.
+import { z } from 'zod';
+import * as c from '../contracts/finance';
+
+export interface Route {
+  method: 'get' | 'post';
+  /** Express-style path; `:name` segments are taken from the input object. */
+  path: string;
+  /** Path params plus query (GET) or body (POST), as one object. */
+  input: z.ZodObject;
+  output: z.ZodType;
+  summary: string;
+}
+
+const none = z.strictObject({});
+
+export const routes = {
+  listDepartments: { method: 'get', path: '/v1/departments', input: none, output: c.DepartmentList, summary: 'Budget departments (预算部门)' },
+  listUnits: { method: 'get', path: '/v1/units', input: c.ListUnitsQuery, output: c.UnitPage, summary: 'Budget units (预算单位), paged' },
+  listIndustries: { method: 'get', path: '/v1/industries', input: none, output: c.IndustryList, summary: 'Industry types of the indicator library' },
+  listIndicators: { method: 'get', path: '/v1/indicators', input: c.ListIndicatorsQuery, output: c.IndicatorPage, summary: 'Indicator library (指标库), paged' },
+  listTransfers: { method: 'get', path: '/v1/transfers', input: c.ListTransfersQuery, output: c.TransferList, summary: 'Special transfer payments (专项转移支付)' },
+  getProject: { method: 'get', path: '/v1/projects/:projectId', input: c.GetProjectQuery, output: c.Project, summary: 'A project with its budget lines' },
+  listProjects: { method: 'get', path: '/v1/projects', input: c.ListProjectsQuery, output: c.ProjectPage, summary: 'Projects, paged by cursor' },
+  getExecution: { method: 'get', path: '/v1/projects/:projectId/execution', input: c.GetExecutionQuery, output: c.Execution, summary: 'Budget execution (预算执行率) of a project at a date' },
+  listExecution: { method: 'get', path: '/v1/execution', input: c.ListExecutionQuery, output: c.ExecutionPage, summary: 'Budget execution of many projects at a date, paged' },
+  suspendPayments: { method: 'post', path: '/v1/suspensions', input: c.SuspendRequest, output: c.StatusResult, summary: 'Suspend payments of a project (暂停支付)' },
+  resumePayments: { method: 'post', path: '/v1/resumptions', input: c.ResumeRequest, output: c.StatusResult, summary: 'Resume payments of a suspended project' },
+  reclaimFunds: { method: 'post', path: '/v1/reclaims', input: c.ReclaimRequest, output: c.ReclaimResult, summary: 'Reclaim unspent funds (收回资金)' },
+  adjustBudget: { method: 'post', path: '/v1/adjustments', input: c.AdjustRequest, output: c.AdjustResult, summary: 'Adjust a project budget (调整预算)' },
+  recordPayment: { method: 'post', path: '/v1/payments', input: c.PaymentRequest, output: c.PaymentResult, summary: 'Record a payment (generator, benchmarks)' },
+  addToProjectLibrary: { method: 'post', path: '/v1/project-library', input: c.LibraryRequest, output: c.LibraryResult, summary: 'Enter an application into the project library (项目库)' },
+  listProjectLibrary: { method: 'get', path: '/v1/project-library', input: c.ListLibraryQuery, output: c.LibraryPage, summary: 'Project library, paged' },
+  recommendNextYearBudget: { method: 'post', path: '/v1/recommendations', input: c.RecommendRequest, output: c.RecommendResult, summary: "Recommend a project's next-year budget (结果应用)" },
+  listRecommendations: { method: 'get', path: '/v1/recommendations', input: c.ListRecommendationsQuery, output: c.RecommendationPage, summary: 'Next-year budget recommendations, paged' },
+  listLedger: { method: 'get', path: '/v1/ledger', input: c.ListLedgerQuery, output: c.LedgerPage, summary: 'Ledger of applied mutations, with their idempotency keys' },
+} satisfies Record<c.FinanceOp, Route>;
+
+export type FinanceRoutes = typeof routes;
+
+/** Names of the `:param` segments of a path. */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
+}

@@ -1,0 +1,96 @@
+// The finance stand-in as a process of its own: its own store (schema `finance`, embedded PGlite in its
+// own data dir by default), seeded once with a synthetic data set, listening on its own port.
+// Run: `tsx finance/main.ts` (npm run finance), or start it in-process with startFinanceService().
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { loadConfig } from '../config/index';
+import { openDb, type Db } from '../db/index';
+import { migrate } from '../db/migrate';
+import { Faults } from './faults';
+import type { ScaleName, ScaleSpec } from './generate';
+import { seedIfEmpty } from './load';
+import { createFinanceApp } from './server';
+
+export const FINANCE_MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface StartFinanceOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** An open store; otherwise one is opened from url / dataDir (neither: in memory). */
+  db?: Db;
+  dataDir?: string;
+  url?: string;
+  /** Data set to load when the store is empty. */
+  scale?: ScaleName | ScaleSpec;
+  seed?: number;
+  year?: number;
+  log?: Logger;
+}
+
+export interface FinanceService {
+  url: string;
+  db: Db;
+  faults: Faults;
+  stop(): Promise<void>;
+}
+
+export async function startFinanceService(opts: StartFinanceOptions): Promise<FinanceService> {
+  const log = opts.log ?? pino({ name: 'finance' });
+  const db = opts.db ?? (await openDb({ url: opts.url, dataDir: opts.dataDir, schema: 'finance' }));
+  await migrate(db, FINANCE_MIGRATIONS);
+  const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year });
+  if (seeded) log.info(seeded, 'finance store seeded');
+  const faults = new Faults();
+  const host = opts.host ?? '127.0.0.1';
+  const server = await listen(createFinanceApp({ db, log, faults }), opts.port, host);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${host}:${port}`;
+  log.info({ url }, 'finance data service listening');
+  return {
+    url,
+    db,
+    faults,
+    async stop() {
+      faults.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createFinanceApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new Error(`finance service: port ${port} on ${host} is already in use (set FINANCE_PORT)`) : e),
+    );
+  });
+}
+
+async function runFromCommandLine(): Promise<void> {
+  const cfg = loadConfig();
+  const log = pino({ name: 'finance', level: cfg.logLevel });
+  try {
+    const svc = await startFinanceService({
+      port: cfg.finance.port,
+      url: cfg.financeDb.url,
+      dataDir: cfg.financeDb.url ? undefined : cfg.financeDb.dataDir,
+      scale: cfg.finance.scale,
+      log,
+    });
+    const shutdown = () => void svc.stop().then(() => process.exit(0));
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  } catch (e) {
+    log.fatal((e as Error).message);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runFromCommandLine();
