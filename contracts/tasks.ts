@@ -171,4 +171,7 @@ export const TaskErrors = {
 } as const;
 
 export const taskActUpdate = defineUpdate<TaskActionResult, [TaskAction]>('task.act');
+/** Many moves in one Update (bulk approval): one workflow task and one projection write for all. */
+export type TaskActManyResult = Array<TaskActionResult | { taskId: string; error: { type: string; message: string } }>;
+export const taskActManyUpdate = defineUpdate<TaskActManyResult, [TaskAction[]]>('task.actMany');
 export const tasksQuery = defineQuery<TaskState[]>('task.list');

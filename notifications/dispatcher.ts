@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   digestThreshold?: number;
   batchSize?: number;
   intervalMs?: number;
+  /** People mailed in parallel. */
+  concurrency?: number;
 }
 
 export const messageId = (key: string): string => `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@jixiao.local>`;
@@ -66,7 +68,7 @@ export function createDispatcher(o: DispatcherOptions) {
     const byUser = new Map<string, Row[]>();
     for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r]);
     let sent = 0;
-    for (const list of byUser.values()) {
+    const sendUser = async (list: Row[]): Promise<void> => {
       const assigned = list.filter((r) => r.kind === 'assigned');
       const digest = assigned.length >= threshold ? assigned : [];
       const singles = list.filter((r) => !digest.includes(r));
@@ -94,7 +96,12 @@ export function createDispatcher(o: DispatcherOptions) {
           await fail([r.id], e);
         }
       }
-    }
+    };
+    // a few people at a time: one person's mails stay in order, a round's thousands go in parallel
+    const users = [...byUser.values()];
+    await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 8, users.length) }, async () => {
+      for (let list = users.shift(); list; list = users.shift()) await sendUser(list);
+    }));
     return sent;
   }
 

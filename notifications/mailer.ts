@@ -22,7 +22,7 @@ export function createMailer(cfg: Config['mail']): Mailer {
     secure: cfg.secure,
     auth: cfg.user ? { user: cfg.user, pass: cfg.pass } : undefined,
     pool: true,
-    maxConnections: 2,
+    maxConnections: 8,
     // a local catcher has no certificate
     tls: cfg.catcher ? { rejectUnauthorized: false } : undefined,
   });

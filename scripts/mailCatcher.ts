@@ -18,12 +18,16 @@ const defaultLog: Log = {
 /**
  * Starts maildev in this process (no child process to leak). `dir` keeps the .eml files
  * (maildev would otherwise pick a folder of its own under the system temp directory).
+ * A port of 0 lets the kernel choose; the returned smtpPort / webUrl carry the real ones.
  */
 export async function startMailCatcher(opts: { smtpPort: number; webPort: number; dir: string; log?: Log }): Promise<MailCatcher> {
   const { smtpPort, webPort, dir } = opts;
   const log = opts.log ?? defaultLog;
-  await assertPortFree(smtpPort, `port ${smtpPort} (mail catcher SMTP) is in use: another maildev? stop it, or set SMTP_PORT=<free port>`);
-  await assertPortFree(webPort, `port ${webPort} (mail catcher web) is in use: set MAIL_WEB_PORT=<free port>`);
+  // Port 0: let the kernel pick (no race with other processes picking "free" ports).
+  if (smtpPort !== 0) {
+    await assertPortFree(smtpPort, `port ${smtpPort} (mail catcher SMTP) is in use: another maildev? stop it, or set SMTP_PORT=<free port>`);
+  }
+  if (webPort !== 0) await assertPortFree(webPort, `port ${webPort} (mail catcher web) is in use: set MAIL_WEB_PORT=<free port>`);
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
   const maildev = new MailDev({
@@ -53,18 +57,21 @@ export async function startMailCatcher(opts: { smtpPort: number; webPort: number
   } finally {
     console.info = origInfo;
   }
-  const webUrl = `http://127.0.0.1:${webPort}`;
+  const servers = maildev.getServers();
+  const boundSmtp = servers?.smtp.getPort() || smtpPort;
+  const boundWeb = servers?.api?.getPort() || webPort;
+  const webUrl = `http://127.0.0.1:${boundWeb}`;
   try {
     await waitForHealthz(webUrl, 10_000);
   } catch (err) {
     await maildev.stop().catch(() => undefined);
     throw err;
   }
-  log.info(`mail catcher up: SMTP 127.0.0.1:${smtpPort}, inbox ${webUrl} (${Date.now() - t0} ms)`);
+  log.info(`mail catcher up: SMTP 127.0.0.1:${boundSmtp}, inbox ${webUrl} (${Date.now() - t0} ms)`);
 
   let stopPromise: Promise<void> | undefined;
   return {
-    smtpPort,
+    smtpPort: boundSmtp,
     webUrl,
     stop: () => (stopPromise ??= maildev.stop()),
   };

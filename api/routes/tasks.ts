@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { TASK_TYPES } from '../../contracts/processes';
 import { check, MoveError } from '../../contracts/taskMoves';
-import { TaskAction, TaskErrors, TASK_ACTIONS, taskActUpdate, type TaskState } from '../../contracts/tasks';
+import { TaskAction, TaskErrors, TASK_ACTIONS, taskActManyUpdate, taskActUpdate, type TaskState } from '../../contracts/tasks';
 import type { Db } from '../../db';
 import type { Client } from '@temporalio/client';
 import { actorOf, can, require, scopeSql, type User } from '../auth';
@@ -247,8 +247,8 @@ const ALLOWED_MIME = new Set([
 export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): void {
   const IdParam = z.object({ id: z.string().min(1).max(300) });
 
-  /** Sends a move to the task's workflow as an Update; refusals come back as HTTP errors. */
-  async function act(u: User, row: Row, body: Record<string, unknown>, idempotencyKey?: string): Promise<unknown> {
+  /** A move from a request body, with the task and the actor filled in from the row and the token. */
+  function parseMove(u: User, row: Row, body: Record<string, unknown>) {
     require(u, 'task.act');
     const parsed = TaskAction.safeParse({ ...body, taskId: row.id, actor: actorOf(u) });
     if (!parsed.success) {
@@ -256,6 +256,12 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
       throw new HttpError(400, 'VALIDATION', details.map((d) => `${d.field}: ${d.message}`).join('; '), details[0]?.field, details);
     }
     if (parsed.data.action === 'reassign') require(u, 'task.reassign');
+    return parsed.data;
+  }
+
+  /** Sends a move to the task's workflow as an Update; refusals come back as HTTP errors. */
+  async function act(u: User, row: Row, body: Record<string, unknown>, idempotencyKey?: string): Promise<unknown> {
+    const parsed = { data: parseMove(u, row, body) };
     try {
       check(row.state, parsed.data, TASK_TYPES[row.type]); // fast answer from the projection; the workflow re-checks
     } catch (e) {
@@ -376,20 +382,33 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     handler: async ({ body, ctx }) => {
       require(ctx, 'task.bulk');
       const results: Array<{ taskId: string; ok: boolean; error?: string }> = [];
-      const queue = [...body.taskIds];
-      const worker = async (): Promise<void> => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-          try {
-            const row = await loadTask(db, ctx, id);
-            if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
-            await act(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
-            results.push({ taskId: id, ok: true });
-          } catch (e) {
-            results.push({ taskId: id, ok: false, error: (e as Error).message });
-          }
+      // one Update per workflow carries all of its tasks' decisions: one workflow task, one write
+      const byWorkflow = new Map<string, Record<string, unknown>[]>();
+      for (const id of new Set(body.taskIds)) {
+        try {
+          const row = await loadTask(db, ctx, id);
+          if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
+          const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
+          check(row.state, move, TASK_TYPES[row.type]);
+          byWorkflow.set(row.workflow_id, [...(byWorkflow.get(row.workflow_id) ?? []), move]);
+        } catch (e) {
+          results.push({ taskId: id, ok: false, error: (e as Error).message });
         }
-      };
-      await Promise.all(Array.from({ length: 8 }, worker));
+      }
+      const groups = [...byWorkflow.entries()];
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let g = groups.shift(); g; g = groups.shift()) {
+            const [workflowId, moves] = g;
+            try {
+              const out = await temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [moves as TaskAction[]] });
+              for (const r of out) results.push('error' in r ? { taskId: r.taskId, ok: false, error: r.error.message } : { taskId: r.taskId, ok: true });
+            } catch (e) {
+              for (const m of moves) results.push({ taskId: String(m.taskId), ok: false, error: (e as Error).message });
+            }
+          }
+        }),
+      );
       return { decided: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
     },
   });

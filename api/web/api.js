@@ -1,5 +1,31 @@
 // The HTTP API client: bearer token from localStorage, JSON in and out, errors as ApiError.
-import { t } from './i18n.js';
+import { getLang, t } from './i18n.js';
+
+/** The validators' common English messages, in Chinese when the page is. */
+const ZH_MESSAGES = [
+  [/^Too small: expected string to have >=1 characters?$/, () => '必填'],
+  [/^Too small: expected string to have >=(\d+) characters?$/, (n) => `至少 ${n} 个字符`],
+  [/^Too big: expected string to have <=(\d+) characters?$/, (n) => `不能超过 ${n} 个字符`],
+  [/^Too small: expected number to be >=?(\S+)$/, (n) => `不能小于 ${n}`],
+  [/^Too big: expected number to be <=?(\S+)$/, (n) => `不能大于 ${n}`],
+  [/^Too small: expected array to have >=(\d+) items?$/, (n) => `至少 ${n} 项`],
+  [/^Invalid input: expected \w+, received undefined$/, () => '必填'],
+  [/^Invalid input: expected (number|int), received \w+$/, () => '请输入数字'],
+  [/^Invalid option: expected one of .*$/, () => '请选择一项'],
+  [/^must be positive$/, () => '必须大于 0'],
+  [/^a reason is required$/, () => '请填写理由'],
+  [/^each aspect needs a finding$/, () => '每个方面都须填写评审意见'],
+  [/^at least one performance indicator .*$/, () => '至少填写一项绩效指标'],
+  [/^targets need at least one output indicator .*$/, () => '至少需要一项产出指标'],
+];
+export function localMessage(m) {
+  if (getLang() !== 'zh') return m;
+  for (const [re, f] of ZH_MESSAGES) {
+    const x = re.exec(m);
+    if (x) return f(...x.slice(1));
+  }
+  return m;
+}
 
 const TOKEN = 'jx.token';
 
@@ -19,11 +45,11 @@ export class ApiError extends Error {
    */
   fieldErrors() {
     const strip = (f) => String(f).replace(/^(body|form|query)\.?/, '').replace(/^form\./, '');
-    if (Array.isArray(this.details) && this.details.length) return this.details.map((d) => ({ path: strip(d.field), message: d.message }));
+    if (Array.isArray(this.details) && this.details.length) return this.details.map((d) => ({ path: strip(d.field), message: localMessage(d.message) }));
     const out = [];
     for (const part of this.message.split(/;\s+/)) {
       const m = /^((?:body|form)(?:\.[\w-]+)*):\s*(.+)$/.exec(part);
-      if (m) out.push({ path: strip(m[1]), message: m[2] });
+      if (m) out.push({ path: strip(m[1]), message: localMessage(m[2]) });
     }
     if (!out.length && this.field && /^(body|form)\./.test(this.field)) out.push({ path: strip(this.field), message: this.message.replace(/^[\w.]+:\s*/, '') });
     return out;

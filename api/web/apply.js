@@ -99,9 +99,10 @@ export async function applyView(main, { stale }) {
         basic.setErrors(fe.filter((x) => !isTarget(x)));
         targets.setErrors(fe.filter(isTarget));
         (fe.some((x) => !isTarget(x)) ? basic : targets).focusFirstError();
+      } else {
+        general.textContent = `${t('error_prefix')}：${e.message}`;
+        general.hidden = false;
       }
-      general.textContent = `${t('error_prefix')}：${e.message}`;
-      general.hidden = false;
     } finally {
       submit.disabled = false;
     }

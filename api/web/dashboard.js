@@ -6,7 +6,8 @@ import { t, v } from './i18n.js';
 import { app } from './state.js';
 
 const COLORS = { completed: '#2e7d4f', open: '#2f6db5', overdue: '#c0392b' };
-const PALETTE = ['#2f6db5', '#2e7d4f', '#d08a1c', '#c0392b', '#7b5ea7', '#5f7d8c', '#3b9aa0'];
+const PALETTE = ['#2f6db5', '#7b5ea7', '#3b9aa0', '#5f7d8c', '#8c6d3f'];
+const CONCLUSION_COLORS = { passed: '#2e7d4f', passedReduced: '#d08a1c', failed: '#c0392b', withdrawn: '#9aa5b1', abandoned: '#6b7785' };
 
 export async function dashboardView(main, { stale }) {
   if (!app.can('dashboard.read')) {
@@ -58,7 +59,8 @@ function bars(rows) {
 }
 
 function donut(rows) {
-  const items = rows.map((r) => ({ label: `${v('process', r.process)} · ${v('conclusion', r.conclusion ?? 'null')}`, n: r.n }));
+  let other = 0;
+  const items = rows.map((r) => ({ label: `${v('process', r.process)} · ${v('conclusion', r.conclusion ?? 'null')}`, n: r.n, color: CONCLUSION_COLORS[r.conclusion] ?? PALETTE[other++ % PALETTE.length] }));
   const total = items.reduce((s, x) => s + x.n, 0);
   if (!total) return h('p.muted', t('dash_no_data'));
   const R = 60;
@@ -66,10 +68,10 @@ function donut(rows) {
   const cx = 80;
   const cy = 80;
   let a0 = -Math.PI / 2;
-  const arcs = items.map((it, i) => {
+  const arcs = items.map((it) => {
     const frac = it.n / total;
     const a1 = a0 + frac * 2 * Math.PI;
-    const color = PALETTE[i % PALETTE.length];
+    const color = it.color;
     let shape;
     if (frac >= 0.9999) {
       shape = svg('g', {}, svg('circle', { cx, cy, r: R, fill: color }), svg('circle', { cx, cy, r: r0, fill: '#fff' }));
@@ -109,7 +111,7 @@ function stages(rows) {
   const height = rows.length * rowH + 8;
   return svg(
     'svg',
-    { viewBox: `0 0 ${W} ${height}`, width: '100%', class: 'stage-chart', role: 'img', 'aria-label': rows.map((r) => `${v('process', r.process)} ${v('stage', r.stage)} ${r.n}`).join('，') },
+    { viewBox: `0 0 ${W} ${height}`, width: W, height, class: 'stage-chart', role: 'img', 'aria-label': rows.map((r) => `${v('process', r.process)} ${v('stage', r.stage)} ${r.n}`).join('，') },
     rows.map((r, i) => {
       const y = 4 + i * rowH;
       const w = Math.max(2, (chartW * r.n) / max);

@@ -55,7 +55,10 @@ export function schemaForm(schema, value = {}, opts = {}) {
     clearErrors();
     if (!list.length) return;
     const items = [];
+    const seen = new Set();
     for (const { path, message } of list) {
+      if (seen.has(path)) continue; // one message per field is enough
+      seen.add(path);
       // the registered field with the longest path that is a prefix of the error's path
       const parts = String(path).split('.').filter(Boolean);
       let f;
@@ -161,7 +164,7 @@ function matrix(s, path, value, ctx) {
     const tds = cols.map(([ck]) => {
       const c = leaf(norm(r.properties[ck]), [...path, rk, ck], value?.[rk]?.[ck], ctx, req.has(ck), { bare: true, label: `${fieldLabel([...path, rk])} ${fieldLabel([...path, rk, ck])}` });
       cells.set(`${rk}.${ck}`, c);
-      return h(`td.col-${ck}`, c.el);
+      return h(`td.col-${ck}`, { 'data-label': fieldLabel([...path, ck]) }, c.el);
     });
     const err = h('p.field-error', { hidden: true });
     const th = h('th', { scope: 'row' }, fieldLabel([...path, rk]), err);

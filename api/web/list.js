@@ -1,5 +1,5 @@
 // The task list: tabs with counts, filters, search, sort, saved views, cursor paging, keyboard.
-import { del, get, orgs, put, qs } from './api.js';
+import { del, get, orgs, put, qs, users } from './api.js';
 import { fmtTime, h, modal, toast } from './dom.js';
 import { keysOf, t, v } from './i18n.js';
 import { app } from './state.js';
@@ -13,8 +13,9 @@ export async function listView(main, query, { stale }) {
   for (const k of FILTER_KEYS) if (query.get(k)) f[k] = query.get(k);
   if (!TABS.includes(f.mine)) f.mine = 'actionable';
 
-  const [counts, views, orgNames] = await Promise.all([get('/api/tasks/counts').catch(() => null), get('/api/views').catch(() => []), orgs()]);
+  const [counts, views, orgNames, people] = await Promise.all([get('/api/tasks/counts').catch(() => null), get('/api/views').catch(() => []), orgs(), users().catch(() => [])]);
   if (stale()) return;
+  const names = new Map(people.map((p) => [p.id, p.name]));
 
   // --- the parts of the page --------------------------------------------------------------
   const tbody = h('tbody');
@@ -38,7 +39,7 @@ export async function listView(main, query, { stale }) {
   const [typeLabel, typeSel] = sel('type', t('filter_type'), typeOptions(), f.type);
   const [statusLabel, statusSel] = sel('status', t('filter_status'), [['open', t('status_open')], ['completed', t('status_completed')], ['cancelled', t('status_cancelled')], ['all', t('all')]], f.status ?? 'open');
   const [sortLabel, sortSel] = sel('sort', t('filter_sort'), [['due', t('sort_due')], ['priority', t('sort_priority')], ['created', t('sort_created')]], f.sort ?? 'due');
-  const orderSel = h('select', { name: 'order', 'aria-label': `${t('filter_sort')}: ${t('order_asc')} / ${t('order_desc')}` }, h('option', { value: '' }, '—'), h('option', { value: 'asc', selected: f.order === 'asc' }, t('order_asc')), h('option', { value: 'desc', selected: f.order === 'desc' }, t('order_desc')));
+  const orderSel = h('select', { name: 'order', 'aria-label': `${t('filter_sort')}: ${t('order_asc')} / ${t('order_desc')}` }, h('option', { value: '' }, t('order_default')), h('option', { value: 'asc', selected: f.order === 'asc' }, t('order_asc')), h('option', { value: 'desc', selected: f.order === 'desc' }, t('order_desc')));
   const overdue = h('input', { type: 'checkbox', id: 'flt-overdue', name: 'overdue', checked: f.overdue === 'true' });
   const search = h('input', { type: 'search', id: 'flt-q', name: 'q', value: f.q ?? '', placeholder: t('search_placeholder'), autocomplete: 'off' });
 
@@ -167,7 +168,7 @@ export async function listView(main, query, { stale }) {
     if (task.status !== 'open') tags.push(h('span.tag', t(`status_${task.status}`)));
     if (task.overdue) tags.push(h('span.tag.danger', t('tag_overdue')));
     if (task.escalated) tags.push(h('span.tag.warn', t('tag_escalated')));
-    if (task.claimedBy) tags.push(h('span.tag.info', t('tag_claimed', { who: task.claimedBy })));
+    if (task.claimedBy) tags.push(h('span.tag.info', t('tag_claimed', { who: names.get(task.claimedBy) ?? task.claimedBy })));
     const tr = h(
       'tr.task-row',
       { class: task.overdue ? 'overdue' : '', dataset: { id: task.id } },

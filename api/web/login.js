@@ -13,6 +13,9 @@ export async function loginView(main, { stale, next }) {
     if (!byOrg.has(u.orgId)) byOrg.set(u.orgId, { name: u.orgName, users: [] });
     byOrg.get(u.orgId).users.push(u);
   }
+  // finance first, then departments, units, agencies, experts, observers
+  const rank = (id) => [/^FIN/, /^D\d/, /^U\d/, /^AG/, /^EXP/, /^OBS/].findIndex((re) => re.test(id));
+  const groups = [...byOrg.entries()].sort(([a], [b]) => (rank(a) < 0 ? 99 : rank(a)) - (rank(b) < 0 ? 99 : rank(b)) || a.localeCompare(b));
   const login = async (u, btn) => {
     error.hidden = true;
     btn.disabled = true;
@@ -36,7 +39,7 @@ export async function loginView(main, { stale, next }) {
       users.length
         ? h(
             'div.org-grid',
-            [...byOrg.entries()].map(([orgId, org]) =>
+            groups.map(([orgId, org]) =>
               h(
                 'section.org-card',
                 { 'aria-labelledby': `org-${orgId}` },

@@ -114,7 +114,7 @@ export async function taskView(main, id, { stale }) {
       form = schemaForm(current.schema, values);
       const hasComment = !!current.schema?.properties?.comment;
       extraComment = hasComment ? null : h('textarea', { id: 'decide-comment', name: 'comment', rows: 3, maxlength: 2000 });
-      formHost.replaceChildren(form.el, extraComment ? h('div.field.wide', h('label', { for: 'decide-comment' }, v('field', 'comment')), extraComment) : null);
+      formHost.replaceChildren(...[form.el, extraComment ? h('div.field.wide.extra-comment', h('label', { for: 'decide-comment' }, v('field', 'comment')), extraComment) : null].filter(Boolean));
       submit.className = `btn ${current.style === 'danger' ? 'danger' : 'primary'}`;
       submit.textContent = outcomes.length > 1 ? t('task_submit', { outcome: L(current.label, current.key) }) : L(current.label, current.key);
       submit.dataset.outcome = current.key;

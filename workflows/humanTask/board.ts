@@ -12,8 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { InboxActivities } from '../../activities/inbox';
 import type { AuditEvent, MailEvent, MailKind, ProcessRow } from '../../contracts/inbox';
-import { TaskAction, TaskSpec, taskActUpdate, tasksQuery, TaskErrors } from '../../contracts/tasks';
-import type { TaskActionParsed, TaskActionResult, TaskResult, TaskSpecInput, TaskState } from '../../contracts/tasks';
+import { TaskAction, TaskSpec, taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors } from '../../contracts/tasks';
+import type { TaskActManyResult, TaskActionParsed, TaskActionResult, TaskResult, TaskSpecInput, TaskState } from '../../contracts/tasks';
 import type { TaskTypeDef } from '../../contracts/taskTypes';
 import { actorsOf, apply, check, MoveError, newTask as newTaskState } from '../../contracts/taskMoves';
 
@@ -56,6 +56,11 @@ export class TaskBoard {
   constructor(private readonly opts: BoardOptions) {
     this.types = new Map(opts.types.map((t) => [t.type, t]));
     setHandler(taskActUpdate, (input) => this.act(input), { validator: (input) => void this.validate(input) });
+    setHandler(taskActManyUpdate, (inputs) => this.actMany(inputs), {
+      validator: (inputs) => {
+        if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 1000) throw ApplicationFailure.nonRetryable('expected 1 to 1000 moves', TaskErrors.Invalid);
+      },
+    });
     setHandler(tasksQuery, () => [...this.tasks.values()]);
     // Background loops end with the workflow; their promises are kept only to surface failures.
     this.loops = Promise.all([this.flushLoop(), this.timerLoop()]).then(() => undefined);
@@ -179,6 +184,28 @@ export class TaskBoard {
   }
 
   private async act(input: unknown): Promise<TaskActionResult> {
+    const r = this.applyMove(input);
+    const mine = this.rev;
+    await condition(() => this.flushedRev >= mine);
+    return r;
+  }
+
+  /** Each move is checked and applied on its own: a refused one is reported and leaves no trace. */
+  private async actMany(inputs: unknown[]): Promise<TaskActManyResult> {
+    const out: TaskActManyResult = inputs.map((input) => {
+      try {
+        return this.applyMove(input);
+      } catch (e) {
+        const f = e instanceof ApplicationFailure ? e : ApplicationFailure.nonRetryable(String(e), TaskErrors.Invalid);
+        return { taskId: String((input as { taskId?: unknown })?.taskId ?? ''), error: { type: f.type ?? TaskErrors.Invalid, message: f.message } };
+      }
+    });
+    const mine = this.rev;
+    await condition(() => this.flushedRev >= mine);
+    return out;
+  }
+
+  private applyMove(input: unknown): TaskActionResult {
     this.validate(input); // state may have moved since validation when Updates queue up
     const a = TaskAction.parse(input);
     const t = this.tasks.get(a.taskId) as TaskState;
@@ -208,8 +235,6 @@ export class TaskBoard {
           .map((s) => ({ userId: s.userId as string, status: s.status, comment: s.comment })),
       });
     }
-    const mine = this.rev;
-    await condition(() => this.flushedRev >= mine);
     return { taskId: t.id, status: t.status, version: t.version };
   }
 

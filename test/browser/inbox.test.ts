@@ -1,0 +1,263 @@
+// The web inbox in a real headless Chromium against the real system (Temporal, database, API):
+// log in by picking a demo user, find the task, fill the generated form, decide, see it leave the
+// list; a deep link from a mail opened while logged out goes through login to the task.
+// Screenshots go to test-results/screenshots/ (git-ignored).
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+if (!hasChromium) console.warn(`[browser test] skipped: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium fonts-wqy-zenhei) or set CHROMIUM_PATH.`);
+
+let seq = 0;
+function application(over: Record<string, unknown> = {}) {
+  return {
+    projectCode: `U0101-2027-WEB-${Date.now()}-${++seq}`,
+    name: '校园智慧教室改造项目',
+    deptId: 'D01',
+    unitId: 'U0101',
+    amountFen: 600_000_000, // 6,000,000 yuan, new → key assessment by finance (group finance_performance@FIN)
+    industry: '教育',
+    isNew: true,
+    kind: 'project',
+    year: 2027,
+    summary: '对全校 40 间普通教室进行智慧化改造，配置交互式显示与录播设备。',
+    indicators: [
+      { kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=', core: true },
+      { kind: 'output', category: '质量指标', name: '验收合格率', target: '100', unit: '%', direction: '>=' },
+      { kind: 'satisfaction', category: '服务对象满意度指标', name: '师生满意度', target: '90', unit: '%', direction: '>=' },
+    ],
+    ...over,
+  };
+}
+
+const ASPECTS = ['necessity', 'economy', 'targets', 'feasibility', 'financing'] as const;
+
+describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `web inbox: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install chromium fonts-wqy-zenhei, or set CHROMIUM_PATH)`, () => {
+  let sys: TestSystem;
+  let preparer: Http;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    [sys, browser] = await Promise.all([
+      startSystem(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      }),
+    ]);
+    preparer = await sys.as('u0101-preparer');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  async function newPage(acceptDownloads = false): Promise<{ ctx: BrowserContext; page: Page }> {
+    const ctx = await browser.newContext({ acceptDownloads, viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000); // generous: in the full suite other test files share the CPUs
+    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      // 4xx answers the page shows inline are expected; script errors are not
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
+    });
+    return { ctx, page };
+  }
+
+  async function taskFor(who: Http, projectCode: string) {
+    return eventually(async () => (await who.get(`/api/tasks?q=${encodeURIComponent(projectCode.toLowerCase())}`)).body.items?.[0], `task of ${projectCode}`);
+  }
+
+  async function pickUser(page: Page, userId: string) {
+    await page.locator(`button.user-pick[data-user-id="${userId}"]`).click();
+  }
+
+  it('finance logs in, sees the key-assessment task, fills the five aspects, decides, and the task leaves the list', async () => {
+    const app = application();
+    const r = await preparer.post('/api/pre-assessments', app);
+    expect(r.status).toBe(201);
+    expect(r.body.route).toBe('key');
+    const perf = await sys.as('perf-officer');
+    const task = await taskFor(perf, app.projectCode);
+
+    const { ctx, page } = await newPage();
+    await page.goto(`${sys.url}/#/tasks`);
+    // logged out → login page, demo users grouped by organisation with roles in Chinese
+    await page.waitForURL(/#\/login$/);
+    await expect.poll(() => page.locator('.org-card h2').first().textContent()).toContain('财政厅');
+    expect(await page.locator('button.user-pick[data-user-id="perf-officer"] .role-chip').textContent()).toBe('财政绩效管理处');
+    await pickUser(page, 'perf-officer');
+
+    // the list: the task is there, with its counts badge
+    const row = page.locator('tr.task-row', { has: page.locator('a.row-link', { hasText: app.name }) });
+    await row.waitFor();
+    expect(await page.locator('a.tab[data-tab="actionable"] .badge').textContent()).toBe('1');
+    expect(await row.locator('.col-unit').textContent()).toContain('第一中学');
+    await page.screenshot({ path: join(SHOTS, 'inbox-list.png'), fullPage: true });
+
+    // saved views: filter by process, save it under a name, it is picked; delete it again
+    await page.locator('#flt-process').selectOption('preAssessment');
+    await page.waitForURL((u) => u.hash === '#/tasks?process=preAssessment');
+    await row.waitFor();
+    await page.getByRole('button', { name: '保存当前筛选' }).click();
+    await page.locator('dialog #view-name').fill('事前评估');
+    await page.locator('dialog button[type="submit"]').click();
+    await expect.poll(async () => page.locator('#view-pick option:checked').textContent()).toBe('事前评估');
+    await page.getByRole('button', { name: '删除视图' }).click();
+    await expect.poll(async () => page.locator('#view-pick option', { hasText: '事前评估' }).count()).toBe(0);
+    expect((await perf.get('/api/views')).body).toEqual([]);
+
+    // keyboard: / focuses the search, j selects the first row, Enter opens it
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('/');
+    expect(await page.evaluate("document.activeElement?.id ?? ''")).toBe('flt-q');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('j');
+    await expect.poll(() => page.evaluate("document.activeElement?.classList.contains('row-link') ?? false")).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.hash === `#/tasks/${encodeURIComponent(task.id)}`);
+    await expect.poll(() => page.locator('h1').textContent()).toContain(app.name);
+
+    // project data: amount in yuan with separators, indicators table
+    const project = page.locator('[data-card="project"]');
+    expect(await project.textContent()).toContain('6,000,000.00');
+    expect(await project.locator('table.indicators tbody tr').count()).toBe(3);
+    expect(await project.textContent()).toContain('改造教室数量');
+
+    // the generated form: five aspects labelled in Chinese; submitting it empty shows the API's field errors inline
+    const form = page.locator('form.decision-form');
+    for (const label of ['立项必要性', '投入经济性', '绩效目标合理性', '实施方案可行性', '筹资合规性']) expect(await form.textContent()).toContain(label);
+    await form.locator('button[data-outcome="pass"]').click();
+    await form.locator('.form-errors').waitFor();
+    expect(await form.locator('.form-errors').textContent()).toContain('立项必要性');
+    expect(await form.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+
+    // fill it in, save a draft, screenshot, decide
+    for (const [i, k] of ASPECTS.entries()) {
+      await form.locator(`[name="aspects.${k}.score"]`).fill(String(16 + (i % 3)));
+      await form.locator(`[name="aspects.${k}.finding"]`).fill(`${k}：论证充分，符合要求。`);
+    }
+    await form.locator('[name="comment"]').fill('同意通过，请按计划实施。');
+    expect(await form.locator('.matrix-total').textContent()).toBe('84 / 100');
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    await expect.poll(() => page.locator('#toast').textContent()).toBe('草稿已保存');
+    await page.screenshot({ path: join(SHOTS, 'task-page.png'), fullPage: true });
+
+    await form.locator('button[data-outcome="pass"]').click();
+    // back on the list (with the filters it had); the task has gone from it
+    await page.waitForURL((u) => u.hash === '#/tasks?process=preAssessment');
+    await page.locator('tr.empty').waitFor();
+    expect(await page.locator('a.row-link', { hasText: app.name }).count()).toBe(0);
+    expect((await perf.get(`/api/tasks/${encodeURIComponent(task.id)}`)).body.task.status).toBe('completed');
+
+    // the history of the task shows who decided, in Chinese
+    await page.goto(`${sys.url}/#/tasks/${encodeURIComponent(task.id)}`);
+    await expect.poll(() => page.locator('[data-card="history"]').textContent()).toContain('办理完成');
+    expect(await page.locator('[data-card="history"]').textContent()).toContain('郑洁');
+
+    // the dashboard draws its figures; the English switch works and is remembered
+    await page.goto(`${sys.url}/#/dashboard`);
+    await page.locator('.bars .bar-row').first().waitFor();
+    await eventually(async () => (await sys.deps.temporal.workflow.getHandle(r.body.workflowId).describe()).status.name === 'COMPLETED', 'workflow completed');
+    await page.reload();
+    await page.locator('.donut svg').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Dashboard');
+    await page.reload();
+    await expect.poll(() => page.locator('nav.nav').textContent()).toContain('Inbox');
+    await ctx.close();
+  });
+
+  it('a deep link from a mail, opened while logged out, goes through login to the task', async () => {
+    const app = application({ amountFen: 50_000_000, isNew: false, name: '教师培训延续项目' }); // 500,000 yuan continuing → target review by D01
+    const r = await preparer.post('/api/pre-assessments', app);
+    expect(r.body.route).toBe('targetReview');
+    const reviewer = await sys.as('d01-reviewer');
+    const task = await taskFor(reviewer, app.projectCode);
+    const link = `${sys.url}/#/tasks/${encodeURIComponent(task.id)}`;
+
+    const { ctx, page } = await newPage(true);
+    await page.goto(link);
+    await page.waitForURL(/#\/login$/);
+    expect(await page.locator('.login .notice').textContent()).toContain(task.id);
+    await pickUser(page, 'd01-reviewer');
+    await page.waitForURL((u) => u.hash === `#/tasks/${encodeURIComponent(task.id)}`);
+    await expect.poll(() => page.locator('h1').textContent()).toContain(app.name);
+    expect(await page.locator('[data-card="project"]').textContent()).toContain('500,000.00');
+    // only the moves the API allows are offered
+    const moves = await page.locator('[data-card="moves"] button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-move')));
+    expect(moves).toContain('return');
+    expect(moves).not.toContain('withdraw');
+
+    // a move that needs a reason asks for it in a dialog and shows the API's refusal there
+    await page.locator('button[data-move="return"]').click();
+    await page.locator('dialog button[type="submit"]').click();
+    await expect.poll(() => page.locator('dialog .form-error').textContent()).toContain('理由');
+    await page.locator('dialog').getByRole('button', { name: '取消' }).click();
+    // claim (no dialog): the page reloads showing who holds it
+    await page.locator('button[data-move="claim"]').click();
+    await expect.poll(() => page.locator('[data-card="meta"]').textContent()).toContain('认领人');
+    // comments and attachments
+    await page.locator('#comment-body').fill('已核对申报材料，<b>同意</b>。');
+    await page.getByRole('button', { name: '发表评论' }).click();
+    await expect.poll(() => page.locator('.comments .comment-body').first().textContent()).toBe('已核对申报材料，<b>同意</b>。');
+    await page.locator('#attach-file').setInputFiles({ name: '测算依据.txt', mimeType: 'text/plain', buffer: Buffer.from('单价 × 数量 = 500,000 元') });
+    await page.getByRole('button', { name: '上传附件' }).click();
+    await page.locator('.files a', { hasText: '测算依据.txt' }).waitFor();
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('.files a', { hasText: '测算依据.txt' }).click()]);
+    expect(dl.suggestedFilename()).toBe('测算依据.txt');
+    await page.screenshot({ path: join(SHOTS, 'task-deeplink.png'), fullPage: true });
+
+    await page.locator('button[data-outcome="approve"]').click();
+    await page.waitForURL((u) => u.hash === '#/tasks');
+    await page.locator('tr.empty').waitFor();
+    expect((await reviewer.get(`/api/tasks/${encodeURIComponent(task.id)}`)).body.task.status).toBe('completed');
+    await ctx.close();
+  });
+
+  it('a unit preparer files an application in the browser; field errors show next to the fields', async () => {
+    const { ctx, page } = await newPage();
+    await page.goto(`${sys.url}/#/new`);
+    await pickUser(page, 'u0101-preparer');
+    await page.waitForURL(/#\/new$/);
+    const form = page.locator('form.apply-form');
+    await form.waitFor();
+    const code = `U0101-2027-UI-${Date.now()}`;
+    await form.locator('[name="projectCode"]').fill(code);
+    await form.locator('[name="name"]').fill('食堂设备更新项目');
+    await form.locator('[name="amountFen"]').fill('-3');
+    await form.locator('[name="industry"]').fill('教育');
+    await form.getByRole('button', { name: '提交申报' }).click();
+    // 400 from the API: the amount and the empty indicator fields are marked
+    await form.locator('.form-errors').first().waitFor();
+    expect(await form.locator('[name="amountFen"]').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('[name="indicators.0.name"]').getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: join(SHOTS, 'new-application-errors.png'), fullPage: true });
+
+    await form.locator('[name="amountFen"]').fill('1,280,000.50');
+    await form.locator('[name="indicators.0.name"]').fill('更新设备数量');
+    await form.locator('[name="indicators.0.target"]').fill('25');
+    await form.locator('[name="indicators.0.unit"]').fill('台');
+    await form.getByRole('button', { name: '提交申报' }).click();
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain(code);
+    // the process row is a projection: eventually there
+    const status = await eventually(async () => {
+      const s = await preparer.get(`/api/pre-assessments/${encodeURIComponent(code)}`);
+      return s.status === 200 ? s.body : undefined;
+    }, 'the application status');
+    expect(status.application.amountFen).toBe(128_000_050);
+    await ctx.close();
+  });
+
+  it('the pages ran without script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
