@@ -77,6 +77,8 @@ export const TaskSpec = z.object({
   returnTargets: z.array(z.object({ step: z.string(), label: z.string() })).default([]),
   /** Leads may approve this task in bulk. */
   bulkApprovable: z.boolean().default(false),
+  /** Mail the submitter when the task is decided (off when the process sends its own conclusion). */
+  notifySubmitter: z.boolean().default(true),
 });
 export type TaskSpecInput = z.input<typeof TaskSpec>;
 export type TaskSpec = z.output<typeof TaskSpec>;

@@ -111,7 +111,19 @@ describe('human-task primitive', () => {
     const audit = (await db.query<{ action: string }>(`SELECT action FROM audit WHERE task_id = $1 ORDER BY id`, [id('approve')])).rows.map((a) => a.action);
     expect(audit).toEqual(['task.created', 'task.decide']);
     const mail = (await db.query<{ kind: string; user_id: string }>(`SELECT kind, user_id FROM outbox WHERE task_id = $1`, [id('approve')])).rows;
-    expect(mail).toEqual([{ kind: 'assigned', user_id: 'd01-reviewer' }]);
+    expect(mail).toEqual([
+      { kind: 'assigned', user_id: 'd01-reviewer' },
+      { kind: 'decided', user_id: 'u0101-preparer' },
+    ]);
+  });
+
+  it('segregation of duties: a user excluded from a task (the warning verifier on its reclaim) cannot decide it, nor receive it', async () => {
+    const { act, handle } = await start([spec({ assignee: null, candidateGroups: ['competent_reviewer@D01'], excludeUsers: ['d01-reviewer'] })]);
+    expect(await refusal(act({ action: 'decide', actor: reviewer, outcome: 'approve', form: {} }))).toBe('TaskForbidden');
+    await act({ action: 'claim', actor: reviewer2 });
+    expect(await refusal(act({ action: 'transfer', actor: reviewer2, toUserId: 'd01-reviewer', reason: '转给陈静' }))).toBe('TaskInvalid');
+    await act({ action: 'decide', actor: reviewer2, outcome: 'approve', form: {} });
+    expect((await handle.result())[0].decidedBy).toBe('d01-reviewer2');
   });
 
   it('concurrent decisions on one task: exactly one wins', async () => {

@@ -216,6 +216,10 @@ export class TaskBoard {
     this.recordTask(t, a.actor.userId, a.actor.name, a.action, 'reason' in a ? a.reason : 'comment' in a ? a.comment : null, actionDetail(a));
     if (res.notify && res.notify.to.length) this.notifyTask(t, res.notify.kind, res.notify.to, res.notify.reason);
     if (res.completed) {
+      const submitter = t.spec.submittedBy;
+      if (submitter && t.spec.notifySubmitter && submitter !== a.actor.userId) {
+        this.notifyTask(t, 'decided', [submitter], `${outcomeLabel(def, res.completed.outcome)}${res.completed.comment ? `：${res.completed.comment}` : ''}`);
+      }
       t.status = 'completed';
       t.outcome = res.completed.outcome;
       t.form = res.completed.form;
@@ -369,6 +373,11 @@ export class TaskBoard {
     this.recordTask(t, 'system', '系统', 'escalate', null, { to: target });
     this.notifyTask(t, 'escalated', t.actors, null);
   }
+}
+
+function outcomeLabel(def: TaskTypeDef | undefined, outcome: string): string {
+  if (outcome === 'returned') return '退回修改';
+  return def?.outcomes[outcome]?.label.zh ?? outcome;
 }
 
 function actionDetail(a: TaskActionParsed): Record<string, unknown> {

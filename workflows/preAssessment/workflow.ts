@@ -97,6 +97,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       escalation: { afterMs: 0, to: { group: route === 'key' ? 'division_head@FIN' : `competent_head@${app().deptId}` }, lateDecision: 'allow' },
       priority: route === 'key' ? 2 : 1,
       context: { application: app(), route, revision: status.revision },
+      notifySubmitter: false, // the applicant hears the conclusion, or gets the revision task
     });
 
     if (review.outcome === 'withdrawn') return finish('withdrawn');
