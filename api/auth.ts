@@ -128,6 +128,8 @@ export async function loadUser(db: Db, id: string): Promise<User | null> {
 }
 
 export interface Auth {
+  /** 'oidc': only the identity provider's tokens are accepted (OIDC_JWKS_URL); 'demo': our own HS256 tokens. */
+  readonly mode: 'demo' | 'oidc';
   issue(userId: string): Promise<string>;
   authenticate(req: Request): Promise<User>;
 }
@@ -137,6 +139,7 @@ export function createAuth(db: Db, cfg: Config['auth']): Auth {
   const jwks: JWTVerifyGetKey | null = cfg.oidcJwksUrl ? createRemoteJWKSet(new URL(cfg.oidcJwksUrl)) : null;
   const ISSUER = 'jixiao';
   return {
+    mode: jwks ? 'oidc' : 'demo',
     async issue(userId) {
       return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuer(ISSUER).setIssuedAt().setExpirationTime('12h').sign(secret);
     },

@@ -17,8 +17,10 @@ import { startWorker } from '../worker/worker';
 import { freePort, startDevServer } from '../scripts/temporal';
 import type { TaskSpecInput } from '../contracts/tasks';
 import type { benchBatch } from './workflows';
-import { postgresBin, startPostgres, type LocalPostgres } from './postgres';
+import { postgresBin, startPostgres, type LocalPostgres } from '../scripts/postgres';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { startFinanceService } from '../finance/main';
+import { HttpFinanceClient } from '../finance/client';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
   const smtpPort = await freePort();
   await new Promise<void>((r) => sink.listen(smtpPort, '127.0.0.1', () => r()));
   const tport = await freePort();
-  const temporal = await startDevServer({ dbFile: join(dir, 'temporal.db'), port: tport, uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: say } });
+  const temporal = await startDevServer({ dbFile: argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db'), port: tport, uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: say } });
   const pg: LocalPostgres | null = DB_MODE === 'postgres' ? startPostgres(dir, await freePort()) : null;
   const apiPort = await freePort();
   const env = { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'bench', TASK_QUEUE: 'bench', JIXIAO_DATA_DIR: dir, SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', API_PORT: String(apiPort), ...(pg ? { DATABASE_URL: pg.url } : {}) };
@@ -85,6 +87,36 @@ async function main(): Promise<void> {
     const depts = Math.ceil(units / UNITS_PER_DEPT);
     await seedOrgs(db, depts, units);
     say(`${PROJECTS} projects, ${units} units in ${depts} departments, ${BATCH} tasks per workflow execution`);
+
+    // --- 0. the finance stand-in with the province data set --------------------------------------
+    if (!argv.includes('--no-finance')) {
+      const f0 = performance.now();
+      const fin = await startFinanceService({ port: 0, url: pg?.url, dataDir: pg ? undefined : join(dir, 'finance'), scale: quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province', log });
+      const loadSeconds = (performance.now() - f0) / 1000;
+      const client = new HttpFinanceClient({ baseUrl: fin.url, timeoutMs: 60_000 });
+      const year = new Date().getFullYear();
+      const s0 = performance.now();
+      let rows = 0;
+      let pages = 0;
+      let laggards = 0;
+      for (let cursor: string | undefined; ; ) {
+        const page = await client.listExecution({ year, asOf: `${year}-07-31`, limit: 1000, ...(cursor ? { cursor } : {}) });
+        rows += page.items.length;
+        pages++;
+        cursor = page.nextCursor ?? undefined;
+        if (!cursor) break;
+      }
+      for (let cursor: string | undefined; ; ) {
+        const page = await client.listExecution({ year, asOf: `${year}-07-31`, limit: 1000, maxRateBp: 3000, ...(cursor ? { cursor } : {}) });
+        laggards += page.items.length;
+        cursor = page.nextCursor ?? undefined;
+        if (!cursor) break;
+      }
+      const scanSeconds = (performance.now() - s0) / 1000;
+      results.finance = { startAndLoadSeconds: loadSeconds, executionRows: rows, pages, laggardsAtOrBelow30Pct: laggards, scanSeconds };
+      say(`finance stand-in: loaded and listening in ${loadSeconds.toFixed(1)} s; execution of ${rows} projects read in ${pages} pages + laggard scan (${laggards}) in ${scanSeconds.toFixed(1)} s`);
+      await fin.stop();
+    }
 
     // --- 1. open a round's tasks ---------------------------------------------------------------
     const open1 = await openRound(deps, 'r1', PROJECTS, units);
@@ -152,7 +184,7 @@ async function main(): Promise<void> {
       if (r.status !== 200) throw new Error(`decide: HTTP ${r.status} ${body}`);
       return performance.now() - t0;
     };
-    const background = openRound(deps, 'r2', Math.round(PROJECTS / 10), units, BACKGROUND_STARTS_PER_SECOND);
+    const background = argv.includes('--no-background') ? Promise.resolve({ tasks: 0 }) : openRound(deps, 'r2', Math.round(PROJECTS / 10), units, BACKGROUND_STARTS_PER_SECOND);
     const dlat: number[] = [];
     const pending: Promise<void>[] = [];
     const start = performance.now();
@@ -160,7 +192,11 @@ async function main(): Promise<void> {
       const due = start + (i * 1000) / DECIDE_RATE;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(decide(open.pop()!).then((l) => void dlat.push(l)));
+      const sent = performance.now() - start;
+      pending.push(decide(open.pop()!).then((l) => {
+        dlat.push(l);
+        if (argv.includes('--trace') && l > 300) say(`slow decision at ${(sent / 1000).toFixed(2)} s: ${l.toFixed(0)} ms`);
+      }));
     }
     await Promise.all(pending);
     const bg = await background;
@@ -262,10 +298,16 @@ async function openRound(deps: Awaited<ReturnType<typeof buildDeps>>, round: str
   const before = (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE process = 'bench'`)).rows[0].n;
   const t0 = performance.now();
   const queue = batches.map((b, i) => [b, i] as const).filter(([b]) => b);
+  // paced: one start every 1/startsPerSecond s (a round keeps opening forms); else as fast as 32 clients go
+  const t00 = performance.now();
+  let seq = 0;
   await Promise.all(
     Array.from({ length: 32 }, async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
-        if (startsPerSecond) await new Promise((r) => setTimeout(r, (32 * 1000) / startsPerSecond));
+        if (startsPerSecond) {
+          const due = t00 + (seq++ * 1000) / startsPerSecond;
+          await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+        }
         await deps.temporal.workflow.start<typeof benchBatch>('benchBatch', { taskQueue: deps.config.temporal.taskQueue, workflowId: `bench:${round}:${job[1]}`, args: [job[0]] });
       }
     }),

@@ -26,13 +26,15 @@ export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demo
   api.route({
     method: 'post',
     path: '/api/auth/login',
-    summary: 'Log in as a demo user; returns a signed JWT (embedded default only; production uses OIDC)',
+    summary: 'Log in as a demo user; returns a signed JWT (embedded default only; refused when OIDC is configured)',
     tags: ['auth'],
     auth: false,
     body: z.object({ userId: z.string().min(1).max(100) }),
     response: z.object({ token: z.string() }),
     handler: async ({ body }) => {
       if (!deps.demoUsers) throw new HttpError(404, 'NOT_FOUND', 'demo login is disabled; use your identity provider');
+      // its token would be refused: with OIDC only the identity provider's tokens are accepted
+      if (auth.mode === 'oidc') throw new HttpError(404, 'NOT_FOUND', 'demo login is disabled while OIDC is configured (OIDC_JWKS_URL); sign in with your identity provider');
       const { rows } = await db.query(`SELECT 1 FROM users WHERE id = $1 AND demo AND active`, [body.userId]);
       if (!rows.length) throw new HttpError(400, 'VALIDATION', `body.userId: no demo user ${body.userId}`, 'body.userId');
       return { token: await auth.issue(body.userId) };

@@ -297,6 +297,21 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
 
   api.route({
     method: 'get',
+    path: '/api/task-types',
+    summary: 'Every task type: its process, labels, outcomes and the JSON Schema of each outcome\'s form',
+    tags: ['tasks'],
+    auth: true,
+    handler: async () =>
+      Object.values(TASK_TYPES).map((def) => ({
+        type: def.type,
+        process: def.type.split('.')[0],
+        label: def.label,
+        outcomes: Object.entries(def.outcomes).map(([key, o]) => ({ key, label: o.label, style: o.style ?? 'default', schema: z.toJSONSchema(o.form, { unrepresentable: 'any' }) })),
+      })),
+  });
+
+  api.route({
+    method: 'get',
     path: '/api/tasks/counts',
     summary: 'Counts of my open tasks: actionable, assigned to me, my groups, overdue, due within 3 days, submitted by me; per process',
     tags: ['tasks'],
