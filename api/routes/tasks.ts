@@ -53,6 +53,7 @@ const TaskSummary = z.object({
   outcome: z.string().nullable(),
   escalated: z.boolean(),
   overdue: z.boolean(),
+  bulkApprovable: z.boolean(),
   claimedBy: z.string().nullable(),
   version: z.number(),
 });
@@ -106,6 +107,7 @@ function summary(r: Row, now = Date.now()): TaskSummary {
     outcome: r.outcome,
     escalated: r.escalated,
     overdue: r.status === 'open' && Date.parse(due) < now,
+    bulkApprovable: r.bulk_approvable,
     claimedBy: r.state?.claimedBy ?? null,
     version: r.version,
   };
