@@ -30,7 +30,8 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 const fmtDate = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
 export function renderMail(v: MailVars): MailContent {
-  const subject = `【绩效】${KIND_ZH[v.kind]}：${v.title}${v.projectName ? `（${v.projectName}）` : ''}`;
+  const withProject = v.projectName && !v.title.includes(v.projectName) ? `（${v.projectName}）` : '';
+  const subject = `【绩效】${KIND_ZH[v.kind]}：${v.title}${withProject}`;
   const lines = [
     `${v.recipientName}，您好：`,
     '',
