@@ -41,6 +41,13 @@ const EnvSchema = z.object({
   DEMO_USERS: bool.default(true),
   REGION: z.string().default('inner-mongolia'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((e, ctx) => {
+  // without both, a token the identity provider issued to any other application would pass
+  if (e.OIDC_JWKS_URL) {
+    for (const k of ['OIDC_ISSUER', 'OIDC_AUDIENCE'] as const) {
+      if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when OIDC_JWKS_URL is set' });
+    }
+  }
 });
 
 export interface Config {

@@ -70,7 +70,13 @@ export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demo
     },
   });
 
-  const View = z.object({ name: z.string().trim().min(1).max(100), filters: TaskListQuery.partial().omit({ cursor: true }) });
+  // a view stores only the filters it was saved with: the list's defaults are not copied in
+  const Filters = z.object(
+    Object.fromEntries(
+      Object.entries(TaskListQuery.omit({ cursor: true }).shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v).optional()]),
+    ),
+  );
+  const View = z.object({ name: z.string().trim().min(1).max(100), filters: Filters });
   api.route({
     method: 'get',
     path: '/api/views',

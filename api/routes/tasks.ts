@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { TASK_TYPES } from '../../contracts/processes';
 import { check, MoveError } from '../../contracts/taskMoves';
-import { TaskAction, TaskErrors, TASK_ACTIONS, taskActManyUpdate, taskActUpdate, type TaskState } from '../../contracts/tasks';
+import { TaskAction, TaskErrors, TASK_ACTIONS, taskActManyUpdate, taskActUpdate, type TaskActionResult, type TaskState } from '../../contracts/tasks';
 import type { Db } from '../../db';
 import type { Client } from '@temporalio/client';
 import { actorOf, can, require, scopeSql, type User } from '../auth';
@@ -263,16 +263,20 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
 
   /** Sends a move to the task's workflow as an Update; refusals come back as HTTP errors. */
   async function act(u: User, row: Row, body: Record<string, unknown>, idempotencyKey?: string): Promise<unknown> {
-    const parsed = { data: parseMove(u, row, body) };
+    const move = parseMove(u, row, body);
+    const handle = temporal.workflow.getHandle(row.workflow_id);
+    // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
+    const updateId = idempotencyKey ? `${u.id}:${idempotencyKey}` : undefined;
     try {
-      check(row.state, parsed.data, TASK_TYPES[row.type]); // fast answer from the projection; the workflow re-checks
+      check(row.state, move, TASK_TYPES[row.type]); // fast answer from the projection; the workflow re-checks
     } catch (e) {
-      if (e instanceof MoveError) throw moveHttpError(e.type, e.message);
-      throw e;
+      if (!(e instanceof MoveError)) throw e;
+      const replayed = updateId && (e.type === TaskErrors.NotOpen || e.type === TaskErrors.Conflict) ? await earlierAnswer(handle, updateId) : undefined;
+      if (replayed) return replayed;
+      throw moveHttpError(e.type, e.message);
     }
     try {
-      const handle = temporal.workflow.getHandle(row.workflow_id);
-      return await handle.executeUpdate(taskActUpdate, { args: [parsed.data], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+      return await handle.executeUpdate(taskActUpdate, { args: [move], ...(updateId ? { updateId } : {}) });
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError) {
         const cause = e.cause instanceof ApplicationFailure ? e.cause : undefined;
@@ -280,6 +284,15 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
       }
       if (e instanceof WorkflowNotFoundError) throw new HttpError(409, TaskErrors.NotOpen, 'the process of this task has ended');
       throw e;
+    }
+  }
+
+  /** The result of an Update made earlier with this id, if there was one. */
+  async function earlierAnswer(handle: ReturnType<Client['workflow']['getHandle']>, updateId: string): Promise<TaskActionResult | undefined> {
+    try {
+      return await temporal.connection.withDeadline(Date.now() + 3000, () => handle.getUpdateHandle<TaskActionResult>(updateId).result());
+    } catch {
+      return undefined;
     }
   }
 

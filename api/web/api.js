@@ -143,6 +143,16 @@ export async function users() {
   if (!people) people = get('/api/users').catch((e) => ((people = null), Promise.reject(e)));
   return people;
 }
+/**
+ * Every task type the server knows — {type, process, label: {zh, en}, outcomes: [{key, label, style, schema}]} —
+ * as a Map by type, fetched once per session (they change only with a deployment). A new process's
+ * task types appear in the inbox's filters without any change here.
+ */
+let types = null;
+export async function taskTypes() {
+  if (!types) types = get('/api/task-types').then((list) => new Map(list.map((ty) => [ty.type, ty]))).catch((e) => ((types = null), Promise.reject(e)));
+  return types;
+}
 export function resetCaches() {
   people = null;
 }

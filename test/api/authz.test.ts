@@ -115,6 +115,7 @@ describe('HTTP basics', () => {
     const h = http.get('d01-reviewer')!;
     const v = await h.put('/api/views', { name: '超期的', filters: { overdue: 'true', sort: 'due' } });
     expect(v.status).toBe(200);
+    expect(v.body.filters).toEqual({ overdue: true, sort: 'due' }); // no defaults copied in
     expect((await h.put('/api/views', { name: '超期的', filters: { overdue: 'true', sort: 'priority' } })).body.filters.sort).toBe('priority');
     expect((await h.get('/api/views')).body).toHaveLength(1);
     expect((await http.get('d01-reviewer2')!.del(`/api/views/${v.body.id}`)).status).toBe(404);

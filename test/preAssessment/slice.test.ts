@@ -71,9 +71,14 @@ describe('pre-assessment slice', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('form.aspects');
 
-    const ok = await perf.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'pass', form: { aspects: aspects(18) }, comment: '同意' });
+    const decision = { action: 'decide', outcome: 'pass', form: { aspects: aspects(18) }, comment: '同意' };
+    const key = { 'idempotency-key': `decide-${app.projectCode}` };
+    const ok = await perf.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, decision, key);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: 'completed' });
+    // the officer's browser retries the same request (lost answer): the first answer again, not a conflict
+    const retried = await perf.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, decision, key);
+    expect(retried).toEqual(ok);
 
     // a second decision on the closed task is a conflict
     const again = await perf.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'fail', form: { aspects: aspects(1) }, comment: 'x' });
