@@ -25,7 +25,13 @@ export async function reconcile(db: Db, temporal: Client, log: Logger, opts: { v
   const one = async (id: string): Promise<void> => {
     try {
       // a workflow whose worker is down would hold a query until the deadline
-      const states = await temporal.connection.withDeadline(Date.now() + 15_000, () => temporal.workflow.getHandle(id).query(tasksQuery));
+      const handle = temporal.workflow.getHandle(id);
+      const states = await temporal.connection.withDeadline(Date.now() + 15_000, () => handle.query(tasksQuery));
+      // a process that ended without closing its tasks (terminated, failed, timed out): nobody can act on them
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') {
+        for (const t of states) if (t.status === 'open') Object.assign(t, { status: 'cancelled', actors: [], version: t.version + 1 });
+      }
       await db.tx((q) => upsertTasks(q, states));
       tasks += states.length;
     } catch (e) {

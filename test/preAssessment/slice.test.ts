@@ -147,6 +147,11 @@ describe('reconcile', () => {
       const out = await reconcile(sys.deps.db, sys.deps.temporal, sys.deps.log, { visibilityQuery: `WorkflowId = "${r.body.workflowId}"` });
       expect(out.tasks).toBeGreaterThanOrEqual(1);
       expect(await row()).toEqual(before);
+
+      // a process terminated by an operator leaves no task open in anyone's inbox after reconcile
+      await sys.deps.temporal.workflow.getHandle(r.body.workflowId).terminate('test: operator stops the process');
+      await reconcile(sys.deps.db, sys.deps.temporal, sys.deps.log, { visibilityQuery: `WorkflowId = "${r.body.workflowId}"` });
+      expect(await row()).toEqual({ version: before.version + 1, status: 'cancelled' });
     } finally {
       await sys.stop();
     }
