@@ -15,7 +15,7 @@ import { createInboxActivities } from '../../activities/inbox';
 import { upsertTasks } from '../../activities/inbox/projection';
 import type { Actor } from '../../contracts/common';
 import { taskActManyUpdate, taskActUpdate, tasksQuery, type TaskAction, type TaskSpecInput, type TaskState } from '../../contracts/tasks';
-import type { askAll } from './workflows';
+import type { askAcrossRuns, askAll } from './workflows';
 
 const actor = (userId: string, groups: string[] = [], roles: string[] = []): Actor => ({ userId, name: userId, groups, roles });
 const reviewer = actor('d01-reviewer', ['competent_reviewer@D01'], ['competent_reviewer']);
@@ -313,6 +313,28 @@ describe('human-task primitive', () => {
     expect(rows[0].n).toBe(8);
     await handle.executeUpdate(taskActManyUpdate, { args: [[{ ...moves[3], actor: reviewer }, { ...moves[7], outcome: 'approve' }]] });
     expect(await handle.result()).toHaveLength(10);
+  });
+
+  it('continue-as-new carries open tasks, their timers and versions into the next run', async () => {
+    const specs = [spec({ key: 'carried', dueInMs: 3_600_000 }), spec({ key: 'other', assignee: 'd01-reviewer2' })];
+    const handle = await client.workflow.start<typeof askAcrossRuns>('askAcrossRuns', { taskQueue, workflowId: `can-${randomUUID()}`, args: [specs] });
+    const id = (k: string) => `${handle.workflowId}:${k}`;
+    // wait for the third run (generation 2): its first task is the restored one
+    for (let i = 0; i < 200; i++) {
+      const d = await handle.describe();
+      if (d.runId !== handle.firstExecutionRunId && (await handle.query(tasksQuery)).length === 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const carried = (await handle.query(tasksQuery)).find((t) => t.id === id('carried')) as TaskState;
+    expect(carried).toMatchObject({ status: 'open', actors: ['d01-reviewer'] });
+    await handle.executeUpdate(taskActUpdate, { args: [{ taskId: id('carried'), action: 'decide', actor: reviewer, outcome: 'approve', form: {} }] });
+    await handle.executeUpdate(taskActUpdate, { args: [{ taskId: id('other'), action: 'decide', actor: reviewer2, outcome: 'approve', form: {} }] });
+    const out = await handle.result();
+    expect(out.generation).toBe(2);
+    expect(out.results.map((r) => [r.taskId, r.outcome])).toEqual([[id('carried'), 'approve'], [id('other'), 'approve']]);
+    expect(await row(id('carried'))).toMatchObject({ status: 'completed', version: 2 });
+    const audit = (await db.query<{ action: string }>(`SELECT action FROM audit WHERE task_id = $1 ORDER BY id`, [id('carried')])).rows.map((a) => a.action);
+    expect(audit).toEqual(['task.created', 'task.decide']);
   });
 
   it('the projection never regresses: an older version of a row is ignored', async () => {

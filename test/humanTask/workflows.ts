@@ -1,6 +1,7 @@
 // A test process for the human-task primitive: asks every given task at once and returns the results.
 import { z } from 'zod';
-import { TaskBoard } from '../../workflows/humanTask';
+import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
+import { TaskBoard, type BoardSnapshot } from '../../workflows/humanTask';
 import type { TaskResult, TaskSpecInput } from '../../contracts/tasks';
 import { defineTaskType } from '../../contracts/taskTypes';
 
@@ -18,4 +19,18 @@ export async function askAll(specs: TaskSpecInput[]): Promise<TaskResult[]> {
   const results = await Promise.all(specs.map((s) => board.ask(s)));
   await board.drain();
   return results;
+}
+
+/** Asks, then continues as new with its open tasks every `generations` times before waiting. */
+export async function askAcrossRuns(specs: TaskSpecInput[], generation = 0, snapshot?: BoardSnapshot): Promise<{ results: TaskResult[]; generation: number }> {
+  const board = new TaskBoard({ process: 'test', types: [TestApproval], restore: snapshot });
+  const pending = snapshot ? board.openKeys().map((k) => board.resume(k)) : specs.map((s) => board.ask(s));
+  if (generation < 2) {
+    await board.drain();
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof askAcrossRuns>(specs, generation + 1, board.snapshot());
+  }
+  const results = await Promise.all(pending);
+  await board.drain();
+  return { results, generation };
 }

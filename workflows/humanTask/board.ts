@@ -26,7 +26,7 @@ const { headOf } = proxyActivities<InboxActivities>({
   retry: { maximumInterval: '30s' },
 });
 
-interface Timers {
+export interface Timers {
   remindAt: number[];
   escalateAt: number | null;
 }
@@ -35,6 +35,16 @@ export interface BoardOptions {
   process: string;
   /** The task types this process uses. */
   types: TaskTypeDef[];
+  /** The open tasks carried over by continue-as-new (from `snapshot()` of the previous run). */
+  restore?: BoardSnapshot;
+}
+
+/** What a board carries across continue-as-new: its open tasks and their timers. */
+export interface BoardSnapshot {
+  tasks: TaskState[];
+  timers: Record<string, Timers>;
+  seq: number;
+  process?: ProcessRow;
 }
 
 export class TaskBoard {
@@ -55,6 +65,12 @@ export class TaskBoard {
 
   constructor(private readonly opts: BoardOptions) {
     this.types = new Map(opts.types.map((t) => [t.type, t]));
+    if (opts.restore) {
+      for (const t of opts.restore.tasks) this.tasks.set(t.id, t);
+      for (const [id, tm] of Object.entries(opts.restore.timers)) this.timers.set(id, tm);
+      this.seq = opts.restore.seq;
+      this.process = opts.restore.process;
+    }
     setHandler(taskActUpdate, (input) => this.act(input), { validator: (input) => void this.validate(input) });
     setHandler(taskActManyUpdate, (inputs) => this.actMany(inputs), {
       validator: (inputs) => {
@@ -88,6 +104,33 @@ export class TaskBoard {
     this.recordTask(task, 'system', '系统', 'created', null);
     this.notifyTask(task, 'assigned', task.actors, null);
     return new Promise((resolve) => this.waiters.set(task.id, resolve as (r: TaskResult) => void));
+  }
+
+  /** Waits again for an open task carried over by continue-as-new. */
+  resume<F = Record<string, unknown>>(key: string): Promise<TaskResult<F>> {
+    const id = `${this.workflowId}:${key}`;
+    if (this.tasks.get(id)?.status !== 'open') throw ApplicationFailure.nonRetryable(`no open task ${id} to resume`, TaskErrors.NotFound);
+    return new Promise((resolve) => this.waiters.set(id, resolve as (r: TaskResult) => void));
+  }
+
+  /** Keys of the open tasks (after a restore: the ones to resume). */
+  openKeys(): string[] {
+    return [...this.tasks.values()].filter((t) => t.status === 'open').map((t) => t.spec.key);
+  }
+
+  /**
+   * The board's open tasks for continue-as-new. Call after `drain()` and once every Update handler
+   * has finished (`allHandlersFinished`), so nothing in flight is lost; closed tasks stay behind,
+   * already projected.
+   */
+  snapshot(): BoardSnapshot {
+    const open = [...this.tasks.values()].filter((t) => t.status === 'open');
+    return {
+      tasks: open,
+      timers: Object.fromEntries(open.filter((t) => this.timers.has(t.id)).map((t) => [t.id, this.timers.get(t.id) as Timers])),
+      seq: this.seq,
+      process: this.process,
+    };
   }
 
   /** Cancels an open task (e.g. the process moved on); its waiter never resolves. */

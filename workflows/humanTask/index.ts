@@ -1,1 +1,1 @@
-export { TaskBoard, type BoardOptions } from './board';
+export { TaskBoard, type BoardOptions, type BoardSnapshot } from './board';
