@@ -19,25 +19,12 @@ import { FINANCE_MIGRATIONS, startFinanceService, type FinanceService } from '..
 import { postgresBin, startPostgres, type LocalPostgres } from '../../scripts/postgres';
 import { freePort } from '../../scripts/temporal';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+import { application as fixture, aspects } from '../helpers/fixtures';
 
 const MIGRATION_LOCK = 7242001; // db/migrate.ts: pg_advisory_xact_lock(7242001)
 const migrationFiles = (dir: string) => readdirSync(dir).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
 
-const aspects = (score: number) =>
-  Object.fromEntries(['necessity', 'economy', 'targets', 'feasibility', 'financing'].map((k) => [k, { score, finding: `${k} 评估意见` }]));
-
-const application = () => ({
-  projectCode: `U0101-2027-PG-${Date.now()}`,
-  name: '校园智慧教室改造项目（PostgreSQL）',
-  deptId: 'D01',
-  unitId: 'U0101',
-  amountFen: 600_000_000, // 6,000,000 yuan, new: mandatory pre-assessment, key route (finance performance)
-  industry: '教育',
-  isNew: true,
-  kind: 'project',
-  year: 2027,
-  indicators: [{ kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=' }],
-});
+const application = () => fixture({ projectCode: `U0101-2027-PG-${Date.now()}`, name: '校园智慧教室改造项目（PostgreSQL）' });
 
 /** A free port can be taken before the server binds it: try again with another, up to 3 times. */
 async function startLocalPostgres(): Promise<{ pg: LocalPostgres; dir: string }> {

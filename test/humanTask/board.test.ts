@@ -7,10 +7,8 @@ import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { openDb, type Db } from '../../db';
-import { migrate } from '../../db/migrate';
-import { MIGRATIONS_DIR } from '../../app/deps';
-import { seedDirectory } from '../../app/seed';
+import type { Db } from '../../db';
+import { productDb } from '../helpers/fixtures';
 import { createInboxActivities } from '../../activities/inbox';
 import { upsertTasks } from '../../activities/inbox/projection';
 import type { Actor } from '../../contracts/common';
@@ -32,9 +30,7 @@ let running: Promise<void>;
 const taskQueue = `board-${randomUUID()}`;
 
 beforeAll(async () => {
-  db = await openDb({});
-  await migrate(db, MIGRATIONS_DIR);
-  await seedDirectory(db);
+  db = await productDb();
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   client = new Client({ connection: await Connection.connect({ address }), namespace });

@@ -6,10 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { openDb, type Db } from '../../db';
-import { migrate } from '../../db/migrate';
-import { MIGRATIONS_DIR } from '../../app/deps';
-import { seedDirectory } from '../../app/seed';
+import type { Db } from '../../db';
+import { productDb } from '../helpers/fixtures';
 import { createInboxActivities } from '../../activities/inbox';
 import { taskActUpdate, tasksQuery, type TaskState } from '../../contracts/tasks';
 import type { askAll } from './workflows';
@@ -26,9 +24,7 @@ describe.skipIf(!testServer)('human tasks over days (time-skipping server)', () 
 
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-    db = await openDb({});
-    await migrate(db, MIGRATIONS_DIR);
-    await seedDirectory(db);
+    db = await productDb();
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,

@@ -2,10 +2,8 @@
 // nothing sent twice when a projection write or a sweep is repeated.
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pino from 'pino';
-import { openDb, type Db } from '../../db';
-import { migrate } from '../../db/migrate';
-import { MIGRATIONS_DIR } from '../../app/deps';
-import { seedDirectory } from '../../app/seed';
+import type { Db } from '../../db';
+import { productDb } from '../helpers/fixtures';
 import { writeBatch } from '../../activities/inbox/projection';
 import type { MailEvent } from '../../contracts/inbox';
 import { createMailer, type Mailer } from '../../notifications/mailer';
@@ -17,9 +15,7 @@ let mailer: Mailer;
 const run = `R${Date.now()}`;
 
 beforeAll(async () => {
-  db = await openDb({});
-  await migrate(db, MIGRATIONS_DIR);
-  await seedDirectory(db);
+  db = await productDb();
   mailer = createMailer({ host: '127.0.0.1', port: inject('smtpPort'), secure: false, from: 'jixiao <noreply@jixiao.local>', catcher: true, webPort: 0 });
 });
 afterAll(async () => {

@@ -3,26 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { listMail } from '../../scripts/mailCatcher';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
-
-const aspects = (score: number) =>
-  Object.fromEntries(['necessity', 'economy', 'targets', 'feasibility', 'financing'].map((k) => [k, { score, finding: `${k} 评估意见` }]));
-
-let seq = 0;
-function application(over: Record<string, unknown> = {}) {
-  return {
-    projectCode: `U0101-2027-${Date.now()}-${++seq}`,
-    name: '校园智慧教室改造项目',
-    deptId: 'D01',
-    unitId: 'U0101',
-    amountFen: 600_000_000, // 6,000,000 yuan: new and above 5,000,000 → mandatory pre-assessment
-    industry: '教育',
-    isNew: true,
-    kind: 'project',
-    year: 2027,
-    indicators: [{ kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=' }],
-    ...over,
-  };
-}
+import { application, aspects } from '../helpers/fixtures';
 
 describe('pre-assessment slice', () => {
   let sys: TestSystem;

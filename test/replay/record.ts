@@ -5,22 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+import { application, aspects as fiveAspects } from '../helpers/fixtures';
 
 const dir = new URL('./histories/', import.meta.url);
-const aspects = Object.fromEntries(['necessity', 'economy', 'targets', 'feasibility', 'financing'].map((k) => [k, { score: 17, finding: '符合要求' }]));
-const app = (code: string, over: Record<string, unknown> = {}) => ({
-  projectCode: code,
-  name: `历史记录项目 ${code}`,
-  deptId: 'D01',
-  unitId: 'U0101',
-  amountFen: 600_000_000,
-  industry: '教育',
-  isNew: true,
-  kind: 'project',
-  year: 2027,
-  indicators: [{ kind: 'output', category: '数量指标', name: '培训人次', target: '1000', unit: '人次', direction: '>=' }],
-  ...over,
-});
+const aspects = fiveAspects(17);
+const app = (code: string, over: Record<string, unknown> = {}) => application({ projectCode: code, name: `历史记录项目 ${code}`, ...over });
 
 describe('record histories', () => {
   let sys: TestSystem;
