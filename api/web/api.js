@@ -17,6 +17,16 @@ const ZH_MESSAGES = [
   [/^each aspect needs a finding$/, () => '每个方面都须填写评审意见'],
   [/^at least one performance indicator .*$/, () => '至少填写一项绩效指标'],
   [/^targets need at least one output indicator .*$/, () => '至少需要一项产出指标'],
+  // refused moves (a bulk approval lists them per task)
+  [/^this task is not yours$/, () => '此事项不由您办理'],
+  [/^task is completed$/, () => '此事项已办结'],
+  [/^task is cancelled$/, () => '此事项已取消'],
+  [/^claimed by someone else$/, () => '已被他人认领'],
+  [/^already claimed by (.+)$/, (who) => `已被 ${who} 认领`],
+  [/^claim the task first$/, () => '请先认领'],
+  [/^this task type is not approved in bulk$/, () => '此类事项不能批量审批'],
+  [/^segregation of duties: .*$/, () => '职责分离：您不能办理此事项'],
+  [/^task \S+ not found$/, () => '未找到该事项'],
 ];
 export function localMessage(m) {
   if (getLang() !== 'zh') return m;

@@ -1,21 +1,37 @@
-// The task list: tabs with counts, filters, search, sort, saved views, cursor paging, keyboard.
-import { del, get, orgs, put, qs, users } from './api.js';
+// The task list: tabs with counts (refreshed while the tab is visible), filters, search, sort,
+// saved views, cursor paging, keyboard, and bulk approval (批量审批) for leads.
+import { del, get, localMessage, orgs, post, put, qs, taskTypes, users } from './api.js';
 import { fmtTime, h, modal, toast } from './dom.js';
-import { keysOf, t, v } from './i18n.js';
+import { keysOf, L, t, v } from './i18n.js';
+import { every } from './live.js';
 import { app } from './state.js';
 
 const TABS = ['actionable', 'assigned', 'group', 'submitted'];
 const FILTER_KEYS = ['mine', 'status', 'process', 'type', 'overdue', 'q', 'sort', 'order'];
 const PAGE = 25;
+/** How often the counts are refreshed while the page is visible (live.js: shorter in tests). */
+const COUNTS_POLL_MS = 30_000;
 
 export async function listView(main, query, { stale }) {
   const f = {};
   for (const k of FILTER_KEYS) if (query.get(k)) f[k] = query.get(k);
   if (!TABS.includes(f.mine)) f.mine = 'actionable';
 
-  const [counts, views, orgNames, people] = await Promise.all([get('/api/tasks/counts').catch(() => null), get('/api/views').catch(() => []), orgs(), users().catch(() => [])]);
+  const [firstCounts, views, orgNames, people, types] = await Promise.all([
+    get('/api/tasks/counts').catch(() => null),
+    get('/api/views').catch(() => []),
+    orgs(),
+    users().catch(() => []),
+    taskTypes().catch(() => new Map()),
+  ]);
   if (stale()) return;
+  let counts = firstCounts;
   const names = new Map(people.map((p) => [p.id, p.name]));
+  const typeName = (ty) => L(types.get(ty)?.label, ty);
+  /** Leads approve in bulk; they may tick the open, bulk-approvable tasks they can act on. */
+  const bulk = app.can('task.bulk');
+  const myKeys = new Set([app.me?.id, ...(app.me?.groups ?? [])].filter(Boolean));
+  const cols = bulk ? 7 : 6;
 
   // --- the parts of the page --------------------------------------------------------------
   const tbody = h('tbody');
@@ -32,8 +48,15 @@ export async function listView(main, query, { stale }) {
     return [h('label', { for: id }, label), s];
   };
 
-  const processOptions = [['', t('all')], ...keysOf('process').map((p) => [p, `${v('process', p)}${counts?.byProcess?.[p] ? `（${counts.byProcess[p]}）` : ''}`])];
-  const typeOptions = () => [['', t('all')], ...keysOf('taskType').filter((ty) => !f.process || ty.startsWith(`${f.process}.`)).map((ty) => [ty, v('taskType', ty)])];
+  // processes: the known names, then any other the server's task types or counts mention
+  const processes = [...new Set([...keysOf('process'), ...[...types.values()].map((ty) => ty.process), ...Object.keys(counts?.byProcess ?? {})])];
+  const processText = (p) => `${v('process', p)}${counts?.byProcess?.[p] ? `（${counts.byProcess[p]}）` : ''}`;
+  const processOptions = [['', t('all')], ...processes.map((p) => [p, processText(p)])];
+  const typeOptions = () => {
+    const opts = [...types.values()].filter((ty) => !f.process || ty.process === f.process).map((ty) => [ty.type, L(ty.label, ty.type)]);
+    if (f.type && !types.has(f.type)) opts.push([f.type, f.type]); // a saved view of a type this server no longer has
+    return [['', t('all')], ...opts];
+  };
 
   const [procLabel, procSel] = sel('process', t('filter_process'), processOptions, f.process);
   const [typeLabel, typeSel] = sel('type', t('filter_type'), typeOptions(), f.type);
@@ -43,6 +66,7 @@ export async function listView(main, query, { stale }) {
   const overdue = h('input', { type: 'checkbox', id: 'flt-overdue', name: 'overdue', checked: f.overdue === 'true' });
   const search = h('input', { type: 'search', id: 'flt-q', name: 'q', value: f.q ?? '', placeholder: t('search_placeholder'), autocomplete: 'off' });
 
+  const badges = Object.fromEntries(TABS.map((tab) => [tab, h('span.badge', { hidden: true })]));
   const tabs = h(
     'nav.tabs',
     { 'aria-label': t('tabs_label') },
@@ -51,7 +75,7 @@ export async function listView(main, query, { stale }) {
         'a.tab',
         { href: hashOf({ ...f, mine: tab }), 'aria-current': f.mine === tab ? 'page' : undefined, dataset: { tab }, onclick: (e) => (e.preventDefault(), setFilter({ mine: tab })) },
         t(`tab_${tab}`),
-        counts ? h('span.badge', { class: tab === 'actionable' && counts.overdue ? 'alert' : '' }, String(counts[tab] ?? 0)) : null,
+        badges[tab],
       ),
     ),
   );
@@ -67,14 +91,19 @@ export async function listView(main, query, { stale }) {
     if (vw) app.go(hashOf(vw.filters));
   });
 
-  const summary = counts
-    ? h(
-        'p.summary',
-        counts.overdue ? h('a.summary-item.alert', { href: hashOf({ ...f, overdue: 'true' }) }, t('overdue_n', { n: counts.overdue })) : null,
-        counts.dueSoon ? h('span.summary-item.warn', t('due_soon', { n: counts.dueSoon })) : null,
-        h('span.summary-item.muted.kbd-hint', t('keyboard_hint')),
-      )
-    : null;
+  const summaryCounts = h('span.summary-counts');
+  const summary = h('p.summary', summaryCounts, h('span.summary-item.muted.kbd-hint', t('keyboard_hint'), bulk ? t('keyboard_hint_bulk') : ''));
+
+  // bulk approval: a tick per row, "select all on this page", the count, the button, the result
+  const chosen = new Map(); // id → task, the rows ticked
+  const shownTasks = new Map(); // id → task, the rows on the page
+  const allBox = bulk ? h('input.bulk-all', { type: 'checkbox', id: 'bulk-all', 'aria-label': t('bulk_select_all'), title: t('bulk_select_all') }) : null;
+  const bulkCount = h('span.bulk-count', { 'aria-live': 'polite' });
+  const bulkBtn = h('button.btn.primary.small', { type: 'button', id: 'bulk-approve', disabled: true, onclick: () => bulkApprove() }, t('bulk_approve'));
+  const bulkMsg = h('p.bulk-msg', { role: 'alert', hidden: true });
+  const bulkBar = bulk ? h('div.bulk-bar', { hidden: true }, h('label.bulk-all-label', { for: 'bulk-all' }, t('bulk_select_all')), bulkCount, bulkBtn, bulkMsg) : null;
+  const bulkResult = h('div.notice.bulk-result', { role: 'status', tabindex: '-1', hidden: true });
+  const changed = h('button.btn.small.list-changed', { type: 'button', hidden: true, onclick: () => load(false) }, t('list_changed'));
 
   main.append(
     h(
@@ -92,15 +121,30 @@ export async function listView(main, query, { stale }) {
         h('div.filter.check', h('label', { for: 'flt-overdue' }, overdue, ' ', t('filter_overdue'))),
       ),
       h('div.views-bar', h('span.views-label', t('views')), viewSel, h('button.btn.small', { type: 'button', onclick: () => saveView() }, t('views_save')), delBtn),
+      bulkResult,
+      bulkBar,
       h(
         'div.table-wrap.card',
         h(
           'table.data.task-table',
-          h('thead', h('tr', h('th', { scope: 'col' }, t('col_title')), h('th', { scope: 'col' }, t('col_process')), h('th', { scope: 'col' }, t('col_unit')), h('th', { scope: 'col' }, t('col_status')), h('th', { scope: 'col', class: 'col-due' }, t('col_due')), h('th', { scope: 'col', class: 'col-pri' }, t('col_priority')))),
+          { class: bulk ? 'bulk' : '' },
+          h(
+            'thead',
+            h(
+              'tr',
+              bulk ? h('th.col-check', { scope: 'col' }, allBox) : null,
+              h('th', { scope: 'col' }, t('col_title')),
+              h('th', { scope: 'col' }, t('col_process')),
+              h('th', { scope: 'col' }, t('col_unit')),
+              h('th', { scope: 'col' }, t('col_status')),
+              h('th', { scope: 'col', class: 'col-due' }, t('col_due')),
+              h('th', { scope: 'col', class: 'col-pri' }, t('col_priority')),
+            ),
+          ),
           tbody,
         ),
       ),
-      h('div.list-foot', status, more),
+      h('div.list-foot', h('div.list-foot-left', status, changed), more),
     ),
   );
 
@@ -110,6 +154,10 @@ export async function listView(main, query, { stale }) {
   sortSel.addEventListener('change', () => setFilter({ sort: sortSel.value === 'due' ? undefined : sortSel.value }));
   orderSel.addEventListener('change', () => setFilter({ order: orderSel.value || undefined }));
   overdue.addEventListener('change', () => setFilter({ overdue: overdue.checked ? 'true' : undefined }));
+  allBox?.addEventListener('change', () => {
+    for (const box of rowBoxes()) setChecked(box, allBox.checked);
+    syncBulk();
+  });
   let debounce;
   search.addEventListener('input', () => {
     clearTimeout(debounce);
@@ -132,7 +180,34 @@ export async function listView(main, query, { stale }) {
     const m = views.find((vw) => sameFilters(vw.filters, f));
     viewSel.value = m ? String(m.id) : '';
     delBtn.disabled = !m;
+    renderCounts();
     load(false);
+  }
+
+  /** The badges, the overdue / due-soon summary and the per-process counts, from `counts`. */
+  function renderCounts() {
+    for (const tab of TABS) {
+      badges[tab].hidden = !counts;
+      badges[tab].textContent = String(counts?.[tab] ?? 0);
+      badges[tab].classList.toggle('alert', tab === 'actionable' && !!counts?.overdue);
+    }
+    summaryCounts.replaceChildren(
+      ...[
+        counts?.overdue ? h('a.summary-item.alert', { href: hashOf({ ...f, overdue: 'true' }) }, t('overdue_n', { n: counts.overdue })) : null,
+        counts?.dueSoon ? h('span.summary-item.warn', t('due_soon', { n: counts.dueSoon })) : null,
+      ].filter(Boolean),
+    );
+    for (const o of procSel.options) if (o.value) o.textContent = processText(o.value);
+  }
+
+  /** Fresh counts; when the current tab's count moved, offers to reload the rows (never reloads them under the user). */
+  async function refreshCounts({ announce = true } = {}) {
+    const c = await get('/api/tasks/counts');
+    if (stale()) return;
+    const before = counts;
+    counts = c;
+    renderCounts();
+    if (announce && before && before[f.mine] !== c[f.mine]) changed.hidden = false;
   }
 
   async function load(append) {
@@ -147,13 +222,17 @@ export async function listView(main, query, { stale }) {
         tbody.replaceChildren();
         shown = 0;
         selected = -1;
+        chosen.clear();
+        shownTasks.clear();
+        changed.hidden = true;
       }
       for (const task of res.items) tbody.append(row(task));
       shown += res.items.length;
       cursor = res.nextCursor;
       more.hidden = !cursor;
       status.textContent = shown ? t('list_count', { n: shown }) : '';
-      if (!shown) tbody.append(h('tr.empty', h('td', { colspan: 6 }, t('list_empty'))));
+      if (!shown) tbody.append(h('tr.empty', h('td', { colspan: cols }, t('list_empty'))));
+      syncBulk();
     } catch (e) {
       if (seq !== reqSeq) return;
       status.textContent = `${t('error_prefix')}：${e.message}`;
@@ -163,7 +242,15 @@ export async function listView(main, query, { stale }) {
   }
 
   function row(task) {
+    shownTasks.set(task.id, task);
     const href = `#/tasks/${encodeURIComponent(task.id)}`;
+    let check = null;
+    if (bulk) {
+      const selectable = task.bulkApprovable === true && task.status === 'open' && (task.actors ?? []).some((a) => myKeys.has(a));
+      const box = selectable ? h('input.row-check', { type: 'checkbox', 'aria-label': t('bulk_select_row', { title: task.title }), dataset: { id: task.id } }) : null;
+      box?.addEventListener('change', () => (setChecked(box, box.checked), syncBulk()));
+      check = h('td.col-check', box);
+    }
     const tags = [];
     if (task.status !== 'open') tags.push(h('span.tag', t(`status_${task.status}`)));
     if (task.overdue) tags.push(h('span.tag.danger', t('tag_overdue')));
@@ -172,12 +259,13 @@ export async function listView(main, query, { stale }) {
     const tr = h(
       'tr.task-row',
       { class: task.overdue ? 'overdue' : '', dataset: { id: task.id } },
+      check,
       h(
         'td.col-title',
         h('a.row-link', { href }, task.title),
         task.projectCode || task.projectName ? h('div.sub', [task.projectCode, task.projectName && !task.title.includes(task.projectName) ? task.projectName : null].filter(Boolean).join(' · ')) : null,
       ),
-      h('td.col-proc', h('div', v('process', task.process)), h('div.sub', v('taskType', task.type))),
+      h('td.col-proc', h('div', v('process', task.process)), h('div.sub', typeName(task.type))),
       h('td.col-unit', orgNames.get(task.unitId) ?? task.unitId ?? '', task.deptId ? h('div.sub', orgNames.get(task.deptId) ?? task.deptId) : null),
       h('td.col-tags', tags.length ? tags : h('span.tag.ok', t('status_open'))),
       h('td.col-due', { class: task.overdue ? 'due overdue-date' : 'due' }, h('time', { datetime: task.dueAt }, fmtTime(task.dueAt))),
@@ -185,10 +273,110 @@ export async function listView(main, query, { stale }) {
     );
     // the whole row opens the task for mouse users; keyboard users have the link
     tr.addEventListener('click', (e) => {
-      if (e.target.closest('a, button')) return;
+      if (e.target.closest('a, button, input, label')) return;
+      if (e.target.closest('td.col-check')) {
+        // a click next to the tick box ticks it (a bigger target)
+        const box = tr.querySelector('input.row-check');
+        if (box) (setChecked(box, !box.checked), syncBulk());
+        return;
+      }
       app.go(href);
     });
     return tr;
+  }
+
+  // --- bulk approval ---------------------------------------------------------------------------
+  function rowBoxes() {
+    return [...tbody.querySelectorAll('input.row-check')];
+  }
+  function setChecked(box, on) {
+    box.checked = on;
+    box.closest('tr')?.classList.toggle('checked', on);
+    const task = shownTasks.get(box.dataset.id);
+    if (on && task) chosen.set(task.id, task);
+    else chosen.delete(box.dataset.id);
+  }
+  function syncBulk() {
+    if (!bulk) return;
+    const boxes = rowBoxes();
+    const n = chosen.size;
+    bulkCount.textContent = t('bulk_selected', { n });
+    bulkBtn.disabled = n === 0;
+    allBox.disabled = boxes.length === 0;
+    allBox.checked = n > 0 && boxes.every((b) => b.checked);
+    allBox.indeterminate = n > 0 && !allBox.checked;
+    bulkBar.hidden = boxes.length === 0;
+    bulkMsg.hidden = true; // a message about the last attempt no longer applies to a new selection
+  }
+
+  async function bulkApprove() {
+    const items = [...chosen.values()];
+    if (!items.length) return;
+    const say = (text) => {
+      bulkMsg.textContent = text;
+      bulkMsg.hidden = false;
+    };
+    bulkMsg.hidden = true;
+    const kinds = [...new Set(items.map((x) => x.type))];
+    if (kinds.length > 1) return say(t('bulk_mixed', { n: kinds.length }));
+    const outcomes = (types.get(kinds[0])?.outcomes ?? []).filter((o) => o.style !== 'danger');
+    if (!outcomes.length) return say(t('bulk_no_outcome', { type: typeName(kinds[0]) }));
+
+    let outcome = outcomes[0].key;
+    const picker =
+      outcomes.length > 1
+        ? h(
+            'fieldset.outcomes',
+            h('legend', t('task_outcome')),
+            h(
+              'div.segmented',
+              outcomes.map((o) => {
+                const id = `bulk-outcome-${o.key}`;
+                const radio = h('input', { type: 'radio', name: 'bulk-outcome', id, value: o.key, checked: o.key === outcome });
+                radio.addEventListener('change', () => (outcome = o.key));
+                return h('label', { for: id, class: `seg seg-${o.style || 'default'}` }, radio, h('span', L(o.label, o.key)));
+              }),
+            ),
+          )
+        : h('p.bulk-outcome', t('task_outcome'), '：', h('strong', L(outcomes[0].label, outcomes[0].key)));
+    const comment = h('textarea', { id: 'bulk-comment', name: 'comment', rows: 3, maxlength: 2000 });
+    const listed = items.slice(0, 8);
+    const n = items.length;
+    const res = await modal({
+      title: t('bulk_title', { n }),
+      body: h(
+        'div.bulk-confirm',
+        h('p', h('span.tag.info', typeName(kinds[0]))),
+        h('ul.bulk-items', listed.map((x) => h('li', x.title)), n > listed.length ? h('li.muted', t('bulk_more', { n: n - listed.length })) : null),
+        picker,
+        h('div.field', h('label', { for: 'bulk-comment' }, t('bulk_comment')), comment),
+      ),
+      submitLabel: t('bulk_confirm', { n }),
+      cancelLabel: t('cancel'),
+      onSubmit: () => post('/api/tasks/bulk-decide', { taskIds: items.map((x) => x.id), outcome, comment: comment.value.trim() || null, form: {} }),
+    });
+    if (!res || stale()) return;
+    showBulkResult(res, items);
+    await Promise.all([refreshCounts({ announce: false }).catch(() => {}), load(false)]);
+  }
+
+  function showBulkResult(res, items) {
+    const titles = new Map(items.map((x) => [x.id, x.title]));
+    const failures = (res.results ?? []).filter((r) => !r.ok);
+    bulkResult.className = `notice bulk-result ${failures.length ? 'warn' : 'ok'}`;
+    bulkResult.replaceChildren(
+      h(
+        'div.bulk-result-head',
+        h('strong.bulk-done', { dataset: { decided: String(res.decided) } }, t('bulk_done', { n: res.decided })),
+        h('button.btn.small', { type: 'button', onclick: () => (bulkResult.hidden = true) }, t('bulk_dismiss')),
+      ),
+      ...(failures.length
+        ? [h('p', t('bulk_failed', { n: failures.length })), h('ul.bulk-failures', failures.map((x) => h('li', h('strong', titles.get(x.taskId) ?? x.taskId), '：', localMessage(x.error ?? ''))))]
+        : []),
+    );
+    bulkResult.hidden = false;
+    bulkResult.focus();
+    toast(t('bulk_done', { n: res.decided }), res.decided ? 'ok' : 'error');
   }
 
   async function saveView() {
@@ -226,7 +414,8 @@ export async function listView(main, query, { stale }) {
   function onKey(e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     const tag = (e.target.tagName || '').toLowerCase();
-    const typing = tag === 'input' || tag === 'textarea' || tag === 'select' || e.target.isContentEditable;
+    // a tick box is not typing: j / k / x work from it
+    const typing = (tag === 'input' && !['checkbox', 'radio'].includes(e.target.type)) || tag === 'textarea' || tag === 'select' || e.target.isContentEditable;
     if (e.key === '/' && !typing) {
       e.preventDefault();
       search.focus();
@@ -248,8 +437,17 @@ export async function listView(main, query, { stale }) {
       for (const r of rows) r.classList.remove('selected');
       rows[selected].classList.add('selected');
       rows[selected].querySelector('a.row-link').focus();
-    } else if (e.key === 'Enter' && selected >= 0 && !e.target.closest('a, button')) {
+    } else if (e.key === 'Enter' && selected >= 0 && !e.target.closest('a, button, input')) {
       rows[selected]?.querySelector('a.row-link')?.click();
+    } else if (e.key === 'x' && bulk) {
+      // x ticks / unticks the focused (or last selected) row
+      const cur = rows.findIndex((r) => r.contains(document.activeElement));
+      const box = rows[cur >= 0 ? cur : selected]?.querySelector('input.row-check');
+      if (box) {
+        e.preventDefault();
+        setChecked(box, !box.checked);
+        syncBulk();
+      }
     }
   }
   document.addEventListener('keydown', onKey);
@@ -261,8 +459,15 @@ export async function listView(main, query, { stale }) {
     for (const x of rows) x.classList.toggle('selected', x === r);
   });
 
+  renderCounts();
   await load(false);
+  if (stale()) {
+    document.removeEventListener('keydown', onKey);
+    return;
+  }
+  const stopPolling = every(COUNTS_POLL_MS, () => refreshCounts());
   return () => {
+    stopPolling();
     document.removeEventListener('keydown', onKey);
     clearTimeout(debounce);
   };

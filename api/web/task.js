@@ -1,10 +1,16 @@
 // The task page: project data, the decision form (from the outcome's JSON Schema), the other moves,
-// history, comments and attachments.
+// history, comments and attachments. While it is open (and the browser tab visible) it re-reads the
+// task every 10 s: when someone else changed it, a banner offers to reload — it never wipes a form
+// being filled in — and buttons of moves no longer allowed (all of them once the task is closed) are disabled.
 import { api, ApiError, download, get, orgs, post, taskPath, users } from './api.js';
 import { fmtSize, fmtTime, h, modal, toast, yuan } from './dom.js';
 import { schemaForm } from './form.js';
 import { fieldLabel, has, L, t, v } from './i18n.js';
+import { every } from './live.js';
 import { app } from './state.js';
+
+/** How often an open task page checks for changes by others (live.js: shorter in tests). */
+const TASK_POLL_MS = 10_000;
 
 /** Moves offered as buttons besides decide/saveDraft, in this order, and what each asks for. */
 const MOVES = {
@@ -42,7 +48,7 @@ export async function taskView(main, id, { stale }) {
     h('h1', task.title),
     h(
       'p.task-tags',
-      h('span.tag.info', type ? L(type.label) : v('taskType', task.type)),
+      h('span.tag.info', type ? L(type.label) : task.type),
       h('span.tag', v('process', task.process)),
       open ? h('span.tag.ok', t('status_open')) : h('span.tag', t(`status_${task.status}`)),
       task.overdue ? h('span.tag.danger', t('tag_overdue')) : null,
@@ -94,7 +100,70 @@ export async function taskView(main, id, { stale }) {
   const attachments = attachmentsPanel();
   const history = card(t('task_history'), timeline(d.history || []), 'history');
 
-  main.append(h('article.task-page', head, h('div.task-grid', h('div.task-main', project, decision, comments), h('aside.task-side', meta, movesCard, attachments, history))));
+  // --- live: changes by others ---------------------------------------------------------------
+  let seen = task.version; // the newest version this page knows of (its own moves included)
+  let ownMoves = 0; // own moves under way: the versions they make are not someone else's
+  const liveText = h('span.live-text');
+  const live = h(
+    'div.live-banner',
+    { role: 'status', hidden: true },
+    h('span.live-icon', { 'aria-hidden': 'true' }, '↻'),
+    liveText,
+    h('button.btn.small.live-reload', { type: 'button', onclick: () => app.go(location.hash) }, t('live_reload')),
+  );
+
+  main.append(h('article.task-page', head, live, h('div.task-grid', h('div.task-main', project, decision, comments), h('aside.task-side', meta, movesCard, attachments, history))));
+
+  /** Runs one of my own moves; its new version is not a change by someone else. */
+  async function mine(fn) {
+    ownMoves++;
+    try {
+      const r = await fn();
+      if (typeof r?.version === 'number') seen = Math.max(seen, r.version);
+      return r;
+    } finally {
+      ownMoves--;
+    }
+  }
+
+  /** Disables the buttons of moves that are no longer allowed (never enables any: reloading does). */
+  function disableMoves(allowed) {
+    for (const b of main.querySelectorAll('[data-card="moves"] button[data-move]')) if (!allowed.has(b.dataset.move)) b.disabled = true;
+    const form = main.querySelector('form.decision-form');
+    if (form && !allowed.has('decide')) form.classList.add('locked');
+    for (const b of main.querySelectorAll('form.decision-form .form-actions button')) if (!allowed.has(b.type === 'submit' ? 'decide' : 'saveDraft')) b.disabled = true;
+  }
+
+  async function checkForChanges() {
+    if (ownMoves || !open) return;
+    let fresh;
+    try {
+      fresh = await get(taskPath(task.id));
+    } catch (e) {
+      if (e?.status === 404 && !stale()) {
+        liveText.textContent = t('live_gone');
+        live.classList.add('closed');
+        live.hidden = false;
+        disableMoves(new Set());
+      }
+      return;
+    }
+    if (stale() || ownMoves || fresh.task.version <= seen) return;
+    seen = fresh.task.version;
+    const allowed = new Set(fresh.allowedMoves || []);
+    const closed = fresh.task.status !== 'open';
+    liveText.textContent = closed
+      ? t('live_closed', { status: t(`status_${fresh.task.status}`) })
+      : moves.has('decide') && !allowed.has('decide')
+        ? t('live_updated_not_actionable')
+        : t('live_updated');
+    live.classList.toggle('closed', closed);
+    live.hidden = false;
+    disableMoves(closed ? new Set() : allowed);
+  }
+  const stopPolling = open ? every(TASK_POLL_MS, checkForChanges) : () => {};
+  // (the functions below are hoisted; the view's cleanup stops the polling)
+  return stopPolling;
 
   // ------------------------------------------------------------------------------------------
   function decisionPanel() {
@@ -171,28 +240,28 @@ export async function taskView(main, id, { stale }) {
       try {
         const f = form.get();
         const comment = extraComment ? extraComment.value.trim() || null : typeof f.comment === 'string' && f.comment.trim() ? f.comment : null;
-        await post(`${taskPath(task.id)}/actions`, { action: 'decide', outcome: current.key, form: f, comment });
+        await mine(() => post(`${taskPath(task.id)}/actions`, { action: 'decide', outcome: current.key, form: f, comment }));
         toast(t('task_decided', { title: task.title }));
         app.go(app.lastList);
       } catch (e) {
         showError(e);
       } finally {
-        submit.disabled = false;
-        saveDraft.disabled = false;
+        submit.disabled = body.classList.contains('locked');
+        saveDraft.disabled = body.classList.contains('locked');
       }
     }
 
     async function doSaveDraft() {
       saveDraft.disabled = true;
       try {
-        await post(`${taskPath(task.id)}/actions`, { action: 'saveDraft', form: { ...form.get(), _outcome: current.key } });
+        await mine(() => post(`${taskPath(task.id)}/actions`, { action: 'saveDraft', form: { ...form.get(), _outcome: current.key } }));
         form.clearErrors();
         general.hidden = true;
         toast(t('task_draft_saved'));
       } catch (e) {
         showError(e);
       } finally {
-        saveDraft.disabled = false;
+        saveDraft.disabled = body.classList.contains('locked');
       }
     }
 
@@ -203,7 +272,7 @@ export async function taskView(main, id, { stale }) {
     const spec = MOVES[m];
     if (!spec.reason && !spec.person && !spec.comment) {
       try {
-        await post(`${taskPath(task.id)}/actions`, { action: m });
+        await mine(() => post(`${taskPath(task.id)}/actions`, { action: m }));
         toast(t('done_move', { move: v('move', m) }));
         app.go(location.hash);
       } catch (e) {
@@ -257,7 +326,7 @@ export async function taskView(main, id, { stale }) {
         if (spec.comment) body.comment = reasonEl.value;
         else body.reason = reasonEl.value;
         try {
-          return await post(`${taskPath(task.id)}/actions`, body);
+          return await mine(() => post(`${taskPath(task.id)}/actions`, body));
         } catch (e) {
           const fe = e instanceof ApiError ? e.fieldErrors() : [];
           if (fe.length) throw new Error(fe.map((x) => `${fieldName(x.path)}：${x.message}`).join('；'));

@@ -1,17 +1,34 @@
 // The web inbox in a real headless Chromium against the real system (Temporal, database, API):
 // log in by picking a demo user, find the task, fill the generated form, decide, see it leave the
-// list; a deep link from a mail opened while logged out goes through login to the task.
+// list; a deep link from a mail opened while logged out goes through login to the task; a lead
+// approves in bulk; the task page notices changes made by others.
 // Screenshots go to test-results/screenshots/ (git-ignored).
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createInboxActivities } from '../../activities/inbox';
+import type { TaskSpecInput } from '../../contracts/tasks';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+import type { askProductTasks } from './workflows';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 if (!hasChromium) console.warn(`[browser test] skipped: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium fonts-wqy-zenhei) or set CHROMIUM_PATH.`);
+
+/** Webpack's bundling chatter off; warnings and errors still show. */
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
 
 let seq = 0;
 function application(over: Record<string, unknown> = {}) {
@@ -42,25 +59,76 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
   let preparer: Http;
   let browser: Browser;
   const pageErrors: string[] = [];
+  // A second worker, on its own task queue, runs a test process that opens any tasks we give it (the
+  // product's processes open no bulk-approvable tasks yet); its projection writes to the system's database.
+  const taskQueue = `browser-tasks-${process.pid}-${Date.now()}`;
+  let taskConnection: NativeConnection | undefined;
+  let taskWorker: Worker | undefined;
+  let taskWorkerRun: Promise<void> | undefined;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [sys, browser] = await Promise.all([
+    let bundle: WorkflowBundleWithSourceMap;
+    [sys, browser, bundle] = await Promise.all([
       startSystem(),
       chromium.launch({
         executablePath: CHROMIUM,
         args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
       }),
+      bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), logger: quietLogger }),
     ]);
+    // after startSystem: its worker installs the Temporal runtime, which the first connection would otherwise create
+    taskConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    taskWorker = await Worker.create({
+      connection: taskConnection,
+      namespace: inject('temporalNamespace'),
+      taskQueue,
+      workflowBundle: bundle,
+      activities: createInboxActivities({ db: sys.deps.db, publicUrl: sys.url }),
+    });
+    taskWorkerRun = taskWorker.run();
     preparer = await sys.as('u0101-preparer');
   });
   afterAll(async () => {
     await browser?.close();
+    taskWorker?.shutdown();
+    await taskWorkerRun;
+    await taskConnection?.close();
     await sys?.stop();
   });
 
-  async function newPage(acceptDownloads = false): Promise<{ ctx: BrowserContext; page: Page }> {
+  /** Opens tasks through the test process; returns their ids once the inbox shows them. */
+  async function openTasks(specs: TaskSpecInput[]): Promise<string[]> {
+    const workflowId = `browser-${randomUUID()}`;
+    await sys.deps.temporal.workflow.start<typeof askProductTasks>('askProductTasks', { taskQueue, workflowId, args: [specs] });
+    const ids = specs.map((x) => `${workflowId}:${x.key}`);
+    const head = await sys.as('perf-head');
+    await eventually(async () => {
+      for (const id of ids) if ((await head.get(`/api/tasks/${encodeURIComponent(id)}`)).status !== 200) return false;
+      return true;
+    }, 'the test tasks in the inbox');
+    return ids;
+  }
+  /** A finance group task (claimable by perf-officer, perf-officer2 and perf-head) of the product's target review type. */
+  const groupTask = (key: string, title: string, over: Partial<TaskSpecInput> = {}): TaskSpecInput => ({
+    key,
+    type: 'preAssessment.targetReview', // outcome 'approve', empty form
+    title,
+    project: { id: `P-${key}-${randomUUID().slice(0, 8)}`, name: title, deptId: 'D01', unitId: 'U0101' },
+    assignee: null,
+    candidateGroups: ['finance_performance@FIN'],
+    dueInMs: 86_400_000,
+    ...over,
+  });
+
+  /**
+   * A page in a fresh browser context. pollMs shortens the app's polling (live.js reads
+   * localStorage 'jx.pollMs'); token logs in without the login page.
+   */
+  async function newPage(acceptDownloads = false, { pollMs, token }: { pollMs?: number; token?: string } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
     const ctx = await browser.newContext({ acceptDownloads, viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const init = [pollMs ? `localStorage.setItem('jx.pollMs', ${JSON.stringify(String(pollMs))});` : '', token ? `localStorage.setItem('jx.token', ${JSON.stringify(token)});` : ''].join('');
+    if (init) await ctx.addInitScript({ content: init });
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000); // generous: in the full suite other test files share the CPUs
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
@@ -254,6 +322,114 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
       return s.status === 200 ? s.body : undefined;
     }, 'the application status');
     expect(status.application.amountFen).toBe(128_000_050);
+    await ctx.close();
+  });
+
+  it('a lead ticks bulk-approvable tasks (x, select all), approves them in one go, sees who failed and why; the counts follow', async () => {
+    const tag = `bulk-${Date.now().toString(36)}`;
+    const ids = await openTasks([
+      ...[1, 2, 3, 4].map((i) => groupTask(`t${i}`, `绩效目标审核 ${tag} 第${i}项`, { bulkApprovable: true })),
+      groupTask('other', `事前评估 ${tag} 其他类型`, { type: 'preAssessment.review', bulkApprovable: true }),
+    ]);
+    const head = await sys.as('perf-head');
+    const before = (await head.get('/api/tasks/counts')).body.actionable as number;
+
+    const { ctx, page } = await newPage(false, { pollMs: 400 });
+    await page.goto(`${sys.url}/#/tasks?q=${tag}`);
+    await pickUser(page, 'perf-head');
+    await page.waitForURL((u) => u.hash === `#/tasks?q=${tag}`);
+    await expect.poll(() => page.locator('input.row-check').count()).toBe(5);
+    // the type filter lists the server's task types (GET /api/task-types), in Chinese
+    expect(await page.locator('#flt-type option').allTextContents()).toEqual(['全部', '事前绩效评估审核', '绩效目标审核', '修改后重新申报']);
+    const bar = page.locator('.bulk-bar');
+    // keyboard: j focuses the first row, x ticks it, x again unticks it
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 1 项');
+    expect(await page.locator('tr.task-row').first().locator('input.row-check').isChecked()).toBe(true);
+    await page.keyboard.press('x');
+    await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 0 项');
+    expect(await page.locator('#bulk-approve').isDisabled()).toBe(true);
+
+    // select all on this page: two task types → the button says so instead of asking
+    await page.locator('#bulk-all').check();
+    await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 5 项');
+    await page.locator('#bulk-approve').click();
+    await expect.poll(() => bar.locator('.bulk-msg').textContent()).toContain('2 种事项类型');
+    expect(await page.locator('dialog').count()).toBe(0);
+    const other = page.locator('tr.task-row', { hasText: '其他类型' });
+    await other.locator('input.row-check').uncheck();
+    await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 4 项');
+    expect(await bar.locator('.bulk-msg').isHidden()).toBe(true);
+    expect(await page.locator('#bulk-all').evaluate((e) => (e as { indeterminate?: boolean }).indeterminate)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'bulk-selection.png'), fullPage: true });
+
+    // meanwhile a colleague claims one of them: the counts refresh by themselves, the rows do not move
+    expect((await (await sys.as('perf-officer')).post(`/api/tasks/${encodeURIComponent(ids[3])}/actions`, { action: 'claim' })).status).toBe(200);
+    await expect.poll(() => page.locator('a.tab[data-tab="actionable"] .badge').textContent()).toBe(String(before - 1));
+    await page.locator('.list-changed').waitFor();
+    expect(await page.locator('input.row-check:checked').count()).toBe(4);
+
+    // approve: a confirmation with the outcome (the type's only non-danger one) and an optional comment
+    await page.locator('#bulk-approve').click();
+    const dialog = page.locator('dialog');
+    await expect.poll(() => dialog.locator('h2').textContent()).toBe('批量通过 4 项');
+    expect(await dialog.locator('.bulk-outcome').textContent()).toContain('审核通过');
+    await dialog.locator('#bulk-comment').fill('批量审核通过。');
+    await dialog.getByRole('button', { name: '确认通过 4 项' }).click();
+    // 3 approved; the claimed one is listed with the reason; the list reloads without them
+    const result = page.locator('.bulk-result');
+    await expect.poll(() => result.locator('.bulk-done').getAttribute('data-decided')).toBe('3');
+    expect(await result.textContent()).toContain('已批量通过 3 项');
+    expect(await result.locator('.bulk-failures li').count()).toBe(1);
+    expect(await result.locator('.bulk-failures').textContent()).toContain('第4项：此事项不由您办理'); // claimed by the colleague: no longer his
+    await expect.poll(() => page.locator('tr.task-row').count()).toBe(1);
+    expect(await page.locator('tr.task-row').textContent()).toContain('其他类型');
+    expect(await page.locator('.list-changed').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('a.tab[data-tab="actionable"] .badge').textContent()).toBe(String(before - 4));
+    await page.screenshot({ path: join(SHOTS, 'bulk-result.png'), fullPage: true });
+    for (const id of ids.slice(0, 3)) {
+      const d = (await head.get(`/api/tasks/${encodeURIComponent(id)}`)).body;
+      expect([d.task.status, d.task.outcome]).toEqual(['completed', 'approve']);
+    }
+    expect((await head.get(`/api/tasks/${encodeURIComponent(ids[3])}`)).body.task.status).toBe('open');
+    await ctx.close();
+  });
+
+  it('the task page notices a change by someone else: a banner, the typed text kept, decisions disabled once closed', async () => {
+    const [id] = await openTasks([groupTask('live', `绩效目标审核 live-${Date.now().toString(36)}`)]);
+    const head = await sys.as('perf-head');
+    const officer = await sys.as('perf-officer');
+    const { ctx, page } = await newPage(false, { pollMs: 400, token: head.token });
+    await page.goto(`${sys.url}/#/tasks/${encodeURIComponent(id)}`);
+    const form = page.locator('form.decision-form');
+    await form.locator('button[data-outcome="approve"]').waitFor();
+    const banner = page.locator('.live-banner');
+    // my own draft bumps the version too: no banner for that
+    await form.locator('textarea[name="comment"]').fill('我正在填写的意见');
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    await expect.poll(() => page.locator('#toast').textContent()).toBe('草稿已保存');
+    await page.waitForTimeout(1_000);
+    expect(await banner.isHidden()).toBe(true);
+
+    // someone else claims it (a comment would not change the task's version; a claim does)
+    expect((await officer.post(`/api/tasks/${encodeURIComponent(id)}/actions`, { action: 'claim' })).status).toBe(200);
+    await expect.poll(() => banner.textContent()).toContain('此任务已被他人更新');
+    expect(await form.locator('textarea[name="comment"]').inputValue()).toBe('我正在填写的意见');
+    expect(await page.locator('button[data-move="claim"]').isDisabled()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'task-live-banner.png') });
+
+    // they decide it: the banner says it is closed and the decision buttons are disabled
+    expect((await officer.post(`/api/tasks/${encodeURIComponent(id)}/actions`, { action: 'decide', outcome: 'approve', form: {}, comment: null })).status).toBe(200);
+    await expect.poll(() => banner.textContent()).toContain('已办结');
+    expect(await form.locator('button[data-outcome="approve"]').isDisabled()).toBe(true);
+    expect(await form.getByRole('button', { name: '保存草稿' }).isDisabled()).toBe(true);
+    expect(await form.locator('textarea[name="comment"]').inputValue()).toBe('我正在填写的意见');
+    // reload only on click
+    await banner.getByRole('button', { name: '重新加载' }).click();
+    await expect.poll(() => page.locator('[data-card="decision"]').textContent()).toContain('此事项已办结');
+    expect(await page.locator('form.decision-form').count()).toBe(0);
     await ctx.close();
   });
 
