@@ -29,7 +29,9 @@ const num = (flag: string, dflt: number): number => {
   return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
 const PROJECTS = num('--projects', quick ? 3000 : 30000);
-const BATCH = num('--batch', 15); // tasks per workflow execution: one unit's projects
+const PROJECTS_PER_UNIT = 15;
+// One workflow execution per department (its units' forms: ~300 tasks) by default; `--per unit` for 15.
+const PER: 'department' | 'unit' = argv.includes('--per') && argv[argv.indexOf('--per') + 1] === 'unit' ? 'unit' : 'department';
 const UNITS_PER_DEPT = 20;
 const LIST_USERS = 50;
 const LIST_SECONDS = quick ? 10 : 20;
@@ -52,7 +54,7 @@ const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'jixiao-bench-'));
-  const results: Record<string, unknown> = { date: new Date().toISOString(), projects: PROJECTS, batch: BATCH, quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version } };
+  const results: Record<string, unknown> = { date: new Date().toISOString(), projects: PROJECTS, per: PER, quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version } };
 
   // --- the real parts --------------------------------------------------------------------------
   const sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData: (s, _session, cb) => { s.resume(); s.on('end', () => cb()); } });
@@ -83,10 +85,10 @@ async function main(): Promise<void> {
   const auth = createAuth(db, config.auth);
 
   try {
-    const units = Math.ceil(PROJECTS / BATCH);
+    const units = Math.ceil(PROJECTS / PROJECTS_PER_UNIT);
     const depts = Math.ceil(units / UNITS_PER_DEPT);
     await seedOrgs(db, depts, units);
-    say(`${PROJECTS} projects, ${units} units in ${depts} departments, ${BATCH} tasks per workflow execution`);
+    say(`${PROJECTS} projects, ${units} units in ${depts} departments, one workflow execution per ${PER} (${PER === 'unit' ? PROJECTS_PER_UNIT : PROJECTS_PER_UNIT * UNITS_PER_DEPT} tasks)`);
 
     // --- 0. the finance stand-in with the province data set --------------------------------------
     if (!argv.includes('--no-finance')) {
@@ -276,12 +278,12 @@ async function seedOrgs(db: Awaited<ReturnType<typeof openProductDb>>, depts: nu
   );
 }
 
-/** Starts one workflow per unit, each asking for its units' projects at once; waits until the inbox shows them all. */
+/** Starts one workflow per department (or unit), each asking for all its projects' forms at once; waits until the inbox shows them all. */
 async function openRound(deps: Awaited<ReturnType<typeof buildDeps>>, round: string, projects: number, units: number, startsPerSecond?: number) {
   const batches: TaskSpecInput[][] = [];
   for (let p = 0; p < projects; p++) {
     const u = 1 + (p % units);
-    const b = (batches[u - 1] ??= []);
+    const b = (batches[(PER === 'unit' ? u : Math.ceil(u / UNITS_PER_DEPT)) - 1] ??= []);
     const dueInMs = p % 20 === 0 ? 1000 : (15 + (p % 10)) * 86_400_000; // 5% come due at once: overdue
     b.push({
       key: `form-${round}-${p}`,
