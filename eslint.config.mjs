@@ -6,6 +6,36 @@ import globals from 'globals';
 
 const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'stream', 'timers', 'tls', 'url', 'util', 'worker_threads', 'zlib'];
 
+const restricted = [...NODE_BUILTINS.flatMap((m) => [m, `node:${m}`]), 'pg', '@electric-sql/pglite', 'nodemailer', 'express', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map((name) => ({
+  name,
+  message: 'workflow code must be deterministic: no Node built-ins, I/O or non-workflow SDK packages (use activities)',
+}));
+const notWorkflowCode = {
+  group: ['api', 'worker', 'db', 'notifications', 'app', 'config'].flatMap((d) => [`**/${d}`, `**/${d}/**`]),
+  message: 'workflow code may not import the API, worker, database, mail or config',
+};
+const ZOD_CONTRACTS = ['tasks', 'preAssessment', 'taskTypes', 'common', 'region', 'finance', 'processes'];
+const ZOD_FREE_CONTRACTS = ['taskMessages', 'taskMoves', 'schemas', 'jsonSchema', 'preAssessmentRules', 'financeRetry', 'searchAttributes', 'inbox'].map((c) => `contracts/${c}.ts`);
+
+function workflowImports(zodContracts) {
+  return [
+    'error',
+    {
+      paths: [...restricted, ...['zod', 'zod/mini', 'zod/v4'].map((name) => ({ name, message: 'workflow code validates with contracts/schemas (generated JSON Schemas), not zod' }))],
+      patterns: [
+        notWorkflowCode,
+        { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'workflows import activities as types only (proxyActivities)' },
+        {
+          group: zodContracts,
+          allowTypeImports: true,
+          message: 'this contract module builds zod schemas: import its types only, values from the zod-free modules (taskMessages, taskMoves, schemas, preAssessmentRules, financeRetry, …)',
+        },
+      ],
+    },
+  ];
+}
+const workflowGlobals = ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }, { name: 'setInterval', message: 'use sleep() in a loop' }, { name: 'fetch', message: 'use an activity' }, { name: 'process', message: 'no process in workflows' }];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', '.venv/**', '.cache/**', 'test-results/**', 'api/web/**'] },
   js.configs.recommended,
@@ -22,24 +52,20 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'warn',
     },
   },
+  // Contracts are imported by workflow code: deterministic, no I/O.
   {
-    files: ['workflows/**/*.ts', 'contracts/**/*.ts', 'test/**/workflows.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [...NODE_BUILTINS.flatMap((m) => [m, `node:${m}`]), 'pg', '@electric-sql/pglite', 'nodemailer', 'express', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map((name) => ({
-            name,
-            message: 'workflow code must be deterministic: no Node built-ins, I/O or non-workflow SDK packages (use activities)',
-          })),
-          patterns: [
-            { group: ['api', 'worker', 'db', 'notifications', 'app', 'config'].flatMap((d) => [`**/${d}`, `**/${d}/**`]), message: 'workflow code may not import the API, worker, database, mail or config' },
-            { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'workflows import activities as types only (proxyActivities)' },
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }, { name: 'setInterval', message: 'use sleep() in a loop' }, { name: 'fetch', message: 'use an activity' }, { name: 'process', message: 'no process in workflows' }],
-    },
+    files: ['contracts/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: restricted, patterns: [notWorkflowCode] }] },
+  },
+  // Workflow code, and the contract modules it imports by value, stay free of zod too: the SDK
+  // evaluates a bundle's modules for every execution and zod costs ~0.5 MB each (BENCHMARKS.md).
+  {
+    files: ['workflows/**/*.ts', 'test/**/workflows.ts', 'bench/workflows.ts'],
+    rules: { 'no-restricted-imports': workflowImports(ZOD_CONTRACTS.map((c) => `**/contracts/${c}`)), 'no-restricted-globals': workflowGlobals },
+  },
+  {
+    files: ZOD_FREE_CONTRACTS,
+    rules: { 'no-restricted-imports': workflowImports(ZOD_CONTRACTS.flatMap((c) => [`**/contracts/${c}`, `./${c}`])), 'no-restricted-globals': workflowGlobals },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -1,13 +1,14 @@
 // Workflows of the benchmark: the product's, plus a batch that opens many review tasks in one
 // execution, the way a monitoring round opens one unit's (or one department's) forms at once.
 import { TaskBoard } from '../workflows/humanTask';
-import { TargetReviewTask } from '../contracts/preAssessment';
+import { PRE_ASSESSMENT_TASKS } from '../contracts/preAssessmentRules';
+import { taskTypeInfo, type TaskTypeInfo } from '../contracts/schemas';
 import type { TaskSpecInput } from '../contracts/tasks';
 
 export * from '../workflows';
 
 export async function benchBatch(specs: TaskSpecInput[]): Promise<number> {
-  const board = new TaskBoard({ process: 'bench', types: [TargetReviewTask] });
+  const board = new TaskBoard({ process: 'bench', types: { [PRE_ASSESSMENT_TASKS.targetReview]: taskTypeInfo(PRE_ASSESSMENT_TASKS.targetReview) as TaskTypeInfo } });
   const results = await Promise.all(specs.map((s) => board.ask(s)));
   await board.drain();
   return results.length;

@@ -4,6 +4,7 @@
 // Imported by workflow code: zod and ./common only, no Node built-ins.
 import { z } from 'zod';
 import { Fen, Id, IsoDate, IsoDateTime } from './common';
+import { BUSINESS_RULES } from './financeRetry';
 
 // ---- primitives --------------------------------------------------------------------------------
 
@@ -306,18 +307,7 @@ export const LedgerPage = page(LedgerEntry);
 export const ErrorCode = z.enum(['VALIDATION', 'NOT_FOUND', 'CONFLICT_IDEMPOTENCY', 'BUSINESS_RULE', 'UNAVAILABLE', 'INTERNAL']);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 /** Business rules the finance system enforces; each is a 422 and a non-retryable failure type. */
-export const BusinessRule = z.enum([
-  'ALREADY_SUSPENDED',
-  'NOT_SUSPENDED',
-  'PROJECT_SUSPENDED',
-  'ALREADY_RECLAIMED',
-  'INSUFFICIENT_BALANCE',
-  'OUTSIDE_BUDGET_YEAR',
-  'ALREADY_IN_LIBRARY',
-  'UNKNOWN_INDICATOR',
-  'PRE_ASSESSMENT_FAILED',
-  'UNIT_NOT_IN_DEPARTMENT',
-]);
+export const BusinessRule = z.enum(BUSINESS_RULES);
 export type BusinessRule = z.infer<typeof BusinessRule>;
 export const ErrorBody = z.object({
   error: z.object({ code: ErrorCode, message: z.string(), field: z.string().optional(), rule: BusinessRule.optional() }),
@@ -332,38 +322,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-/**
- * Failure types (ApplicationFailure.type) the finance activities raise for errors a retry cannot fix:
- * a business rule by its name (workflows switch on it), else the error code prefixed with FINANCE_.
- */
-export const FINANCE_NON_RETRYABLE_TYPES: string[] = [
-  ...BusinessRule.options,
-  'FINANCE_VALIDATION',
-  'FINANCE_NOT_FOUND',
-  'FINANCE_CONFLICT_IDEMPOTENCY',
-  'FINANCE_CONTRACT',
-];
-/** Retryable failure type: network faults, timeouts, 5xx, maintenance. */
-export const FINANCE_UNAVAILABLE = 'FINANCE_UNAVAILABLE';
-
-/** Retry policy for finance activities (structurally a @temporalio/common RetryPolicy): rides out faults and maintenance. */
-export const financeRetryPolicy = {
-  initialInterval: '1s' as const,
-  backoffCoefficient: 2,
-  maximumInterval: '30s' as const,
-  nonRetryableErrorTypes: FINANCE_NON_RETRYABLE_TYPES,
-};
-/** Activity options for proxyActivities: one call is bounded by the client's timeout (10 s by default). */
-export const financeActivityOptions = {
-  startToCloseTimeout: '30s' as const,
-  retry: financeRetryPolicy,
-};
-/** For paging scans that heartbeat once per page. */
-export const financeScanActivityOptions = {
-  startToCloseTimeout: '10m' as const,
-  heartbeatTimeout: '30s' as const,
-  retry: financeRetryPolicy,
-};
+export * from './financeRetry';
 
 // ---- the client interface ----------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 // Pre-assessment and target review (事前绩效评估 / 绩效目标审核): the application, the routing rule,
 // the review form with its five aspects, and the messages of the process.
 import { z } from 'zod';
-import { defineQuery } from '@temporalio/workflow';
 import { Fen, Id } from './common';
 import type { RegionProfile } from './region';
+import { PRE_ASSESSMENT_TASKS } from './preAssessmentRules';
 import { CommentForm, defineTaskType } from './taskTypes';
 
 export const IndicatorKind = z.enum(['output', 'benefit', 'satisfaction']);
@@ -43,20 +43,6 @@ export const ProjectApplication = z
   });
 export type ProjectApplication = z.infer<typeof ProjectApplication>;
 
-export type ReviewRoute = 'key' | 'general' | 'targetReview';
-
-/** Which review an application gets, from the region profile (000: gate; 001: tiers; 004: all). */
-export function routeApplication(a: Pick<ProjectApplication, 'amountFen' | 'isNew'>, p: RegionProfile['preAssessment']): ReviewRoute {
-  const required = p.requiredForAll || (a.isNew && a.amountFen > p.mandatoryAboveFen);
-  if (!required) return 'targetReview';
-  return a.amountFen >= p.keyAssessmentFromFen ? 'key' : 'general';
-}
-
-/** Candidate group that reviews each route. */
-export function reviewGroup(route: ReviewRoute, deptId: string): string {
-  return route === 'key' ? 'finance_performance@FIN' : `competent_reviewer@${deptId}`;
-}
-
 const AspectFinding = z.object({
   score: z.number().min(0).max(20),
   finding: z.string().trim().min(1, 'each aspect needs a finding').max(2000),
@@ -71,7 +57,7 @@ export const FiveAspects = z.object({
 });
 
 export const ReviewTask = defineTaskType({
-  type: 'preAssessment.review',
+  type: PRE_ASSESSMENT_TASKS.review,
   label: { zh: '事前绩效评估审核', en: 'Pre-assessment review' },
   outcomes: {
     pass: { label: { zh: '通过', en: 'Pass' }, style: 'primary', form: z.object({ aspects: FiveAspects, comment: z.string().max(2000).optional() }) },
@@ -84,7 +70,7 @@ export const ReviewTask = defineTaskType({
 });
 
 export const TargetReviewTask = defineTaskType({
-  type: 'preAssessment.targetReview',
+  type: PRE_ASSESSMENT_TASKS.targetReview,
   label: { zh: '绩效目标审核', en: 'Target review' },
   outcomes: {
     approve: { label: { zh: '审核通过', en: 'Approve' }, style: 'primary', form: CommentForm },
@@ -92,7 +78,7 @@ export const TargetReviewTask = defineTaskType({
 });
 
 export const ReviseTask = defineTaskType({
-  type: 'preAssessment.revise',
+  type: PRE_ASSESSMENT_TASKS.revise,
   label: { zh: '修改后重新申报', en: 'Revise and resubmit' },
   outcomes: {
     resubmit: {
@@ -120,18 +106,5 @@ export const PreAssessmentInput = z.object({
 });
 export type PreAssessmentInput = z.input<typeof PreAssessmentInput>;
 
-export const PreAssessmentConclusion = z.enum(['passed', 'passedReduced', 'failed', 'withdrawn', 'abandoned']);
-export type PreAssessmentConclusion = z.infer<typeof PreAssessmentConclusion>;
 
-export interface PreAssessmentStatus {
-  stage: 'review' | 'revision' | 'done';
-  route: ReviewRoute;
-  revision: number;
-  application: ProjectApplication;
-  conclusion: PreAssessmentConclusion | null;
-  approvedAmountFen: number | null;
-  score: number | null;
-}
-
-export const preAssessmentStatusQuery = defineQuery<PreAssessmentStatus>('preAssessment.status');
-export const preAssessmentWorkflowId = (projectCode: string): string => `preAssessment:${projectCode}`;
+export * from './preAssessmentRules';

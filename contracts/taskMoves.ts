@@ -1,9 +1,9 @@
 // The moves on a task as pure functions: check(task, action) says whether a move is allowed,
-// apply(task, action) performs it. No Temporal here, so the rules are testable on their own.
+// apply(task, action) performs it. No Temporal and no zod here: workflow code and the API share it.
 import type { Actor } from './common';
 import type { Signer, TaskActionParsed, TaskSpec, TaskState } from './tasks';
-import { TaskErrors } from './tasks';
-import { validateDecision, type TaskTypeDef } from './taskTypes';
+import { TaskErrors } from './taskMessages';
+import { validateDecision, type TaskTypeInfo } from './schemas';
 
 export class MoveError extends Error {
   constructor(
@@ -95,7 +95,7 @@ function excluded(spec: TaskSpec, userId: string): boolean {
 const isLead = (a: Actor): boolean => a.roles.some((r) => LEAD_ROLES.includes(r));
 
 /** Throws MoveError when the move is not allowed; returns the slot it works on, if any. */
-export function check(t: TaskState | undefined, a: TaskActionParsed, def: TaskTypeDef | undefined): Signer | undefined {
+export function check(t: TaskState | undefined, a: TaskActionParsed, def: TaskTypeInfo | undefined): Signer | undefined {
   if (!t) throw new MoveError(TaskErrors.NotFound, `task ${a.taskId} not found`);
   if (t.status !== 'open') throw new MoveError(TaskErrors.NotOpen, `task is ${t.status}`);
   const me = a.actor.userId;
@@ -166,7 +166,7 @@ export interface Applied {
 }
 
 /** Performs a checked move on the task (mutates it) and says what follows. */
-export function apply(t: TaskState, a: TaskActionParsed, slot: Signer | undefined, def: TaskTypeDef | undefined, now: number): Applied {
+export function apply(t: TaskState, a: TaskActionParsed, slot: Signer | undefined, def: TaskTypeInfo | undefined, now: number): Applied {
   const me = a.actor.userId;
   const at = new Date(now).toISOString();
   const log = (action: string, reason: string | null, detail?: Record<string, unknown>): void => {

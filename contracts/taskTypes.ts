@@ -27,25 +27,3 @@ export function defineTaskType<T extends TaskTypeDef>(def: T): T {
 
 /** A comment-only form, for outcomes that need nothing else. */
 export const CommentForm = z.object({ comment: z.string().max(2000).optional() });
-
-/** Validates a decision's form against its task type; returns field errors or the parsed form. */
-export function validateDecision(
-  def: TaskTypeDef | undefined,
-  outcome: string,
-  form: unknown,
-): { ok: true; form: Record<string, unknown> } | { ok: false; errors: Array<{ field: string; message: string }> } {
-  if (!def) return { ok: false, errors: [{ field: 'type', message: 'unknown task type' }] };
-  const o = def.outcomes[outcome];
-  if (!o) {
-    const allowed = Object.keys(def.outcomes).join(', ');
-    return { ok: false, errors: [{ field: 'outcome', message: `must be one of: ${allowed}` }] };
-  }
-  const r = o.form.safeParse(form ?? {});
-  if (!r.success) {
-    return {
-      ok: false,
-      errors: r.error.issues.map((i) => ({ field: ['form', ...i.path.map(String)].join('.'), message: i.message })),
-    };
-  }
-  return { ok: true, form: r.data };
-}

@@ -1,7 +1,6 @@
 // The human-task contract (人工任务): what a workflow asks of a person, the moves people make on it,
 // and the messages that carry them. Imported by workflows, activities and the API alike.
 import { z } from 'zod';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { Actor, Fen, Id } from './common';
 
 export const TaskStatus = z.enum(['open', 'completed', 'cancelled']);
@@ -128,7 +127,8 @@ export interface TaskResult<F = Record<string, unknown>> {
   signatures: Array<{ userId: string; status: Signer['status']; comment: string | null }>;
 }
 
-const reason = z.string().trim().min(1, 'a reason is required').max(2000);
+// not blank (the pattern carries this into the generated JSON Schema, which cannot trim)
+const reason = z.string().trim().min(1, 'a reason is required').max(2000).regex(/\S/, 'a reason is required');
 const base = { taskId: z.string().min(1), actor: Actor };
 
 /** The moves people make on a task; each arrives as the one Update `task.act`. */
@@ -157,23 +157,4 @@ export type TaskActionParsed = z.output<typeof TaskAction>;
 export type TaskActionName = TaskActionParsed['action'];
 export const TASK_ACTIONS = TaskAction.options.map((o) => o.shape.action.value);
 
-export interface TaskActionResult {
-  taskId: string;
-  status: TaskStatus;
-  version: number;
-}
-
-/** Failure types a task move can be refused with; the API maps them to HTTP codes. */
-export const TaskErrors = {
-  NotFound: 'TaskNotFound', // 404
-  NotOpen: 'TaskNotOpen', // 409
-  Conflict: 'TaskConflict', // 409
-  Forbidden: 'TaskForbidden', // 403
-  Invalid: 'TaskInvalid', // 400
-} as const;
-
-export const taskActUpdate = defineUpdate<TaskActionResult, [TaskAction]>('task.act');
-/** Many moves in one Update (bulk approval): one workflow task and one projection write for all. */
-export type TaskActManyResult = Array<TaskActionResult | { taskId: string; error: { type: string; message: string } }>;
-export const taskActManyUpdate = defineUpdate<TaskActManyResult, [TaskAction[]]>('task.actMany');
-export const tasksQuery = defineQuery<TaskState[]>('task.list');
+export { TaskErrors, taskActManyUpdate, taskActUpdate, tasksQuery, type TaskActionResult, type TaskActManyResult } from './taskMessages';

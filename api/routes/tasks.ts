@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { TASK_TYPES } from '../../contracts/processes';
 import { check, MoveError } from '../../contracts/taskMoves';
+import { taskTypeInfo } from '../../contracts/schemas';
 import { TaskAction, TaskErrors, TASK_ACTIONS, taskActManyUpdate, taskActUpdate, type TaskActionResult, type TaskState } from '../../contracts/tasks';
 import type { Db } from '../../db';
 import type { Client } from '@temporalio/client';
@@ -213,7 +214,7 @@ export function moveHttpError(type: string | undefined, message: string): HttpEr
 /** Which moves the user could make on the task now (the UI shows only these). */
 function allowedMoves(u: User, t: TaskState): string[] {
   if (!can(u, 'task.act')) return [];
-  const def = TASK_TYPES[t.spec.type];
+  const def = taskTypeInfo(t.spec.type);
   return TASK_ACTIONS.filter((action) => {
     const probe = { taskId: t.id, actor: actorOf(u), action, outcome: Object.keys(def?.outcomes ?? {})[0] ?? 'x', form: {}, comment: null, reason: 'x', toUserId: '__probe__', userId: '__probe__', position: 'after', toStep: null };
     const parsed = TaskAction.safeParse(probe);
@@ -268,7 +269,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
     const updateId = idempotencyKey ? `${u.id}:${idempotencyKey}` : undefined;
     try {
-      check(row.state, move, TASK_TYPES[row.type]); // fast answer from the projection; the workflow re-checks
+      check(row.state, move, taskTypeInfo(row.type)); // fast answer from the projection; the workflow re-checks
     } catch (e) {
       if (!(e instanceof MoveError)) throw e;
       const replayed = updateId && (e.type === TaskErrors.NotOpen || e.type === TaskErrors.Conflict) ? await earlierAnswer(handle, updateId) : undefined;
@@ -419,7 +420,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
           const row = await loadTask(db, ctx, id);
           if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
           const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
-          check(row.state, move, TASK_TYPES[row.type]);
+          check(row.state, move, taskTypeInfo(row.type));
           byWorkflow.set(row.workflow_id, [...(byWorkflow.get(row.workflow_id) ?? []), move]);
         } catch (e) {
           results.push({ taskId: id, ok: false, error: (e as Error).message });

@@ -3,11 +3,13 @@
 // (test/humanTask/workflows.ts's askAll knows only its 'test.approval' type: a board refuses to ask a
 // task of a type it was not given.)
 import { TaskBoard } from '../../workflows/humanTask';
-import { TASK_TYPES } from '../../contracts/processes';
+import { PRE_ASSESSMENT_TASKS } from '../../contracts/preAssessmentRules';
+import { taskTypeInfo, type TaskTypeInfo } from '../../contracts/schemas';
 import type { TaskResult, TaskSpecInput } from '../../contracts/tasks';
 
 export async function askProductTasks(specs: TaskSpecInput[]): Promise<TaskResult[]> {
-  const board = new TaskBoard({ process: 'preAssessment', types: Object.values(TASK_TYPES) });
+  const types = Object.fromEntries(Object.values(PRE_ASSESSMENT_TASKS).map((t) => [t, taskTypeInfo(t) as TaskTypeInfo]));
+  const board = new TaskBoard({ process: 'preAssessment', types });
   const results = await Promise.all(specs.map((s) => board.ask(s)));
   await board.drain();
   return results;

@@ -1,21 +1,22 @@
 // A test process for the human-task primitive: asks every given task at once and returns the results.
-import { z } from 'zod';
 import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
 import { TaskBoard, type BoardSnapshot } from '../../workflows/humanTask';
 import type { TaskResult, TaskSpecInput } from '../../contracts/tasks';
-import { defineTaskType } from '../../contracts/taskTypes';
+import type { TaskTypeInfo } from '../../contracts/schemas';
 
-export const TestApproval = defineTaskType({
-  type: 'test.approval',
-  label: { zh: '测试审批', en: 'Test approval' },
-  outcomes: {
-    approve: { label: { zh: '同意', en: 'Approve' }, style: 'primary', form: z.object({ comment: z.string().optional() }) },
-    reject: { label: { zh: '不同意', en: 'Reject' }, style: 'danger', form: z.object({ comment: z.string().min(1) }) },
+/** A task type of the test process, in the form workflow code sees task types (JSON Schema forms). */
+const TestApproval: Record<string, TaskTypeInfo> = {
+  'test.approval': {
+    label: { zh: '测试审批', en: 'Test approval' },
+    outcomes: {
+      approve: { label: { zh: '同意', en: 'Approve' }, style: 'primary', form: { type: 'object', properties: { comment: { type: 'string' } } } },
+      reject: { label: { zh: '不同意', en: 'Reject' }, style: 'danger', form: { type: 'object', properties: { comment: { type: 'string', minLength: 1 } }, required: ['comment'] } },
+    },
   },
-});
+};
 
 export async function askAll(specs: TaskSpecInput[]): Promise<TaskResult[]> {
-  const board = new TaskBoard({ process: 'test', types: [TestApproval] });
+  const board = new TaskBoard({ process: 'test', types: TestApproval });
   const results = await Promise.all(specs.map((s) => board.ask(s)));
   await board.drain();
   return results;
@@ -23,7 +24,7 @@ export async function askAll(specs: TaskSpecInput[]): Promise<TaskResult[]> {
 
 /** Asks, then continues as new with its open tasks every `generations` times before waiting. */
 export async function askAcrossRuns(specs: TaskSpecInput[], generation = 0, snapshot?: BoardSnapshot): Promise<{ results: TaskResult[]; generation: number }> {
-  const board = new TaskBoard({ process: 'test', types: [TestApproval], restore: snapshot });
+  const board = new TaskBoard({ process: 'test', types: TestApproval, restore: snapshot });
   const pending = snapshot ? board.openKeys().map((k) => board.resume(k)) : specs.map((s) => board.ask(s));
   if (generation < 2) {
     await board.drain();

@@ -12,9 +12,9 @@ import {
 } from '@temporalio/workflow';
 import type { InboxActivities } from '../../activities/inbox';
 import type { AuditEvent, MailEvent, MailKind, ProcessRow } from '../../contracts/inbox';
-import { TaskAction, TaskSpec, taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors } from '../../contracts/tasks';
-import type { TaskActManyResult, TaskActionParsed, TaskActionResult, TaskResult, TaskSpecInput, TaskState } from '../../contracts/tasks';
-import type { TaskTypeDef } from '../../contracts/taskTypes';
+import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type TaskActManyResult, type TaskActionResult } from '../../contracts/taskMessages';
+import type { TaskAction, TaskActionParsed, TaskResult, TaskSpec, TaskSpecInput, TaskState } from '../../contracts/tasks';
+import { check as checkSchema, describeIssues, SCHEMAS, type TaskTypeInfo } from '../../contracts/schemas';
 import { actorsOf, apply, check, MoveError, newTask as newTaskState } from '../../contracts/taskMoves';
 
 const { projectTasks } = proxyLocalActivities<InboxActivities>({
@@ -33,8 +33,8 @@ export interface Timers {
 
 export interface BoardOptions {
   process: string;
-  /** The task types this process uses. */
-  types: TaskTypeDef[];
+  /** The task types this process uses, by name (`taskTypeInfo(name)` from contracts/schemas). */
+  types: Record<string, TaskTypeInfo>;
   /** The open tasks carried over by continue-as-new (from `snapshot()` of the previous run). */
   restore?: BoardSnapshot;
 }
@@ -51,7 +51,7 @@ export class TaskBoard {
   private readonly tasks = new Map<string, TaskState>();
   private readonly waiters = new Map<string, (r: TaskResult) => void>();
   private readonly timers = new Map<string, Timers>();
-  private readonly types: Map<string, TaskTypeDef>;
+  private readonly types: Map<string, TaskTypeInfo>;
   private readonly dirty = new Map<string, TaskState>();
   private audit: AuditEvent[] = [];
   private process: ProcessRow | undefined;
@@ -64,14 +64,14 @@ export class TaskBoard {
   private readonly workflowId = workflowInfo().workflowId;
 
   constructor(private readonly opts: BoardOptions) {
-    this.types = new Map(opts.types.map((t) => [t.type, t]));
+    this.types = new Map(Object.entries(opts.types));
     if (opts.restore) {
       for (const t of opts.restore.tasks) this.tasks.set(t.id, t);
       for (const [id, tm] of Object.entries(opts.restore.timers)) this.timers.set(id, tm);
       this.seq = opts.restore.seq;
       this.process = opts.restore.process;
     }
-    setHandler(taskActUpdate, (input) => this.act(input), { validator: (input) => void this.validate(input) });
+    setHandler(taskActUpdate, (input: TaskAction) => this.act(input), { validator: (input) => void this.validate(input) });
     setHandler(taskActManyUpdate, (inputs) => this.actMany(inputs), {
       validator: (inputs) => {
         if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 1000) throw ApplicationFailure.nonRetryable('expected 1 to 1000 moves', TaskErrors.Invalid);
@@ -86,7 +86,9 @@ export class TaskBoard {
 
   /** Asks a person (or group, or several signers) and resolves with their decision. */
   ask<F = Record<string, unknown>>(input: TaskSpecInput): Promise<TaskResult<F>> {
-    const spec = TaskSpec.parse(input);
+    const parsed = checkSchema<TaskSpec>(SCHEMAS.TaskSpec, input);
+    if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid task: ${describeIssues(parsed.issues)}`, TaskErrors.Invalid);
+    const spec = parsed.value;
     if (!this.types.has(spec.type)) throw ApplicationFailure.nonRetryable(`unknown task type ${spec.type}`, TaskErrors.Invalid);
     const now = Date.now();
     const task = newTaskState(this.workflowId, this.opts.process, spec, now);
@@ -210,12 +212,7 @@ export class TaskBoard {
   // --- moves -------------------------------------------------------------------------------
 
   private validate(input: unknown): TaskActionResult | undefined {
-    const parsed = TaskAction.safeParse(input);
-    if (!parsed.success) {
-      const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw ApplicationFailure.nonRetryable(msg, TaskErrors.Invalid);
-    }
-    const a = parsed.data;
+    const a = parseAction(input);
     const t = this.tasks.get(a.taskId);
     try {
       check(t, a, t ? this.types.get(t.spec.type) : undefined);
@@ -250,7 +247,7 @@ export class TaskBoard {
 
   private applyMove(input: unknown): TaskActionResult {
     this.validate(input); // state may have moved since validation when Updates queue up
-    const a = TaskAction.parse(input);
+    const a = parseAction(input);
     const t = this.tasks.get(a.taskId) as TaskState;
     const def = this.types.get(t.spec.type);
     const slot = check(t, a, def);
@@ -418,7 +415,14 @@ export class TaskBoard {
   }
 }
 
-function outcomeLabel(def: TaskTypeDef | undefined, outcome: string): string {
+/** A move, checked against the generated schema of TaskAction (defaults filled in). */
+function parseAction(input: unknown): TaskActionParsed {
+  const r = checkSchema<TaskActionParsed>(SCHEMAS.TaskAction, input);
+  if (!r.ok) throw ApplicationFailure.nonRetryable(describeIssues(r.issues), TaskErrors.Invalid);
+  return r.value;
+}
+
+function outcomeLabel(def: TaskTypeInfo | undefined, outcome: string): string {
   if (outcome === 'returned') return '退回修改';
   return def?.outcomes[outcome]?.label.zh ?? outcome;
 }

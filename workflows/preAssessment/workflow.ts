@@ -4,17 +4,15 @@
 import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../../contracts/searchAttributes';
 import {
-  PreAssessmentInput,
-  ReviewTask,
-  ReviseTask,
-  TargetReviewTask,
+  PRE_ASSESSMENT_TASKS,
   preAssessmentStatusQuery,
   reviewGroup,
   routeApplication,
   type PreAssessmentConclusion,
   type PreAssessmentStatus,
-  type ProjectApplication,
-} from '../../contracts/preAssessment';
+} from '../../contracts/preAssessmentRules';
+import type { PreAssessmentInput, ProjectApplication } from '../../contracts/preAssessment';
+import { check, describeIssues, SCHEMAS, taskTypeInfo, type TaskTypeInfo } from '../../contracts/schemas';
 import type { ProjectRef, TaskResult } from '../../contracts/tasks';
 import { TaskBoard } from '../humanTask';
 
@@ -27,14 +25,15 @@ export interface PreAssessmentResult {
   revisions: number;
 }
 
+const TYPES = Object.fromEntries(Object.values(PRE_ASSESSMENT_TASKS).map((t) => [t, taskTypeInfo(t) as TaskTypeInfo]));
+const zh = (type: string): string => TYPES[type].label.zh;
+
 export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAssessmentResult> {
-  const parsed = PreAssessmentInput.safeParse(rawInput);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'InvalidInput');
-  }
-  const input = parsed.data;
+  const parsed = check<Required<Pick<PreAssessmentInput, 'maxRevisions'>> & PreAssessmentInput & { application: ProjectApplication }>(SCHEMAS.PreAssessmentInput, rawInput);
+  if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
+  const input = parsed.value;
   const profile = input.profile;
-  const board = new TaskBoard({ process: 'preAssessment', types: [ReviewTask, TargetReviewTask, ReviseTask] });
+  const board = new TaskBoard({ process: 'preAssessment', types: TYPES });
   const route = routeApplication(input.application, profile);
   const status: PreAssessmentStatus = {
     stage: 'review',
@@ -80,15 +79,15 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
 
   board.record({ actorId: input.submittedBy, actorName: input.submittedByName, action: 'preAssessment.submitted', projectId: project().id, detail: { route, amountFen: app().amountFen } });
   const reviewDueMs = input.reviewDueMs ?? profile.reviewDueDays * DAY;
-  const reviewType = route === 'targetReview' ? TargetReviewTask : ReviewTask;
+  const reviewType = route === 'targetReview' ? PRE_ASSESSMENT_TASKS.targetReview : PRE_ASSESSMENT_TASKS.review;
 
   for (;;) {
     status.stage = 'review';
     publish();
     const review: TaskResult = await board.ask({
       key: `review-${status.revision}`,
-      type: reviewType.type,
-      title: `${reviewType.label.zh}：${app().name}`,
+      type: reviewType,
+      title: `${zh(reviewType)}：${app().name}`,
       project: project(),
       candidateGroups: [reviewGroup(route, app().deptId)],
       submittedBy: input.submittedBy,
@@ -119,8 +118,8 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
     publish();
     const revise = await board.ask({
       key: `revise-${status.revision}`,
-      type: ReviseTask.type,
-      title: `${ReviseTask.label.zh}：${app().name}`,
+      type: PRE_ASSESSMENT_TASKS.revise,
+      title: `${zh(PRE_ASSESSMENT_TASKS.revise)}：${app().name}`,
       project: project(),
       assignee: input.submittedBy,
       dueInMs: reviewDueMs,

@@ -1,0 +1,42 @@
+// Pre-assessment rules and messages without zod, for workflow code (the schemas are in
+// contracts/preAssessment.ts, which re-exports all of this).
+import { defineQuery } from '@temporalio/workflow';
+import type { RegionProfile } from './region';
+import type { ProjectApplication } from './preAssessment';
+
+/** Task types of the process (their forms are defined in contracts/preAssessment.ts). */
+export const PRE_ASSESSMENT_TASKS = {
+  review: 'preAssessment.review',
+  targetReview: 'preAssessment.targetReview',
+  revise: 'preAssessment.revise',
+} as const;
+
+export type ReviewRoute = 'key' | 'general' | 'targetReview';
+
+/** Which review an application gets, from the region profile (000: gate; 001: tiers; 004: all). */
+export function routeApplication(a: Pick<ProjectApplication, 'amountFen' | 'isNew'>, p: RegionProfile['preAssessment']): ReviewRoute {
+  const required = p.requiredForAll || (a.isNew && a.amountFen > p.mandatoryAboveFen);
+  if (!required) return 'targetReview';
+  return a.amountFen >= p.keyAssessmentFromFen ? 'key' : 'general';
+}
+
+/** Candidate group that reviews each route. */
+export function reviewGroup(route: ReviewRoute, deptId: string): string {
+  return route === 'key' ? 'finance_performance@FIN' : `competent_reviewer@${deptId}`;
+}
+
+export const PRE_ASSESSMENT_CONCLUSIONS = ['passed', 'passedReduced', 'failed', 'withdrawn', 'abandoned'] as const;
+export type PreAssessmentConclusion = (typeof PRE_ASSESSMENT_CONCLUSIONS)[number];
+
+export interface PreAssessmentStatus {
+  stage: 'review' | 'revision' | 'done';
+  route: ReviewRoute;
+  revision: number;
+  application: ProjectApplication;
+  conclusion: PreAssessmentConclusion | null;
+  approvedAmountFen: number | null;
+  score: number | null;
+}
+
+export const preAssessmentStatusQuery = defineQuery<PreAssessmentStatus>('preAssessment.status');
+export const preAssessmentWorkflowId = (projectCode: string): string => `preAssessment:${projectCode}`;

@@ -1,0 +1,57 @@
+// Workflow code validates with JSON Schemas generated from the zod contracts: the file must be
+// current, and the small validator must accept and refuse what zod accepts and refuses.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildSchemas, SCHEMAS_FILE } from '../../scripts/genSchemas';
+import { check, SCHEMAS, taskTypeInfo, validateDecision } from '../../contracts/schemas';
+import { TaskAction, TaskSpec } from '../../contracts/tasks';
+import { ReviewTask } from '../../contracts/preAssessment';
+import { aspects } from '../helpers/fixtures';
+
+const actor = { userId: 'd01-reviewer', name: '陈静', groups: ['competent_reviewer@D01'], roles: ['competent_reviewer'] };
+
+describe('generated JSON Schemas', () => {
+  it('contracts/generated/schemas.json is what the zod contracts generate (run npm run gen:schemas)', () => {
+    expect(readFileSync(SCHEMAS_FILE, 'utf8')).toBe(buildSchemas());
+  });
+
+  const moves: unknown[] = [
+    { taskId: 't', actor, action: 'claim' },
+    { taskId: 't', actor, action: 'decide', outcome: 'pass' },
+    { taskId: 't', actor, action: 'decide', outcome: 'pass', form: { a: 1 }, comment: null },
+    { taskId: 't', actor, action: 'return', reason: '补充材料' },
+    { taskId: 't', actor, action: 'return', reason: '' },
+    { taskId: 't', actor, action: 'transfer', toUserId: 'd01-reviewer2', reason: '出差' },
+    { taskId: 't', actor, action: 'transfer', toUserId: 'bad id!', reason: '出差' },
+    { taskId: 't', actor, action: 'addSigner', userId: 'd01-head', position: 'sideways', reason: 'x' },
+    { taskId: 't', actor, action: 'fly' },
+    { taskId: '', actor, action: 'claim' },
+    { taskId: 't', actor: { userId: 'x' }, action: 'claim' },
+    { taskId: 't', action: 'urge', reason: 'x' },
+    'not an object',
+  ];
+  it.each(moves.map((m, i) => [i, m]))('move %i: the same verdict and defaults as zod', (_i, m) => {
+    const z = TaskAction.safeParse(m);
+    const j = check(SCHEMAS.TaskAction, m);
+    expect(j.ok).toBe(z.success);
+    if (z.success && j.ok) expect(j.value).toEqual(z.data);
+  });
+
+  it('a task spec gets the same defaults as zod gives it', () => {
+    const spec = { key: 'review-0', type: 'preAssessment.review', title: '审核', dueInMs: 1000 };
+    const j = check(SCHEMAS.TaskSpec, spec);
+    expect(j.ok && j.value).toEqual(TaskSpec.parse(spec));
+    expect(check(SCHEMAS.TaskSpec, { ...spec, dueInMs: -1 }).ok).toBe(false);
+    expect(check(SCHEMAS.TaskSpec, { ...spec, escalation: { afterMs: 0, to: { head: true }, lateDecision: 'never' } }).ok).toBe(false);
+  });
+
+  it('decision forms: the five-aspect review is checked as zod checks it', () => {
+    const def = taskTypeInfo('preAssessment.review');
+    const forms = [{ aspects: aspects(18) }, {}, { aspects: { ...aspects(18), economy: { score: 25, finding: 'x' } } }, { aspects: { ...aspects(18), targets: { score: 10, finding: '' } } }];
+    for (const f of forms) expect(validateDecision(def, 'pass', f).ok).toBe(ReviewTask.outcomes.pass.form.safeParse(f).success);
+    const r = validateDecision(def, 'passReduced', { aspects: aspects(18) });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors).toEqual([{ field: 'form.approvedAmountFen', message: 'required' }]);
+    expect(validateDecision(def, 'maybe', {})).toEqual({ ok: false, errors: [{ field: 'outcome', message: 'must be one of: pass, passReduced, fail' }] });
+  });
+});
