@@ -6,7 +6,7 @@
 //   string            → text input or textarea; enum → select; boolean → checkbox
 // Every input is named by its path ("aspects.necessity.score"); errors come back by path.
 import { h, toFen, yuan } from './dom.js';
-import { fieldLabel, t, v, has } from './i18n.js';
+import { fieldLabel, L, t, v, has } from './i18n.js';
 
 const LONG_TEXT = new Set(['comment', 'finding', 'summary', 'reason', 'returnReason']);
 
@@ -298,4 +298,21 @@ function leaf(s, path, value, ctx, required, { bare = false, label, textarea = f
   else el = h('div.field', { class: input.tagName === 'TEXTAREA' ? 'wide' : '' }, h('label', { for: id }, text, required ? h('span.req', { 'aria-hidden': 'true' }, ' *') : null), input, err);
   ctx.fields.set(key, { errEl: err, wrap: el, input });
   return { el, get, input };
+}
+
+/** Segmented radio buttons to choose a decision's outcome; calls onPick(outcome) on change. */
+export function outcomePicker(outcomes, selectedKey, onPick, idPrefix = 'outcome') {
+  return h(
+    'fieldset.outcomes',
+    h('legend', t('task_outcome')),
+    h(
+      'div.segmented',
+      outcomes.map((o) => {
+        const id = `${idPrefix}-${o.key}`;
+        const radio = h('input', { type: 'radio', name: idPrefix, id, value: o.key, checked: o.key === selectedKey });
+        radio.addEventListener('change', () => onPick(o));
+        return h('label', { for: id, class: `seg seg-${o.style || 'default'}` }, radio, h('span', L(o.label, o.key)));
+      }),
+    ),
+  );
 }

@@ -3,6 +3,7 @@
 import { del, get, localMessage, orgs, post, put, qs, taskTypes, users } from './api.js';
 import { fmtTime, h, modal, toast } from './dom.js';
 import { keysOf, L, t, v } from './i18n.js';
+import { outcomePicker } from './form.js';
 import { every } from './live.js';
 import { app } from './state.js';
 
@@ -325,19 +326,7 @@ export async function listView(main, query, { stale }) {
     let outcome = outcomes[0].key;
     const picker =
       outcomes.length > 1
-        ? h(
-            'fieldset.outcomes',
-            h('legend', t('task_outcome')),
-            h(
-              'div.segmented',
-              outcomes.map((o) => {
-                const id = `bulk-outcome-${o.key}`;
-                const radio = h('input', { type: 'radio', name: 'bulk-outcome', id, value: o.key, checked: o.key === outcome });
-                radio.addEventListener('change', () => (outcome = o.key));
-                return h('label', { for: id, class: `seg seg-${o.style || 'default'}` }, radio, h('span', L(o.label, o.key)));
-              }),
-            ),
-          )
+        ? outcomePicker(outcomes, outcome, (o) => (outcome = o.key), 'bulk-outcome')
         : h('p.bulk-outcome', t('task_outcome'), '：', h('strong', L(outcomes[0].label, outcomes[0].key)));
     const comment = h('textarea', { id: 'bulk-comment', name: 'comment', rows: 3, maxlength: 2000 });
     const listed = items.slice(0, 8);

@@ -4,7 +4,7 @@
 // being filled in — and buttons of moves no longer allowed (all of them once the task is closed) are disabled.
 import { api, ApiError, download, get, orgs, post, taskPath, users } from './api.js';
 import { fmtSize, fmtTime, h, modal, toast, yuan } from './dom.js';
-import { schemaForm } from './form.js';
+import { outcomePicker, schemaForm } from './form.js';
 import { fieldLabel, has, L, t, v } from './i18n.js';
 import { every } from './live.js';
 import { app } from './state.js';
@@ -191,23 +191,11 @@ export async function taskView(main, id, { stale }) {
 
     const picker =
       outcomes.length > 1
-        ? h(
-            'fieldset.outcomes',
-            h('legend', t('task_outcome')),
-            h(
-              'div.segmented',
-              outcomes.map((o) => {
-                const id = `outcome-${o.key}`;
-                const radio = h('input', { type: 'radio', name: 'outcome', id, value: o.key, checked: o.key === current.key });
-                radio.addEventListener('change', () => {
-                  values = form.get();
-                  current = o;
-                  drawForm();
-                });
-                return h('label', { for: id, class: `seg seg-${o.style || 'default'}` }, radio, h('span', L(o.label, o.key)));
-              }),
-            ),
-          )
+        ? outcomePicker(outcomes, current.key, (o) => {
+            values = form.get();
+            current = o;
+            drawForm();
+          })
         : null;
 
     const body = h(
