@@ -51,7 +51,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
   const api = await startApi(deps, 0, '127.0.0.1');
   config.api.publicUrl = api.url;
   const url = api.url;
-  return {
+  const sys: TestSystem = {
     config,
     deps,
     worker,
@@ -65,11 +65,12 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
     },
     async stop() {
       await api.close();
-      await worker.shutdown();
+      await sys.worker.shutdown(); // the current one: a test may have replaced it (restart)
       await deps.close();
       await db.close();
     },
   };
+  return sys;
 }
 
 export function client(url: string, token: string): Http {

@@ -138,3 +138,28 @@ describe('reconcile', () => {
     }
   });
 });
+
+describe('durability', () => {
+  it('a review survives a worker restart: the task stays in the inbox and the decision completes the process', async () => {
+    const sys = await startSystem();
+    try {
+      const preparer = await sys.as('u0101-preparer');
+      const reviewer = await sys.as('d01-reviewer');
+      const app = application({ amountFen: 30_000_000, isNew: false });
+      const r = await preparer.post('/api/pre-assessments', app);
+      const task = await eventually(async () => (await reviewer.get(`/api/tasks?q=${app.projectCode}`)).body.items?.[0], 'task');
+
+      // the worker goes away (deploy, crash); its workflow cache with it
+      await sys.worker.shutdown();
+      const { startWorker } = await import('../../worker/worker');
+      sys.worker = await startWorker(sys.deps);
+
+      expect((await reviewer.get(`/api/tasks/${encodeURIComponent(task.id)}`)).body.task.status).toBe('open');
+      const ok = await reviewer.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'approve', form: {} });
+      expect(ok.status).toBe(200);
+      expect(await sys.deps.temporal.workflow.getHandle(r.body.workflowId).result()).toMatchObject({ conclusion: 'passed', revisions: 0 });
+    } finally {
+      await sys.stop();
+    }
+  });
+});
