@@ -47,9 +47,9 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
   // in memory: no data directory
   const db = await openProductDb({ ...config, db: { url: config.db.url, dataDir: '' } }, log);
   const deps = await buildDeps(config, { log, db });
-  const worker = await startWorker(deps);
   const api = await startApi(deps, 0, '127.0.0.1');
-  config.api.publicUrl = api.url;
+  config.api.publicUrl = api.url; // before the worker: its mails link to this API
+  const worker = await startWorker(deps);
   const url = api.url;
   const sys: TestSystem = {
     config,

@@ -13,7 +13,7 @@ import {
 import type { InboxActivities } from '../../activities/inbox';
 import type { AuditEvent, MailEvent, MailKind, ProcessRow } from '../../contracts/inbox';
 import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type TaskActManyResult, type TaskActionResult } from '../../contracts/taskMessages';
-import type { TaskAction, TaskActionParsed, TaskResult, TaskSpec, TaskSpecInput, TaskState } from '../../contracts/tasks';
+import type { Signer, TaskAction, TaskActionParsed, TaskResult, TaskSpec, TaskSpecInput, TaskState } from '../../contracts/tasks';
 import { check as checkSchema, describeIssues, SCHEMAS, type TaskTypeInfo } from '../../contracts/schemas';
 import { actorsOf, apply, check, MoveError, newTask as newTaskState } from '../../contracts/taskMoves';
 
@@ -71,7 +71,7 @@ export class TaskBoard {
       this.seq = opts.restore.seq;
       this.process = opts.restore.process;
     }
-    setHandler(taskActUpdate, (input: TaskAction) => this.act(input), { validator: (input) => void this.validate(input) });
+    setHandler(taskActUpdate, (input: TaskAction) => this.act(input), { validator: (input) => void this.checked(input) });
     setHandler(taskActManyUpdate, (inputs) => this.actMany(inputs), {
       validator: (inputs) => {
         if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 1000) throw ApplicationFailure.nonRetryable('expected 1 to 1000 moves', TaskErrors.Invalid);
@@ -211,16 +211,17 @@ export class TaskBoard {
 
   // --- moves -------------------------------------------------------------------------------
 
-  private validate(input: unknown): TaskActionResult | undefined {
+  /** Checks a move against the task as it is now; a refusal is a typed, non-retryable failure. */
+  private checked(input: unknown): { a: TaskActionParsed; t: TaskState; def: TaskTypeInfo | undefined; slot: Signer | undefined } {
     const a = parseAction(input);
     const t = this.tasks.get(a.taskId);
+    const def = t ? this.types.get(t.spec.type) : undefined;
     try {
-      check(t, a, t ? this.types.get(t.spec.type) : undefined);
+      return { a, t: t as TaskState, def, slot: check(t, a, def) };
     } catch (e) {
       if (e instanceof MoveError) throw ApplicationFailure.nonRetryable(e.message, e.type);
       throw e;
     }
-    return undefined;
   }
 
   private async act(input: unknown): Promise<TaskActionResult> {
@@ -246,11 +247,7 @@ export class TaskBoard {
   }
 
   private applyMove(input: unknown): TaskActionResult {
-    this.validate(input); // state may have moved since validation when Updates queue up
-    const a = parseAction(input);
-    const t = this.tasks.get(a.taskId) as TaskState;
-    const def = this.types.get(t.spec.type);
-    const slot = check(t, a, def);
+    const { a, t, def, slot } = this.checked(input); // again: state may have moved since validation when Updates queue up
     const res = apply(t, a, slot, def, Date.now());
     this.changed(t);
     this.recordTask(t, a.actor.userId, a.actor.name, a.action, 'reason' in a ? a.reason : 'comment' in a ? a.comment : null, actionDetail(a));
