@@ -103,6 +103,7 @@ export function createApi<Ctx>(authenticate: (req: Request) => Promise<Ctx>): Ap
             if (!r.success) throw zodToHttp(r.error, where);
             return r.data;
           };
+          rejectNul({ params: req.params, query: req.query, body: req.body });
           const params = parse(def.params, req.params, 'params');
           const query = parse(def.query, req.query, 'query');
           const body = parse(def.body, req.body, 'body');
@@ -119,7 +120,10 @@ export function createApi<Ctx>(authenticate: (req: Request) => Promise<Ctx>): Ap
         summary: def.summary,
         tags: def.tags,
         security: def.auth ? [{ bearer: [] }] : [],
-        ...(def.requestBody ? { request: { body: def.requestBody as never } } : {}),
+        request: {
+          ...(pathParams(def.path) ? { params: pathParams(def.path) as never } : {}),
+          ...(def.requestBody ? { body: def.requestBody as never } : {}),
+        },
         responses: { 200: { description: 'OK' }, ...errors(def.auth) },
       });
       router[def.method](
@@ -127,12 +131,28 @@ export function createApi<Ctx>(authenticate: (req: Request) => Promise<Ctx>): Ap
         ...def.middleware,
         wrap(async (req, res) => {
           const ctx = def.auth ? await authenticate(req) : (undefined as Ctx);
+          rejectNul({ params: req.params, query: req.query });
           const out = await def.handler(req, res, ctx);
           if (!res.headersSent) res.json(out);
         }),
       );
     },
   };
+}
+
+/** NUL cannot be stored or compared in PostgreSQL text: refuse it up front with the field named. */
+function rejectNul(v: unknown, path = ''): void {
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) throw new HttpError(400, 'VALIDATION', `${path}: must not contain NUL characters`, path);
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) rejectNul(x, path ? `${path}.${k}` : k);
+  }
+}
+
+/** OpenAPI path parameters of an express path, for routes without a params schema. */
+function pathParams(path: string) {
+  const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+  return names.length ? z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) : undefined;
 }
 
 export function openApiDocument(registry: OpenAPIRegistry, info: { title: string; version: string; description: string }) {
@@ -154,6 +174,11 @@ export function errorHandler(log: { error: (o: object, m: string) => void }) {
     }
     if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') {
       res.status(413).json({ error: { code: 'TOO_LARGE', message: e.message ?? 'too large', field: e.field ?? 'body' } });
+      return;
+    }
+    // a value PostgreSQL refuses (data exception, class 22): the request's fault, not ours
+    if (typeof e?.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) {
+      res.status(400).json({ error: { code: 'INVALID_VALUE', message: e.message ?? 'invalid value' } });
       return;
     }
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {

@@ -22,6 +22,24 @@ export function notFound(req: Request, res: Response): void {
   res.status(404).json(body);
 }
 
+/** NUL cannot be stored in PostgreSQL text: refuse it with the field named, before any handler runs. */
+export function rejectNul(req: Request, res: Response, next: NextFunction): void {
+  const find = (v: unknown, path: string): string | null => {
+    if (typeof v === 'string') return v.includes('\u0000') ? path : null;
+    if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const hit = find(x, path ? `${path}.${k}` : k);
+        if (hit) return hit;
+      }
+    }
+    return null;
+  };
+  const field = find({ query: req.query, body: req.body }, '');
+  if (!field) return next();
+  const body: ErrorBody = { error: { code: 'VALIDATION', message: `${field}: must not contain NUL characters`, field } };
+  res.status(400).json(body);
+}
+
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (err instanceof FinanceError) {
@@ -35,6 +53,13 @@ export function errorHandler(log: Logger) {
       const message = type === 'entity.parse.failed' ? 'body: malformed JSON' : `body: ${(err as Error).message}`;
       const body: ErrorBody = { error: { code: 'VALIDATION', message, field: 'body' } };
       res.status(status === 413 ? 413 : 400).json(body);
+      return;
+    }
+    // a value PostgreSQL refuses (data exception, class 22) is the request's fault
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
+      const body: ErrorBody = { error: { code: 'VALIDATION', message: (err as Error).message } };
+      res.status(400).json(body);
       return;
     }
     log.error({ err, method: req.method, path: req.path }, 'finance request failed');

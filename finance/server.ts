@@ -8,7 +8,7 @@ import type { FinanceOp } from '../contracts/finance';
 import { routes, type FinanceRoutes } from './api';
 import { FinanceValidationError } from './errors';
 import { FaultSettings, Faults } from './faults';
-import { errorHandler, notFound, validate } from './http';
+import { errorHandler, notFound, rejectNul, validate } from './http';
 import { openApiDocument } from './openapi';
 import type { Applied } from './store/idempotency';
 import * as m from './store/mutations';
@@ -57,6 +57,7 @@ export function createFinanceApp({ db, log, faults = new Faults() }: FinanceAppD
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
+  app.use(rejectNul);
 
   app.get('/health', (_req, res) => void res.json({ ok: true }));
   const doc = openApiDocument();

@@ -24,7 +24,7 @@ export const TaskListQuery = z.object({
   type: z.string().max(100).optional(),
   deptId: z.string().max(100).optional(),
   unitId: z.string().max(100).optional(),
-  dueBefore: z.iso.datetime({ offset: true }).optional(),
+  dueBefore: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()).optional(),
   overdue: zBool.optional(),
   q: z.string().max(100).optional(),
   sort: Sort.default('due'),
