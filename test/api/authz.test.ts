@@ -111,6 +111,17 @@ describe('HTTP basics', () => {
     expect(r.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['query.limit', 'query.sort']);
   });
 
+  it('odd input found by fuzzing is a 400, never a 500: NUL characters, far time-zone offsets', async () => {
+    const h = http.get('perf-head')!;
+    const nul = await h.get('/api/audit?workflowId=%7D%00');
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.field).toBe('query.workflowId');
+    expect((await h.post(`/api/tasks/${encodeURIComponent(taskId)}/comments`, { body: 'a\u0000b' })).status).toBe(400);
+    const far = await h.get(`/api/tasks?mine=visible&dueBefore=${encodeURIComponent('0117-07-31T21:34:16+20:17')}`);
+    expect(far.status).toBe(200);
+    expect(far.body.items).toEqual([]);
+  });
+
   it('saved views: save, list, replace, delete', async () => {
     const h = http.get('d01-reviewer')!;
     const v = await h.put('/api/views', { name: '超期的', filters: { overdue: 'true', sort: 'due' } });
