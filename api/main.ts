@@ -2,7 +2,7 @@
 import { loadConfig } from '../config';
 import { buildDeps, createLogger } from '../app/deps';
 import { waitForTemporal } from '../scripts/temporal';
-import { connectionOptions } from '../worker/temporalConnection';
+import { connectionOptions } from '../app/temporalConnection';
 import { startApi } from './server';
 
 const config = loadConfig();

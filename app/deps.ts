@@ -10,7 +10,7 @@ import { migrate } from '../db/migrate';
 import { createMailer, type Mailer } from '../notifications/mailer';
 import type { FinanceClient } from '../contracts/finance';
 import { HttpFinanceClient } from '../finance/client';
-import { connectionOptions } from '../worker/temporalConnection';
+import { connectionOptions } from './temporalConnection';
 import { seedDirectory } from './seed';
 
 export interface Deps {

@@ -8,7 +8,7 @@ import { buildDeps, createLogger, type Deps } from '../app/deps';
 import { DEMO_USERS } from '../app/seed';
 import { startApi, type RunningApi } from '../api/server';
 import { startWorker, type RunningWorker } from '../worker/worker';
-import { connectionOptions } from '../worker/temporalConnection';
+import { connectionOptions } from '../app/temporalConnection';
 import { startDevServer, waitForTemporal, REPO_ROOT, type DevServer } from './temporal';
 import { startMailCatcher, type MailCatcher } from './mailCatcher';
 

@@ -14,7 +14,7 @@ import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, type CliSearchAttributeType } from '../contracts/searchAttributes';
-import type { TemporalConnectionOptions } from '../worker/temporalConnection';
+import type { TemporalConnectionOptions } from '../app/temporalConnection';
 
 export { SEARCH_ATTRIBUTES };
 
@@ -696,7 +696,7 @@ async function main() {
     return;
   }
   const { loadConfig } = await import('../config/index');
-  const { connectionOptions } = await import('../worker/temporalConnection');
+  const { connectionOptions } = await import('../app/temporalConnection');
   const config = loadConfig();
   const t = config.temporal;
   if (t.external) {

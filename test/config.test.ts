@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config';
 import { regionIds, regionProfile } from '../config/regions';
 import { routeApplication } from '../contracts/preAssessment';
-import { connectionOptions } from '../worker/temporalConnection';
+import { connectionOptions } from '../app/temporalConnection';
 
 const env = (e: Record<string, string>) => loadConfig(e as NodeJS.ProcessEnv);
 const REGIONS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'config', 'regions');

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config';
 import { buildDeps, createLogger } from '../app/deps';
 import { waitForTemporal } from '../scripts/temporal';
-import { connectionOptions } from './temporalConnection';
+import { connectionOptions } from '../app/temporalConnection';
 import { startWorker } from './worker';
 
 const config = loadConfig();

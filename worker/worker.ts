@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
 import { createDispatcher } from '../notifications/dispatcher';
-import { connectionOptions } from './temporalConnection';
+import { connectionOptions } from '../app/temporalConnection';
 
 export const WORKFLOWS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
