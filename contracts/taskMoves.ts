@@ -258,7 +258,8 @@ export function apply(t: TaskState, a: TaskActionParsed, slot: Signer | undefine
       t.draft = null;
       log('decide', a.comment, { outcome: a.outcome });
       const done = settle(t, refusing, s.stage);
-      if (done) out = { completed: { outcome: a.outcome, form: a.form, comment: a.comment, returnTo: null } };
+      const v = validateDecision(def, a.outcome, a.form); // checked already: this gives the form with its defaults
+      if (done) out = { completed: { outcome: a.outcome, form: v.ok ? v.form : a.form, comment: a.comment, returnTo: null } };
       break;
     }
   }
