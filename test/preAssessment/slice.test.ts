@@ -112,6 +112,24 @@ describe('pre-assessment slice', () => {
   });
 });
 
+describe('concurrency over HTTP', () => {
+  it('two reviewers decide the same group task at once: exactly one gets 200, the other 409', async () => {
+    const sys = await startSystem();
+    try {
+      const preparer = await sys.as('u0101-preparer');
+      const [a, b] = await Promise.all([sys.as('d01-reviewer'), sys.as('d01-reviewer2')]);
+      const app = application({ amountFen: 30_000_000, isNew: false });
+      await preparer.post('/api/pre-assessments', app);
+      const task = await eventually(async () => (await a.get(`/api/tasks?q=${app.projectCode}`)).body.items?.[0], 'task');
+      const path = `/api/tasks/${encodeURIComponent(task.id)}/actions`;
+      const answers = await Promise.all([a.post(path, { action: 'decide', outcome: 'approve', form: {} }), b.post(path, { action: 'decide', outcome: 'approve', form: {} })]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    } finally {
+      await sys.stop();
+    }
+  });
+});
+
 describe('reconcile', () => {
   it('rebuilds lost inbox rows from Temporal without regressing newer ones', async () => {
     const sys = await startSystem();
