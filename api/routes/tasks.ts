@@ -12,6 +12,7 @@ import type { Db } from '../../db';
 import type { Client } from '@temporalio/client';
 import { actorOf, can, require, scopeSql, type User } from '../auth';
 import { HttpError, type Api } from '../http';
+import { MoveRefused, UpdateCoalescer } from '../coalescer';
 
 const Sort = z.enum(['due', 'priority', 'created']);
 const SORT_COL: Record<z.infer<typeof Sort>, string> = { due: 't.due_at', priority: 't.priority', created: 't.created_at' };
@@ -248,6 +249,7 @@ const ALLOWED_MIME = new Set([
 ]);
 
 export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): void {
+  const coalescer = new UpdateCoalescer(temporal);
   const IdParam = z.object({ id: z.string().min(1).max(300) });
 
   /** A move from a request body, with the task and the actor filled in from the row and the token. */
@@ -277,8 +279,11 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
       throw moveHttpError(e.type, e.message);
     }
     try {
-      return await handle.executeUpdate(taskActUpdate, { args: [move], ...(updateId ? { updateId } : {}) });
+      // a request with an Idempotency-Key is its own Update (its id is the key); the rest share one
+      if (!updateId) return await coalescer.submit(row.workflow_id, move);
+      return await handle.executeUpdate(taskActUpdate, { args: [move], updateId });
     } catch (e) {
+      if (e instanceof MoveRefused) throw moveHttpError(e.type, e.message);
       if (e instanceof WorkflowUpdateFailedError) {
         const cause = e.cause instanceof ApplicationFailure ? e.cause : undefined;
         throw moveHttpError(cause?.type ?? undefined, cause?.message ?? e.message);

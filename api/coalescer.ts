@@ -1,0 +1,66 @@
+// Decisions on the tasks of one workflow execution go out one Update at a time from this process:
+// those that arrive while one is in flight travel together in the next `task.actMany`. Temporal
+// refuses more than a few in-flight Updates per execution (history.maxInFlightUpdates, 10 by
+// default), and a department's round of 300 forms can easily get more on its last day; sharing one
+// Update also shares one workflow task and one projection write.
+import type { Client } from '@temporalio/client';
+import { taskActManyUpdate, type TaskActionResult } from '../contracts/taskMessages';
+import type { TaskAction } from '../contracts/tasks';
+
+export class MoveRefused extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  move: TaskAction;
+  resolve: (r: TaskActionResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export class UpdateCoalescer {
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly temporal: Client,
+    private readonly maxBatch = 200,
+  ) {}
+
+  /** Resolves with this move's result; rejects with MoveRefused when the workflow refused it. */
+  submit(workflowId: string, move: TaskAction): Promise<TaskActionResult> {
+    return new Promise((resolve, reject) => {
+      const q = this.queues.get(workflowId) ?? [];
+      q.push({ move, resolve, reject });
+      this.queues.set(workflowId, q);
+      if (!this.busy.has(workflowId)) void this.drain(workflowId);
+    });
+  }
+
+  private async drain(workflowId: string): Promise<void> {
+    this.busy.add(workflowId);
+    try {
+      for (let q = this.queues.get(workflowId); q?.length; q = this.queues.get(workflowId)) {
+        const batch = q.splice(0, this.maxBatch);
+        try {
+          const results = await this.temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [batch.map((p) => p.move)] });
+          batch.forEach((p, i) => {
+            const r = results[i];
+            if (r && 'error' in r) p.reject(new MoveRefused(r.error.type, r.error.message));
+            else if (r) p.resolve(r);
+            else p.reject(new Error('no result for this move'));
+          });
+        } catch (e) {
+          for (const p of batch) p.reject(e);
+        }
+      }
+    } finally {
+      this.queues.delete(workflowId);
+      this.busy.delete(workflowId);
+    }
+  }
+}
