@@ -61,6 +61,7 @@ export class TaskBoard {
   private flushedRev = 0;
   private timerRev = 0;
   private seq = 0;
+  private updates = 0;
   private readonly workflowId = workflowInfo().workflowId;
 
   constructor(private readonly opts: BoardOptions) {
@@ -113,6 +114,14 @@ export class TaskBoard {
     const id = `${this.workflowId}:${key}`;
     if (this.tasks.get(id)?.status !== 'open') throw ApplicationFailure.nonRetryable(`no open task ${id} to resume`, TaskErrors.NotFound);
     return new Promise((resolve) => this.waiters.set(id, resolve as (r: TaskResult) => void));
+  }
+
+  /**
+   * Time to hand the open tasks to a new run (`snapshot()` → continueAsNew): the history grows
+   * large, or this run has taken many Updates (Temporal limits Updates per run, history.maxTotalUpdates).
+   */
+  continueAsNewAdvised(maxUpdates = 1000): boolean {
+    return workflowInfo().continueAsNewSuggested || this.updates >= maxUpdates;
   }
 
   /** Keys of the open tasks (after a restore: the ones to resume). */
@@ -225,6 +234,7 @@ export class TaskBoard {
   }
 
   private async act(input: unknown): Promise<TaskActionResult> {
+    this.updates++;
     const r = this.applyMove(input);
     const mine = this.rev;
     await condition(() => this.flushedRev >= mine);
@@ -233,6 +243,7 @@ export class TaskBoard {
 
   /** Each move is checked and applied on its own: a refused one is reported and leaves no trace. */
   private async actMany(inputs: unknown[]): Promise<TaskActManyResult> {
+    this.updates++;
     const out: TaskActManyResult = inputs.map((input) => {
       try {
         return this.applyMove(input);
