@@ -13,7 +13,7 @@ import { createInboxActivities } from '../../activities/inbox';
 import { upsertTasks } from '../../activities/inbox/projection';
 import type { Actor } from '../../contracts/common';
 import { taskActManyUpdate, taskActUpdate, tasksQuery, type TaskAction, type TaskSpecInput, type TaskState } from '../../contracts/tasks';
-import type { askAcrossRuns, askAll } from './workflows';
+import type { askAcrossRuns, askAll, askWithCarryOver } from './workflows';
 
 const actor = (userId: string, groups: string[] = [], roles: string[] = []): Actor => ({ userId, name: userId, groups, roles });
 const reviewer = actor('d01-reviewer', ['competent_reviewer@D01'], ['competent_reviewer']);
@@ -331,6 +331,25 @@ describe('human-task primitive', () => {
     expect(await row(id('carried'))).toMatchObject({ status: 'completed', version: 2 });
     const audit = (await db.query<{ action: string }>(`SELECT action FROM audit WHERE task_id = $1 ORDER BY id`, [id('carried')])).rows.map((a) => a.action);
     expect(audit).toEqual(['task.created', 'task.decide']);
+  });
+
+  it('after many Updates the board advises continue-as-new; the open task carries over and the results add up', async () => {
+    const specs = ['a', 'b', 'c'].map((key) => spec({ key }));
+    const handle = await client.workflow.start<typeof askWithCarryOver>('askWithCarryOver', { taskQueue, workflowId: `carry-${randomUUID()}`, args: [specs, 2] });
+    const id = (k: string) => `${handle.workflowId}:${k}`;
+    for (let i = 0; i < 200 && (await handle.query(tasksQuery)).length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    for (const k of ['a', 'b']) await handle.executeUpdate(taskActUpdate, { args: [{ taskId: id(k), action: 'decide', actor: reviewer, outcome: 'approve', form: {} }] });
+    // two Updates reached the limit given: a new run holds only the open task
+    let open: TaskState[] = [];
+    for (let i = 0; i < 200; i++) {
+      const d = await handle.describe();
+      open = d.runId !== handle.firstExecutionRunId ? await handle.query(tasksQuery) : [];
+      if (open.length) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(open.map((t) => [t.id, t.status])).toEqual([[id('c'), 'open']]);
+    await handle.executeUpdate(taskActUpdate, { args: [{ taskId: id('c'), action: 'decide', actor: reviewer, outcome: 'approve', form: {} }] });
+    expect((await handle.result()).map((r) => r.taskId)).toEqual([id('a'), id('b'), id('c')]);
   });
 
   it('the projection never regresses: an older version of a row is ignored', async () => {

@@ -35,3 +35,19 @@ export async function askAcrossRuns(specs: TaskSpecInput[], generation = 0, snap
   await board.drain();
   return { results, generation };
 }
+
+/** Waits for every task, handing the open ones to a new run whenever the board advises it. */
+export async function askWithCarryOver(specs: TaskSpecInput[], maxUpdates: number, snapshot?: BoardSnapshot, carried: TaskResult[] = []): Promise<TaskResult[]> {
+  const board = new TaskBoard({ process: 'test', types: TestApproval, restore: snapshot });
+  const results = [...carried];
+  const asked = snapshot ? board.openKeys().map((k) => board.resume(k)) : specs.map((s) => board.ask(s));
+  let done = false;
+  void Promise.all(asked.map((p) => p.then((r) => void results.push(r)))).then(() => (done = true));
+  await condition(() => done || board.continueAsNewAdvised(maxUpdates));
+  await board.drain();
+  if (!done) {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof askWithCarryOver>(specs, maxUpdates, board.snapshot(), results);
+  }
+  return results;
+}
