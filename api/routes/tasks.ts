@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TASK_TYPES } from '../../contracts/processes';
 import { check, MoveError } from '../../contracts/taskMoves';
 import { taskTypeInfo } from '../../contracts/schemas';
-import { TaskAction, TaskErrors, TASK_ACTIONS, taskActManyUpdate, taskActUpdate, type TaskActionResult, type TaskState } from '../../contracts/tasks';
+import { TaskAction, TaskErrors, TASK_ACTIONS, taskActUpdate, type TaskActionResult, type TaskState } from '../../contracts/tasks';
 import type { Db } from '../../db';
 import type { Client } from '@temporalio/client';
 import { actorOf, can, require, scopeSql, type User } from '../auth';
@@ -417,31 +417,18 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     body: z.object({ taskIds: z.array(z.string()).min(1).max(500), outcome: z.string(), comment: z.string().max(2000).nullable().default(null), form: z.record(z.string(), z.unknown()).default({}) }),
     handler: async ({ body, ctx }) => {
       require(ctx, 'task.bulk');
-      const results: Array<{ taskId: string; ok: boolean; error?: string }> = [];
-      // one Update per workflow carries all of its tasks' decisions: one workflow task, one write
-      const byWorkflow = new Map<string, Record<string, unknown>[]>();
-      for (const id of new Set(body.taskIds)) {
-        try {
-          const row = await loadTask(db, ctx, id);
-          if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
-          const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
-          check(row.state, move, taskTypeInfo(row.type));
-          byWorkflow.set(row.workflow_id, [...(byWorkflow.get(row.workflow_id) ?? []), move]);
-        } catch (e) {
-          results.push({ taskId: id, ok: false, error: (e as Error).message });
-        }
-      }
-      const groups = [...byWorkflow.entries()];
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          for (let g = groups.shift(); g; g = groups.shift()) {
-            const [workflowId, moves] = g;
-            try {
-              const out = await temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [moves as TaskAction[]] });
-              for (const r of out) results.push('error' in r ? { taskId: r.taskId, ok: false, error: r.error.message } : { taskId: r.taskId, ok: true });
-            } catch (e) {
-              for (const m of moves) results.push({ taskId: String(m.taskId), ok: false, error: (e as Error).message });
-            }
+      // every decision goes through the coalescer: a workflow's decisions travel in one Update
+      const results = await Promise.all(
+        [...new Set(body.taskIds)].map(async (taskId): Promise<{ taskId: string; ok: boolean; error?: string }> => {
+          try {
+            const row = await loadTask(db, ctx, taskId);
+            if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
+            const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
+            check(row.state, move, taskTypeInfo(row.type));
+            await coalescer.submit(row.workflow_id, move);
+            return { taskId, ok: true };
+          } catch (e) {
+            return { taskId, ok: false, error: (e as Error).message };
           }
         }),
       );
