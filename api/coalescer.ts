@@ -33,12 +33,16 @@ export class UpdateCoalescer {
 
   /** Resolves with this move's result; rejects with MoveRefused when the workflow refused it. */
   submit(workflowId: string, move: TaskAction): Promise<TaskActionResult> {
-    return new Promise((resolve, reject) => {
-      const q = this.queues.get(workflowId) ?? [];
-      q.push({ move, resolve, reject });
-      this.queues.set(workflowId, q);
-      if (!this.busy.has(workflowId)) void this.drain(workflowId);
-    });
+    return this.submitMany(workflowId, [move])[0];
+  }
+
+  /** Several moves on one execution, queued together so that they leave in the same Update. */
+  submitMany(workflowId: string, moves: TaskAction[]): Array<Promise<TaskActionResult>> {
+    const q = this.queues.get(workflowId) ?? [];
+    this.queues.set(workflowId, q);
+    const promises = moves.map((move) => new Promise<TaskActionResult>((resolve, reject) => q.push({ move, resolve, reject })));
+    if (!this.busy.has(workflowId)) void this.drain(workflowId);
+    return promises;
   }
 
   private async drain(workflowId: string): Promise<void> {

@@ -417,21 +417,28 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     body: z.object({ taskIds: z.array(z.string()).min(1).max(500), outcome: z.string(), comment: z.string().max(2000).nullable().default(null), form: z.record(z.string(), z.unknown()).default({}) }),
     handler: async ({ body, ctx }) => {
       require(ctx, 'task.bulk');
-      // every decision goes through the coalescer: a workflow's decisions travel in one Update
-      const results = await Promise.all(
-        [...new Set(body.taskIds)].map(async (taskId): Promise<{ taskId: string; ok: boolean; error?: string }> => {
+      // checked first, then each workflow's decisions are queued together: they leave in one Update
+      type Outcome = { taskId: string; ok: boolean; error?: string };
+      const failed = (taskId: string, e: unknown): Outcome => ({ taskId, ok: false, error: (e as Error).message });
+      const checked = await Promise.all(
+        [...new Set(body.taskIds)].map(async (taskId) => {
           try {
             const row = await loadTask(db, ctx, taskId);
             if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
             const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
             check(row.state, move, taskTypeInfo(row.type));
-            await coalescer.submit(row.workflow_id, move);
-            return { taskId, ok: true };
+            return { taskId, workflowId: row.workflow_id, move };
           } catch (e) {
-            return { taskId, ok: false, error: (e as Error).message };
+            return failed(taskId, e);
           }
         }),
       );
+      const byWorkflow = new Map<string, Array<{ taskId: string; move: TaskAction }>>();
+      for (const c of checked) if ('move' in c) byWorkflow.set(c.workflowId, [...(byWorkflow.get(c.workflowId) ?? []), c]);
+      const sent = [...byWorkflow.entries()].flatMap(([workflowId, list]) =>
+        coalescer.submitMany(workflowId, list.map((c) => c.move)).map((p, i): Promise<Outcome> => p.then(() => ({ taskId: list[i].taskId, ok: true }), (e: unknown) => failed(list[i].taskId, e))),
+      );
+      const results = [...checked.filter((c): c is Outcome => !('move' in c)), ...(await Promise.all(sent))];
       return { decided: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
     },
   });
