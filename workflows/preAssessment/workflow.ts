@@ -141,7 +141,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
     status.conclusion = conclusion;
     publish();
     board.record({ actorId: 'system', actorName: '系统', action: `preAssessment.${conclusion}`, projectId: project().id, reason, detail: { approvedAmountFen: status.approvedAmountFen, score: status.score } });
-    board.notify({ kind: 'decided', to: [input.submittedBy], title: `${CONCLUSION_ZH[conclusion]}：${app().name}`, projectName: app().name, reason });
+    board.notify({ kind: 'decided', to: [input.submittedBy], title: `${route === 'targetReview' && conclusion === 'passed' ? '绩效目标审核通过' : CONCLUSION_ZH[conclusion]}：${app().name}`, projectName: app().name, reason });
     await board.drain();
     return { conclusion, approvedAmountFen: status.approvedAmountFen, score: status.score, revisions: status.revision };
   }
