@@ -1,6 +1,7 @@
 // Builds every activity from its dependencies; the worker registers the result.
 import type { Db } from '../db';
 import type { FinanceClient } from '../contracts/finance';
+import type { Faults } from '../app/faults';
 import { createFinanceActivities } from './finance';
 import { createInboxActivities } from './inbox';
 
@@ -8,6 +9,7 @@ export interface ActivityDeps {
   db: Db;
   publicUrl: string;
   finance: FinanceClient;
+  faults?: Faults;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -3,9 +3,10 @@
 // refuses more than a few in-flight Updates per execution (history.maxInFlightUpdates, 10 by
 // default), and a department's round of 300 forms can easily get more on its last day; sharing one
 // Update also shares one workflow task and one projection write.
-import type { Client } from '@temporalio/client';
-import { taskActManyUpdate, type TaskActionResult } from '../contracts/taskMessages';
-import type { TaskAction } from '../contracts/tasks';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TaskErrors, taskActManyUpdate, type RefusedMove, type TaskActionResult } from '../contracts/taskMessages';
+import type { TaskAction, TaskState } from '../contracts/tasks';
 
 export class MoveRefused extends Error {
   constructor(
@@ -28,6 +29,8 @@ export class UpdateCoalescer {
 
   constructor(
     private readonly temporal: Client,
+    /** Called with the committed task states of each answered batch before its moves resolve. */
+    private readonly onCommitted: (states: TaskState[]) => Promise<void> = async () => undefined,
     private readonly maxBatch = 200,
   ) {}
 
@@ -49,22 +52,48 @@ export class UpdateCoalescer {
     this.busy.add(workflowId);
     try {
       for (let q = this.queues.get(workflowId); q?.length; q = this.queues.get(workflowId)) {
-        const batch = q.splice(0, this.maxBatch);
-        try {
-          const results = await this.temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [batch.map((p) => p.move)] });
-          batch.forEach((p, i) => {
-            const r = results[i];
-            if (r && 'error' in r) p.reject(new MoveRefused(r.error.type, r.error.message));
-            else if (r) p.resolve(r);
-            else p.reject(new Error('no result for this move'));
-          });
-        } catch (e) {
-          for (const p of batch) p.reject(e);
-        }
+        await this.send(workflowId, q.splice(0, this.maxBatch));
       }
     } finally {
       this.queues.delete(workflowId);
       this.busy.delete(workflowId);
     }
   }
+
+  /**
+   * One Update for the batch. The workflow refuses a batch whole when any move in it would be
+   * refused (so a refused move never enters the history) and names those moves: they are answered
+   * with their refusal and the rest go again.
+   */
+  private async send(workflowId: string, batch: Pending[]): Promise<void> {
+    while (batch.length) {
+      try {
+        const results = await this.temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [batch.map((p) => p.move)] });
+        const states = results.flatMap((r) => (r && 'state' in r && r.state ? [r.state] : []));
+        if (states.length) await this.onCommitted(states).catch(() => undefined); // the projection activity writes them too
+        batch.forEach((p, i) => {
+          const r = results[i];
+          if (r && 'error' in r) p.reject(new MoveRefused(r.error.type, r.error.message));
+          else if (r) p.resolve(r);
+          else p.reject(new Error('no result for this move'));
+        });
+        return;
+      } catch (e) {
+        const refused = refusedMoves(e);
+        if (!refused) {
+          for (const p of batch) p.reject(e);
+          return;
+        }
+        const out = new Set(refused.map((r) => r.index));
+        for (const r of refused) batch[r.index]?.reject(new MoveRefused(r.type, r.message));
+        batch = batch.filter((_, i) => !out.has(i));
+      }
+    }
+  }
+}
+
+function refusedMoves(e: unknown): RefusedMove[] | undefined {
+  if (!(e instanceof WorkflowUpdateFailedError) || !(e.cause instanceof ApplicationFailure) || e.cause.type !== TaskErrors.BatchRefused) return undefined;
+  const list = e.cause.details?.[0];
+  return Array.isArray(list) && list.length ? (list as RefusedMove[]) : undefined;
 }

@@ -12,6 +12,8 @@ import type { FinanceClient } from '../contracts/finance';
 import { HttpFinanceClient } from '../finance/client';
 import { connectionOptions } from './temporalConnection';
 import { seedDirectory } from './seed';
+import { faultsFromEnv, type Faults } from './faults';
+import { startAdminSocket, type AdminSocket } from './adminSocket';
 
 export interface Deps {
   config: Config;
@@ -21,6 +23,8 @@ export interface Deps {
   mailer: Mailer;
   /** The finance department's integrated budget system (here: the stand-in, over HTTP). */
   finance: FinanceClient;
+  /** Fault points for fault tests (inert unless JIXIAO_FAULTS arms them). */
+  faults: Faults;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,8 @@ export async function buildDeps(config: Config, opts: { log?: Logger; db?: Db } 
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const mailer = createMailer(config.mail);
   const finance = new HttpFinanceClient({ baseUrl: config.finance.url });
+  // the process holding the embedded database answers `npm run reconcile` (see adminSocket)
+  const admin: AdminSocket | null = !opts.db && !config.db.url ? await startAdminSocket(adminSocketPath(config), { db, temporal, log }) : null;
   return {
     config,
     log,
@@ -57,10 +63,14 @@ export async function buildDeps(config: Config, opts: { log?: Logger; db?: Db } 
     temporal,
     mailer,
     finance,
+    faults: faultsFromEnv(),
     async close() {
+      await admin?.close();
       mailer.close();
       await connection.close();
       if (!opts.db) await db.close();
     },
   };
 }
+
+export const adminSocketPath = (config: Pick<Config, 'dataDir'>): string => join(config.dataDir, 'admin.sock');

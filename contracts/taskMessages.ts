@@ -7,6 +7,8 @@ export interface TaskActionResult {
   taskId: string;
   status: TaskStatus;
   version: number;
+  /** The task as committed by this move, for the API to write to the inbox at once (omitted when large). */
+  state?: TaskState;
 }
 
 /** Failure types a task move can be refused with; the API maps them to HTTP codes. */
@@ -16,7 +18,17 @@ export const TaskErrors = {
   Conflict: 'TaskConflict', // 409
   Forbidden: 'TaskForbidden', // 403
   Invalid: 'TaskInvalid', // 400
+  /** task.actMany refused whole, before anything was recorded; details[0] lists the refused moves. */
+  BatchRefused: 'TaskBatchRefused',
 } as const;
+
+/** A move of a refused batch, as listed in the failure's details. */
+export interface RefusedMove {
+  index: number;
+  taskId: string;
+  type: string;
+  message: string;
+}
 
 export const taskActUpdate = defineUpdate<TaskActionResult, [TaskAction]>('task.act');
 /** Many moves in one Update (bulk approval): one workflow task and one projection write for all. */

@@ -1,6 +1,7 @@
 // The product's SQL database: embedded PGlite by default, PostgreSQL when a URL is given.
 // Same SQL for both; callers see only `Db`.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 
@@ -35,9 +36,43 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
   return db;
 }
 
+/** The embedded database directory is open in another live process (PGlite is single-process). */
+export class DbInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`the embedded database in ${dataDir} is open in process ${pid} (is \`npm start\` running?)`);
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** One opener per PGlite directory: a second process opening it would corrupt it. */
+function lockDir(dataDir: string): () => void {
+  const file = join(dataDir, 'jixiao.lock');
+  let holder = NaN;
+  try {
+    holder = Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    /* no lock */
+  }
+  if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) throw new DbInUseError(dataDir, holder);
+  writeFileSync(file, String(process.pid));
+  return () => rmSync(file, { force: true });
+}
+
 async function openPglite(dataDir: string | undefined, schema: string): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDir(dataDir) : () => undefined;
   const lite: PGliteType = await PGlite.create(dataDir ? { dataDir } : {});
   await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}, public;`);
   const q: Queryable = {
@@ -64,6 +99,7 @@ async function openPglite(dataDir: string | undefined, schema: string): Promise<
     },
     async close() {
       await lite.close();
+      unlock();
     },
   };
 }

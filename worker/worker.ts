@@ -1,12 +1,14 @@
 // The worker: every workflow and activity of jixiao on one task queue, plus the mail dispatcher.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import type { FaultSinks } from '../workflows/humanTask/board';
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
 import { createDispatcher } from '../notifications/dispatcher';
 import { connectionOptions } from '../app/temporalConnection';
+import { reconcile } from '../app/reconcile';
 
 export const WORKFLOWS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
@@ -37,6 +39,27 @@ function installRuntime(log: Logger): void {
   });
 }
 
+/**
+ * Compares the inbox with Temporal now and then and corrects what differs (each difference is
+ * logged at warn): a safety net under the projection, which follows Temporal's committed history.
+ */
+function startDriftCheck({ config, db, temporal, log }: Deps): { stop(): Promise<void> } {
+  if (!config.reconcile.everyMs) return { stop: async () => undefined };
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    running ??= reconcile(db, temporal, log.child({ component: 'drift-check' }))
+      .catch((e: unknown) => log.warn({ err: e }, 'drift check failed'))
+      .finally(() => (running = null));
+  }, config.reconcile.everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> = {}): Promise<RunningWorker> {
   const { config, log } = deps;
   installRuntime(log);
@@ -46,7 +69,10 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance }),
+    activities: createActivities({ db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults }),
+    sinks: {
+      faults: { point: { fn: (_info, name: string, workflowId: string) => deps.faults.hit(name, { workflowId }), callDuringReplay: false } },
+    } satisfies InjectedSinks<FaultSinks>,
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
@@ -55,9 +81,11 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   });
   const dispatcher = createDispatcher({ db: deps.db, mailer: deps.mailer, log, inboxUrl: `${config.api.publicUrl}/` });
   dispatcher.start();
+  const drift = startDriftCheck(deps);
   const done = worker
     .run()
     .finally(async () => {
+      await drift.stop();
       await dispatcher.stop();
       await connection.close();
     });

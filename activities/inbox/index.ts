@@ -1,18 +1,27 @@
 // Activities of the human-task primitive: the inbox projection and the directory look-ups.
+import { log } from '@temporalio/activity';
 import type { Db } from '../../db';
 import type { ProjectionBatch } from '../../contracts/inbox';
-import { writeBatch } from './projection';
+import type { Faults } from '../../app/faults';
+import { writeBatch, type ProjectionFailure } from './projection';
 
 export interface InboxDeps {
   db: Db;
   publicUrl: string;
+  faults?: Faults;
 }
 
-export function createInboxActivities({ db, publicUrl }: InboxDeps) {
+export function createInboxActivities({ db, publicUrl, faults }: InboxDeps) {
   return {
-    /** Idempotent: task rows by version, audit and outbox by key. */
-    async projectTasks(batch: ProjectionBatch): Promise<void> {
-      await writeBatch(db, batch, publicUrl);
+    /**
+     * Idempotent: task rows by version, audit and outbox by key. Items refused for good are
+     * recorded and returned (an alert in the log), never retried for ever.
+     */
+    async projectTasks(batch: ProjectionBatch): Promise<ProjectionFailure[]> {
+      const failures = await writeBatch(db, batch, publicUrl);
+      for (const f of failures) log.error('projection write refused for good; recorded in projection_failures', { ...f });
+      faults?.hit('projection.written', { tasks: batch.tasks.length });
+      return failures;
     },
     /** The user's head (单位/部门负责人) for escalation; null when none is on file. */
     async headOf(userId: string): Promise<string | null> {

@@ -38,7 +38,11 @@ const TASK_COLS = `id text, workflow_id text, process text, type text, title tex
   due_at timestamptz, created_at timestamptz, outcome text, escalated boolean, bulk_approvable boolean, version int,
   search text, state jsonb`;
 
-export async function upsertTasks(q: Queryable, tasks: TaskState[]): Promise<void> {
+/**
+ * Writes task rows. By version (`force` off): retries and out-of-order writes never regress a row.
+ * `force` writes what it is given whatever the row says: reconcile, with Temporal as the winner.
+ */
+export async function upsertTasks(q: Queryable, tasks: TaskState[], opts: { force?: boolean } = {}): Promise<void> {
   if (!tasks.length) return;
   await q.query(
     `INSERT INTO tasks (id, workflow_id, process, type, title, status, project_id, project_name, project_code, dept_id,
@@ -49,8 +53,8 @@ export async function upsertTasks(q: Queryable, tasks: TaskState[]): Promise<voi
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, actors = excluded.actors, outcome = excluded.outcome,
        escalated = excluded.escalated, version = excluded.version, due_at = excluded.due_at, state = excluded.state,
        title = excluded.title, updated_at = now()
-     WHERE tasks.version < excluded.version`,
-    [JSON.stringify(tasks.map(taskRow))],
+     WHERE ${opts.force ? 'tasks.version IS DISTINCT FROM excluded.version OR tasks.state IS DISTINCT FROM excluded.state' : 'tasks.version < excluded.version'}`,
+    [wellFormedJson(tasks.map(taskRow))],
   );
 }
 
@@ -62,7 +66,7 @@ async function insertAudit(q: Queryable, batch: ProjectionBatch): Promise<void> 
      FROM jsonb_to_recordset($1::jsonb) AS x(key text, at timestamptz, "actorId" text, "actorName" text, action text,
        "workflowId" text, "taskId" text, "projectId" text, reason text, detail jsonb)
      ON CONFLICT (key) DO NOTHING`,
-    [JSON.stringify(batch.audit)],
+    [wellFormedJson(batch.audit)],
   );
 }
 
@@ -98,7 +102,7 @@ async function insertOutbox(q: Queryable, mail: MailEvent[], publicUrl: string):
      FROM jsonb_to_recordset($1::jsonb) AS x(key text, kind text, user_id text, email text, task_id text, subject text,
        body_text text, body_html text, link text)
      ON CONFLICT (key) DO NOTHING`,
-    [JSON.stringify(rows)],
+    [wellFormedJson(rows)],
   );
 }
 
@@ -111,15 +115,76 @@ async function upsertProcess(q: Queryable, p: ProcessRow | undefined): Promise<v
      ON CONFLICT (workflow_id) DO UPDATE SET stage = excluded.stage, status = excluded.status, updated_at = excluded.updated_at,
        version = excluded.version, summary = excluded.summary, project_name = excluded.project_name
      WHERE processes.version < excluded.version`,
-    [p.workflowId, p.process, p.projectId, p.projectName, p.deptId, p.unitId, p.stage, p.status, p.startedBy, p.startedAt, p.updatedAt, p.version, JSON.stringify(p.summary)],
+    [p.workflowId, p.process, p.projectId, p.projectName, p.deptId, p.unitId, p.stage, p.status, p.startedBy, p.startedAt, p.updatedAt, p.version, wellFormedJson(p.summary)],
   );
 }
 
-export async function writeBatch(db: Db, batch: ProjectionBatch, publicUrl: string): Promise<void> {
-  await db.tx(async (q) => {
-    await upsertTasks(q, batch.tasks);
-    await insertAudit(q, batch);
-    await insertOutbox(q, batch.mail, publicUrl);
-    await upsertProcess(q, batch.process);
-  });
+/**
+ * Writes one batch in one transaction. A batch refused for a reason a retry cannot cure is written
+ * item by item instead: the items that fail are recorded in projection_failures (and logged as
+ * errors by the caller), the rest land, and the workflow's later moves are never blocked.
+ */
+export async function writeBatch(db: Db, batch: ProjectionBatch, publicUrl: string): Promise<ProjectionFailure[]> {
+  try {
+    await db.tx((q) => writeAll(q, batch, publicUrl));
+    return [];
+  } catch (e) {
+    if (!isPermanent(e)) throw e;
+  }
+  const failures: ProjectionFailure[] = [];
+  const one = async (kind: ProjectionFailure['kind'], key: string, workflowId: string | null, item: unknown, part: ProjectionBatch): Promise<void> => {
+    try {
+      await db.tx((q) => writeAll(q, part, publicUrl));
+    } catch (e) {
+      if (!isPermanent(e)) throw e;
+      const f: ProjectionFailure = { kind, key, workflowId, code: sqlState(e), error: (e as Error).message };
+      failures.push(f);
+      await db.query(
+        `INSERT INTO projection_failures (workflow_id, kind, key, code, error, item) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+         ON CONFLICT (kind, key) DO UPDATE SET at = now(), code = excluded.code, error = excluded.error, item = excluded.item`,
+        [workflowId, kind, key, f.code, f.error, JSON.stringify(item, (_k, v: unknown) => (typeof v === 'string' ? scrub(v) : v))],
+      );
+    }
+  };
+  const empty: ProjectionBatch = { tasks: [], audit: [], mail: [] };
+  for (const t of batch.tasks) await one('task', `${t.id}:v${t.version}`, t.workflowId, t, { ...empty, tasks: [t] });
+  for (const a of batch.audit) await one('audit', a.key, a.workflowId, a, { ...empty, audit: [a] });
+  for (const m of batch.mail) await one('mail', m.key, m.workflowId, m, { ...empty, mail: [m] });
+  if (batch.process) await one('process', `${batch.process.workflowId}:v${batch.process.version}`, batch.process.workflowId, batch.process, { ...empty, process: batch.process });
+  return failures;
+}
+
+async function writeAll(q: Queryable, batch: ProjectionBatch, publicUrl: string): Promise<void> {
+  await upsertTasks(q, batch.tasks);
+  await insertAudit(q, batch);
+  await insertOutbox(q, batch.mail, publicUrl);
+  await upsertProcess(q, batch.process);
+}
+
+export interface ProjectionFailure {
+  kind: 'task' | 'audit' | 'mail' | 'process';
+  key: string;
+  workflowId: string | null;
+  code: string | null;
+  error: string;
+}
+
+const sqlState = (e: unknown): string | null => {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : null;
+};
+
+/** SQLSTATE classes a retry cannot cure: data exceptions (22), integrity (23), limits (54). */
+function isPermanent(e: unknown): boolean {
+  const code = sqlState(e);
+  return code !== null && /^(22|23|54)/.test(code);
+}
+
+// Lone UTF-16 surrogates and NUL cannot be stored in PostgreSQL text or jsonb (22P02, 22P05). The
+// API refuses them; anything that still carries one (a workflow started by hand, an old history)
+// is stored with U+FFFD in their place rather than not at all.
+const BAD_CHARS = /[\u0000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const scrub = (v: string): string => v.replace(BAD_CHARS, '\uFFFD');
+function wellFormedJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? scrub(x) : x));
 }

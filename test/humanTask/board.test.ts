@@ -51,6 +51,16 @@ afterAll(async () => {
   await db?.close();
 });
 
+/** Waits until the projection shows n completed tasks of the workflow (it follows the commit). */
+async function eventuallyRows(workflowId: string, n: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = $1 AND status = 'completed'`, [workflowId]);
+    if (rows[0].n >= n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the inbox never showed ${n} completed tasks of ${workflowId}`);
+}
+
 const spec = (over: Partial<TaskSpecInput> = {}): TaskSpecInput => ({
   key: 'approve',
   type: 'test.approval',
@@ -294,19 +304,32 @@ describe('human-task primitive', () => {
     void id;
   });
 
-  it('many moves in one Update (bulk approval): each checked on its own, refused ones reported, the rest applied', async () => {
+  it('many moves in one Update (bulk approval): a batch with a refused move is refused whole, naming it, and leaves no trace; the rest then go through', async () => {
     const specs = Array.from({ length: 10 }, (_, i) => spec({ key: `b${i}`, bulkApprovable: true }));
     const { handle, id } = await start(specs);
     const moves = specs.map((s) => ({ taskId: id(s.key), actor: reviewer, action: 'decide' as const, outcome: 'approve', form: {} }));
     moves[3] = { ...moves[3], actor: reviewer2 }; // not theirs
     moves[7] = { ...moves[7], outcome: 'nonsense' };
-    const out = await handle.executeUpdate(taskActManyUpdate, { args: [moves] });
-    expect(out.filter((r) => 'error' in r).map((r) => [r.taskId, 'error' in r && r.error.type])).toEqual([
-      [id('b3'), 'TaskForbidden'],
-      [id('b7'), 'TaskInvalid'],
+    const refused = await handle.executeUpdate(taskActManyUpdate, { args: [moves] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (refused as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('TaskBatchRefused');
+    expect((cause.details?.[0] as Array<{ index: number; type: string }>).map((r) => [r.index, r.type])).toEqual([
+      [3, 'TaskForbidden'],
+      [7, 'TaskInvalid'],
     ]);
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = $1 AND status = 'completed'`, [handle.workflowId]);
-    expect(rows[0].n).toBe(8);
+    // refused by the validator: nothing of it is in the history, nothing in the inbox
+    const history = await handle.fetchHistory();
+    expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
+    const open = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = $1 AND status = 'completed'`, [handle.workflowId]);
+    expect(open.rows[0].n).toBe(0);
+    // the sender drops the refused moves and sends the rest; a batch may claim and decide in order
+    const out = await handle.executeUpdate(taskActManyUpdate, { args: [moves.filter((_, i) => i !== 3 && i !== 7)] });
+    expect(out.every((r) => !('error' in r) && r.status === 'completed' && r.state?.status === 'completed')).toBe(true);
+    await eventuallyRows(handle.workflowId, 8);
     await handle.executeUpdate(taskActManyUpdate, { args: [[{ ...moves[3], actor: reviewer }, { ...moves[7], outcome: 'approve' }]] });
     expect(await handle.result()).toHaveLength(10);
   });

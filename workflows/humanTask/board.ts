@@ -5,26 +5,51 @@
 import {
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
+  proxySinks,
   setHandler,
   workflowInfo,
+  type Sinks,
 } from '@temporalio/workflow';
 import type { InboxActivities } from '../../activities/inbox';
-import type { AuditEvent, MailEvent, MailKind, ProcessRow } from '../../contracts/inbox';
+import type { AuditEvent, MailEvent, MailKind, ProcessRow, ProjectionBatch } from '../../contracts/inbox';
 import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type TaskActManyResult, type TaskActionResult } from '../../contracts/taskMessages';
 import type { Signer, TaskAction, TaskActionParsed, TaskResult, TaskSpec, TaskSpecInput, TaskState } from '../../contracts/tasks';
 import { check as checkSchema, describeIssues, SCHEMAS, type TaskTypeInfo } from '../../contracts/schemas';
 import { actorsOf, apply, check, MoveError, newTask as newTaskState } from '../../contracts/taskMoves';
 
-const { projectTasks } = proxyLocalActivities<InboxActivities>({
+// Before COMMITTED_PROJECTION: the batch was written by a local activity inside the workflow task
+// that made the change, so a worker dying before that task completed left rows, audit and mail of
+// changes Temporal never recorded. Kept only to replay runs started before the patch.
+const legacy = proxyLocalActivities<InboxActivities>({
   startToCloseTimeout: '60s',
   retry: { initialInterval: '200ms', maximumInterval: '10s' },
+});
+// Now an ordinary activity: Temporal schedules it only once the workflow task that made the change
+// is in the history, so the inbox, the audit trail and the outbox are never ahead of Temporal.
+const committed = proxyActivities<InboxActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '100ms', maximumInterval: '10s' },
 });
 const { headOf } = proxyActivities<InboxActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumInterval: '30s' },
 });
+
+export const COMMITTED_PROJECTION = 'jixiao.board.committed-projection';
+
+/** Named points on the decision path where a fault test may kill the worker (a no-op otherwise). */
+export interface FaultSinks extends Sinks {
+  faults: { point(name: string, workflowId: string): void };
+}
+const { faults } = proxySinks<FaultSinks>();
+
+/** A batch stays well under Temporal's payload limits (it is recorded as the activity's input). */
+const CHUNK = 100;
+/** A move's Update result carries the task's new state (the API writes it at once) up to this size. */
+const RESULT_STATE_BUDGET = 256 * 1024;
 
 export interface Timers {
   remindAt: number[];
@@ -63,6 +88,8 @@ export class TaskBoard {
   private seq = 0;
   private updates = 0;
   private readonly workflowId = workflowInfo().workflowId;
+  /** Projection by an ordinary activity, after the change is committed (see COMMITTED_PROJECTION). */
+  private readonly committed = patched(COMMITTED_PROJECTION);
 
   constructor(private readonly opts: BoardOptions) {
     this.types = new Map(Object.entries(opts.types));
@@ -76,6 +103,7 @@ export class TaskBoard {
     setHandler(taskActManyUpdate, (inputs) => this.actMany(inputs), {
       validator: (inputs) => {
         if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 1000) throw ApplicationFailure.nonRetryable('expected 1 to 1000 moves', TaskErrors.Invalid);
+        if (this.committed) this.validateMany(inputs);
       },
     });
     setHandler(tasksQuery, () => [...this.tasks.values()]);
@@ -236,9 +264,47 @@ export class TaskBoard {
   private async act(input: unknown): Promise<TaskActionResult> {
     this.updates++;
     const r = this.applyMove(input);
+    if (this.committed) return this.answer(withStates([r], this.tasks)[0]);
     const mine = this.rev;
     await condition(() => this.flushedRev >= mine);
+    return this.answer(r);
+  }
+
+  /** The Update's answer leaves with the workflow task's completion: the last point before Temporal records it. */
+  private answer<R>(r: R): R {
+    faults.point('board.moveAnswered', this.workflowId);
     return r;
+  }
+
+  /**
+   * Refuses the whole batch, before anything is recorded, when any move in it would be refused,
+   * naming those moves (`refusedMoves` in the failure's details): the sender drops them and sends
+   * the rest again, so a refused move never enters the history. Moves are tried in order on copies,
+   * since a batch may claim a task and then decide it.
+   */
+  private validateMany(inputs: unknown[]): void {
+    const copies = new Map<string, TaskState>();
+    const refused: Array<{ index: number; taskId: string; type: string; message: string }> = [];
+    inputs.forEach((input, index) => {
+      let taskId = '';
+      try {
+        const a = parseAction(input);
+        taskId = a.taskId;
+        const real = this.tasks.get(a.taskId);
+        const t = copies.get(a.taskId) ?? (real ? cloneTask(real) : undefined);
+        const def = t ? this.types.get(t.spec.type) : undefined;
+        const slot = check(t, a, def);
+        const res = apply(t as TaskState, a, slot, def, Date.now());
+        if (res.completed) (t as TaskState).status = 'completed';
+        copies.set(a.taskId, t as TaskState);
+      } catch (e) {
+        const type = e instanceof MoveError ? e.type : e instanceof ApplicationFailure ? (e.type ?? TaskErrors.Invalid) : TaskErrors.Invalid;
+        refused.push({ index, taskId, type, message: (e as Error).message });
+      }
+    });
+    if (refused.length) {
+      throw ApplicationFailure.create({ nonRetryable: true, type: TaskErrors.BatchRefused, message: `${refused.length} of ${inputs.length} moves refused`, details: [refused] });
+    }
   }
 
   /** Each move is checked and applied on its own: a refused one is reported and leaves no trace. */
@@ -252,9 +318,10 @@ export class TaskBoard {
         return { taskId: String((input as { taskId?: unknown })?.taskId ?? ''), error: { type: f.type ?? TaskErrors.Invalid, message: f.message } };
       }
     });
+    if (this.committed) return this.answer(withStates(out, this.tasks));
     const mine = this.rev;
     await condition(() => this.flushedRev >= mine);
-    return out;
+    return this.answer(out);
   }
 
   private applyMove(input: unknown): TaskActionResult {
@@ -342,7 +409,8 @@ export class TaskBoard {
       this.mail = [];
       const process = this.processDirty ? this.process : undefined;
       this.processDirty = false;
-      await projectTasks({ tasks, audit, mail, process });
+      if (this.committed) await Promise.all(chunks({ tasks, audit, mail, process }).map((b) => committed.projectTasks(b)));
+      else await legacy.projectTasks({ tasks, audit, mail, process });
       this.flushedRev = rev;
     }
   }
@@ -455,5 +523,33 @@ function actionDetail(a: TaskActionParsed): Record<string, unknown> {
 // A deep copy so that a batch in flight is not changed by later moves (payloads are serialised anyway).
 function structuredCloneTask(t: TaskState): TaskState {
   return JSON.parse(JSON.stringify(t)) as TaskState;
+}
+const cloneTask = structuredCloneTask;
+
+/** Splits a batch so that no activity input grows with the size of a round. */
+function chunks(b: ProjectionBatch): ProjectionBatch[] {
+  const n = Math.max(1, Math.ceil(Math.max(b.tasks.length, b.audit.length, b.mail.length) / CHUNK));
+  return Array.from({ length: n }, (_, i) => ({
+    tasks: b.tasks.slice(i * CHUNK, (i + 1) * CHUNK),
+    audit: b.audit.slice(i * CHUNK, (i + 1) * CHUNK),
+    mail: b.mail.slice(i * CHUNK, (i + 1) * CHUNK),
+    process: i === 0 ? b.process : undefined,
+  }));
+}
+
+/** Adds each moved task's committed state to its result, within RESULT_STATE_BUDGET. */
+function withStates<R extends TaskActionResult | { taskId: string; error: unknown }>(results: R[], tasks: Map<string, TaskState>): R[] {
+  let budget = RESULT_STATE_BUDGET;
+  const seen = new Set<string>();
+  return results.map((r) => {
+    if ('error' in r || seen.has(r.taskId)) return r;
+    seen.add(r.taskId);
+    const t = tasks.get(r.taskId);
+    if (!t) return r;
+    const json = JSON.stringify(t);
+    if (json.length > budget) return r;
+    budget -= json.length;
+    return { ...r, state: JSON.parse(json) as TaskState };
+  });
 }
 
