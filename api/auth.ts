@@ -1,7 +1,7 @@
 // Authentication (signed JWTs via jose: HS256 for the embedded demo, OIDC/JWKS in production)
 // and authorization (permissions per role, visibility per unit / department / finance scope).
 import type { Request } from 'express';
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config';
 import type { Actor } from '../contracts/common';
 import type { Db } from '../db';
@@ -134,6 +134,19 @@ export interface Auth {
   authenticate(req: Request): Promise<User>;
 }
 
+/** The longest a token may be valid (exp minus iat, and exp minus now): a stolen token dies within a day. */
+export const MAX_TOKEN_LIFETIME_S = 24 * 3600;
+/** How long the demo login's tokens are valid. */
+const DEMO_TOKEN_LIFETIME = '12h';
+
+/** Every token needs an expiry, and not a far one: a token without exp would be valid forever. */
+function checkLifetime(payload: JWTPayload): void {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = payload.exp as number; // required (requiredClaims) and checked to be a number by jose
+  const from = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+  if (exp - from > MAX_TOKEN_LIFETIME_S) throw new Error(`token lifetime over ${MAX_TOKEN_LIFETIME_S / 3600} h ("exp" too far after "iat" or now)`);
+}
+
 export function createAuth(db: Db, cfg: Config['auth']): Auth {
   const secret = new TextEncoder().encode(cfg.jwtSecret);
   const jwks: JWTVerifyGetKey | null = cfg.oidcJwksUrl ? createRemoteJWKSet(new URL(cfg.oidcJwksUrl)) : null;
@@ -141,7 +154,7 @@ export function createAuth(db: Db, cfg: Config['auth']): Auth {
   return {
     mode: jwks ? 'oidc' : 'demo',
     async issue(userId) {
-      return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuer(ISSUER).setIssuedAt().setExpirationTime('12h').sign(secret);
+      return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuer(ISSUER).setIssuedAt().setExpirationTime(DEMO_TOKEN_LIFETIME).sign(secret);
     },
     async authenticate(req) {
       const h = req.header('authorization') ?? '';
@@ -150,8 +163,9 @@ export function createAuth(db: Db, cfg: Config['auth']): Auth {
       let sub: string | undefined;
       try {
         const { payload } = jwks
-          ? await jwtVerify(m[1], jwks, { issuer: cfg.oidcIssuer, audience: cfg.oidcAudience })
-          : await jwtVerify(m[1], secret, { issuer: ISSUER, algorithms: ['HS256'] });
+          ? await jwtVerify(m[1], jwks, { issuer: cfg.oidcIssuer, audience: cfg.oidcAudience, requiredClaims: ['exp'] })
+          : await jwtVerify(m[1], secret, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
+        checkLifetime(payload);
         sub = payload.sub;
       } catch (e) {
         throw new HttpError(401, 'UNAUTHENTICATED', `invalid token: ${(e as Error).message}`, 'authorization');

@@ -103,7 +103,7 @@ export function createApi<Ctx>(authenticate: (req: Request) => Promise<Ctx>): Ap
             if (!r.success) throw zodToHttp(r.error, where);
             return r.data;
           };
-          rejectNul({ params: req.params, query: req.query, body: req.body });
+          rejectUnstorable({ params: req.params, query: req.query, body: req.body });
           const params = parse(def.params, req.params, 'params');
           const query = parse(def.query, req.query, 'query');
           const body = parse(def.body, req.body, 'body');
@@ -131,7 +131,7 @@ export function createApi<Ctx>(authenticate: (req: Request) => Promise<Ctx>): Ap
         ...def.middleware,
         wrap(async (req, res) => {
           const ctx = def.auth ? await authenticate(req) : (undefined as Ctx);
-          rejectNul({ params: req.params, query: req.query });
+          rejectUnstorable({ params: req.params, query: req.query });
           const out = await def.handler(req, res, ctx);
           if (!res.headersSent) res.json(out);
         }),
@@ -140,13 +140,40 @@ export function createApi<Ctx>(authenticate: (req: Request) => Promise<Ctx>): Ap
   };
 }
 
-/** NUL cannot be stored or compared in PostgreSQL text: refuse it up front with the field named. */
-function rejectNul(v: unknown, path = ''): void {
-  if (typeof v === 'string') {
-    if (v.includes('\u0000')) throw new HttpError(400, 'VALIDATION', `${path}: must not contain NUL characters`, path);
-  } else if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) rejectNul(x, path ? `${path}.${k}` : k);
+/** How deep a request may nest (body.form.… is a few levels; the request itself counts as one). */
+export const MAX_DEPTH = 32;
+
+/**
+ * Refuses, with the field named, what must not go further: text PostgreSQL cannot store — NUL, and a
+ * lone UTF-16 surrogate (no Unicode character: text and jsonb refuse it, 22P02/22021, so a workflow
+ * holding one could never be projected) — in values and in keys; and nesting deeper than MAX_DEPTH.
+ * One walk over params, query and body, iterative (breadth first): no depth overflows the stack.
+ */
+export function rejectUnstorable(input: Record<string, unknown>): void {
+  const queue: Array<[value: unknown, path: string, level: number]> = Object.entries(input).map(([k, v]) => [v, k, 1]);
+  for (let i = 0; i < queue.length; i++) {
+    const [v, path, level] = queue[i];
+    queue[i] = [undefined, '', 0]; // let what was walked go
+    if (typeof v === 'string') {
+      checkText(v, path);
+    } else if (v && typeof v === 'object') {
+      if (level > MAX_DEPTH) throw new HttpError(400, 'TOO_DEEP', `${path}: nested deeper than ${MAX_DEPTH} levels`, path);
+      for (const [k, x] of Object.entries(v)) {
+        const at = `${path}.${k.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATES, escapeChar)}`;
+        checkText(k, at, 'its name');
+        queue.push([x, at, level + 1]);
+      }
+    }
   }
+}
+
+const LONE_SURROGATES = /\p{Cs}/gu;
+const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+function checkText(s: string, path: string, what = 'it'): void {
+  if (s.includes('\u0000')) throw new HttpError(400, 'VALIDATION', `${path}: must not contain NUL characters${what === 'it' ? '' : ` (in ${what})`}`, path);
+  // in a u-mode regex a proper pair is one code point: only lone surrogates match
+  if (/\p{Cs}/u.test(s)) throw new HttpError(400, 'VALIDATION', `${path}: ${what === 'it' ? '' : `${what} `}contains a lone UTF-16 surrogate (not a Unicode character)`, path);
 }
 
 /** OpenAPI path parameters of an express path, for routes without a params schema. */

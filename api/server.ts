@@ -9,7 +9,8 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(deps: Deps, port = deps.config.api.port, host = '0.0.0.0'): Promise<RunningApi> {
+/** Listens on API_HOST (127.0.0.1 unless configured: a deployment opens the API to a network on purpose). */
+export async function startApi(deps: Deps, port = deps.config.api.port, host = deps.config.api.host): Promise<RunningApi> {
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host);
@@ -20,8 +21,10 @@ export async function startApi(deps: Deps, port = deps.config.api.port, host = '
   });
   const addr = server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
+  // a URL this machine reaches the API at (a wildcard address is reached on loopback)
+  const local = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' || host === 'localhost' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://127.0.0.1:${actual}`,
+    url: `http://${local}:${actual}`,
     server,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

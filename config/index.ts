@@ -1,4 +1,6 @@
 // All configuration, validated once at start-up. A wrong value stops the start with the variable's name.
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { regionProfile, type RegionProfile } from './regions';
@@ -7,6 +9,13 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(1).max(65535);
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const host = z.string().refine((h) => isIP(h) !== 0 || HOSTNAME.test(h), 'expected a host name or an IP address, e.g. 0.0.0.0 for every interface');
+
+/** Signs demo tokens in development only: it is in the source, so anyone can forge tokens with it. */
+export const DEV_JWT_SECRET = 'jixiao-dev-secret-change-me-please';
+/** Outside development a JWT_SECRET needs at least this many bytes (HS256: a 256-bit key). */
+export const MIN_SECRET_BYTES = 32;
 
 const EnvSchema = z.object({
   JIXIAO_DATA_DIR: z.string().default('data'),
@@ -22,6 +31,7 @@ const EnvSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TASK_QUEUE: z.string().min(1).default('jixiao'),
   API_PORT: port.default(3000),
+  API_HOST: host.default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
   FINANCE_PORT: port.default(3100),
   FINANCE_URL: z.url().optional(),
@@ -34,13 +44,14 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('jixiao 绩效 <noreply@jixiao.local>'),
   MAIL_CATCHER: bool.optional(),
   MAIL_WEB_PORT: port.default(1080),
-  JWT_SECRET: z.string().min(16, 'at least 16 characters').default('jixiao-dev-secret-change-me-please'),
+  JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   OIDC_ISSUER: z.url().optional(),
   OIDC_JWKS_URL: z.url().optional(),
   OIDC_AUDIENCE: z.string().optional(),
   DEMO_USERS: bool.default(true),
   REGION: z.string().default('inner-mongolia'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
 }).superRefine((e, ctx) => {
   // without both, a token the identity provider issued to any other application would pass
   if (e.OIDC_JWKS_URL) {
@@ -48,7 +59,28 @@ const EnvSchema = z.object({
       if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when OIDC_JWKS_URL is set' });
     }
   }
+  // outside development a token forged with the secret from the source must not open the API
+  const outside = outsideDevelopment(e);
+  if (outside) {
+    const secret = e.JWT_SECRET;
+    const why = `outside development (${outside})`;
+    if (secret === undefined) {
+      // with OIDC only the identity provider's tokens are accepted: the secret signs nothing
+      if (!e.OIDC_JWKS_URL) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: `required ${why}: at least ${MIN_SECRET_BYTES} random bytes (or OIDC_JWKS_URL)` });
+    } else if (secret === DEV_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: `${why} the development secret from the source is refused: anyone could sign tokens with it` });
+    } else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: `at least ${MIN_SECRET_BYTES} bytes ${why}` });
+    }
+  }
 });
+
+/** Why this is not development (NODE_ENV other than development/test, or no demo users), or null. */
+function outsideDevelopment(e: { NODE_ENV?: string; DEMO_USERS: boolean }): string | null {
+  if (e.NODE_ENV && e.NODE_ENV !== 'development' && e.NODE_ENV !== 'test') return `NODE_ENV=${e.NODE_ENV}`;
+  if (!e.DEMO_USERS) return 'DEMO_USERS=false';
+  return null;
+}
 
 export interface Config {
   dataDir: string;
@@ -67,7 +99,8 @@ export interface Config {
     uiPort: number;
     taskQueue: string;
   };
-  api: { port: number; publicUrl: string };
+  /** host: the address the API listens on (127.0.0.1 unless API_HOST says otherwise). */
+  api: { port: number; host: string; publicUrl: string };
   finance: { port: number; url: string; scale: 'demo' | 'province'; embedded: boolean };
   mail: {
     host: string;
@@ -117,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       taskQueue: e.TASK_QUEUE,
     },
-    api: { port: e.API_PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, '') },
+    api: { port: e.API_PORT, host: e.API_HOST, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, '') },
     finance: {
       port: e.FINANCE_PORT,
       url: (e.FINANCE_URL ?? `http://127.0.0.1:${e.FINANCE_PORT}`).replace(/\/$/, ''),
@@ -135,7 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webPort: e.MAIL_WEB_PORT,
     },
     auth: {
-      jwtSecret: e.JWT_SECRET,
+      // outside development without a secret only OIDC is possible (checked above): sign nothing known
+      jwtSecret: e.JWT_SECRET ?? (outsideDevelopment(e) ? randomBytes(MIN_SECRET_BYTES).toString('base64url') : DEV_JWT_SECRET),
       oidcIssuer: e.OIDC_ISSUER,
       oidcJwksUrl: e.OIDC_JWKS_URL,
       oidcAudience: e.OIDC_AUDIENCE,

@@ -27,7 +27,7 @@ describe('defaults: the embedded system', () => {
   });
 
   it('runs the finance stand-in, the mail catcher and demo login locally', () => {
-    expect(c.api).toEqual({ port: 3000, publicUrl: 'http://localhost:3000' });
+    expect(c.api).toEqual({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000' });
     expect(c.finance).toEqual({ port: 3100, url: 'http://127.0.0.1:3100', scale: 'demo', embedded: true });
     expect(c.mail).toMatchObject({ host: '127.0.0.1', port: 1025, secure: false, catcher: true, webPort: 1080 });
     expect(c.auth).toMatchObject({ demoUsers: true, oidcJwksUrl: undefined, oidcIssuer: undefined, oidcAudience: undefined });
@@ -89,6 +89,7 @@ describe('invalid values stop the start and name the variable', () => {
     ['SMTP_SECURE', 'maybe'],
     ['DATABASE_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
+    ['API_HOST', 'not a host'],
   ];
   for (const [name, value] of bad) {
     it(`${name}=${value}`, () => {
@@ -207,6 +208,58 @@ describe('routing of applications per region (routeApplication)', () => {
   });
   it('Altay: a 1,000,000.01-yuan new project gets the key assessment', () => {
     expect(route('altay', 1_000_000.01, true)).toBe('key');
+  });
+});
+
+describe('secrets and exposure outside development', () => {
+  const STRONG = 'k7Vq2xR9mZ4pL8wN3bT6yH1cF5jD0sGa'; // 32 bytes
+  const complaint = (e: Record<string, string>): string => {
+    try {
+      env(e);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('DEMO_USERS=false without JWT_SECRET does not start with the development secret', () => {
+    expect(complaint({ DEMO_USERS: 'false' })).toMatch(/^\s+JWT_SECRET: required outside development/m);
+  });
+
+  it('NODE_ENV=production without JWT_SECRET does not start either', () => {
+    expect(complaint({ NODE_ENV: 'production' })).toMatch(/^\s+JWT_SECRET: required outside development/m);
+  });
+
+  it('outside development the development secret itself is refused', () => {
+    expect(complaint({ NODE_ENV: 'production', JWT_SECRET: 'jixiao-dev-secret-change-me-please' })).toMatch(/JWT_SECRET: .*development secret/);
+  });
+
+  it('outside development a secret needs at least 32 bytes', () => {
+    expect(complaint({ DEMO_USERS: 'false', JWT_SECRET: 'only-twenty-chars-xx' })).toMatch(/JWT_SECRET: at least 32 bytes/);
+    const c = env({ DEMO_USERS: 'false', NODE_ENV: 'production', JWT_SECRET: STRONG });
+    expect(c.auth.jwtSecret).toBe(STRONG);
+  });
+
+  it('with OIDC no demo token is accepted, so no JWT_SECRET is needed, and none known is used', () => {
+    const oidc = { DEMO_USERS: 'false', NODE_ENV: 'production', OIDC_JWKS_URL: 'https://idp.example/jwks', OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'jixiao' };
+    const a = env(oidc).auth;
+    const b = env(oidc).auth;
+    expect(a.jwtSecret).not.toBe('jixiao-dev-secret-change-me-please');
+    expect(a.jwtSecret).not.toBe(b.jwtSecret);
+    expect(Buffer.byteLength(a.jwtSecret)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('development (the default, NODE_ENV=development or test) keeps the development secret', () => {
+    for (const NODE_ENV of ['development', 'test']) expect(env({ NODE_ENV }).auth.jwtSecret).toBe(env({}).auth.jwtSecret);
+  });
+
+  it('API_HOST: 127.0.0.1 unless configured; a host name or address; not a URL', () => {
+    expect(env({}).api.host).toBe('127.0.0.1');
+    expect(env({ API_HOST: '0.0.0.0' }).api.host).toBe('0.0.0.0');
+    expect(env({ API_HOST: '::' }).api.host).toBe('::');
+    expect(env({ API_HOST: 'jixiao.internal' }).api.host).toBe('jixiao.internal');
+    expect(complaint({ API_HOST: 'http://0.0.0.0:3000' })).toMatch(/^\s+API_HOST: /m);
   });
 });
 

@@ -1,5 +1,6 @@
 // Login (demo users in the embedded default), the current user, and saved views.
 import { z } from 'zod';
+import { SerialId } from '../../contracts/common';
 import type { Db } from '../../db';
 import { can, loadUser, type Auth, type User } from '../auth';
 import { HttpError, type Api } from '../http';
@@ -57,14 +58,20 @@ export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demo
   api.route({
     method: 'get',
     path: '/api/users',
-    summary: 'People one may hand a task to (transfer, delegate, add signer), optionally filtered by org',
+    summary: 'People one may hand a task to (transfer, delegate, add signer), optionally filtered by org; agencies and experts: their own organisation only',
     tags: ['auth'],
     auth: true,
     query: z.object({ orgId: z.string().max(100).optional() }),
-    handler: async ({ query }) => {
+    handler: async ({ query, ctx }) => {
+      // an outside evaluation agency or an expert hands tasks on within its own organisation: it has
+      // no business reading the finance department's and the spending units' staff list
+      const ownOrgOnly = ctx.roles.every((r) => r === 'agency_evaluator' || r === 'expert');
+      if (ownOrgOnly && query.orgId !== undefined && query.orgId !== ctx.orgId) {
+        throw new HttpError(403, 'FORBIDDEN', `query.orgId: you see only the people of your own organisation (${ctx.orgId})`, 'query.orgId');
+      }
       const { rows } = await db.query(
         `SELECT u.id, u.name, u.roles, u.org_id AS "orgId" FROM users u WHERE u.active AND ($1::text IS NULL OR u.org_id = $1) ORDER BY u.org_id, u.id LIMIT 500`,
-        [query.orgId ?? null],
+        [ownOrgOnly ? ctx.orgId : (query.orgId ?? null)],
       );
       return rows;
     },
@@ -106,7 +113,7 @@ export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demo
     summary: 'Delete one of my saved views',
     tags: ['views'],
     auth: true,
-    params: z.object({ id: z.coerce.number().int().positive() }),
+    params: z.object({ id: SerialId }),
     handler: async ({ params, ctx }) => {
       const { rows } = await db.query(`DELETE FROM saved_views WHERE id = $1 AND user_id = $2 RETURNING id`, [params.id, ctx.id]);
       if (!rows.length) throw new HttpError(404, 'NOT_FOUND', `view ${params.id} not found`, 'id');

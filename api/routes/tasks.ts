@@ -1,9 +1,9 @@
 // The inbox API: list, counts, detail, the moves (as Temporal Updates), comments, attachments, bulk.
 import { createHash } from 'node:crypto';
-import multer from 'multer';
 import { z } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { SerialId } from '../../contracts/common';
 import { TASK_TYPES } from '../../contracts/processes';
 import { check, MoveError } from '../../contracts/taskMoves';
 import { taskTypeInfo } from '../../contracts/schemas';
@@ -12,6 +12,7 @@ import type { Db } from '../../db';
 import type { Client } from '@temporalio/client';
 import { actorOf, can, require, scopeSql, type User } from '../auth';
 import { HttpError, type Api } from '../http';
+import { checkedType, receiveUpload } from '../uploads';
 import { MoveRefused, UpdateCoalescer } from '../coalescer';
 
 const Sort = z.enum(['due', 'priority', 'created']);
@@ -159,15 +160,27 @@ export function taskFilter(u: User, q: Omit<TaskListQuery, 'sort' | 'order' | 'l
 function encodeCursor(v: unknown, id: string): string {
   return Buffer.from(JSON.stringify([v, id])).toString('base64url');
 }
-function decodeCursor(c: string): [string | number, string] {
+/**
+ * A cursor is [sort value, task id] as encodeCursor wrote it; anything else (a forged or edited
+ * cursor, one of another sort) is a 400 before the database sees it: a date as toISOString writes
+ * it (years 0001–9999), a priority as an int4, an id of storable text.
+ */
+function decodeCursor(c: string, sort: z.infer<typeof Sort>): [string | number, string] {
+  let v: unknown;
   try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[1] === 'string') return v as [string | number, string];
+    v = JSON.parse(Buffer.from(c, 'base64url').toString());
   } catch {
-    /* fall through */
+    v = undefined;
   }
-  throw new HttpError(400, 'VALIDATION', 'cursor: not a cursor this API issued', 'query.cursor');
+  if (Array.isArray(v) && v.length === 2 && validSortValue(sort, v[0]) && validCursorId(v[1])) return v as [string | number, string];
+  throw new HttpError(400, 'VALIDATION', `query.cursor: not a cursor this API issued for sort=${sort}`, 'query.cursor');
 }
+const ISO_MS = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const validSortValue = (sort: z.infer<typeof Sort>, x: unknown): boolean =>
+  sort === 'priority'
+    ? Number.isInteger(x) && (x as number) >= -2147483648 && (x as number) <= 2147483647
+    : typeof x === 'string' && ISO_MS.test(x) && new Date(x).toISOString() === x;
+const validCursorId = (x: unknown): boolean => typeof x === 'string' && x.length >= 1 && x.length <= 300 && !x.includes('\u0000') && !/\p{Cs}/u.test(x);
 
 export async function listTasks(db: Db, u: User, q: TaskListQuery): Promise<{ items: TaskSummary[]; nextCursor: string | null }> {
   const params: unknown[] = [];
@@ -175,7 +188,7 @@ export async function listTasks(db: Db, u: User, q: TaskListQuery): Promise<{ it
   const col = SORT_COL[q.sort];
   const order = q.order ?? (q.sort === 'priority' ? 'desc' : q.sort === 'created' ? 'desc' : 'asc');
   if (q.cursor) {
-    const [v, id] = decodeCursor(q.cursor);
+    const [v, id] = decodeCursor(q.cursor, q.sort);
     params.push(v, id);
     where.push(`(${col}, t.id) ${order === 'asc' ? '>' : '<'} ($${params.length - 1}, $${params.length})`);
   }
@@ -234,19 +247,6 @@ export interface TaskRouteDeps {
   db: Db;
   temporal: Client;
 }
-
-const Upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
-const ALLOWED_MIME = new Set([
-  'application/pdf',
-  'image/png',
-  'image/jpeg',
-  'text/plain',
-  'text/csv',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/msword',
-  'application/vnd.ms-excel',
-]);
 
 export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): void {
   const coalescer = new UpdateCoalescer(temporal);
@@ -466,7 +466,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
   api.raw({
     method: 'post',
     path: '/api/tasks/:id/attachments',
-    summary: 'Attach an evidence file (multipart field "file"; ≤ 10 MB; pdf, images, office documents, text)',
+    summary: 'Attach an evidence file (multipart field "file"; ≤ 10 MB; pdf, png, jpeg, office documents, UTF-8 text; the content must match the declared type)',
     tags: ['tasks'],
     auth: true,
     middleware: [],
@@ -474,19 +474,17 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     handler: async (req, res, ctx) => {
       require(ctx, 'task.act');
       const row = await loadTask(db, ctx, String(req.params.id));
-      await new Promise<void>((resolve, reject) => Upload.single('file')(req, res, (err: unknown) => (err ? reject(err) : resolve())));
-      const f = req.file;
-      if (!f) throw new HttpError(400, 'VALIDATION', 'file: a multipart field "file" is required', 'file');
-      if (!ALLOWED_MIME.has(f.mimetype)) throw new HttpError(400, 'VALIDATION', `file: type ${f.mimetype} is not allowed`, 'file');
+      const f = await receiveUpload(req, res); // malformed uploads: 400/413 naming the field
+      const mime = await checkedType(f); // the declared type, once the content is seen to be it
       const sha256 = createHash('sha256').update(f.buffer).digest('hex');
       const name = Buffer.from(f.originalname, 'latin1').toString('utf8').slice(0, 200);
       const out = await db.tx(async (q) => {
         const { rows } = await q.query<{ id: number }>(
           `INSERT INTO attachments (task_id, uploader_id, filename, mime, size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [row.id, ctx.id, name, f.mimetype, f.size, sha256, f.buffer],
+          [row.id, ctx.id, name, mime, f.size, sha256, f.buffer],
         );
         await auditDirect(q, { key: `attachment:${rows[0].id}`, actor: ctx, action: 'task.attach', row, reason: null, detail: { attachmentId: rows[0].id, filename: name, sha256, size: f.size } });
-        return { id: rows[0].id, filename: name, mime: f.mimetype, size: f.size, sha256 };
+        return { id: rows[0].id, filename: name, mime, size: f.size, sha256 };
       });
       res.status(201).json(out);
     },
@@ -501,14 +499,16 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     middleware: [],
     handler: async (req, res, ctx) => {
       require(ctx, 'task.read');
-      const id = Number(req.params.id);
-      if (!Number.isInteger(id)) throw new HttpError(400, 'VALIDATION', 'id: must be an integer', 'id');
+      const parsed = SerialId.safeParse(req.params.id);
+      if (!parsed.success) throw new HttpError(400, 'VALIDATION', `params.id: ${parsed.error.issues[0]?.message ?? 'not an attachment id'}`, 'params.id');
+      const id = parsed.data;
       const { rows } = await db.query<{ task_id: string; filename: string; mime: string; content: Uint8Array; sha256: string }>(`SELECT task_id, filename, mime, content, sha256 FROM attachments WHERE id = $1`, [id]);
       if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', `attachment ${id} not found`);
       await loadTask(db, ctx, rows[0].task_id);
       res.setHeader('content-type', rows[0].mime);
       res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(rows[0].filename)}`);
       res.setHeader('x-checksum-sha256', rows[0].sha256);
+      res.setHeader('x-content-type-options', 'nosniff');
       res.end(Buffer.from(rows[0].content));
     },
   });

@@ -17,8 +17,8 @@ interface Claims {
   sub?: string;
   iss?: string;
   aud?: string;
-  /** seconds from now */
-  exp?: number;
+  /** seconds from now; null: no exp claim */
+  exp?: number | null;
   iat?: number;
 }
 
@@ -30,15 +30,15 @@ describe('OIDC / JWKS authentication', () => {
   let sys: TestSystem;
 
   const now = () => Math.floor(Date.now() / 1000);
-  const sign = (key: CryptoKey, c: Claims = {}, kid = KID) =>
-    new SignJWT({ name: 'from the IdP' })
+  const sign = (key: CryptoKey, c: Claims = {}, kid = KID) => {
+    const jwt = new SignJWT({ name: 'from the IdP' })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
       .setSubject(c.sub ?? 'd01-reviewer')
       .setIssuer(c.iss ?? ISSUER)
       .setAudience(c.aud ?? AUDIENCE)
-      .setIssuedAt(now() + (c.iat ?? 0))
-      .setExpirationTime(now() + (c.exp ?? 600))
-      .sign(key);
+      .setIssuedAt(now() + (c.iat ?? 0));
+    return (c.exp === null ? jwt : jwt.setExpirationTime(now() + (c.exp ?? 600))).sign(key);
+  };
   const me = async (token: string) => client(sys.url, token).get('/api/me');
 
   beforeAll(async () => {
@@ -81,6 +81,8 @@ describe('OIDC / JWKS authentication', () => {
     ['a token for another audience', () => sign(idpKey, { aud: 'another-app' }), /"aud" claim/],
     ['a token from another issuer', () => sign(idpKey, { iss: 'https://evil.test' }), /"iss" claim/],
     ['an expired token', () => sign(idpKey, { iat: -3600, exp: -60 }), /"exp" claim/],
+    ['a token without an expiry', () => sign(idpKey, { exp: null }), /missing required "exp" claim/],
+    ['a token valid for 30 days', () => sign(idpKey, { exp: 30 * 86400 }), /lifetime/],
     ['a token signed by another key under the IdP key id', () => sign(otherKey), /signature verification failed/],
     ['a token signed by another key under an unknown key id', () => sign(otherKey, {}, 'not-in-jwks'), /no applicable key/],
     ['a token for a user jixiao does not know', () => sign(idpKey, { sub: 'nobody@idp.test' }), /unknown or inactive user nobody@idp\.test/],
