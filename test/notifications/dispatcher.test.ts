@@ -76,7 +76,7 @@ describe('notifications', () => {
     const { rows } = await db.query<{ sent_at: Date | null; last_error: string | null }>(`SELECT sent_at, last_error FROM outbox WHERE key = $1`, [`${mail(200, '').key}:u0101-head`]);
     expect(rows[0].sent_at).toBeNull();
     expect(rows[0].last_error).toMatch(/ECONNREFUSED|connect/);
-    await db.query(`UPDATE outbox SET claimed_until = NULL WHERE key = $1`, [`${mail(200, '').key}:u0101-head`]);
+    await db.query(`UPDATE outbox SET retry_at = NULL WHERE key = $1`, [`${mail(200, '').key}:u0101-head`]);
     const d2 = createDispatcher({ db, mailer, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' });
     expect(await d2.sweep()).toBe(1);
   });
