@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { SerialId } from '../../contracts/common';
 import type { Db } from '../../db';
-import { can, loadUser, type Auth, type User } from '../auth';
+import type { TaskState } from '../../contracts/tasks';
+import { can, loadUser, require, scopeSql, type Auth, type User } from '../auth';
+import { HANDOFF_MOVES, handoffCandidates } from '../handoffs';
 import { HttpError, type Api } from '../http';
 import { TaskListQuery } from './tasks';
 
@@ -74,6 +76,24 @@ export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demo
         [ownOrgOnly ? ctx.orgId : (query.orgId ?? null)],
       );
       return rows;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/tasks/:id/candidates',
+    summary: 'People who may receive this task by a hand-off (transfer, delegate, addSigner, reassign): active, of a role and scope its type allows, not excluded by segregation of duties',
+    tags: ['tasks'],
+    auth: true,
+    params: z.object({ id: z.string().min(1).max(300) }),
+    query: z.object({ move: z.enum(HANDOFF_MOVES) }),
+    response: z.array(z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()), orgId: z.string() })),
+    handler: async ({ params, query, ctx }) => {
+      require(ctx, 'task.act');
+      const p: unknown[] = [params.id];
+      const { rows } = await db.query<{ state: TaskState }>(`SELECT t.state FROM tasks t WHERE t.id = $1 AND ${scopeSql(ctx, p)}`, p);
+      if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', `task ${params.id} not found`, 'id');
+      return handoffCandidates(db, ctx, rows[0].state, query.move);
     },
   });
 

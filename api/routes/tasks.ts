@@ -14,6 +14,7 @@ import { actorOf, can, require, scopeSql, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import { checkedType, receiveUpload } from '../uploads';
 import { MoveRefused, UpdateCoalescer } from '../coalescer';
+import { checkHandoff, mayReassign } from '../handoffs';
 
 const Sort = z.enum(['due', 'priority', 'created']);
 const SORT_COL: Record<z.infer<typeof Sort>, string> = { due: 't.due_at', priority: 't.priority', created: 't.created_at' };
@@ -240,7 +241,7 @@ function allowedMoves(u: User, t: TaskState): string[] {
       // decide is probed without a form: only "not yours / not open" refusals count
       return action === 'decide' && e instanceof MoveError && e.type === TaskErrors.Invalid;
     }
-  }).filter((a) => a !== 'reassign' || can(u, 'task.reassign'));
+  }).filter((a) => a !== 'reassign' || (can(u, 'task.reassign') && mayReassign(u, t)));
 }
 
 export interface TaskRouteDeps {
@@ -267,6 +268,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
   /** Sends a move to the task's workflow as an Update; refusals come back as HTTP errors. */
   async function act(u: User, row: Row, body: Record<string, unknown>, idempotencyKey?: string): Promise<unknown> {
     const move = parseMove(u, row, body);
+    await checkHandoff(db, u, row.state, move); // the workflow has no directory: who may receive a hand-off is checked here
     const handle = temporal.workflow.getHandle(row.workflow_id);
     // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
     const updateId = idempotencyKey ? `${u.id}:${idempotencyKey}` : undefined;

@@ -274,9 +274,16 @@ export async function taskView(main, id, { stale }) {
     let stepSel;
     let reasonEl;
     if (spec.person) {
+      // only the people who may hold this task (the server refuses anyone else; a lead may reassign to himself)
+      let eligible;
+      try {
+        eligible = await get(`${taskPath(task.id)}/candidates?move=${m}`);
+      } catch (e) {
+        toast(`${t('error_prefix')}：${e.message}`, 'error');
+        return;
+      }
       const byOrg = new Map();
-      for (const p of people) {
-        if (p.id === app.me.id) continue;
+      for (const p of eligible) {
         if (!byOrg.has(p.orgId)) byOrg.set(p.orgId, []);
         byOrg.get(p.orgId).push(p);
       }
