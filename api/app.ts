@@ -6,12 +6,14 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import type { TemporalHealth } from '../app/temporalHealth';
 import { createAuth, type User } from './auth';
 import { createApi, errorHandler, HttpError, openApiDocument } from './http';
 import { directoryRoutes } from './routes/directory';
 import { oversightRoutes } from './routes/oversight';
 import { preAssessmentRoutes } from './routes/preAssessment';
 import { taskRoutes } from './routes/tasks';
+import { temporalCallDeadlines, temporalUnavailableHandler } from './temporalGuard';
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), 'web');
 
@@ -20,9 +22,11 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   log: Logger;
+  /** Whether Temporal answers (startApi watches it); without it, calls still get deadlines and 503s. */
+  temporalHealth?: TemporalHealth;
 }
 
-export function createApp({ config, db, temporal, log }: AppDeps): express.Express {
+export function createApp({ config, db, temporal, log, temporalHealth }: AppDeps): express.Express {
   const auth = createAuth(db, config.auth);
   const api = createApi<User>((req) => auth.authenticate(req));
   directoryRoutes(api, { db, auth, demoUsers: config.auth.demoUsers });
@@ -44,15 +48,17 @@ export function createApp({ config, db, temporal, log }: AppDeps): express.Expre
   });
   app.get('/healthz', async (_req, res) => {
     await db.query('SELECT 1');
-    res.json({ ok: true });
+    res.json({ ok: true, temporal: temporalHealth ? (temporalHealth.reachable ? 'reachable' : 'unreachable') : 'unknown' });
   });
   app.get('/api/config', (_req, res) => {
     res.json({ region: { id: config.region.id, name: config.region.name }, temporalUiUrl: config.temporal.external ? null : `http://localhost:${config.temporal.uiPort}`, mailUrl: config.mail.catcher ? `http://localhost:${config.mail.webPort}` : null });
   });
+  app.use('/api', temporalCallDeadlines(temporal, temporalHealth));
   app.use(api.router);
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
   app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
+  app.use(temporalUnavailableHandler(temporalHealth, log));
   app.use(errorHandler(log));
   return app;
 }

@@ -1,6 +1,8 @@
 // Starts the HTTP app on a port, with a clear message when the port is taken.
 import type { Server } from 'node:http';
 import type { Deps } from '../app/deps';
+import { monitorTemporal } from '../app/temporalHealth';
+import { connectionOptions } from '../app/temporalConnection';
 import { createApp } from './app';
 
 export interface RunningApi {
@@ -11,13 +13,20 @@ export interface RunningApi {
 
 /** Listens on API_HOST (127.0.0.1 unless configured: a deployment opens the API to a network on purpose). */
 export async function startApi(deps: Deps, port = deps.config.api.port, host = deps.config.api.host): Promise<RunningApi> {
-  const app = createApp(deps);
+  // while Temporal is away, requests that need it are answered 503 at once (api/temporalGuard.ts)
+  const temporalHealth = monitorTemporal(connectionOptions(deps.config.temporal), {
+    log: { info: (m) => deps.log.info(m), warn: (m) => deps.log.warn(m) },
+  });
+  const app = createApp({ ...deps, temporalHealth });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host);
     s.once('listening', () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) =>
       reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: is jixiao already running? set API_PORT=… to use another`) : e),
     );
+  }).catch(async (e: unknown) => {
+    await temporalHealth.close();
+    throw e;
   });
   const addr = server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
@@ -26,6 +35,9 @@ export async function startApi(deps: Deps, port = deps.config.api.port, host = d
   return {
     url: `http://${local}:${actual}`,
     server,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporalHealth.close();
+    },
   };
 }

@@ -73,20 +73,48 @@ function listen(app: ReturnType<typeof createFinanceApp>, port: number, host: st
   });
 }
 
+/**
+ * Started by `npm start` (with an IPC channel): ready is reported over the channel, so the parent
+ * knows it talks to this process and not to whatever else answers on the port; when the channel
+ * closes (the parent died, even by SIGKILL) this process stops too; Ctrl-C in the terminal is left
+ * to the parent, which stops the parts in order (the worker drains while the stand-in still answers).
+ */
 async function runFromCommandLine(): Promise<void> {
   const cfg = loadConfig();
   const log = pino({ name: 'finance', level: cfg.logLevel });
+  const supervised = typeof process.send === 'function';
+  let svc: FinanceService | undefined;
+  let stopping = false;
+  const stop = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(code), 5_000).unref(); // a stuck close must not keep an orphan alive
+    void (svc?.stop() ?? Promise.resolve()).then(
+      () => process.exit(code),
+      () => process.exit(code),
+    );
+  };
+  process.once('SIGTERM', () => stop(0));
+  if (supervised) {
+    process.once('disconnect', () => {
+      log.warn('the process that started the finance stand-in is gone: stopping');
+      stop(1);
+    });
+    process.on('SIGINT', () => log.debug('SIGINT: the parent process stops the stand-in'));
+    if (!process.connected) stop(1);
+  } else {
+    process.once('SIGINT', () => stop(0));
+  }
   try {
-    const svc = await startFinanceService({
+    svc = await startFinanceService({
       port: cfg.finance.port,
       url: cfg.financeDb.url,
       dataDir: cfg.financeDb.url ? undefined : cfg.financeDb.dataDir,
       scale: cfg.finance.scale,
       log,
     });
-    const shutdown = () => void svc.stop().then(() => process.exit(0));
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    if (stopping) await svc.stop();
+    else if (supervised) process.send?.({ type: 'ready', url: svc.url, pid: process.pid });
   } catch (e) {
     log.fatal((e as Error).message);
     process.exit(1);

@@ -476,6 +476,8 @@ export interface DevServer {
   uiUrl: string;
   /** The server's pid (for diagnostics). */
   pid: number;
+  /** Settles when the server process has exited, stopped or not (a supervisor restarts it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -523,6 +525,8 @@ function installExitHook() {
 /**
  * A guard that kills `pid` when this process dies, even by SIGKILL: it blocks reading a pipe from
  * us, and the kernel closes that pipe when we die. It is a single `sh`; stop() kills it first.
+ * Like the server it runs in a process group of its own, so a Ctrl-C in the terminal reaches
+ * neither: we stop the server ourselves, last, after the worker has drained.
  */
 function spawnGuard(pid: number): ChildProcess | undefined {
   try {
@@ -534,7 +538,7 @@ function spawnGuard(pid: number): ChildProcess | undefined {
           'while kill -0 "$0" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL "$0" 2>/dev/null; exit 0',
         String(pid),
       ],
-      { stdio: ['pipe', 'ignore', 'ignore'], detached: false },
+      { stdio: ['pipe', 'ignore', 'ignore'], detached: true },
     );
     guard.on('error', () => undefined);
     guard.stdin?.on('error', () => undefined);
@@ -583,7 +587,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const uiUrl = opts.headless ? '' : `http://127.0.0.1:${uiPort}`;
   const t0 = Date.now();
   installExitHook();
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false, cwd: REPO_ROOT });
+  // detached: its own process group, out of reach of the terminal's Ctrl-C (see spawnGuard)
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: REPO_ROOT });
   children.add(child);
   const guard = child.pid ? spawnGuard(child.pid) : undefined;
 
@@ -682,7 +687,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       (uiUrl ? `, Web UI ${uiUrl}` : '') +
       `, ${opts.dbFile ? `db ${rel(opts.dbFile)}` : 'in memory'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
   );
-  return { address, uiUrl, pid: child.pid ?? 0, stop };
+  return { address, uiUrl, pid: child.pid ?? 0, exited, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
