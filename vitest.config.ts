@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     globalSetup: ['test/globalSetup.ts'],
     include: ['test/**/*.test.ts'],
-    exclude: ['test/load/**', '**/node_modules/**', '.venv/**', 'data/**'],
+    exclude: ['test/load/**', 'test/faults/**', '**/node_modules/**', '.venv/**', 'data/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Stopping the Temporal dev server takes a few seconds.

@@ -2,6 +2,7 @@
 import type { Db } from '../db';
 import type { FinanceClient } from '../contracts/finance';
 import type { Faults } from '../app/faults';
+import type { Logger } from 'pino';
 import { createFinanceActivities } from './finance';
 import { createInboxActivities } from './inbox';
 
@@ -10,6 +11,7 @@ export interface ActivityDeps {
   publicUrl: string;
   finance: FinanceClient;
   faults?: Faults;
+  log?: Pick<Logger, 'error'>;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -69,7 +69,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults }),
+    activities: createActivities({ db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log }),
     sinks: {
       faults: { point: { fn: (_info, name: string, workflowId: string) => deps.faults.hit(name, { workflowId }), callDuringReplay: false } },
     } satisfies InjectedSinks<FaultSinks>,

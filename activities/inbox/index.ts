@@ -1,5 +1,5 @@
 // Activities of the human-task primitive: the inbox projection and the directory look-ups.
-import { log } from '@temporalio/activity';
+import type { Logger } from 'pino';
 import type { Db } from '../../db';
 import type { ProjectionBatch } from '../../contracts/inbox';
 import type { Faults } from '../../app/faults';
@@ -9,9 +9,10 @@ export interface InboxDeps {
   db: Db;
   publicUrl: string;
   faults?: Faults;
+  log?: Pick<Logger, 'error'>;
 }
 
-export function createInboxActivities({ db, publicUrl, faults }: InboxDeps) {
+export function createInboxActivities({ db, publicUrl, faults, log }: InboxDeps) {
   return {
     /**
      * Idempotent: task rows by version, audit and outbox by key. Items refused for good are
@@ -19,7 +20,7 @@ export function createInboxActivities({ db, publicUrl, faults }: InboxDeps) {
      */
     async projectTasks(batch: ProjectionBatch): Promise<ProjectionFailure[]> {
       const failures = await writeBatch(db, batch, publicUrl);
-      for (const f of failures) log.error('projection write refused for good; recorded in projection_failures', { ...f });
+      for (const f of failures) (log ?? console).error({ ...f }, 'projection write refused for good; recorded in projection_failures');
       faults?.hit('projection.written', { tasks: batch.tasks.length });
       return failures;
     },

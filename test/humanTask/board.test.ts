@@ -80,8 +80,12 @@ async function start(specs: TaskSpecInput[]) {
   const id = (key: string) => `${handle.workflowId}:${key}`;
   // moves are refused (TaskNotFound) until the workflow has asked: wait for its first task
   for (let i = 0; i < 200 && (await handle.query(tasksQuery)).length < specs.length; i++) await new Promise((r) => setTimeout(r, 25));
-  const act = (a: Move, key = specs[0].key) =>
-    handle.executeUpdate(taskActUpdate, { args: [{ taskId: id(key), ...a } as TaskAction] });
+  // the Update answers once Temporal has recorded the move; the inbox follows (projection activity)
+  const act = async (a: Move, key = specs[0].key) => {
+    const r = await handle.executeUpdate(taskActUpdate, { args: [{ taskId: id(key), ...a } as TaskAction] });
+    await projected(r.taskId, r.version);
+    return r;
+  };
   const task = async (key = specs[0].key): Promise<TaskState> => (await handle.query(tasksQuery)).find((t) => t.id === id(key)) as TaskState;
   return { handle, id, act, task };
 }
@@ -96,6 +100,16 @@ async function refusal(p: Promise<unknown>): Promise<string> {
     throw e;
   }
   throw new Error('expected the move to be refused');
+}
+
+/** Waits until the inbox row of a task has reached a version. */
+async function projected(taskId: string, version: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const r = await row(taskId);
+    if (r && r.version >= version) return;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  throw new Error(`the inbox never showed ${taskId} at version ${version}`);
 }
 
 async function row(id: string) {
@@ -383,6 +397,30 @@ describe('human-task primitive', () => {
     await upsertTasks(db, [{ ...t, version: 1, status: 'cancelled' }]);
     expect(await row(id('approve'))).toMatchObject({ version: 2, status: 'open' });
     await act({ action: 'decide', actor: reviewer, outcome: 'approve', form: {} });
+  });
+
+  it('text that PostgreSQL cannot store (a lone surrogate) does not wedge the workflow: the task reaches the inbox with U+FFFD and later moves follow', async () => {
+    const { id, act, handle } = await start([spec({ title: `坏字符\uD800任务` })]);
+    await projected(id('approve'), 1);
+    const { rows } = await db.query<{ title: string }>(`SELECT title FROM tasks WHERE id = $1`, [id('approve')]);
+    expect(rows[0].title).toBe('坏字符\uFFFD任务');
+    await act({ action: 'saveDraft', actor: reviewer, form: { comment: `草稿\uDC00` } });
+    await act({ action: 'decide', actor: reviewer, outcome: 'approve', form: {} });
+    expect(await handle.result()).toHaveLength(1);
+    expect(await row(id('approve'))).toMatchObject({ status: 'completed' });
+  });
+
+  it('a projection item refused for good is recorded in projection_failures and the rest of its batch lands', async () => {
+    const { handle, id } = await start([spec({ key: 'good' })]);
+    const [good] = (await handle.query(tasksQuery)) as TaskState[];
+    const bad: TaskState = { ...good, id: `${good.id}-bad`, dueAt: 'not a date', version: 1 };
+    const { projectTasks } = createInboxActivities({ db, publicUrl: 'http://inbox.test' });
+    const failures = await projectTasks({ tasks: [bad, { ...good, version: good.version + 1 }], audit: [], mail: [] });
+    expect(failures).toMatchObject([{ kind: 'task', key: `${bad.id}:v1`, code: '22007' }]);
+    expect(await row(id('good'))).toMatchObject({ version: good.version + 1 });
+    const recorded = await db.query<{ kind: string; code: string }>(`SELECT kind, code FROM projection_failures WHERE key = $1`, [`${bad.id}:v1`]);
+    expect(recorded.rows).toEqual([{ kind: 'task', code: '22007' }]);
+    await handle.terminate('test done');
   });
 });
 void pino;

@@ -2,6 +2,8 @@
 // is mailed, and the audit trail tells who did what when. Real Temporal, database, SMTP and HTTP.
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { listMail } from '../../scripts/mailCatcher';
+import { upsertTasks } from '../../activities/inbox/projection';
+import type { TaskState } from '../../contracts/tasks';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { application, aspects } from '../helpers/fixtures';
 
@@ -151,6 +153,44 @@ describe('reconcile', () => {
       await sys.deps.temporal.workflow.getHandle(r.body.workflowId).terminate('test: operator stops the process');
       await reconcile(sys.deps.db, sys.deps.temporal, sys.deps.log, { visibilityQuery: `WorkflowId = "${r.body.workflowId}"` });
       expect(await row()).toEqual({ version: before.version + 1, status: 'cancelled' });
+    } finally {
+      await sys.stop();
+    }
+  });
+});
+
+describe('reconcile repairs', () => {
+  it('a phantom decision in the inbox (a row ahead of Temporal) and an open row Temporal never had are corrected and reported; the task is then decided', async () => {
+    const sys = await startSystem();
+    try {
+      const preparer = await sys.as('u0101-preparer');
+      const reviewer = await sys.as('d01-reviewer');
+      const app = application({ amountFen: 40_000_000, isNew: false });
+      const r = await preparer.post('/api/pre-assessments', app);
+      const task = await eventually(async () => (await reviewer.get(`/api/tasks?q=${app.projectCode.toLowerCase()}`)).body.items?.[0], 'task');
+      // what a crash under the earlier design left behind: the decision's row, version higher, never committed
+      await sys.deps.db.query(`UPDATE tasks SET status = 'completed', outcome = 'approve', actors = '{}', version = version + 3, state = jsonb_set(jsonb_set(state, '{status}', '"completed"'), '{version}', to_jsonb(version + 3)) WHERE id = $1`, [task.id]);
+      const { rows: [{ state }] } = await sys.deps.db.query<{ state: TaskState }>(`SELECT state FROM tasks WHERE id = $1`, [task.id]);
+      await upsertTasks(sys.deps.db, [{ ...state, id: `${task.id}:ghost`, status: 'open', version: 1 }]);
+      const { reconcile } = await import('../../app/reconcile');
+      const out = await reconcile(sys.deps.db, sys.deps.temporal, sys.deps.log, { visibilityQuery: `WorkflowId = "${r.body.workflowId}"` });
+      expect(out.fixed.map((d) => [d.taskId, d.kind]).sort()).toEqual([
+        [task.id, 'ahead'],
+        [`${task.id}:ghost`, 'unknown'],
+      ]);
+      const rows = (await sys.deps.db.query<{ id: string; status: string; version: number }>(`SELECT id, status, version FROM tasks WHERE workflow_id = $1 ORDER BY id`, [r.body.workflowId])).rows;
+      expect(rows).toEqual([
+        { id: task.id, status: 'open', version: 1 },
+        { id: `${task.id}:ghost`, status: 'cancelled', version: 1 },
+      ]);
+      const again = await reconcile(sys.deps.db, sys.deps.temporal, sys.deps.log, { visibilityQuery: `WorkflowId = "${r.body.workflowId}"` });
+      expect(again.fixed).toEqual([]);
+      // a wrong row never makes a task undecidable: where the row says closed, Temporal decides
+      await sys.deps.db.query(`UPDATE tasks SET status = 'completed', version = version + 3, state = jsonb_set(state, '{status}', '"completed"') WHERE id = $1`, [task.id]);
+      const ok = await reviewer.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'approve', form: {} });
+      expect(ok.status).toBe(200);
+      expect(await sys.deps.temporal.workflow.getHandle(r.body.workflowId).result()).toMatchObject({ conclusion: 'passed' });
+      expect((await sys.deps.db.query<{ version: number }>(`SELECT version FROM tasks WHERE id = $1`, [task.id])).rows[0].version).toBe(ok.body.version);
     } finally {
       await sys.stop();
     }
