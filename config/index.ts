@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   REGION: z.string().default('inner-mongolia'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
+  RECONCILE_EVERY_MINUTES: z.coerce.number().min(0).max(1440).default(15),
 }).superRefine((e, ctx) => {
   // without both, a token the identity provider issued to any other application would pass
   if (e.OIDC_JWKS_URL) {
@@ -115,6 +116,8 @@ export interface Config {
   auth: { jwtSecret: string; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; demoUsers: boolean };
   region: RegionProfile;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** The worker's drift check: the inbox compared with Temporal and corrected this often (0: off). */
+  reconcile: { everyMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -177,5 +180,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     region,
     logLevel: e.LOG_LEVEL,
+    reconcile: { everyMs: e.RECONCILE_EVERY_MINUTES * 60_000 },
   };
 }

@@ -13,6 +13,7 @@ import type { Client } from '@temporalio/client';
 import { actorOf, can, require, scopeSql, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import { checkedType, receiveUpload } from '../uploads';
+import { upsertTasks } from '../../activities/inbox/projection';
 import { MoveRefused, UpdateCoalescer } from '../coalescer';
 import { checkHandoff, mayReassign } from '../handoffs';
 
@@ -250,7 +251,10 @@ export interface TaskRouteDeps {
 }
 
 export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): void {
-  const coalescer = new UpdateCoalescer(temporal);
+  // Update results are committed: their task states go to the inbox at once (read your writes);
+  // the board's projection activity writes the same versions, with the audit and the mail, a moment later
+  const writeCommitted = (states: TaskState[]): Promise<void> => upsertTasks(db, states);
+  const coalescer = new UpdateCoalescer(temporal, writeCommitted);
   const IdParam = z.object({ id: z.string().min(1).max(300) });
 
   /** A move from a request body, with the task and the actor filled in from the row and the token. */
@@ -272,18 +276,24 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     const handle = temporal.workflow.getHandle(row.workflow_id);
     // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
     const updateId = idempotencyKey ? `${u.id}:${idempotencyKey}` : undefined;
+    // Temporal decides when the projection says the task is closed: a row that is wrong must not
+    // make a task undecidable (the workflow's validator refuses, leaving no trace, if it is closed)
+    let rowSaysClosed = false;
     try {
       check(row.state, move, taskTypeInfo(row.type)); // fast answer from the projection; the workflow re-checks
     } catch (e) {
       if (!(e instanceof MoveError)) throw e;
       const replayed = updateId && (e.type === TaskErrors.NotOpen || e.type === TaskErrors.Conflict) ? await earlierAnswer(handle, updateId) : undefined;
-      if (replayed) return replayed;
-      throw moveHttpError(e.type, e.message);
+      if (replayed) return brief(replayed);
+      if (e.type !== TaskErrors.NotOpen) throw moveHttpError(e.type, e.message);
+      rowSaysClosed = true;
     }
     try {
       // a request with an Idempotency-Key is its own Update (its id is the key); the rest share one
-      if (!updateId) return await coalescer.submit(row.workflow_id, move);
-      return await handle.executeUpdate(taskActUpdate, { args: [move], updateId });
+      const r = updateId ? await handle.executeUpdate(taskActUpdate, { args: [move], updateId }) : await coalescer.submit(row.workflow_id, move);
+      if (updateId && r.state) await writeCommitted([r.state]);
+      if (rowSaysClosed && r.state) await upsertTasks(db, [r.state], { force: true }); // Temporal wins over the row
+      return brief(r);
     } catch (e) {
       if (e instanceof MoveRefused) throw moveHttpError(e.type, e.message);
       if (e instanceof WorkflowUpdateFailedError) {
@@ -515,6 +525,9 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     },
   });
 }
+
+/** The answer to a move, without the state the API has already written. */
+const brief = (r: TaskActionResult): TaskActionResult => ({ taskId: r.taskId, status: r.status, version: r.version });
 
 async function auditDirect(
   q: { query: Db['query'] },
