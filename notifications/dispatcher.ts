@@ -93,17 +93,19 @@ export function createDispatcher(o: DispatcherOptions) {
   }
 
   async function claim(): Promise<Row[]> {
-    // In READ COMMITTED a row another dispatcher claimed meanwhile is re-checked after the lock
-    // and dropped (its owner is alive), so two live dispatchers never hold one row.
+    // A row another dispatcher claimed while this statement ran is re-checked on its new version
+    // after the lock (READ COMMITTED), but outbox_dispatchers is read from this statement's older
+    // snapshot: hence also claimed_at, on the row itself, so a fresh claim is never taken.
     const { rows } = await o.db.query<Row>(
       `WITH pick AS (
          SELECT o.id, o.claimed_by AS previous_owner FROM outbox o
          WHERE o.sent_at IS NULL AND o.attempts < ${MAX_ATTEMPTS} AND (o.retry_at IS NULL OR o.retry_at <= now())
-           AND (o.claimed_by IS NULL OR o.claimed_by = $2 OR NOT EXISTS (
-                 SELECT 1 FROM outbox_dispatchers d
-                 WHERE d.id = o.claimed_by AND d.heartbeat_at > now() - make_interval(secs => $3::float8)))
+           AND (o.claimed_by IS NULL OR o.claimed_by = $2
+                OR ((o.claimed_at IS NULL OR o.claimed_at < now() - make_interval(secs => $3::float8)) AND NOT EXISTS (
+                      SELECT 1 FROM outbox_dispatchers d
+                      WHERE d.id = o.claimed_by AND d.heartbeat_at > now() - make_interval(secs => $3::float8))))
          ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED)
-       UPDATE outbox SET claimed_by = $2 FROM pick WHERE outbox.id = pick.id
+       UPDATE outbox SET claimed_by = $2, claimed_at = now() FROM pick WHERE outbox.id = pick.id
        RETURNING outbox.id, key, kind, user_id, email, subject, body_text, body_html, link, message_id, digest_key,
                  sending_since, pick.previous_owner, (SELECT name FROM users WHERE users.id = outbox.user_id) AS name`,
       [o.batchSize ?? 2000, id, staleAfterMs / 1000],

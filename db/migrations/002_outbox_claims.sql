@@ -9,8 +9,10 @@ CREATE TABLE outbox_dispatchers (
   heartbeat_at timestamptz NOT NULL DEFAULT now()
 );
 
--- the dispatcher incarnation holding the row (no foreign key: a pruned owner frees its rows)
+-- the dispatcher incarnation holding the row (no foreign key: a pruned owner frees its rows), and
+-- since when: a row claimed moments ago is never free, whatever an older snapshot of the heartbeats says
 ALTER TABLE outbox ADD COLUMN claimed_by text;
+ALTER TABLE outbox ADD COLUMN claimed_at timestamptz;
 -- set just before the SMTP send, cleared by the 'sent' mark or a failure: when a new owner finds it
 -- set, the previous send may have reached the server and this one is a resend (same Message-ID)
 ALTER TABLE outbox ADD COLUMN sending_since timestamptz;

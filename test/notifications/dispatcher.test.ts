@@ -80,4 +80,24 @@ describe('notifications', () => {
     const d2 = createDispatcher({ db, mailer, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' });
     expect(await d2.sweep()).toBe(1);
   });
+
+  it('a digest whose send failed goes out again as that digest, under its Message-ID, though more new tasks came meanwhile', async () => {
+    const first = Array.from({ length: 6 }, (_, i) => mail(300 + i, 'u0201-head'));
+    await writeBatch(db, { tasks: [], audit: [], mail: first }, 'http://inbox.test');
+    const broken = createMailer({ host: '127.0.0.1', port: 1, secure: false, from: 'x <x@x>', catcher: true, webPort: 0 });
+    expect(await createDispatcher({ db, mailer: broken, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' }).sweep()).toBe(0);
+    broken.close();
+    const recorded = (await db.query<{ message_id: string }>(`SELECT DISTINCT message_id FROM outbox WHERE key LIKE $1 AND user_id = 'u0201-head'`, [`wf-${run}:%`])).rows;
+    expect(recorded).toHaveLength(1); // the failed attempt fixed the digest's Message-ID: a retry may be a resend
+
+    await writeBatch(db, { tasks: [], audit: [], mail: Array.from({ length: 6 }, (_, i) => mail(400 + i, 'u0201-head')) }, 'http://inbox.test');
+    await db.query(`UPDATE outbox SET retry_at = NULL WHERE key LIKE $1`, [`wf-${run}:%`]);
+    expect(await createDispatcher({ db, mailer, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' }).sweep()).toBe(12);
+
+    const digests = (await listMail(inject('mailWebUrl'))).filter((m) => m.text.includes(run) && m.to.includes('u0201-head@demo.jixiao.local'));
+    expect(digests.map((m) => m.subject)).toEqual(['【绩效】您有 6 项新的待办', '【绩效】您有 6 项新的待办']);
+    const again = digests.find((m) => m.messageId === recorded[0].message_id);
+    expect(again?.text).toContain(`监控表填报 ${run}-305`);
+    expect(again?.text).not.toContain(`监控表填报 ${run}-400`);
+  });
 });
