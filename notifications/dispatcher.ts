@@ -8,10 +8,12 @@
 //
 // Sending. Per mail, three statements: record the attempt (Message-ID, digest key, sending_since;
 // only if the row is still ours), the SMTP send, the 'sent' mark right after the server's 250.
-// SMTP cannot commit with our database, so the guarantee is at least once, and at most one extra
-// copy per crash: a process that dies after the 250 and before the mark leaves sending_since set;
-// the next owner sends the mail again under the same Message-ID (mail clients show it once) and
-// logs it at warn. A row, once given a Message-ID, always goes out under it, grouped as recorded.
+// SMTP cannot commit with our database, so the guarantee is at least once: a process that dies
+// after a 250 and before that mail's mark (at most `concurrency` mails are there at any moment)
+// leaves sending_since set; the next owner sends each such mail once more, under the same
+// Message-ID (mail clients show it once), and logs it at warn. A dispatcher wrongly presumed dead
+// (event loop or database stalled past staleAfterMs) is fenced before each send, not during it.
+// A row, once given a Message-ID, always goes out under it, grouped as recorded.
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
