@@ -1,6 +1,6 @@
 // Builds every activity from its dependencies; the worker registers the result.
 import type { Db } from '../db';
-import type { FinanceClient } from '../contracts/finance';
+import type { FinanceClient } from '../contracts/finance/finance.zod';
 import type { Faults } from '../app/faults';
 import type { Logger } from 'pino';
 import { createFinanceActivities } from './finance';

@@ -11,7 +11,7 @@ import { createAuth, type User } from './auth';
 import { createApi, errorHandler, HttpError, openApiDocument } from './http';
 import { directoryRoutes } from './routes/directory';
 import { oversightRoutes } from './routes/oversight';
-import { preAssessmentRoutes } from './routes/preAssessment';
+import { PROCESS_ROUTES, processInfo, type ProcessRoutes } from './processes';
 import { taskRoutes } from './routes/tasks';
 import { temporalCallDeadlines, temporalUnavailableHandler } from './temporalGuard';
 
@@ -24,14 +24,25 @@ export interface AppDeps {
   log: Logger;
   /** Whether Temporal answers (startApi watches it); without it, calls still get deadlines and 503s. */
   temporalHealth?: TemporalHealth;
+  /** The processes' routes (default: every process of the registry). */
+  processes?: ProcessRoutes[];
 }
 
-export function createApp({ config, db, temporal, log, temporalHealth }: AppDeps): express.Express {
+export function createApp({ config, db, temporal, log, temporalHealth, processes = PROCESS_ROUTES }: AppDeps): express.Express {
   const auth = createAuth(db, config.auth);
   const api = createApi<User>((req) => auth.authenticate(req));
   directoryRoutes(api, { db, auth, demoUsers: config.auth.demoUsers });
   taskRoutes(api, { db, temporal });
-  preAssessmentRoutes(api, { db, temporal, config });
+  for (const p of processes) p.routes(api, { db, temporal, config });
+  const info = processInfo(processes.map((p) => p.process));
+  api.route({
+    method: 'get',
+    path: '/api/processes',
+    summary: 'The processes: labels, stages and conclusions (zh/en), their task types and web module',
+    tags: ['processes'],
+    auth: true,
+    handler: async () => info,
+  });
   oversightRoutes(api, { db });
   const doc = openApiDocument(api.registry, {
     title: 'jixiao 绩效 API',

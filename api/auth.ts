@@ -3,9 +3,9 @@
 import type { Request } from 'express';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config';
-import type { Actor } from '../contracts/common';
+import type { Actor } from '../contracts/common.zod';
 import type { Db } from '../db';
-import { LEAD_ROLES } from '../contracts/taskMoves';
+import { LEAD_ROLES } from '../contracts/humanTask/moves';
 import { HttpError } from './http';
 
 export interface User {

@@ -5,8 +5,8 @@
 // Update also shares one workflow task and one projection write.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TaskErrors, taskActManyUpdate, type RefusedMove, type TaskActionResult } from '../contracts/taskMessages';
-import type { TaskAction, TaskState } from '../contracts/tasks';
+import { TaskErrors, taskActManyUpdate, type RefusedMove, type TaskActionResult } from '../contracts/humanTask/messages';
+import type { TaskAction, TaskState } from '../contracts/humanTask/tasks.zod';
 
 export class MoveRefused extends Error {
   constructor(

@@ -1,11 +1,13 @@
 // Hand-offs respect who may decide: the target of a reassign, transfer, delegation (委派) or added
 // signer (加签) must be an existing, active user who may hold the task — a role its type declares
-// (contracts/processes.ts TASK_HOLDERS) in the task's department, unit or finance, and, where
+// (each process's manifest, through the registry) in the task's department, unit or finance, and, where
 // segregation of duties applies, neither the submitter nor anyone of the submitting unit; a lead
 // reassigns only within their own scope. The workflow's validator (contracts/taskMoves) has no
 // directory to look people up in, so the API checks here before any Update is sent.
-import { TASK_HOLDERS, type Holders, type TaskHoldersDef } from '../contracts/processes';
-import { TaskErrors, type TaskActionParsed, type TaskState } from '../contracts/tasks';
+import type { Holders, TaskHoldersDef } from '../contracts/humanTask/holders.zod';
+import { TASKS } from '../contracts/registry.zod';
+import { type TaskActionParsed, type TaskState } from '../contracts/humanTask/tasks.zod';
+import { TaskErrors } from '../contracts/humanTask/messages';
 import type { Db } from '../db';
 import type { User } from './auth';
 import { HttpError } from './http';
@@ -23,7 +25,7 @@ interface Applicable {
 
 /** The holders that apply to a task: the alternative naming one of its candidate groups, else the first. */
 function applicable(t: TaskState): Applicable | null {
-  const def = TASK_HOLDERS[t.spec.type];
+  const def = TASKS.holders[t.spec.type];
   if (!def) return null;
   const groups = [...t.spec.candidateGroups, ...(t.spec.countersign?.members.flatMap((m) => m.candidateGroups) ?? [])];
   const roles = new Set(groups.map((g) => g.split('@')[0]));

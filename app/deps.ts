@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import { openDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { createMailer, type Mailer } from '../notifications/mailer';
-import type { FinanceClient } from '../contracts/finance';
+import type { FinanceClient } from '../contracts/finance/finance.zod';
 import { HttpFinanceClient } from '../finance/client';
 import { connectionOptions } from './temporalConnection';
 import { seedDirectory } from './seed';

@@ -6,7 +6,8 @@
 // only if Temporal answers the same twice, so a move landing meanwhile is not undone.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { tasksQuery, type TaskState } from '../contracts/tasks';
+import { type TaskState } from '../contracts/humanTask/tasks.zod';
+import { tasksQuery } from '../contracts/humanTask/messages';
 import type { Db } from '../db';
 import { upsertTasks } from '../activities/inbox/projection';
 

@@ -21,15 +21,36 @@ export async function runStandalone(name: string, start: (deps: Deps) => Promise
     process.exit(2);
   }
   const log = createLogger(config, name);
-  await waitForTemporal(connectionOptions(config.temporal), config.temporal.namespace, { timeoutMs: 300_000, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
-  const deps = await buildDeps(config, { log });
-  const part = await start(deps);
+  let deps: Deps | undefined;
+  let part: Running;
+  try {
+    await waitForTemporal(connectionOptions(config.temporal), config.temporal.namespace, { timeoutMs: 300_000, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
+    deps = await buildDeps(config, { log });
+    part = await start(deps);
+  } catch (e) {
+    // a clear line (Temporal not there, port taken, …), exit 1: the process manager decides what next
+    log.fatal(`${name} did not start: ${(e as Error).message}`);
+    await deps?.close().catch(() => undefined);
+    process.exit(1);
+  }
+  let stopping = false;
   const stop = async (): Promise<void> => {
+    stopping = true;
     await part.stop();
-    await deps.close();
+    await deps?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  await part.done;
+  // A part that ends by itself (the worker after a fatal error) takes the process with it, exit 1,
+  // instead of leaving a process that looks alive and does nothing.
+  const ended = await part.done?.then(
+    () => 'ended',
+    (e: unknown) => `failed: ${(e as Error)?.message ?? String(e)}`,
+  );
+  if (ended !== undefined && !stopping) {
+    log.fatal(`${name} ${ended}: exiting`);
+    await deps?.close().catch(() => undefined);
+    process.exit(1);
+  }
 }

@@ -15,7 +15,7 @@ import { createAuth } from '../api/auth';
 import { startApi } from '../api/server';
 import { startWorker } from '../worker/worker';
 import { freePort, startDevServer } from '../scripts/temporal';
-import type { TaskSpecInput } from '../contracts/tasks';
+import type { TaskSpecInput } from '../contracts/humanTask/tasks.zod';
 import type { benchBatch } from './workflows';
 import { postgresBin, startPostgres, type LocalPostgres } from '../scripts/postgres';
 import { spawn, type ChildProcess } from 'node:child_process';

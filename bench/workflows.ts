@@ -1,14 +1,14 @@
 // Workflows of the benchmark: the product's, plus a batch that opens many review tasks in one
 // execution, the way a monitoring round opens one unit's (or one department's) forms at once.
 import { TaskBoard } from '../workflows/humanTask';
-import { PRE_ASSESSMENT_TASKS } from '../contracts/preAssessmentRules';
-import { taskTypeInfo, type TaskTypeInfo } from '../contracts/schemas';
-import type { TaskSpecInput } from '../contracts/tasks';
+import { PRE_ASSESSMENT_TASKS } from '../contracts/preAssessment/rules';
+import { PRE_ASSESSMENT_TYPES } from '../contracts/preAssessment/schemas';
+import type { TaskSpecInput } from '../contracts/humanTask/tasks.zod';
 
-export * from '../workflows';
+export * from '../workflows/preAssessment';
 
 export async function benchBatch(specs: TaskSpecInput[]): Promise<number> {
-  const board = new TaskBoard({ process: 'bench', types: { [PRE_ASSESSMENT_TASKS.targetReview]: taskTypeInfo(PRE_ASSESSMENT_TASKS.targetReview) as TaskTypeInfo } });
+  const board = new TaskBoard({ process: 'bench', types: { [PRE_ASSESSMENT_TASKS.targetReview]: PRE_ASSESSMENT_TYPES[PRE_ASSESSMENT_TASKS.targetReview] } });
   const results = await Promise.all(specs.map((s) => board.ask(s)));
   await board.drain();
   return results.length;

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RegionProfileSchema, type RegionProfile } from '../contracts/region';
+import { RegionProfileSchema, type RegionProfile } from '../contracts/region.zod';
 
 export type { RegionProfile };
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'regions');

@@ -1,7 +1,7 @@
 // A region profile (地区配置): the numbers that differ between finance departments.
 // Processes receive the profile (or the part they need) as workflow input, never read config themselves.
 import { z } from 'zod';
-import { Fen } from './common';
+import { Fen } from './common.zod';
 
 const MonthDay = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
 

@@ -1,7 +1,7 @@
 // The HTTP form of the finance contract: one route per FinanceClient method. The server validates with
 // these schemas, the OpenAPI document is generated from them, and the HTTP client follows the same table.
 import { z } from 'zod';
-import * as c from '../contracts/finance';
+import * as c from '../contracts/finance/finance.zod';
 
 export interface Route {
   method: 'get' | 'post';

@@ -1,7 +1,7 @@
 // Reference data for the synthetic finance system: industry types modelled on Xinjiang's 23 (003),
 // their common indicators, and name pools for departments, units, counties and projects.
 // Data only; the generator combines it with a seeded PRNG.
-import type { Indicator } from '../contracts/finance';
+import type { Indicator } from '../contracts/finance/finance.zod';
 
 type Spec = [level2: string, name: string, unit: string, direction: Indicator['direction'], core?: 1];
 

@@ -2,7 +2,7 @@
 // Every call has a deadline; failures become FinanceError subclasses with a `retryable` flag,
 // and answers are checked against the contract before anyone relies on them.
 import type { z } from 'zod';
-import type * as c from '../contracts/finance';
+import type * as c from '../contracts/finance/finance.zod';
 import { pathParams, routes, type FinanceRoutes } from './api';
 import { FinanceContractError, FinanceUnavailableError, errorFromResponse } from './errors';
 

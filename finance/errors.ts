@@ -1,7 +1,7 @@
 // Errors of the finance boundary. The stand-in's store throws them, the HTTP layer turns them into
 // `{error: {code, message, field?, rule?}}` and the client turns that back into the same classes,
 // so activities see one family of errors whatever the adapter.
-import { ErrorBody, FINANCE_UNAVAILABLE, HTTP_STATUS, type BusinessRule, type ErrorCode } from '../contracts/finance';
+import { ErrorBody, FINANCE_UNAVAILABLE, HTTP_STATUS, type BusinessRule, type ErrorCode } from '../contracts/finance/finance.zod';
 
 export class FinanceError extends Error {
   constructor(

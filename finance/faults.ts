@@ -3,8 +3,8 @@
 // applied, the nasty case where the caller cannot know it succeeded: only idempotency saves it.
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { IsoDateTime } from '../contracts/common';
-import type { ErrorBody } from '../contracts/finance';
+import { IsoDateTime } from '../contracts/common.zod';
+import type { ErrorBody } from '../contracts/finance/finance.zod';
 
 export const FaultSettings = z.strictObject({
   /** Added to every request. */

@@ -1,7 +1,7 @@
 // Deterministic synthetic data for the stand-in: same options and seed → byte-identical data set.
 // Scales from the demo (a few departments, the demo users' fixed units) to a province
 // (~100 departments, ~2,000 units, 30,000 projects).
-import type { Department, Indicator, LibraryEntry, Transfer, Unit } from '../contracts/finance';
+import type { Department, Indicator, LibraryEntry, Transfer, Unit } from '../contracts/finance/finance.zod';
 import { COUNTIES, DEPARTMENTS, ECON_CLASSES, GENERIC_UNITS, INDUSTRIES, PROVINCE_LEVEL_REGION, indicatorLibrary } from './catalog';
 import { Rng } from './prng';
 import { paymentSchedule, type GenPayment, type ScheduleOptions } from './schedule';

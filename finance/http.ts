@@ -3,7 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { ErrorBody } from '../contracts/finance';
+import type { ErrorBody } from '../contracts/finance/finance.zod';
 import { FinanceError, FinanceValidationError } from './errors';
 
 /** Parses input or throws a 400 naming the first offending field. */

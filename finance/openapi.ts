@@ -3,7 +3,7 @@
 // named components would need `.openapi()` on the contract schemas, which workflow code also imports.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import * as c from '../contracts/finance';
+import * as c from '../contracts/finance/finance.zod';
 import { pathParams, routes } from './api';
 import { FaultSettings } from './faults';
 

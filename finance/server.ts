@@ -4,7 +4,7 @@ import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Db } from '../db/index';
-import type { FinanceOp } from '../contracts/finance';
+import type { FinanceOp } from '../contracts/finance/finance.zod';
 import { routes, type FinanceRoutes } from './api';
 import { FinanceValidationError } from './errors';
 import { FaultSettings, Faults } from './faults';

@@ -1,5 +1,5 @@
 // Mail texts (Chinese first, as officers read them), with the task's deep link.
-import type { MailKind } from '../contracts/inbox';
+import type { MailKind } from '../contracts/humanTask/inbox';
 
 export interface MailContent {
   subject: string;

@@ -13,7 +13,11 @@ import { createServer } from 'node:net';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES, type CliSearchAttributeType } from '../contracts/searchAttributes';
+import type { CliSearchAttributeType } from '../contracts/searchAttributes';
+import { searchAttributes } from '../contracts/registry.zod';
+
+/** Shared ones and every registered process's (contracts/registry.zod.ts). */
+const SEARCH_ATTRIBUTES = searchAttributes();
 import type { TemporalConnectionOptions } from '../app/temporalConnection';
 
 export { SEARCH_ATTRIBUTES };

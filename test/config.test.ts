@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config';
 import { regionIds, regionProfile } from '../config/regions';
-import { routeApplication } from '../contracts/preAssessment';
+import { routeApplication } from '../contracts/preAssessment/rules';
 import { connectionOptions } from '../app/temporalConnection';
 
 const env = (e: Record<string, string>) => loadConfig(e as NodeJS.ProcessEnv);

@@ -1,16 +1,16 @@
 // The worker: every workflow and activity of jixiao on one task queue, plus the mail dispatcher.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { FaultSinks } from '../workflows/humanTask/board';
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
+import { processActivities, workflowsEntry } from './processes';
 import { createDispatcher } from '../notifications/dispatcher';
 import { connectionOptions } from '../app/temporalConnection';
 import { reconcile } from '../app/reconcile';
 
-export const WORKFLOWS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+/** The bundle entry of every registered process's workflows (see worker/processes.ts). */
+export const WORKFLOWS_PATH = workflowsEntry();
 
 export interface RunningWorker {
   worker: Worker;
@@ -64,12 +64,13 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   const { config, log } = deps;
   installRuntime(log);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
+  const activityDeps = { db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log }),
+    activities: { ...createActivities(activityDeps), ...(await processActivities(activityDeps)) },
     sinks: {
       faults: { point: { fn: (_info, name: string, workflowId: string) => deps.faults.hit(name, { workflowId }), callDuringReplay: false } },
     } satisfies InjectedSinks<FaultSinks>,

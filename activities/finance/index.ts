@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type * as c from '../../contracts/finance';
+import type * as c from '../../contracts/finance/finance.zod';
 import { FinanceError } from '../../finance/errors';
 
 /** A mutation request as a workflow passes it: a step name instead of an idempotency key. */

@@ -1,7 +1,7 @@
 // Activities of the human-task primitive: the inbox projection and the directory look-ups.
 import type { Logger } from 'pino';
 import type { Db } from '../../db';
-import type { ProjectionBatch } from '../../contracts/inbox';
+import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import type { Faults } from '../../app/faults';
 import { writeBatch, type ProjectionFailure } from './projection';
 

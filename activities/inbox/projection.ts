@@ -1,8 +1,8 @@
 // Writes a batch from the human-task primitive: task rows (versioned upsert, so retries and
 // out-of-order writes never regress a row), audit events and outbox mails, in one transaction.
 import type { Db, Queryable } from '../../db';
-import type { MailEvent, ProcessRow, ProjectionBatch } from '../../contracts/inbox';
-import type { TaskState } from '../../contracts/tasks';
+import type { MailEvent, ProcessRow, ProjectionBatch } from '../../contracts/humanTask/inbox';
+import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { renderMail, taskLink } from '../../notifications/templates';
 
 export function taskRow(t: TaskState): Record<string, unknown> {

@@ -1,14 +1,14 @@
 // Pre-assessment routes: a unit preparer submits an application; anyone in scope reads its status.
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Config } from '../../config';
-import { ProjectApplication, preAssessmentStatusQuery, preAssessmentWorkflowId, routeApplication } from '../../contracts/preAssessment';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ProjectApplication } from '../../contracts/preAssessment/application.zod';
+import { preAssessmentStatusQuery, preAssessmentWorkflowId, routeApplication } from '../../contracts/preAssessment/rules';
 import { SA } from '../../contracts/searchAttributes';
-import type { Db } from '../../db';
 import { require, scopeSql, type User } from '../auth';
 import { HttpError, type Api } from '../http';
+import type { ProcessRouteDeps } from '../processes';
 
-export function preAssessmentRoutes(api: Api<User>, deps: { db: Db; temporal: Client; config: Config }): void {
+export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
 
   api.route({

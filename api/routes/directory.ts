@@ -1,8 +1,8 @@
 // Login (demo users in the embedded default), the current user, and saved views.
 import { z } from 'zod';
-import { SerialId } from '../../contracts/common';
+import { SerialId } from '../../contracts/common.zod';
 import type { Db } from '../../db';
-import type { TaskState } from '../../contracts/tasks';
+import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { can, loadUser, require, scopeSql, type Auth, type User } from '../auth';
 import { HANDOFF_MOVES, handoffCandidates } from '../handoffs';
 import { HttpError, type Api } from '../http';

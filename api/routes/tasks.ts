@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { SerialId } from '../../contracts/common';
-import { TASK_TYPES } from '../../contracts/processes';
-import { check, MoveError } from '../../contracts/taskMoves';
-import { taskTypeInfo } from '../../contracts/schemas';
-import { TaskAction, TaskErrors, TASK_ACTIONS, taskActUpdate, type TaskActionResult, type TaskState } from '../../contracts/tasks';
+import { SerialId } from '../../contracts/common.zod';
+import { TASKS } from '../../contracts/registry.zod';
+import { check, MoveError } from '../../contracts/humanTask/moves';
+import { TaskAction, TASK_ACTIONS, type TaskState } from '../../contracts/humanTask/tasks.zod';
+import { TaskErrors, taskActUpdate, type TaskActionResult } from '../../contracts/humanTask/messages';
 import type { Db } from '../../db';
 import type { Client } from '@temporalio/client';
 import { actorOf, can, require, scopeSql, type User } from '../auth';
@@ -230,7 +230,7 @@ export function moveHttpError(type: string | undefined, message: string): HttpEr
 /** Which moves the user could make on the task now (the UI shows only these). */
 function allowedMoves(u: User, t: TaskState): string[] {
   if (!can(u, 'task.act')) return [];
-  const def = taskTypeInfo(t.spec.type);
+  const def = TASKS.info(t.spec.type);
   return TASK_ACTIONS.filter((action) => {
     const probe = { taskId: t.id, actor: actorOf(u), action, outcome: Object.keys(def?.outcomes ?? {})[0] ?? 'x', form: {}, comment: null, reason: 'x', toUserId: '__probe__', userId: '__probe__', position: 'after', toStep: null };
     const parsed = TaskAction.safeParse(probe);
@@ -280,7 +280,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     // make a task undecidable (the workflow's validator refuses, leaving no trace, if it is closed)
     let rowSaysClosed = false;
     try {
-      check(row.state, move, taskTypeInfo(row.type)); // fast answer from the projection; the workflow re-checks
+      check(row.state, move, TASKS.info(row.type)); // fast answer from the projection; the workflow re-checks
     } catch (e) {
       if (!(e instanceof MoveError)) throw e;
       const replayed = updateId && (e.type === TaskErrors.NotOpen || e.type === TaskErrors.Conflict) ? await earlierAnswer(handle, updateId) : undefined;
@@ -335,7 +335,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     tags: ['tasks'],
     auth: true,
     handler: async () =>
-      Object.values(TASK_TYPES).map((def) => ({
+      Object.values(TASKS.types).map((def) => ({
         type: def.type,
         process: def.type.split('.')[0],
         label: def.label,
@@ -381,7 +381,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
     handler: async ({ params, ctx }) => {
       require(ctx, 'task.read');
       const row = await loadTask(db, ctx, params.id);
-      const def = TASK_TYPES[row.type];
+      const def = TASKS.types[row.type];
       const [history, comments, attachments] = await Promise.all([
         db.query(`SELECT at, actor_id AS "actorId", actor_name AS "actorName", action, reason, detail FROM audit WHERE task_id = $1 ORDER BY at, id`, [row.id]),
         db.query(`SELECT id, author_id AS "authorId", author_name AS "authorName", body, at FROM comments WHERE task_id = $1 ORDER BY id`, [row.id]),
@@ -438,7 +438,7 @@ export function taskRoutes(api: Api<User>, { db, temporal }: TaskRouteDeps): voi
             const row = await loadTask(db, ctx, taskId);
             if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
             const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
-            check(row.state, move, taskTypeInfo(row.type));
+            check(row.state, move, TASKS.info(row.type));
             return { taskId, workflowId: row.workflow_id, move };
           } catch (e) {
             return failed(taskId, e);

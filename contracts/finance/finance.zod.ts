@@ -3,8 +3,8 @@
 // shared by the stand-in's validation, its OpenAPI document and the HTTP client.
 // Imported by workflow code: zod and ./common only, no Node built-ins.
 import { z } from 'zod';
-import { Fen, Id, IsoDate, IsoDateTime } from './common';
-import { BUSINESS_RULES } from './financeRetry';
+import { Fen, Id, IsoDate, IsoDateTime } from '../common.zod';
+import { BUSINESS_RULES } from './retry';
 
 // ---- primitives --------------------------------------------------------------------------------
 
@@ -322,7 +322,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export * from './financeRetry';
+export * from './retry';
 
 // ---- the client interface ----------------------------------------------------------------------
 

@@ -1,15 +1,6 @@
-// Every task type of every process, for the API (form schemas, validation) and the inbox.
-// A new process adds its task types here: one line, and who may hold them (TASK_HOLDERS).
+// Who may hold a task (the target of every hand-off): each process declares it per task type in
+// its manifest, with the holder kinds below.
 import { z } from 'zod';
-import type { TaskTypeDef } from './taskTypes';
-import { PRE_ASSESSMENT_TASKS, ReviewTask, ReviseTask, TargetReviewTask } from './preAssessment';
-
-export const TASK_TYPES: Record<string, TaskTypeDef> = Object.fromEntries(
-  [ReviewTask, TargetReviewTask, ReviseTask].map((t) => [t.type, t]),
-);
-
-export const PROCESSES = ['preAssessment', 'monitoring', 'warning', 'evaluation', 'rectification'] as const;
-export type ProcessName = (typeof PROCESSES)[number];
 
 /**
  * Where a holder must belong, relative to the task's project: its department, its unit, or the
@@ -40,13 +31,9 @@ export const TaskHoldersDef = z.object({
 });
 export type TaskHoldersDef = z.infer<typeof TaskHoldersDef>;
 
-const DEPARTMENT_REVIEWERS: Holders = { roles: ['competent_reviewer', 'competent_head'], scope: 'department', leads: ['competent_head'] };
-// key assessments are finance's (reviewGroup: finance_performance@FIN; escalated to division_head@FIN)
-const FINANCE_PERFORMANCE: Holders = { roles: ['finance_performance', 'division_head'], scope: 'finance', leads: ['division_head', 'finance_director'] };
-
-export const TASK_HOLDERS: Record<string, TaskHoldersDef> = z.record(z.string(), TaskHoldersDef).parse({
-  [PRE_ASSESSMENT_TASKS.review]: { holders: [DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE], segregation: true },
-  [PRE_ASSESSMENT_TASKS.targetReview]: { holders: [DEPARTMENT_REVIEWERS], segregation: true },
-  // the unit revises its own application: no segregation, but it stays within the unit
-  [PRE_ASSESSMENT_TASKS.revise]: { holders: [{ roles: ['unit_preparer', 'unit_head'], scope: 'unit', leads: ['unit_head'] }], segregation: false },
-});
+/** The competent department's reviewers (主管部门), led by its head. */
+export const DEPARTMENT_REVIEWERS: Holders = { roles: ['competent_reviewer', 'competent_head'], scope: 'department', leads: ['competent_head'] };
+/** Finance's performance division (财政绩效处), led by its head and the director. */
+export const FINANCE_PERFORMANCE: Holders = { roles: ['finance_performance', 'division_head'], scope: 'finance', leads: ['division_head', 'finance_director'] };
+/** The unit's own preparers, led by its head. */
+export const UNIT_PREPARERS: Holders = { roles: ['unit_preparer', 'unit_head'], scope: 'unit', leads: ['unit_head'] };

@@ -1,6 +1,6 @@
 // What the human-task primitive writes beside Temporal: the inbox projection, the audit trail
 // and the notification outbox, all in one batch per flush.
-import type { TaskState } from './tasks';
+import type { TaskState } from './tasks.zod';
 
 /** One auditable state change: who, when, what, why. `key` makes the write idempotent. */
 export interface AuditEvent {

@@ -1,7 +1,7 @@
 // The messages of the human-task primitive (Update and query definitions, refusal types), without
 // zod: workflow code imports this, the API too (through contracts/tasks.ts).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { TaskAction, TaskState, TaskStatus } from './tasks';
+import type { TaskAction, TaskState, TaskStatus } from './tasks.zod';
 
 export interface TaskActionResult {
   taskId: string;

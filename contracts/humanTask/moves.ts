@@ -1,8 +1,8 @@
 // The moves on a task as pure functions: check(task, action) says whether a move is allowed,
 // apply(task, action) performs it. No Temporal and no zod here: workflow code and the API share it.
-import type { Actor } from './common';
-import type { Signer, TaskActionParsed, TaskSpec, TaskState } from './tasks';
-import { TaskErrors } from './taskMessages';
+import type { Actor } from '../common.zod';
+import type { Signer, TaskActionParsed, TaskSpec, TaskState } from './tasks.zod';
+import { TaskErrors } from './messages';
 import { validateDecision, type TaskTypeInfo } from './schemas';
 
 export class MoveError extends Error {

@@ -1,32 +1,22 @@
-// The generated JSON Schemas (contracts/generated/schemas.json) and the checks workflow code makes
-// with them: no zod here, so workflow executions stay light (see contracts/jsonSchema.ts).
-import generated from './generated/schemas.json';
-import { check, describeIssues, type Checked, type JsonSchema } from './jsonSchema';
-import type { Label } from './taskTypes';
+// The human-task primitive's generated JSON Schemas (moves, task specs) and the checks workflow code
+// makes with them: no zod here, so workflow executions stay light (see contracts/jsonSchema.ts).
+import { GENERATED } from './schemas.generated';
+import { check, describeIssues, type Checked, type JsonSchema } from '../jsonSchema';
+import type { Label } from './taskTypes.zod';
 
 export interface OutcomeInfo {
   label: Label;
   style: 'primary' | 'danger' | 'default';
   form: JsonSchema;
 }
+/** A task type as workflow code sees it: labels, outcomes and each outcome's form as a JSON Schema. */
 export interface TaskTypeInfo {
   label: Label;
   outcomes: Record<string, OutcomeInfo>;
 }
 
-const G = generated as unknown as {
-  TaskAction: JsonSchema;
-  TaskSpec: JsonSchema;
-  PreAssessmentInput: JsonSchema;
-  taskTypes: Record<string, TaskTypeInfo>;
-};
-
-export const SCHEMAS = { TaskAction: G.TaskAction, TaskSpec: G.TaskSpec, PreAssessmentInput: G.PreAssessmentInput };
+export const SCHEMAS = GENERATED;
 export { check, describeIssues, type Checked };
-
-export function taskTypeInfo(type: string): TaskTypeInfo | undefined {
-  return G.taskTypes[type];
-}
 
 /** Validates a decision's form against its task type; returns field errors or the form with defaults. */
 export function validateDecision(

@@ -1,7 +1,7 @@
 // The human-task contract (人工任务): what a workflow asks of a person, the moves people make on it,
 // and the messages that carry them. Imported by workflows, activities and the API alike.
 import { z } from 'zod';
-import { Actor, Fen, Id } from './common';
+import { Actor, Fen, Id } from '../common.zod';
 
 export const TaskStatus = z.enum(['open', 'completed', 'cancelled']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
@@ -157,4 +157,3 @@ export type TaskActionParsed = z.output<typeof TaskAction>;
 export type TaskActionName = TaskActionParsed['action'];
 export const TASK_ACTIONS = TaskAction.options.map((o) => o.shape.action.value);
 
-export { TaskErrors, taskActManyUpdate, taskActUpdate, tasksQuery, type TaskActionResult, type TaskActManyResult } from './taskMessages';

@@ -1,10 +1,10 @@
 // Pre-assessment and target review (事前绩效评估 / 绩效目标审核): the application, the routing rule,
 // the review form with its five aspects, and the messages of the process.
 import { z } from 'zod';
-import { Fen, Id } from './common';
-import type { RegionProfile } from './region';
-import { PRE_ASSESSMENT_TASKS } from './preAssessmentRules';
-import { CommentForm, defineTaskType } from './taskTypes';
+import { Fen, Id } from '../common.zod';
+import type { RegionProfile } from '../region.zod';
+import { PRE_ASSESSMENT_TASKS } from './names';
+import { CommentForm, defineTaskType } from '../humanTask/taskTypes.zod';
 
 export const IndicatorKind = z.enum(['output', 'benefit', 'satisfaction']);
 
@@ -106,5 +106,3 @@ export const PreAssessmentInput = z.object({
 });
 export type PreAssessmentInput = z.input<typeof PreAssessmentInput>;
 
-
-export * from './preAssessmentRules';

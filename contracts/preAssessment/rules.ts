@@ -1,15 +1,10 @@
 // Pre-assessment rules and messages without zod, for workflow code (the schemas are in
-// contracts/preAssessment.ts, which re-exports all of this).
+// application.zod.ts).
 import { defineQuery } from '@temporalio/workflow';
-import type { RegionProfile } from './region';
-import type { ProjectApplication } from './preAssessment';
+import type { RegionProfile } from '../region.zod';
+import type { ProjectApplication } from './application.zod';
 
-/** Task types of the process (their forms are defined in contracts/preAssessment.ts). */
-export const PRE_ASSESSMENT_TASKS = {
-  review: 'preAssessment.review',
-  targetReview: 'preAssessment.targetReview',
-  revise: 'preAssessment.revise',
-} as const;
+export { PRE_ASSESSMENT_TASKS } from './names';
 
 export type ReviewRoute = 'key' | 'general' | 'targetReview';
 

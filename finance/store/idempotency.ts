@@ -3,7 +3,7 @@
 // and leaves no trace (a retry is judged afresh).
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../db/index';
-import type { LedgerOp } from '../../contracts/finance';
+import type { LedgerOp } from '../../contracts/finance/finance.zod';
 import { FinanceConflictError } from '../errors';
 
 export interface Applied<T> {

@@ -1,7 +1,7 @@
 // Write side: each mutation locks its project row, checks the finance system's rules, changes the
 // state and appends one ledger row, all inside the idempotent transaction.
 import type { Db, Queryable } from '../../db/index';
-import type * as c from '../../contracts/finance';
+import type * as c from '../../contracts/finance/finance.zod';
 import { FinanceBusinessError, FinanceNotFoundError } from '../errors';
 import { idempotent, ledger, type Applied } from './idempotency';
 import { LIBRARY_COLS, RECOMMENDATION_COLS } from './reads';

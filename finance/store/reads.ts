@@ -1,7 +1,7 @@
 // Read side of the stand-in: reference data, projects, execution at a date, library, ledger.
 // Every list is a keyset page (id > cursor ORDER BY id LIMIT n+1), so whole-province reads stay cheap.
 import type { Queryable } from '../../db/index';
-import type * as c from '../../contracts/finance';
+import type * as c from '../../contracts/finance/finance.zod';
 import { FinanceNotFoundError, FinanceValidationError } from '../errors';
 import { DEFAULT_LIMIT, Where, decodeCursor, isoTs, keysetPage } from './sql';
 

@@ -4,7 +4,8 @@
 // Wuhai assesses every project: under 1,000,000 yuan 教育厅 (D01) reviews it, from there finance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../api/auth';
-import { TASK_HOLDERS, TASK_TYPES } from '../../contracts/processes';
+import { TASKS } from '../../contracts/registry.zod';
+const { holders: TASK_HOLDERS, types: TASK_TYPES } = TASKS;
 import { DEMO_USERS } from '../../app/seed';
 import { aspects, application } from '../helpers/fixtures';
 import { eventually, startSystem, type Http, type Res, type TestSystem } from '../helpers/system';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createInboxActivities } from '../../activities/inbox';
-import type { TaskSpecInput } from '../../contracts/tasks';
+import type { TaskSpecInput } from '../../contracts/humanTask/tasks.zod';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import type { askProductTasks } from './workflows';
 

@@ -3,12 +3,11 @@
 // (test/humanTask/workflows.ts's askAll knows only its 'test.approval' type: a board refuses to ask a
 // task of a type it was not given.)
 import { TaskBoard } from '../../workflows/humanTask';
-import { PRE_ASSESSMENT_TASKS } from '../../contracts/preAssessmentRules';
-import { taskTypeInfo, type TaskTypeInfo } from '../../contracts/schemas';
-import type { TaskResult, TaskSpecInput } from '../../contracts/tasks';
+import { PRE_ASSESSMENT_TYPES } from '../../contracts/preAssessment/schemas';
+import type { TaskResult, TaskSpecInput } from '../../contracts/humanTask/tasks.zod';
 
 export async function askProductTasks(specs: TaskSpecInput[]): Promise<TaskResult[]> {
-  const types = Object.fromEntries(Object.values(PRE_ASSESSMENT_TASKS).map((t) => [t, taskTypeInfo(t) as TaskTypeInfo]));
+  const types = PRE_ASSESSMENT_TYPES;
   const board = new TaskBoard({ process: 'preAssessment', types });
   const results = await Promise.all(specs.map((s) => board.ask(s)));
   await board.drain();

@@ -14,7 +14,7 @@ import { DEMO_USERS } from '../../app/seed';
 import { openDb, type Db } from '../../db';
 import { migrate } from '../../db/migrate';
 import { upsertTasks } from '../../activities/inbox/projection';
-import type { TaskState } from '../../contracts/tasks';
+import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { FINANCE_MIGRATIONS, startFinanceService, type FinanceService } from '../../finance/main';
 import { postgresBin, startPostgres, type LocalPostgres } from '../../scripts/postgres';
 import { freePort } from '../../scripts/temporal';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { listMail } from '../../scripts/mailCatcher';
-import { tasksQuery } from '../../contracts/tasks';
+import { tasksQuery } from '../../contracts/humanTask/messages';
 import { application } from '../helpers/fixtures';
 import { eventually, type Http } from '../helpers/system';
 import { startChild, type Child } from './child';

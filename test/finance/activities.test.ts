@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createFinanceActivities } from '../../activities/finance';
-import type { LedgerEntry } from '../../contracts/finance';
+import type { LedgerEntry } from '../../contracts/finance/finance.zod';
 import type { churn, reclaimTwice, scanLaggards, suspendOnce } from './workflows';
 import { startStandIn, YEAR, type StandIn } from './standIn';
 

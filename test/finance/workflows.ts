@@ -2,8 +2,8 @@
 // the tests ride through injected faults quickly; the policy is otherwise the recommended one.
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { FinanceActivities } from '../../activities/finance';
-import { financeActivityOptions, financeRetryPolicy, financeScanActivityOptions } from '../../contracts/financeRetry';
-import type { ReclaimResult, StatusResult } from '../../contracts/finance';
+import { financeActivityOptions, financeRetryPolicy, financeScanActivityOptions } from '../../contracts/finance/retry';
+import type { ReclaimResult, StatusResult } from '../../contracts/finance/finance.zod';
 
 const fast = { ...financeRetryPolicy, initialInterval: '50ms', maximumInterval: '200ms' };
 const finance = proxyActivities<FinanceActivities>({ ...financeActivityOptions, startToCloseTimeout: '10s', retry: fast });

@@ -11,8 +11,9 @@ import type { Db } from '../../db';
 import { productDb } from '../helpers/fixtures';
 import { createInboxActivities } from '../../activities/inbox';
 import { upsertTasks } from '../../activities/inbox/projection';
-import type { Actor } from '../../contracts/common';
-import { taskActManyUpdate, taskActUpdate, tasksQuery, type TaskAction, type TaskSpecInput, type TaskState } from '../../contracts/tasks';
+import type { Actor } from '../../contracts/common.zod';
+import { type TaskAction, type TaskSpecInput, type TaskState } from '../../contracts/humanTask/tasks.zod';
+import { taskActManyUpdate, taskActUpdate, tasksQuery } from '../../contracts/humanTask/messages';
 import type { askAcrossRuns, askAll, askWithCarryOver } from './workflows';
 
 const actor = (userId: string, groups: string[] = [], roles: string[] = []): Actor => ({ userId, name: userId, groups, roles });

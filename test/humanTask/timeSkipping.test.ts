@@ -9,7 +9,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Db } from '../../db';
 import { productDb } from '../helpers/fixtures';
 import { createInboxActivities } from '../../activities/inbox';
-import { taskActUpdate, tasksQuery, type TaskState } from '../../contracts/tasks';
+import { type TaskState } from '../../contracts/humanTask/tasks.zod';
+import { taskActUpdate, tasksQuery } from '../../contracts/humanTask/messages';
 import type { askAll } from './workflows';
 
 const DAY = 86_400_000;

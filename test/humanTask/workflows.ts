@@ -1,8 +1,8 @@
 // A test process for the human-task primitive: asks every given task at once and returns the results.
 import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
 import { TaskBoard, type BoardSnapshot } from '../../workflows/humanTask';
-import type { TaskResult, TaskSpecInput } from '../../contracts/tasks';
-import type { TaskTypeInfo } from '../../contracts/schemas';
+import type { TaskResult, TaskSpecInput } from '../../contracts/humanTask/tasks.zod';
+import type { TaskTypeInfo } from '../../contracts/humanTask/schemas';
 
 /** A task type of the test process, in the form workflow code sees task types (JSON Schema forms). */
 const TestApproval: Record<string, TaskTypeInfo> = {

@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Db } from '../../db';
 import { productDb } from '../helpers/fixtures';
 import { writeBatch } from '../../activities/inbox/projection';
-import type { MailEvent } from '../../contracts/inbox';
+import type { MailEvent } from '../../contracts/humanTask/inbox';
 import { createMailer, type Mailer } from '../../notifications/mailer';
 import { createDispatcher, messageId } from '../../notifications/dispatcher';
 import { listMail } from '../../scripts/mailCatcher';

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../../db';
 import { writeBatch } from '../../activities/inbox/projection';
-import type { MailEvent } from '../../contracts/inbox';
+import type { MailEvent } from '../../contracts/humanTask/inbox';
 import { messageId } from '../../notifications/dispatcher';
 import { listMail } from '../../scripts/mailCatcher';
 import type { DispatcherProcessArgs } from './dispatcherProcess';

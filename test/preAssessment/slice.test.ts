@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { listMail } from '../../scripts/mailCatcher';
 import { upsertTasks } from '../../activities/inbox/projection';
-import type { TaskState } from '../../contracts/tasks';
+import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { application, aspects } from '../helpers/fixtures';
 

@@ -14,11 +14,11 @@ import {
   type Sinks,
 } from '@temporalio/workflow';
 import type { InboxActivities } from '../../activities/inbox';
-import type { AuditEvent, MailEvent, MailKind, ProcessRow, ProjectionBatch } from '../../contracts/inbox';
-import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type TaskActManyResult, type TaskActionResult } from '../../contracts/taskMessages';
-import type { Signer, TaskAction, TaskActionParsed, TaskResult, TaskSpec, TaskSpecInput, TaskState } from '../../contracts/tasks';
-import { check as checkSchema, describeIssues, SCHEMAS, type TaskTypeInfo } from '../../contracts/schemas';
-import { actorsOf, apply, check, MoveError, newTask as newTaskState } from '../../contracts/taskMoves';
+import type { AuditEvent, MailEvent, MailKind, ProcessRow, ProjectionBatch } from '../../contracts/humanTask/inbox';
+import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type TaskActManyResult, type TaskActionResult } from '../../contracts/humanTask/messages';
+import type { Signer, TaskAction, TaskActionParsed, TaskResult, TaskSpec, TaskSpecInput, TaskState } from '../../contracts/humanTask/tasks.zod';
+import { check as checkSchema, describeIssues, SCHEMAS, type TaskTypeInfo } from '../../contracts/humanTask/schemas';
+import { actorsOf, apply, check, MoveError, newTask as newTaskState } from '../../contracts/humanTask/moves';
 
 // Before COMMITTED_PROJECTION: the batch was written by a local activity inside the workflow task
 // that made the change, so a worker dying before that task completed left rows, audit and mail of

@@ -10,10 +10,11 @@ import {
   routeApplication,
   type PreAssessmentConclusion,
   type PreAssessmentStatus,
-} from '../../contracts/preAssessmentRules';
-import type { PreAssessmentInput, ProjectApplication } from '../../contracts/preAssessment';
-import { check, describeIssues, SCHEMAS, taskTypeInfo, type TaskTypeInfo } from '../../contracts/schemas';
-import type { ProjectRef, TaskResult } from '../../contracts/tasks';
+} from '../../contracts/preAssessment/rules';
+import type { PreAssessmentInput, ProjectApplication } from '../../contracts/preAssessment/application.zod';
+import { check, describeIssues } from '../../contracts/humanTask/schemas';
+import { PRE_ASSESSMENT_SCHEMAS, PRE_ASSESSMENT_TYPES } from '../../contracts/preAssessment/schemas';
+import type { ProjectRef, TaskResult } from '../../contracts/humanTask/tasks.zod';
 import { TaskBoard } from '../humanTask';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,11 +26,11 @@ export interface PreAssessmentResult {
   revisions: number;
 }
 
-const TYPES = Object.fromEntries(Object.values(PRE_ASSESSMENT_TASKS).map((t) => [t, taskTypeInfo(t) as TaskTypeInfo]));
+const TYPES = PRE_ASSESSMENT_TYPES;
 const zh = (type: string): string => TYPES[type].label.zh;
 
 export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAssessmentResult> {
-  const parsed = check<Required<Pick<PreAssessmentInput, 'maxRevisions'>> & PreAssessmentInput & { application: ProjectApplication }>(SCHEMAS.PreAssessmentInput, rawInput);
+  const parsed = check<Required<Pick<PreAssessmentInput, 'maxRevisions'>> & PreAssessmentInput & { application: ProjectApplication }>(PRE_ASSESSMENT_SCHEMAS.PreAssessmentInput, rawInput);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const input = parsed.value;
   const profile = input.profile;

@@ -1,0 +1,41 @@
+// Pre-assessment and target review (事前绩效评估 / 绩效目标审核) as a process module.
+import { defineProcess } from '../manifest.zod';
+import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS } from '../humanTask/holders.zod';
+import { PreAssessmentInput, ReviewTask, ReviseTask, TargetReviewTask } from './application.zod';
+
+export const preAssessment = defineProcess({
+  name: 'preAssessment',
+  label: { zh: '事前绩效评估', en: 'Pre-assessment' },
+  workflows: ['preAssessment'],
+  taskTypes: [
+    // a general review is the department's, a key assessment finance's (reviewGroup in rules.ts)
+    { def: ReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE], segregation: true } },
+    { def: TargetReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
+    // the unit revises its own application: no segregation, but it stays within the unit
+    { def: ReviseTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
+  ],
+  schemas: { PreAssessmentInput },
+  searchAttributes: {
+    JixiaoProcess: 'Keyword',
+    JixiaoProjectId: 'Keyword',
+    JixiaoDeptId: 'Keyword',
+    JixiaoUnitId: 'Keyword',
+    JixiaoStage: 'Keyword',
+    JixiaoAmountFen: 'Int',
+    JixiaoOpenTasks: 'Int',
+  },
+  profile: ['preAssessment'],
+  startedBy: ['hand'],
+  stages: {
+    review: { zh: '评审中', en: 'In review' },
+    revision: { zh: '修改中', en: 'Being revised' },
+    done: { zh: '已完成', en: 'Done' },
+  },
+  conclusions: {
+    passed: { zh: '通过', en: 'Passed' },
+    passedReduced: { zh: '核减后通过', en: 'Passed, reduced' },
+    failed: { zh: '未通过', en: 'Failed' },
+    withdrawn: { zh: '已撤回', en: 'Withdrawn' },
+    abandoned: { zh: '已放弃', en: 'Abandoned' },
+  },
+});

@@ -1,0 +1,6 @@
+// The task types of pre-assessment by name: imported by the zod contract and the zod-free rules alike.
+export const PRE_ASSESSMENT_TASKS = {
+  review: 'preAssessment.review',
+  targetReview: 'preAssessment.targetReview',
+  revise: 'preAssessment.revise',
+} as const;

@@ -1,0 +1,6 @@
+// Pre-assessment's generated JSON Schemas, for its workflow code (no zod there).
+import { GENERATED } from './schemas.generated';
+
+export const PRE_ASSESSMENT_SCHEMAS = GENERATED.schemas;
+/** Its task types as the board needs them (`new TaskBoard({ types })`). */
+export const PRE_ASSESSMENT_TYPES = GENERATED.taskTypes;
