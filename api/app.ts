@@ -12,7 +12,9 @@ import { createApi, errorHandler, HttpError, openApiDocument } from './http';
 import { directoryRoutes } from './routes/directory';
 import { oversightRoutes } from './routes/oversight';
 import { PROCESS_ROUTES, processInfo, type ProcessRoutes } from './processes';
-import { taskRoutes } from './routes/tasks';
+import { hasPart, processFile } from '../app/processPaths';
+import { taskCatalog } from '../contracts/registry.zod';
+import { inboxRoutes } from './inbox';
 import { temporalCallDeadlines, temporalUnavailableHandler } from './temporalGuard';
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), 'web');
@@ -32,7 +34,7 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   const auth = createAuth(db, config.auth);
   const api = createApi<User>((req) => auth.authenticate(req));
   directoryRoutes(api, { db, auth, demoUsers: config.auth.demoUsers });
-  taskRoutes(api, { db, temporal });
+  inboxRoutes(api, { db, temporal, catalog: taskCatalog(processes.map((p) => p.process)) });
   for (const p of processes) p.routes(api, { db, temporal, config });
   const info = processInfo(processes.map((p) => p.process));
   api.route({
@@ -67,6 +69,8 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   app.use('/api', temporalCallDeadlines(temporal, temporalHealth));
   app.use(api.router);
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
+  // a process whose modules live under a root of their own (a test's toy) has its web module there
+  for (const { process: p } of processes) if (p.root && hasPart(p, 'web')) app.use(`/${p.name}`, express.static(dirname(processFile(p, 'web')), { maxAge: 0 }));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
   app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
   app.use(temporalUnavailableHandler(temporalHealth, log));

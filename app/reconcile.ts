@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { type TaskState } from '../contracts/humanTask/tasks.zod';
 import { tasksQuery } from '../contracts/humanTask/messages';
 import type { Db } from '../db';
-import { upsertTasks } from '../activities/inbox/projection';
+import { upsertTasks } from '../db/inbox/tasks';
 
 export interface Difference {
   workflowId: string;

@@ -6,7 +6,7 @@ import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { can, loadUser, require, scopeSql, type Auth, type User } from '../auth';
 import { HANDOFF_MOVES, handoffCandidates } from '../handoffs';
 import { HttpError, type Api } from '../http';
-import { TaskListQuery } from './tasks';
+import { TaskListQuery } from '../../db/inbox/tasks';
 
 export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demoUsers: boolean }): void {
   const { db, auth } = deps;

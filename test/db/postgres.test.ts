@@ -13,7 +13,7 @@ import { MIGRATIONS_DIR } from '../../app/deps';
 import { DEMO_USERS } from '../../app/seed';
 import { openDb, type Db } from '../../db';
 import { migrate } from '../../db/migrate';
-import { upsertTasks } from '../../activities/inbox/projection';
+import { upsertTasks } from '../../db/inbox/tasks';
 import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { FINANCE_MIGRATIONS, startFinanceService, type FinanceService } from '../../finance/main';
 import { postgresBin, startPostgres, type LocalPostgres } from '../../scripts/postgres';

@@ -10,7 +10,7 @@ import pino from 'pino';
 import type { Db } from '../../db';
 import { productDb } from '../helpers/fixtures';
 import { createInboxActivities } from '../../activities/inbox';
-import { upsertTasks } from '../../activities/inbox/projection';
+import { upsertTasks } from '../../db/inbox/tasks';
 import type { Actor } from '../../contracts/common.zod';
 import { type TaskAction, type TaskSpecInput, type TaskState } from '../../contracts/humanTask/tasks.zod';
 import { taskActManyUpdate, taskActUpdate, tasksQuery } from '../../contracts/humanTask/messages';

@@ -2,7 +2,7 @@
 // is mailed, and the audit trail tells who did what when. Real Temporal, database, SMTP and HTTP.
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { listMail } from '../../scripts/mailCatcher';
-import { upsertTasks } from '../../activities/inbox/projection';
+import { upsertTasks } from '../../db/inbox/tasks';
 import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { application, aspects } from '../helpers/fixtures';

@@ -1,0 +1,148 @@
+// The inbox, moved: a move on a task (an Update of its workflow), many decisions at once. Moves
+// on one execution travel together (api/coalescer.ts); an Idempotency-Key makes a retry harmless;
+// the committed task states of every answer are written to the read model at once.
+import { z } from 'zod';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TaskCatalog } from '../../contracts/registry.zod';
+import { check, MoveError } from '../../contracts/humanTask/moves';
+import { TaskAction, TASK_ACTIONS, type TaskState } from '../../contracts/humanTask/tasks.zod';
+import { TaskErrors, taskActUpdate, type TaskActionResult } from '../../contracts/humanTask/messages';
+import type { Db } from '../../db';
+import { upsertTasks, type TaskRow } from '../../db/inbox/tasks';
+import { actorOf, require, type User } from '../auth';
+import { HttpError, type Api } from '../http';
+import { MoveRefused, UpdateCoalescer } from '../coalescer';
+import { checkHandoff } from '../handoffs';
+import { IdParam, loadTask } from './task';
+
+const STATUS_OF: Record<string, number> = {
+  [TaskErrors.NotFound]: 404,
+  [TaskErrors.NotOpen]: 409,
+  [TaskErrors.Conflict]: 409,
+  [TaskErrors.Forbidden]: 403,
+  [TaskErrors.Invalid]: 400,
+};
+
+/** Maps a refused move (from our pre-check or from the workflow's validator) to an HTTP error. */
+export function moveHttpError(type: string | undefined, message: string): HttpError {
+  const status = (type && STATUS_OF[type]) || 409;
+  return new HttpError(status, type ?? 'REFUSED', message);
+}
+
+/** The answer to a move, without the state the API has already written. */
+const brief = (r: TaskActionResult): TaskActionResult => ({ taskId: r.taskId, status: r.status, version: r.version });
+
+export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS }: { db: Db; temporal: Client; catalog: TaskCatalog }): void {
+  // Update results are committed: their task states go to the inbox at once (read your writes);
+  // the board's projection activity writes the same versions, with the audit and the mail, a moment later
+  const writeCommitted = (states: TaskState[]): Promise<void> => upsertTasks(db, states);
+  const coalescer = new UpdateCoalescer(temporal, writeCommitted);
+
+  /** A move from a request body, with the task and the actor filled in from the row and the token. */
+  function parseMove(u: User, row: TaskRow, body: Record<string, unknown>) {
+    require(u, 'task.act');
+    const parsed = TaskAction.safeParse({ ...body, taskId: row.id, actor: actorOf(u) });
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ field: ['body', ...i.path.map(String)].join('.'), message: i.message }));
+      throw new HttpError(400, 'VALIDATION', details.map((d) => `${d.field}: ${d.message}`).join('; '), details[0]?.field, details);
+    }
+    if (parsed.data.action === 'reassign') require(u, 'task.reassign');
+    return parsed.data;
+  }
+
+  /** Sends a move to the task's workflow as an Update; refusals come back as HTTP errors. */
+  async function act(u: User, row: TaskRow, body: Record<string, unknown>, idempotencyKey?: string): Promise<unknown> {
+    const move = parseMove(u, row, body);
+    await checkHandoff(db, u, row.state, move); // the workflow has no directory: who may receive a hand-off is checked here
+    const handle = temporal.workflow.getHandle(row.workflow_id);
+    // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
+    const updateId = idempotencyKey ? `${u.id}:${idempotencyKey}` : undefined;
+    // Temporal decides when the projection says the task is closed: a row that is wrong must not
+    // make a task undecidable (the workflow's validator refuses, leaving no trace, if it is closed)
+    let rowSaysClosed = false;
+    try {
+      check(row.state, move, TASKS.info(row.type)); // fast answer from the projection; the workflow re-checks
+    } catch (e) {
+      if (!(e instanceof MoveError)) throw e;
+      const replayed = updateId && (e.type === TaskErrors.NotOpen || e.type === TaskErrors.Conflict) ? await earlierAnswer(handle, updateId) : undefined;
+      if (replayed) return brief(replayed);
+      if (e.type !== TaskErrors.NotOpen) throw moveHttpError(e.type, e.message);
+      rowSaysClosed = true;
+    }
+    try {
+      // a request with an Idempotency-Key is its own Update (its id is the key); the rest share one
+      const r = updateId ? await handle.executeUpdate(taskActUpdate, { args: [move], updateId }) : await coalescer.submit(row.workflow_id, move);
+      if (updateId && r.state) await writeCommitted([r.state]);
+      if (rowSaysClosed && r.state) await upsertTasks(db, [r.state], { force: true }); // Temporal wins over the row
+      return brief(r);
+    } catch (e) {
+      if (e instanceof MoveRefused) throw moveHttpError(e.type, e.message);
+      if (e instanceof WorkflowUpdateFailedError) {
+        const cause = e.cause instanceof ApplicationFailure ? e.cause : undefined;
+        throw moveHttpError(cause?.type ?? undefined, cause?.message ?? e.message);
+      }
+      if (e instanceof WorkflowNotFoundError) throw new HttpError(409, TaskErrors.NotOpen, 'the process of this task has ended');
+      throw e;
+    }
+  }
+
+  /** The result of an Update made earlier with this id, if there was one. */
+  async function earlierAnswer(handle: ReturnType<Client['workflow']['getHandle']>, updateId: string): Promise<TaskActionResult | undefined> {
+    try {
+      return await temporal.connection.withDeadline(Date.now() + 3000, () => handle.getUpdateHandle<TaskActionResult>(updateId).result());
+    } catch {
+      return undefined;
+    }
+  }
+
+  api.route({
+    method: 'post',
+    path: '/api/tasks/:id/actions',
+    summary: 'Make a move on a task (claim, unclaim, decide, saveDraft, return, withdraw, transfer, delegate, resolve, addSigner, urge, reassign). Idempotency-Key header makes a retry harmless.',
+    tags: ['tasks'],
+    auth: true,
+    params: IdParam,
+    body: z.looseObject({ action: z.enum(TASK_ACTIONS as [string, ...string[]]) }),
+    response: z.object({ taskId: z.string(), status: z.string(), version: z.number() }),
+    handler: async ({ params, body, ctx, req }) => {
+      const row = await loadTask(db, ctx, params.id);
+      return act(ctx, row, body, req.header('idempotency-key') ?? undefined);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/tasks/bulk-decide',
+    summary: 'Approve many tasks at once (leads; only task types that allow it)',
+    tags: ['tasks'],
+    auth: true,
+    body: z.object({ taskIds: z.array(z.string()).min(1).max(500), outcome: z.string(), comment: z.string().max(2000).nullable().default(null), form: z.record(z.string(), z.unknown()).default({}) }),
+    handler: async ({ body, ctx }) => {
+      require(ctx, 'task.bulk');
+      // checked first, then each workflow's decisions are queued together: they leave in one Update
+      type Outcome = { taskId: string; ok: boolean; error?: string };
+      const failed = (taskId: string, e: unknown): Outcome => ({ taskId, ok: false, error: (e as Error).message });
+      const checked = await Promise.all(
+        [...new Set(body.taskIds)].map(async (taskId) => {
+          try {
+            const row = await loadTask(db, ctx, taskId);
+            if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
+            const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
+            check(row.state, move, TASKS.info(row.type));
+            return { taskId, workflowId: row.workflow_id, move };
+          } catch (e) {
+            return failed(taskId, e);
+          }
+        }),
+      );
+      const byWorkflow = new Map<string, Array<{ taskId: string; move: TaskAction }>>();
+      for (const c of checked) if ('move' in c) byWorkflow.set(c.workflowId, [...(byWorkflow.get(c.workflowId) ?? []), c]);
+      const sent = [...byWorkflow.entries()].flatMap(([workflowId, list]) =>
+        coalescer.submitMany(workflowId, list.map((c) => c.move)).map((p, i): Promise<Outcome> => p.then(() => ({ taskId: list[i].taskId, ok: true }), (e: unknown) => failed(list[i].taskId, e))),
+      );
+      const results = [...checked.filter((c): c is Outcome => !('move' in c)), ...(await Promise.all(sent))];
+      return { decided: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
+    },
+  });
+}
