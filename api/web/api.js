@@ -1,7 +1,10 @@
+// @ts-check
 // The HTTP API client: bearer token from localStorage, JSON in and out, errors as ApiError.
 import { getLang, t } from './i18n.js';
 
-/** The validators' common English messages, in Chinese when the page is. */
+/** @typedef {[RegExp, (...m: string[]) => string]} ZhMessage */
+/** The validators' common English messages, in Chinese when the page is (processes add their own). */
+/** @type {ZhMessage[]} */
 const ZH_MESSAGES = [
   [/^Too small: expected string to have >=1 characters?$/, () => '必填'],
   [/^Too small: expected string to have >=(\d+) characters?$/, (n) => `至少 ${n} 个字符`],
@@ -14,9 +17,6 @@ const ZH_MESSAGES = [
   [/^Invalid option: expected one of .*$/, () => '请选择一项'],
   [/^must be positive$/, () => '必须大于 0'],
   [/^a reason is required$/, () => '请填写理由'],
-  [/^each aspect needs a finding$/, () => '每个方面都须填写评审意见'],
-  [/^at least one performance indicator .*$/, () => '至少填写一项绩效指标'],
-  [/^targets need at least one output indicator .*$/, () => '至少需要一项产出指标'],
   // refused moves (a bulk approval lists them per task)
   [/^this task is not yours$/, () => '此事项不由您办理'],
   [/^task is completed$/, () => '此事项已办结'],
@@ -28,6 +28,9 @@ const ZH_MESSAGES = [
   [/^segregation of duties: .*$/, () => '职责分离：您不能办理此事项'],
   [/^task \S+ not found$/, () => '未找到该事项'],
 ];
+/** @param {ZhMessage[]} list */
+export const addMessages = (list) => ZH_MESSAGES.push(...list);
+/** @param {string} m */
 export function localMessage(m) {
   if (getLang() !== 'zh') return m;
   for (const [re, f] of ZH_MESSAGES) {
@@ -40,6 +43,7 @@ export function localMessage(m) {
 const TOKEN = 'jx.token';
 
 export class ApiError extends Error {
+  /** @param {number} status @param {any} body */
   constructor(status, body) {
     const e = body && typeof body === 'object' && body.error ? body.error : { code: 'HTTP_' + status, message: typeof body === 'string' && body ? body : `HTTP ${status}` };
     super(e.message);
@@ -54,6 +58,7 @@ export class ApiError extends Error {
    * message like "form.a.b: msg; form.c: msg" (what the workflow's validator sends back).
    */
   fieldErrors() {
+    /** @param {unknown} f */
     const strip = (f) => String(f).replace(/^(body|form|query)\.?/, '').replace(/^form\./, '');
     if (Array.isArray(this.details) && this.details.length) return this.details.map((d) => ({ path: strip(d.field), message: localMessage(d.message) }));
     const out = [];
@@ -67,13 +72,25 @@ export class ApiError extends Error {
 }
 
 export const getToken = () => localStorage.getItem(TOKEN);
+/** @param {string | null} tok */
 export const setToken = (tok) => (tok ? localStorage.setItem(TOKEN, tok) : localStorage.removeItem(TOKEN));
 
 /** Called with the error when the server says the token is no good (the app goes to login). */
+/** @type {(e: ApiError) => void} */
 let onUnauthorized = () => {};
+/** @param {(e: ApiError) => void} f */
 export const setUnauthorizedHandler = (f) => (onUnauthorized = f);
 
+/**
+ * One API call; the answer's JSON (typed by the caller: see types.js), or the Response when raw.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {{ raw?: boolean, headers?: Record<string, string> }} [opts]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, body, { raw = false, headers = {} } = {}) {
+  /** @type {Record<string, string>} */
   const h = { ...headers };
   const tok = getToken();
   if (tok) h.authorization = `Bearer ${tok}`;
@@ -105,12 +122,17 @@ export async function api(method, path, body, { raw = false, headers = {} } = {}
   return data;
 }
 
+/** @param {string} p @returns {Promise<any>} */
 export const get = (p) => api('GET', p);
+/** @param {string} p @param {unknown} [b] @returns {Promise<any>} */
 export const post = (p, b) => api('POST', p, b ?? {});
+/** @param {string} p @param {unknown} b @returns {Promise<any>} */
 export const put = (p, b) => api('PUT', p, b);
+/** @param {string} p @returns {Promise<any>} */
 export const del = (p) => api('DELETE', p);
 
 /** A query string from an object, skipping empty values. */
+/** @param {Record<string, unknown>} params */
 export function qs(params) {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
@@ -118,9 +140,11 @@ export function qs(params) {
   return s ? `?${s}` : '';
 }
 
+/** @param {string} id */
 export const taskPath = (id) => `/api/tasks/${encodeURIComponent(id)}`;
 
 /** Downloads an attachment (needs the bearer token, so not a plain link). */
+/** @param {string} id @param {string} filename */
 export async function download(id, filename) {
   const res = await api('GET', `/api/attachments/${encodeURIComponent(id)}`, undefined, { raw: true });
   const blob = await res.blob();
@@ -135,9 +159,11 @@ export async function download(id, filename) {
 }
 
 /** Cached per session: the directory (demo users → org names) and the people one may hand tasks to. */
+/** @type {Promise<Map<string, string>> | null} */
 let orgNames = null;
+/** @returns {Promise<Map<string, string>>} */
 export async function orgs() {
-  if (!orgNames) {
+  if (orgNames === null) {
     orgNames = get('/api/auth/demo-users')
       .then((users) => {
         const m = new Map();
@@ -148,9 +174,10 @@ export async function orgs() {
   }
   return orgNames;
 }
+/** @type {Promise<Array<{ id: string, name: string, orgId: string, roles: string[] }>> | null} */
 let people = null;
 export async function users() {
-  if (!people) people = get('/api/users').catch((e) => ((people = null), Promise.reject(e)));
+  if (people === null) people = get('/api/users').catch((e) => ((people = null), Promise.reject(e)));
   return people;
 }
 /**
@@ -158,9 +185,10 @@ export async function users() {
  * as a Map by type, fetched once per session (they change only with a deployment). A new process's
  * task types appear in the inbox's filters without any change here.
  */
+/** @type {Promise<Map<string, import('./types.js').TaskType>> | null} */
 let types = null;
 export async function taskTypes() {
-  if (!types) types = get('/api/task-types').then((list) => new Map(list.map((ty) => [ty.type, ty]))).catch((e) => ((types = null), Promise.reject(e)));
+  if (types === null) types = get('/api/task-types').then((/** @type {import('./types.js').TaskType[]} */ list) => new Map(list.map((ty) => [ty.type, ty]))).catch((e) => ((types = null), Promise.reject(e)));
   return types;
 }
 export function resetCaches() {

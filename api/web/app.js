@@ -1,14 +1,16 @@
+// @ts-check
 // The inbox single-page app: shell, hash router, login state.
-//   #/login  #/tasks?mine=…  #/tasks/<encodeURIComponent(taskId)>  #/new  #/dashboard
+//   #/login  #/tasks?mine=…  #/tasks/<encodeURIComponent(taskId)>  #/dashboard
+//   #/<route>: a process's start page (its web module's `start`, e.g. pre-assessment's #/new)
 import { get, getToken, setToken, setUnauthorizedHandler } from './api.js';
 import { app } from './state.js';
 import { h, clear } from './dom.js';
-import { getLang, onLang, setLang, t, v } from './i18n.js';
+import { getLang, L, onLang, setLang, t, v } from './i18n.js';
 import { loginView } from './login.js';
 import { listView } from './list.js';
 import { taskView } from './task.js';
-import { applyView } from './apply.js';
 import { dashboardView } from './dashboard.js';
+import { loadProcesses, startPage, startPages } from './processes.js';
 
 setUnauthorizedHandler(() => {
   if (location.hash.startsWith('#/login')) return;
@@ -20,9 +22,11 @@ setUnauthorizedHandler(() => {
 
 const header = document.getElementById('header');
 const main = document.getElementById('main');
+/** @type {(() => void) | null} */
 let cleanup = null;
 let generation = 0;
 
+/** @param {string} hash */
 function parse(hash) {
   const raw = hash.replace(/^#\/?/, '');
   const [pathPart, query = ''] = raw.split('?');
@@ -30,9 +34,11 @@ function parse(hash) {
   return { name: segs[0] || 'tasks', arg: segs.length > 1 ? segs.slice(1).join('/') : null, query: new URLSearchParams(query) };
 }
 
+/** @param {string} active */
 function renderHeader(active) {
   const me = app.me;
-  const link = (hash, key, name) => h('a.nav-link', { href: hash, 'aria-current': active === name ? 'page' : undefined }, t(key));
+  /** @param {string} hash @param {string} text @param {string} name */
+  const link = (hash, text, name) => h('a.nav-link', { href: hash, 'aria-current': active === name ? 'page' : undefined }, text);
   clear(header).append(
     h(
       'div.header-inner',
@@ -46,9 +52,11 @@ function renderHeader(active) {
         ? h(
             'nav.nav',
             { 'aria-label': 'main' },
-            link(app.lastList, 'nav_tasks', 'tasks'),
-            app.can('application.submit') ? link('#/new', 'nav_new', 'new') : null,
-            app.can('dashboard.read') ? link('#/dashboard', 'nav_dashboard', 'dashboard') : null,
+            link(app.lastList, t('nav_tasks'), 'tasks'),
+            startPages()
+              .filter((s) => app.can(s.permission))
+              .map((s) => link(`#/${s.route}`, L(s.label), s.route)),
+            app.can('dashboard.read') ? link('#/dashboard', t('nav_dashboard'), 'dashboard') : null,
           )
         : h('div.nav'),
       h(
@@ -81,6 +89,14 @@ export async function route() {
       return; // 401 → the handler went to login; anything else: try again on the next navigation
     }
   }
+  if (r.name !== 'login') {
+    try {
+      await loadProcesses();
+    } catch (e) {
+      if (e?.status === 401) return;
+      console.warn('GET /api/processes failed', e); // the inbox works without the processes' labels
+    }
+  }
   if (gen !== generation) return;
   renderHeader(r.name);
   clear(main);
@@ -90,23 +106,23 @@ export async function route() {
     switch (r.name) {
       case 'login':
         if (getToken() && app.me) return app.go('#/tasks');
-        cleanup = await loginView(main, { stale, next: app.peekNext() });
+        await loginView(main, { stale, next: app.peekNext() });
         break;
       case 'tasks':
-        if (r.arg) cleanup = await taskView(main, decodeURIComponent(r.arg), { stale });
+        if (r.arg) cleanup = (await taskView(main, decodeURIComponent(r.arg), { stale })) || null;
         else {
           app.lastList = location.hash.startsWith('#/tasks') ? location.hash : '#/tasks';
-          cleanup = await listView(main, r.query, { stale });
+          cleanup = (await listView(main, r.query, { stale })) || null;
         }
         break;
-      case 'new':
-        cleanup = await applyView(main, { stale });
-        break;
       case 'dashboard':
-        cleanup = await dashboardView(main, { stale });
+        await dashboardView(main, { stale });
         break;
-      default:
-        app.go('#/tasks');
+      default: {
+        const start = startPage(r.name);
+        if (start) cleanup = (await start.view(main, { stale })) || null;
+        else app.go('#/tasks');
+      }
     }
   } catch (e) {
     if (stale()) return;
@@ -126,6 +142,6 @@ document.querySelector('.skip-link')?.addEventListener('click', (e) => {
   e.preventDefault();
   main.focus();
 });
-onLang(() => route());
-window.addEventListener('hashchange', route);
-route();
+onLang(() => void route());
+window.addEventListener('hashchange', () => void route());
+void route();

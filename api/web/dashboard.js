@@ -1,19 +1,28 @@
+// @ts-check
 // The dashboard: progress per department and per process (stacked bars), processes per stage,
-// conclusions as a hand-drawn SVG donut. No chart library.
+// conclusions as a hand-drawn SVG donut. No chart library. Process, stage and conclusion labels
+// come from the server (GET /api/processes).
 import { get } from './api.js';
 import { h, svg } from './dom.js';
-import { t, v } from './i18n.js';
+import { t } from './i18n.js';
+import { conclusionLabel, processLabel, stageLabel } from './processes.js';
 import { app } from './state.js';
+
+/** @typedef {{ open?: number, completed?: number, overdue?: number }} Figures */
+/** @typedef {{ byDept: Array<Figures & { deptId?: string, deptName?: string }>, byProcess: Array<Figures & { process: string }>, stages: Array<{ process: string, stage: string, status: string, n: number }>, conclusions: Array<{ process: string, conclusion: string | null, n: number }> }} Dashboard */
 
 const COLORS = { completed: '#2e7d4f', open: '#2f6db5', overdue: '#c0392b' };
 const PALETTE = ['#2f6db5', '#7b5ea7', '#3b9aa0', '#5f7d8c', '#8c6d3f'];
+/** @type {Record<string, string>} */
 const CONCLUSION_COLORS = { passed: '#2e7d4f', passedReduced: '#d08a1c', failed: '#c0392b', withdrawn: '#9aa5b1', abandoned: '#6b7785' };
 
+/** @param {HTMLElement} main @param {import('./types.js').ViewContext} ctx */
 export async function dashboardView(main, { stale }) {
   if (!app.can('dashboard.read')) {
     main.append(h('section.card', h('h1', t('dash_title')), h('p.notice', t('dash_no_permission'))));
     return;
   }
+  /** @type {Dashboard} */
   const d = await get('/api/dashboard');
   if (stale()) return;
   const legend = h(
@@ -27,7 +36,7 @@ export async function dashboardView(main, { stale }) {
       h(
         'div.dash-grid',
         h('section.card', h('h2.card-title', t('dash_by_dept')), bars(d.byDept.map((r) => ({ label: r.deptName || r.deptId || '—', ...r })))),
-        h('section.card', h('h2.card-title', t('dash_by_process')), bars(d.byProcess.map((r) => ({ label: v('process', r.process), ...r })))),
+        h('section.card', h('h2.card-title', t('dash_by_process')), bars(d.byProcess.map((r) => ({ label: processLabel(r.process), ...r })))),
         h('section.card', h('h2.card-title', t('dash_conclusions')), donut(d.conclusions)),
         h('section.card', h('h2.card-title', t('dash_stages')), stages(d.stages)),
       ),
@@ -36,6 +45,7 @@ export async function dashboardView(main, { stale }) {
 }
 
 /** One row per item: completed | open (not overdue) | overdue, as shares of the row's total. */
+/** @param {Array<Figures & { label: string }>} rows */
 function bars(rows) {
   if (!rows.length) return h('p.muted', t('dash_no_data'));
   return h(
@@ -45,7 +55,9 @@ function bars(rows) {
       const open = Math.max(0, (r.open || 0) - overdue);
       const done = r.completed || 0;
       const total = done + open + overdue;
+      /** @param {number} n */
       const pct = (n) => (total ? (100 * n) / total : 0);
+      /** @param {'completed' | 'open' | 'overdue'} k @param {number} n */
       const seg = (k, n) => (n ? h('span.bseg', { style: `width:${pct(n).toFixed(2)}%;background:${COLORS[k]}`, title: `${t(`dash_${k}`)} ${n}` }) : null);
       const label = `${r.label}：${t('dash_completed')} ${done}，${t('dash_open')} ${r.open || 0}，${t('dash_overdue')} ${overdue}`;
       return h(
@@ -58,9 +70,10 @@ function bars(rows) {
   );
 }
 
+/** @param {Dashboard['conclusions']} rows */
 function donut(rows) {
   let other = 0;
-  const items = rows.map((r) => ({ label: `${v('process', r.process)} · ${v('conclusion', r.conclusion ?? 'null')}`, n: r.n, color: CONCLUSION_COLORS[r.conclusion] ?? PALETTE[other++ % PALETTE.length] }));
+  const items = rows.map((r) => ({ label: `${processLabel(r.process)} · ${conclusionLabel(r.process, r.conclusion)}`, n: r.n, color: CONCLUSION_COLORS[r.conclusion] ?? PALETTE[other++ % PALETTE.length] }));
   const total = items.reduce((s, x) => s + x.n, 0);
   if (!total) return h('p.muted', t('dash_no_data'));
   const R = 60;
@@ -77,6 +90,7 @@ function donut(rows) {
       shape = svg('g', {}, svg('circle', { cx, cy, r: R, fill: color }), svg('circle', { cx, cy, r: r0, fill: '#fff' }));
     } else {
       const large = a1 - a0 > Math.PI ? 1 : 0;
+      /** @param {number} a @param {number} r */
       const p = (a, r) => `${(cx + r * Math.cos(a)).toFixed(2)} ${(cy + r * Math.sin(a)).toFixed(2)}`;
       shape = svg('path', { d: `M ${p(a0, R)} A ${R} ${R} 0 ${large} 1 ${p(a1, R)} L ${p(a1, r0)} A ${r0} ${r0} 0 ${large} 0 ${p(a0, r0)} Z`, fill: color }, svg('title', {}, `${it.label}: ${it.n}`));
     }
@@ -101,6 +115,7 @@ function donut(rows) {
 }
 
 /** Processes by stage as an SVG bar chart (running in blue, completed in green). */
+/** @param {Dashboard['stages']} rows */
 function stages(rows) {
   if (!rows.length) return h('p.muted', t('dash_no_data'));
   const max = Math.max(...rows.map((r) => r.n), 1);
@@ -111,7 +126,7 @@ function stages(rows) {
   const height = rows.length * rowH + 8;
   return svg(
     'svg',
-    { viewBox: `0 0 ${W} ${height}`, width: W, height, class: 'stage-chart', role: 'img', 'aria-label': rows.map((r) => `${v('process', r.process)} ${v('stage', r.stage)} ${r.n}`).join('，') },
+    { viewBox: `0 0 ${W} ${height}`, width: W, height, class: 'stage-chart', role: 'img', 'aria-label': rows.map((r) => `${processLabel(r.process)} ${stageLabel(r.process, r.stage)} ${r.n}`).join('，') },
     rows.map((r, i) => {
       const y = 4 + i * rowH;
       const w = Math.max(2, (chartW * r.n) / max);
@@ -119,7 +134,7 @@ function stages(rows) {
       return svg(
         'g',
         {},
-        svg('text', { x: labelW - 8, y: y + 15, 'text-anchor': 'end', 'font-size': 12, fill: '#33414f' }, `${v('process', r.process)} · ${v('stage', r.stage)}`),
+        svg('text', { x: labelW - 8, y: y + 15, 'text-anchor': 'end', 'font-size': 12, fill: '#33414f' }, `${processLabel(r.process)} · ${stageLabel(r.process, r.stage)}`),
         svg('rect', { x: labelW, y: y + 3, width: w.toFixed(1), height: rowH - 10, rx: 2, fill: color }, svg('title', {}, `${r.status === 'completed' ? t('dash_done') : t('dash_running')}: ${r.n}`)),
         svg('text', { x: labelW + w + 6, y: y + 15, 'font-size': 12, fill: '#33414f' }, String(r.n)),
       );

@@ -1,3 +1,4 @@
+// @ts-check
 // Tiny DOM helpers. Every text goes through document.createTextNode / setAttribute:
 // nothing from the server is ever parsed as HTML.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // A form generated from a JSON Schema (what z.toJSONSchema gives for each outcome of a task type).
 //   object            → fieldset (an object whose properties are all objects of the same shape,
 //                        like the five aspects, → one table row per property)
@@ -148,7 +149,7 @@ function matrix(s, path, value, ctx) {
   const total = h('output.matrix-total');
   const updateTotal = () => {
     if (!numeric.length) return;
-    const parts = numeric.map(([ck, c]) => {
+    const parts = numeric.map(([ck]) => {
       let sum = 0;
       for (const [rk] of rows) {
         const x = cells.get(`${rk}.${ck}`).get();
@@ -243,6 +244,10 @@ function listOfText(s, path, value, ctx, required) {
 }
 
 let uid = 0;
+/**
+ * @param {any} s @param {Array<string | number>} path @param {any} value @param {any} ctx @param {boolean} required
+ * @param {{ bare?: boolean, label?: string, textarea?: boolean }} [opts]
+ */
 function leaf(s, path, value, ctx, required, { bare = false, label, textarea = false } = {}) {
   const name = nameOf(path);
   const id = `f${++uid}`;

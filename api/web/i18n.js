@@ -1,527 +1,93 @@
-// The words of the inbox in Chinese (default) and English. The choice is kept in localStorage.
+// @ts-check
+// Words in Chinese (default) and English: the shell's string table (strings.js), the vocabularies
+// the processes add (api/web/<process>/, registered by processes.js), and {zh, en} labels from the
+// API. The choice of language is kept in localStorage.
+import { STRINGS, VOCAB } from './strings.js';
 
-const zh = {
-  appName: '预算绩效管理系统',
-  appShort: '绩效',
-  nav_tasks: '待办事项',
-  nav_new: '项目申报',
-  nav_dashboard: '统计分析',
-  logout: '退出',
-  lang_switch: 'English',
-  lang_switch_label: 'Switch to English',
-  loading: '正在加载…',
-  retry: '重试',
-  back_to_list: '返回待办列表',
-  cancel: '取消',
-  save: '保存',
-  delete: '删除',
-  confirm: '确定',
-  none: '无',
-  yes: '是',
-  no: '否',
-  required: '必填',
-  error_prefix: '操作未成功',
-  network_error: '网络错误，请稍后重试',
-  not_found: '未找到该事项，或您无权查看。',
-  forbidden: '您的角色无权进行此操作。',
+/** @typedef {import('./types.js').Label} Label */
+/** @typedef {import('./types.js').Strings} Strings */
+/** @typedef {import('./types.js').Vocab} Vocab */
+/** @typedef {'zh' | 'en'} Lang */
 
-  login_title: '登录',
-  login_intro: '演示环境：请选择一位演示用户登录。生产环境通过统一身份认证登录。',
-  login_as: '以 {name} 身份登录',
-  login_failed: '登录失败',
-  login_none: '当前环境未开放演示登录，请通过统一身份认证登录。',
-  login_then: '登录后将打开：{what}',
-
-  tab_actionable: '待办',
-  tab_assigned: '我的',
-  tab_group: '组待认领',
-  tab_submitted: '我提交的',
-  tabs_label: '任务分类',
-  filter_process: '业务流程',
-  filter_type: '事项类型',
-  filter_status: '状态',
-  filter_overdue: '仅看超期',
-  filter_search: '搜索',
-  search_placeholder: '项目名称、编码或标题（按 / 聚焦）',
-  filter_sort: '排序',
-  sort_due: '截止时间',
-  sort_priority: '优先级',
-  sort_created: '创建时间',
-  order_asc: '升序',
-  order_default: '默认',
-  order_desc: '降序',
-  all: '全部',
-  status_open: '办理中',
-  status_completed: '已办结',
-  status_cancelled: '已取消',
-  views: '我的视图',
-  views_pick: '选择已保存的视图',
-  views_save: '保存当前筛选',
-  views_delete: '删除视图',
-  views_name: '视图名称',
-  views_saved: '已保存视图“{name}”',
-  views_deleted: '已删除视图“{name}”',
-  views_none: '（无已保存视图）',
-  col_title: '事项',
-  col_process: '流程 / 类型',
-  col_unit: '预算单位',
-  col_status: '状态',
-  col_due: '截止时间',
-  col_priority: '优先级',
-  load_more: '加载更多',
-  list_empty: '暂无符合条件的事项。',
-  list_count: '已显示 {n} 项',
-  tag_overdue: '超期',
-  tag_escalated: '已升级',
-  tag_claimed: '已认领：{who}',
-  due_soon: '3 日内到期 {n} 项',
-  overdue_n: '超期 {n} 项',
-  keyboard_hint: '快捷键：j / k 上下移动，Enter 打开，/ 搜索',
-  keyboard_hint_bulk: '，x 勾选',
-  list_changed: '列表有更新，点击刷新',
-  bulk_select_all: '全选本页可批量审批的事项',
-  bulk_select_row: '选择：{title}',
-  bulk_selected: '已选择 {n} 项',
-  bulk_approve: '批量通过',
-  bulk_title: '批量通过 {n} 项',
-  bulk_confirm: '确认通过 {n} 项',
-  bulk_mixed: '所选事项属于 {n} 种事项类型，批量通过只能针对同一类型。请按“事项类型”筛选后再选择。',
-  bulk_no_outcome: '“{type}”没有可批量使用的办理结论。',
-  bulk_comment: '办理意见（可选）',
-  bulk_more: '……另有 {n} 项',
-  bulk_done: '已批量通过 {n} 项',
-  bulk_failed: '{n} 项未能通过：',
-  bulk_dismiss: '关闭',
-  priority: ['低', '普通', '高', '紧急'],
-
-  task_project: '项目信息',
-  task_meta: '事项信息',
-  task_decide: '办理',
-  task_outcome: '办理结论',
-  task_submit: '提交：{outcome}',
-  task_save_draft: '保存草稿',
-  task_draft_saved: '草稿已保存',
-  task_decided: '已办结：{title}',
-  task_other_moves: '其他操作',
-  task_history: '办理记录',
-  task_comments: '评论',
-  task_attachments: '附件',
-  task_no_history: '暂无记录',
-  task_no_comments: '暂无评论',
-  task_no_attachments: '暂无附件',
-  task_add_comment: '发表评论',
-  task_comment_placeholder: '输入评论内容',
-  task_upload: '上传附件',
-  task_upload_hint: 'PDF、图片、Office 文档或文本，不超过 10 MB',
-  task_uploaded: '已上传 {name}',
-  task_not_actionable: '您当前不能办理此事项。',
-  task_closed: '此事项{status}。',
-  task_form_errors: '请修改以下内容后再提交：',
-  live_updated: '此任务已被他人更新',
-  live_reload: '重新加载',
-  live_closed: '此任务已被他人处理（{status}），不能再提交。',
-  live_gone: '此任务已不在您的可见范围内。',
-  live_updated_not_actionable: '此任务已被他人更新，您现在已不能办理。',
-  task_type: '事项类型',
-  task_process: '业务流程',
-  task_due: '截止时间',
-  task_created: '创建时间',
-  task_submitted_by: '提交人',
-  task_claimed_by: '认领人',
-  task_signers: '办理人',
-  task_status: '状态',
-  task_id: '事项编号',
-  task_return_reason: '退回原因',
-  task_total_score: '合计得分',
-  add_row: '添加一行',
-  remove_row: '删除此行',
-  reason: '理由',
-  person: '人员',
-  choose_person: '请选择人员',
-  position: '加签位置',
-  position_before: '在我之前',
-  position_after: '在我之后',
-  to_step: '退回至',
-  to_submitter: '退回提交人',
-  done_move: '操作成功：{move}',
-
-  new_title: '项目申报（绩效目标）',
-  new_intro: '填写项目基本信息与绩效目标。新增且金额较大的项目须经事前绩效评估，其余项目进行绩效目标审核。',
-  new_basic: '基本信息',
-  new_targets: '绩效目标',
-  new_submit: '提交申报',
-  new_submitted: '申报已提交：{code}',
-  new_route: '审核路径：{route}',
-  new_no_permission: '只有预算单位经办人可以申报项目。',
-  new_view_submitted: '查看我提交的事项',
-  new_dept: '主管部门',
-  new_unit: '申报单位',
-
-  dash_title: '统计分析',
-  dash_by_dept: '各部门办理进度',
-  dash_by_process: '各业务流程办理情况',
-  dash_stages: '流程阶段分布',
-  dash_conclusions: '评估结论',
-  dash_completed: '已办结',
-  dash_open: '办理中',
-  dash_overdue: '超期',
-  dash_no_data: '暂无数据',
-  dash_no_permission: '您的角色无权查看统计分析。',
-  dash_running: '进行中',
-  dash_done: '已完成',
-  dash_total: '合计',
-};
-
-const en = {
-  appName: 'Budget Performance Management',
-  appShort: 'Jixiao',
-  nav_tasks: 'Inbox',
-  nav_new: 'New application',
-  nav_dashboard: 'Dashboard',
-  logout: 'Log out',
-  lang_switch: '中文',
-  lang_switch_label: '切换到中文',
-  loading: 'Loading…',
-  retry: 'Retry',
-  back_to_list: 'Back to inbox',
-  cancel: 'Cancel',
-  save: 'Save',
-  delete: 'Delete',
-  confirm: 'OK',
-  none: 'None',
-  yes: 'Yes',
-  no: 'No',
-  required: 'required',
-  error_prefix: 'Not done',
-  network_error: 'Network error; please try again',
-  not_found: 'Task not found, or you may not see it.',
-  forbidden: 'Your roles do not allow this.',
-
-  login_title: 'Log in',
-  login_intro: 'Demo environment: pick a demo user. Production uses the identity provider.',
-  login_as: 'Log in as {name}',
-  login_failed: 'Login failed',
-  login_none: 'Demo login is disabled; use your identity provider.',
-  login_then: 'After login: {what}',
-
-  tab_actionable: 'To do',
-  tab_assigned: 'Mine',
-  tab_group: 'Group (claimable)',
-  tab_submitted: 'Submitted by me',
-  tabs_label: 'Task lists',
-  filter_process: 'Process',
-  filter_type: 'Type',
-  filter_status: 'Status',
-  filter_overdue: 'Overdue only',
-  filter_search: 'Search',
-  search_placeholder: 'Project name, code or title (press /)',
-  filter_sort: 'Sort',
-  sort_due: 'Due date',
-  sort_priority: 'Priority',
-  sort_created: 'Created',
-  order_asc: 'Ascending',
-  order_default: 'Default',
-  order_desc: 'Descending',
-  all: 'All',
-  status_open: 'Open',
-  status_completed: 'Completed',
-  status_cancelled: 'Cancelled',
-  views: 'Saved views',
-  views_pick: 'Pick a saved view',
-  views_save: 'Save filters',
-  views_delete: 'Delete view',
-  views_name: 'View name',
-  views_saved: 'Saved view “{name}”',
-  views_deleted: 'Deleted view “{name}”',
-  views_none: '(no saved views)',
-  col_title: 'Task',
-  col_process: 'Process / type',
-  col_unit: 'Unit',
-  col_status: 'Status',
-  col_due: 'Due',
-  col_priority: 'Priority',
-  load_more: 'Load more',
-  list_empty: 'No tasks match.',
-  list_count: '{n} shown',
-  tag_overdue: 'Overdue',
-  tag_escalated: 'Escalated',
-  tag_claimed: 'Claimed by {who}',
-  due_soon: '{n} due within 3 days',
-  overdue_n: '{n} overdue',
-  keyboard_hint: 'Keys: j / k move, Enter opens, / searches',
-  keyboard_hint_bulk: ', x selects',
-  list_changed: 'The list has changed — refresh',
-  bulk_select_all: 'Select all bulk-approvable tasks on this page',
-  bulk_select_row: 'Select: {title}',
-  bulk_selected: '{n} selected',
-  bulk_approve: 'Approve selected',
-  bulk_title: 'Approve {n} tasks',
-  bulk_confirm: 'Approve {n}',
-  bulk_mixed: 'The selected tasks are of {n} types; approve one type at a time (filter by Type first).',
-  bulk_no_outcome: '“{type}” has no outcome that may be given in bulk.',
-  bulk_comment: 'Comment (optional)',
-  bulk_more: '… and {n} more',
-  bulk_done: '{n} approved',
-  bulk_failed: '{n} not approved:',
-  bulk_dismiss: 'Dismiss',
-  priority: ['Low', 'Normal', 'High', 'Urgent'],
-
-  task_project: 'Project',
-  task_meta: 'Task',
-  task_decide: 'Decision',
-  task_outcome: 'Outcome',
-  task_submit: 'Submit: {outcome}',
-  task_save_draft: 'Save draft',
-  task_draft_saved: 'Draft saved',
-  task_decided: 'Done: {title}',
-  task_other_moves: 'Other actions',
-  task_history: 'History',
-  task_comments: 'Comments',
-  task_attachments: 'Attachments',
-  task_no_history: 'No entries',
-  task_no_comments: 'No comments',
-  task_no_attachments: 'No attachments',
-  task_add_comment: 'Add comment',
-  task_comment_placeholder: 'Write a comment',
-  task_upload: 'Upload',
-  task_upload_hint: 'PDF, images, Office documents or text, up to 10 MB',
-  task_uploaded: 'Uploaded {name}',
-  task_not_actionable: 'You cannot act on this task now.',
-  task_closed: 'This task is {status}.',
-  task_form_errors: 'Please correct the following:',
-  live_updated: 'Updated by someone else',
-  live_reload: 'Reload',
-  live_closed: 'Someone else has acted: this task is no longer open ({status}).',
-  live_gone: 'This task is no longer visible to you.',
-  live_updated_not_actionable: 'Updated by someone else; you can no longer act on it.',
-  task_type: 'Type',
-  task_process: 'Process',
-  task_due: 'Due',
-  task_created: 'Created',
-  task_submitted_by: 'Submitted by',
-  task_claimed_by: 'Claimed by',
-  task_signers: 'Assignees',
-  task_status: 'Status',
-  task_id: 'Task id',
-  task_return_reason: 'Reason for return',
-  task_total_score: 'Total score',
-  add_row: 'Add row',
-  remove_row: 'Remove row',
-  reason: 'Reason',
-  person: 'Person',
-  choose_person: 'Choose a person',
-  position: 'Position',
-  position_before: 'Before me',
-  position_after: 'After me',
-  to_step: 'Return to',
-  to_submitter: 'The submitter',
-  done_move: 'Done: {move}',
-
-  new_title: 'New project application (performance targets)',
-  new_intro: 'Enter the project and its performance targets. Large new projects get a pre-assessment; others a target review.',
-  new_basic: 'Project',
-  new_targets: 'Performance targets',
-  new_submit: 'Submit application',
-  new_submitted: 'Application submitted: {code}',
-  new_route: 'Review route: {route}',
-  new_no_permission: 'Only unit preparers submit applications.',
-  new_view_submitted: 'See what I submitted',
-  new_dept: 'Department',
-  new_unit: 'Unit',
-
-  dash_title: 'Dashboard',
-  dash_by_dept: 'Progress by department',
-  dash_by_process: 'Tasks by process',
-  dash_stages: 'Processes by stage',
-  dash_conclusions: 'Conclusions',
-  dash_completed: 'Completed',
-  dash_open: 'Open',
-  dash_overdue: 'Overdue',
-  dash_no_data: 'No data yet',
-  dash_no_permission: 'Your roles do not allow the dashboard.',
-  dash_running: 'Running',
-  dash_done: 'Done',
-  dash_total: 'Total',
-};
-
-/** Domain vocabularies: [zh, en]. (Task types come from the server: api.js taskTypes().) */
-const VOCAB = {
-  role: {
-    unit_preparer: ['预算单位经办人', 'Unit preparer'],
-    unit_head: ['单位负责人', 'Unit head'],
-    competent_reviewer: ['主管部门审核人', 'Department reviewer'],
-    competent_head: ['主管部门负责人', 'Department head'],
-    finance_business: ['财政业务处室', 'Finance business division'],
-    finance_performance: ['财政绩效管理处', 'Finance performance division'],
-    division_head: ['绩效处负责人', 'Performance division head'],
-    finance_director: ['财政领导', 'Finance director'],
-    agency_evaluator: ['第三方机构', 'Third-party agency'],
-    expert: ['专家', 'Expert'],
-    observer: ['人大/审计观察员', 'Observer (congress/audit)'],
-  },
-  process: {
-    preAssessment: ['事前绩效评估', 'Pre-assessment'],
-    monitoring: ['绩效运行监控', 'Monitoring'],
-    warning: ['预警处置', 'Warning'],
-    evaluation: ['绩效评价', 'Evaluation'],
-    rectification: ['整改', 'Rectification'],
-  },
-  move: {
-    claim: ['认领', 'Claim'],
-    unclaim: ['释放认领', 'Release'],
-    decide: ['办理', 'Decide'],
-    saveDraft: ['保存草稿', 'Save draft'],
-    return: ['退回', 'Return'],
-    withdraw: ['撤回', 'Withdraw'],
-    transfer: ['转办', 'Transfer'],
-    delegate: ['委派', 'Delegate'],
-    resolve: ['委派答复', 'Answer delegation'],
-    addSigner: ['加签', 'Add signer'],
-    urge: ['催办', 'Urge'],
-    reassign: ['改派', 'Reassign'],
-  },
-  audit: {
-    'task.created': ['创建待办', 'Task created'],
-    'task.claim': ['认领', 'Claimed'],
-    'task.unclaim': ['释放认领', 'Released'],
-    'task.decide': ['办理完成', 'Decided'],
-    'task.saveDraft': ['保存草稿', 'Draft saved'],
-    'task.return': ['退回', 'Returned'],
-    'task.withdraw': ['撤回', 'Withdrawn'],
-    'task.transfer': ['转办', 'Transferred'],
-    'task.delegate': ['委派', 'Delegated'],
-    'task.resolve': ['委派答复', 'Delegation answered'],
-    'task.addSigner': ['加签', 'Signer added'],
-    'task.urge': ['催办', 'Urged'],
-    'task.reassign': ['改派', 'Reassigned'],
-    'task.remind': ['到期提醒', 'Reminder sent'],
-    'task.escalate': ['超期升级', 'Escalated'],
-    'task.cancelled': ['取消', 'Cancelled'],
-    'task.comment': ['发表评论', 'Commented'],
-    'task.attach': ['上传附件', 'Attached a file'],
-    'preAssessment.submitted': ['提交申报', 'Application submitted'],
-    'preAssessment.resubmitted': ['重新申报', 'Resubmitted'],
-    'preAssessment.passed': ['评估通过', 'Passed'],
-    'preAssessment.passedReduced': ['核减后通过', 'Passed, reduced'],
-    'preAssessment.failed': ['评估不通过', 'Failed'],
-    'preAssessment.withdrawn': ['申报撤回', 'Withdrawn'],
-    'preAssessment.abandoned': ['放弃申报', 'Abandoned'],
-  },
-  route: {
-    key: ['重点评估（财政绩效管理处）', 'Key assessment (finance)'],
-    general: ['一般评估（主管部门）', 'General assessment (department)'],
-    targetReview: ['绩效目标审核（主管部门）', 'Target review (department)'],
-  },
-  conclusion: {
-    passed: ['通过', 'Passed'],
-    passedReduced: ['核减后通过', 'Passed, reduced'],
-    failed: ['不通过', 'Failed'],
-    withdrawn: ['撤回', 'Withdrawn'],
-    abandoned: ['放弃', 'Abandoned'],
-    null: ['未定', 'None'],
-  },
-  stage: {
-    review: ['审核中', 'In review'],
-    revision: ['修改中', 'In revision'],
-    done: ['已完成', 'Done'],
-  },
-  signer: {
-    pending: ['待办理', 'Pending'],
-    approved: ['已同意', 'Approved'],
-    rejected: ['已否决', 'Rejected'],
-    skipped: ['已跳过', 'Skipped'],
-  },
-  /** Field names of forms and project data. */
-  field: {
-    application: ['申报信息', 'Application'],
-    projectCode: ['项目编码', 'Project code'],
-    name: ['名称', 'Name'],
-    deptId: ['主管部门', 'Department'],
-    unitId: ['预算单位', 'Unit'],
-    amountFen: ['申请金额（元）', 'Amount (yuan)'],
-    approvedAmountFen: ['核定金额（元）', 'Approved amount (yuan)'],
-    industry: ['行业类型', 'Industry'],
-    isNew: ['新增项目', 'New project'],
-    kind: ['项目类别', 'Kind'],
-    'indicators.kind': ['指标类型', 'Indicator type'],
-    'indicators.name': ['指标名称', 'Indicator'],
-    'application.name': ['项目名称', 'Project name'],
-    year: ['预算年度', 'Budget year'],
-    summary: ['项目概述', 'Summary'],
-    indicators: ['绩效指标', 'Performance indicators'],
-    category: ['二级指标', 'Category'],
-    target: ['指标值', 'Target'],
-    unit: ['计量单位', 'Unit of measure'],
-    direction: ['方向', 'Direction'],
-    core: ['核心指标', 'Core'],
-    route: ['审核路径', 'Review route'],
-    revision: ['修改轮次', 'Revision'],
-    returnReason: ['退回原因', 'Reason for return'],
-    aspects: ['五个方面评审', 'Five aspects'],
-    necessity: ['立项必要性', 'Necessity'],
-    economy: ['投入经济性', 'Economy of inputs'],
-    targets: ['绩效目标合理性', 'Reasonable targets'],
-    feasibility: ['实施方案可行性', 'Feasibility'],
-    financing: ['筹资合规性', 'Compliant financing'],
-    score: ['得分', 'Score'],
-    finding: ['评审意见', 'Finding'],
-    comment: ['办理意见', 'Comment'],
-  },
-  /** Names of enum values in forms. */
-  enum: {
-    output: ['产出指标', 'Output'],
-    benefit: ['效益指标', 'Benefit'],
-    satisfaction: ['满意度指标', 'Satisfaction'],
-    project: ['项目', 'Project'],
-    policy: ['政策', 'Policy'],
-    '>=': ['≥', '≥'],
-    '<=': ['≤', '≤'],
-    '=': ['=', '='],
-  },
-};
-
-let lang = localStorage.getItem('jx.lang') === 'en' ? 'en' : 'zh';
+const store = globalThis.localStorage;
+/** @type {Lang} */
+let lang = store?.getItem('jx.lang') === 'en' ? 'en' : 'zh';
+/** @type {Set<(l: Lang) => void>} */
 const listeners = new Set();
+/** @type {Vocab} the shell's vocabularies and every registered process's */
+const vocab = Object.fromEntries(Object.entries(VOCAB).map(([k, m]) => [k, { ...m }]));
+
+const htmlLang = () => {
+  if (globalThis.document) document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+};
+htmlLang();
 
 export const getLang = () => lang;
+/** @param {string} l */
 export function setLang(l) {
   lang = l === 'en' ? 'en' : 'zh';
-  localStorage.setItem('jx.lang', lang);
-  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  store?.setItem('jx.lang', lang);
+  htmlLang();
   for (const f of listeners) f(lang);
 }
+/** @param {(l: Lang) => void} f */
 export const onLang = (f) => listeners.add(f);
-document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
 
-/** t('key', {n: 3}) → the word in the current language, with {placeholders} filled. */
-export function t(key, vars) {
-  const dict = lang === 'en' ? en : zh;
-  let s = dict[key] ?? zh[key] ?? key;
-  if (vars && typeof s === 'string') s = s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] ?? '').toString());
-  return s;
-}
-
-/** A domain word: v('role', 'unit_head'), falling back to the key itself. */
-export function v(vocab, key) {
-  const e = VOCAB[vocab]?.[key];
-  return e ? e[lang === 'en' ? 1 : 0] : key == null ? '' : String(key);
-}
-export const has = (vocab, key) => !!VOCAB[vocab]?.[key];
-
-/** The label of a form / data field from its path (["indicators", 0, "kind"]): "indicators.kind" before "kind". */
-export function fieldLabel(path) {
-  const names = path.filter((p) => typeof p === 'string');
-  const last = names[names.length - 1];
-  if (names.length >= 2 && has('field', `${names[names.length - 2]}.${last}`)) return v('field', `${names[names.length - 2]}.${last}`);
-  if (names.length === 1 && last === 'name' && has('field', 'application.name')) return v('field', 'application.name');
-  return has('field', last) ? v('field', last) : humanize(last ?? '');
-}
-const humanize = (k) => k.replace(/Fen$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
-export const keysOf = (vocab) => Object.keys(VOCAB[vocab] ?? {});
-
-/** A {zh, en} label from the API. */
+/** A {zh, en} label in the current language (the other language, then `fallback`, when one is missing). */
+/** @param {Label | string | null | undefined} label @param {string} [fallback] */
 export function L(label, fallback = '') {
   if (!label) return fallback;
   if (typeof label === 'string') return label;
   return (lang === 'en' ? label.en : label.zh) || label.zh || label.en || fallback;
 }
+
+/** @param {string} s @param {Record<string, unknown>} [vars] */
+const fill = (s, vars) => (vars ? s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? '')) : s);
+
+/**
+ * A `t` for one string table: translator(strings)('key', {n: 3}) → the word in the current
+ * language, with {placeholders} filled; keys it lacks come from the shell's table.
+ * @param {Strings} table
+ * @returns {(key: string, vars?: Record<string, unknown>) => string}
+ */
+export function translator(table) {
+  return (key, vars) => {
+    const e = table[key] ?? STRINGS[key];
+    return e ? fill(L(e, key), vars) : key;
+  };
+}
+/** The shell's t('key', {n: 3}). */
+export const t = translator({});
+
+/** Adds a process's vocabularies; a key the shell or another process has already defined stays as it was. */
+/** @param {Vocab} more */
+export function addVocab(more) {
+  for (const [name, entries] of Object.entries(more ?? {})) {
+    vocab[name] ??= {};
+    for (const [k, label] of Object.entries(entries)) vocab[name][k] ??= label;
+  }
+}
+
+/** A domain word: v('role', 'unit_head'), falling back to the key itself. */
+/** @param {string} name @param {unknown} key */
+export function v(name, key) {
+  const e = vocab[name]?.[String(key)];
+  return e ? L(e) : key == null ? '' : String(key);
+}
+/** @param {string} name @param {unknown} key */
+export const has = (name, key) => !!vocab[name]?.[String(key)];
+
+/**
+ * The label of a form / data field from its path (["indicators", 0, "kind"]): "indicators.kind"
+ * before "kind"; a top-level "name" is "application.name" when that is defined.
+ * @param {Array<string | number>} path
+ */
+export function fieldLabel(path) {
+  const names = /** @type {string[]} */ (path.filter((p) => typeof p === 'string'));
+  const last = names[names.length - 1];
+  if (names.length >= 2 && has('field', `${names[names.length - 2]}.${last}`)) return v('field', `${names[names.length - 2]}.${last}`);
+  if (names.length === 1 && last === 'name' && has('field', 'application.name')) return v('field', 'application.name');
+  return has('field', last) ? v('field', last) : humanize(last ?? '');
+}
+/** @param {string} k */
+const humanize = (k) => k.replace(/Fen$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());

@@ -1,3 +1,4 @@
+// @ts-check
 // Polite polling, so that an officer sees what others changed: a view calls every(ms, fn) and gets
 // back a stop function (its cleanup). fn runs every `ms` while the tab is visible
 // (document.visibilityState), never twice at once; a hidden tab asks nothing, and when it is shown

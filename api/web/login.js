@@ -1,3 +1,4 @@
+// @ts-check
 // Login: pick a seeded demo user, grouped by organisation, roles in words.
 import { get, post } from './api.js';
 import { h } from './dom.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Shared app state (who is logged in, the config) and navigation, used by every view.
 import { setToken, resetCaches } from './api.js';
 

@@ -1,12 +1,20 @@
-// New project application (项目申报): the ProjectApplication of contracts/preAssessment.ts, with its
-// performance targets; amounts typed in yuan are sent as integer fen. Field errors come back by path.
-import { ApiError, orgs, post } from './api.js';
-import { h, toast } from './dom.js';
-import { schemaForm } from './form.js';
-import { t, v } from './i18n.js';
-import { app } from './state.js';
+// @ts-check
+// Pre-assessment's start page, new project application (项目申报): the ProjectApplication of
+// contracts/preAssessment/application.zod.ts, with its performance targets; amounts typed in yuan are
+// sent as integer fen. Field errors come back by path.
+import { ApiError, orgs, post } from '../api.js';
+import { h, toast } from '../dom.js';
+import { schemaForm } from '../form.js';
+import { translator, v } from '../i18n.js';
+import { app } from '../state.js';
+import { strings } from './strings.js';
+
+const t = translator(strings);
+
+/** @param {number} [min] @param {number} [max] @returns {import('../types.js').JsonSchema} */
 
 const str = (min, max) => ({ type: 'string', ...(min ? { minLength: min } : {}), maxLength: max });
+/** @type {import('../types.js').JsonSchema} */
 const Indicator = {
   type: 'object',
   properties: {
@@ -20,6 +28,7 @@ const Indicator = {
   },
   required: ['kind', 'category', 'name', 'target', 'direction'],
 };
+/** @type {import('../types.js').JsonSchema} */
 const BASIC = {
   type: 'object',
   properties: {
@@ -34,10 +43,12 @@ const BASIC = {
   },
   required: ['projectCode', 'name', 'amountFen', 'year', 'industry', 'kind', 'isNew'],
 };
+/** @type {import('../types.js').JsonSchema} */
 const TARGETS = { type: 'object', properties: { indicators: { type: 'array', minItems: 1, items: Indicator } }, required: ['indicators'] };
 
 const INDUSTRIES = ['教育', '科学技术', '文化旅游体育与传媒', '社会保障和就业', '卫生健康', '节能环保', '城乡社区', '农林水', '交通运输', '资源勘探工业信息', '商业服务业', '自然资源海洋气象', '住房保障', '粮油物资储备', '灾害防治及应急管理', '一般公共服务', '公共安全', '其他'];
 
+/** @param {HTMLElement} main @param {import('../types.js').ViewContext} ctx */
 export async function applyView(main, { stale }) {
   const me = app.me;
   if (!app.can('application.submit')) {

@@ -1,0 +1,125 @@
+// @ts-check
+// Types of the web app, as JSDoc (the app is plain ES modules, type-checked by `npm run typecheck`:
+// tsc -p api/web). The API answers are the shapes /openapi.json describes, written down here for
+// the parts the web app reads; the process module's shape is what the shell asks of a process.
+export {};
+
+/** @typedef {{ zh: string, en: string }} Label  a text in both languages */
+/** @typedef {Record<string, Label>} Strings  a string table: key → {zh, en} */
+/** @typedef {Record<string, Strings>} Vocab  domain vocabularies: vocabulary → key → {zh, en} */
+
+/**
+ * GET /api/processes: one row per process of the registry.
+ * @typedef {object} ProcessInfo
+ * @property {string} name
+ * @property {Label} label
+ * @property {Record<string, Label>} stages
+ * @property {Record<string, Label>} conclusions
+ * @property {string[]} taskTypes
+ * @property {Array<'hand' | 'schedule' | 'process'>} startedBy
+ * @property {string | null} web  the URL of its web module (api/web/<name>/index.js), or null
+ */
+
+/**
+ * GET /api/task-types: a task type with its outcomes and each outcome's form (JSON Schema).
+ * @typedef {object} TaskType
+ * @property {string} type
+ * @property {string} process
+ * @property {Label} label
+ * @property {Outcome[]} outcomes
+ */
+/**
+ * @typedef {object} Outcome
+ * @property {string} key
+ * @property {Label} label
+ * @property {'default' | 'primary' | 'danger' | string} style
+ * @property {JsonSchema} schema
+ */
+/** @typedef {{ type?: string | string[], properties?: Record<string, JsonSchema>, required?: string[], items?: JsonSchema, enum?: unknown[], anyOf?: JsonSchema[], oneOf?: JsonSchema[], default?: unknown, minimum?: number, maximum?: number, exclusiveMinimum?: number, minLength?: number, maxLength?: number, minItems?: number, nullable?: boolean }} JsonSchema */
+
+/**
+ * GET /api/me
+ * @typedef {object} Me
+ * @property {string} id
+ * @property {string} name
+ * @property {string} orgId
+ * @property {string | null} [deptId]
+ * @property {string[]} roles
+ * @property {string[]} [groups]
+ * @property {string[]} permissions
+ */
+
+/**
+ * A row of GET /api/tasks.
+ * @typedef {object} TaskSummary
+ * @property {string} id
+ * @property {string} type
+ * @property {string} process
+ * @property {string} title
+ * @property {'open' | 'completed' | 'cancelled'} status
+ * @property {number} priority
+ * @property {string} dueAt
+ * @property {string} createdAt
+ * @property {number} version
+ * @property {boolean} overdue
+ * @property {boolean} escalated
+ * @property {string | null} [claimedBy]
+ * @property {string | null} [submittedBy]
+ * @property {string | null} [unitId]
+ * @property {string | null} [deptId]
+ * @property {string | null} [projectCode]
+ * @property {string | null} [projectName]
+ * @property {boolean} [bulkApprovable]
+ * @property {string[]} [actors]
+ * @property {string | null} [outcome]
+ */
+
+/**
+ * A task's project reference (spec.project).
+ * @typedef {{ id?: string, name?: string, code?: string, amountFen?: number, deptId?: string, unitId?: string }} ProjectRef
+ */
+
+/**
+ * GET /api/tasks/:id
+ * @typedef {object} TaskDetail
+ * @property {TaskSummary} task
+ * @property {{ spec?: { context?: Record<string, unknown>, project?: ProjectRef, returnTargets?: Array<{ step: string, label: string }> }, draft?: Record<string, unknown> | null, signers?: Array<{ userId?: string | null, candidateGroups: string[], status: string }> } | null} state
+ * @property {TaskType | null} type
+ * @property {string[]} [allowedMoves]
+ * @property {Array<{ action: string, at: string, actorId?: string, actorName?: string, reason?: string | null, detail?: Record<string, any> | null }>} [history]
+ * @property {Array<{ id?: number | string, body: string, at: string, authorId?: string, authorName?: string }>} [comments]
+ * @property {Array<{ id: string, filename: string, size: number, at?: string }>} [attachments]
+ */
+
+/** @typedef {{ stale: () => boolean }} ViewContext  a view stops drawing once stale() (the user navigated on) */
+/** @typedef {void | (() => void)} Cleanup  what a view returns: called when the user navigates away */
+
+/**
+ * A process's start page (e.g. 项目申报), shown in the navigation to users with the permission.
+ * @typedef {object} StartPage
+ * @property {string} route  its hash route, `#/<route>`
+ * @property {Label} label
+ * @property {string} permission
+ * @property {(main: HTMLElement, ctx: ViewContext) => Promise<Cleanup>} view
+ */
+
+/**
+ * What a task page hands a process's context panel.
+ * @typedef {object} ContextArgs
+ * @property {Record<string, unknown>} context  the task's spec.context, as the workflow gave it
+ * @property {ProjectRef | undefined} project
+ * @property {Map<string, string>} orgNames
+ */
+
+/**
+ * What api/web/<process>/index.js exports (every part optional).
+ * @typedef {object} ProcessWebModule
+ * @property {Strings} [strings]  its UI strings
+ * @property {Vocab} [vocab]  its fields, enum values, audit actions, … (merged into the shell's)
+ * @property {Array<[RegExp, (...m: string[]) => string]>} [messages]  its validators' English messages in Chinese
+ * @property {StartPage} [start]
+ * @property {(args: ContextArgs) => Node | null} [contextPanel]  the task page's project card
+ * @property {(context: Record<string, unknown>, schema: JsonSchema) => Record<string, unknown>} [prefill]  a decision form's starting values
+ */
+
+/** @typedef {ProcessInfo & { module: ProcessWebModule | null }} WebProcess */
