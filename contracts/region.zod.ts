@@ -2,6 +2,7 @@
 // Processes receive the profile (or the part they need) as workflow input, never read config themselves.
 import { z } from 'zod';
 import { Fen } from './common.zod';
+import { WorkingCalendarSchema } from './calendar.zod';
 
 const MonthDay = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
 
@@ -34,6 +35,11 @@ export const RegionProfileSchema = z.object({
     weights: z.object({ output: z.number(), benefit: z.number(), satisfaction: z.number(), execution: z.number() }),
     spotCheck: z.object({ allFromFen: Fen, sampleRate: z.number().min(0).max(1) }),
   }),
+  /**
+   * The working-day calendar due dates in working days are counted on (监控 forms: 15 working days):
+   * the national one of config/calendars, filled in by config/regions.ts unless the profile gives its own.
+   */
+  calendar: WorkingCalendarSchema,
   rectification: z.object({
     dueDays: z.number().int().positive(),
     reminderBeforeDays: z.number().int().nonnegative(),

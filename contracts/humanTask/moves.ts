@@ -17,7 +17,8 @@ export class MoveError extends Error {
 /** Roles that lead a team: may reassign and bulk-approve. */
 export const LEAD_ROLES = ['finance_director', 'division_head', 'competent_head', 'unit_head'];
 
-export function newTask(workflowId: string, process: string, spec: TaskSpec, now: number): TaskState {
+/** A new open task; due at `dueAt` (the board computes it from `dueInMs` or working days). */
+export function newTask(workflowId: string, process: string, spec: TaskSpec, now: number, dueAt = now + (spec.dueInMs ?? 0)): TaskState {
   const slot = (userId: string | null, groups: string[], stage: number): Signer => ({
     userId,
     candidateGroups: groups,
@@ -44,7 +45,7 @@ export function newTask(workflowId: string, process: string, spec: TaskSpec, now
     claimedBy: null,
     draft: null,
     createdAt: new Date(now).toISOString(),
-    dueAt: new Date(now + spec.dueInMs).toISOString(),
+    dueAt: new Date(dueAt).toISOString(),
     escalated: false,
     touched: false,
     outcome: null,

@@ -889,6 +889,19 @@ export const GENERATED: Record<'TaskAction' | 'TaskSpec', JsonSchema> = {
     "exclusiveMinimum": 0,
     "maximum": 9007199254740991
    },
+   "due": {
+    "type": "object",
+    "properties": {
+     "workingDays": {
+      "type": "integer",
+      "exclusiveMinimum": 0,
+      "maximum": 250
+     }
+    },
+    "required": [
+     "workingDays"
+    ]
+   },
    "remindBeforeMs": {
     "default": [],
     "type": "array",
@@ -1006,8 +1019,7 @@ export const GENERATED: Record<'TaskAction' | 'TaskSpec', JsonSchema> = {
   "required": [
    "key",
    "type",
-   "title",
-   "dueInMs"
+   "title"
   ]
  }
 };

@@ -66,7 +66,13 @@ export const TaskSpec = z.object({
   submittedBy: Id.nullable().default(null),
   /** Segregation of duties beyond the submitter (e.g. the warning's verifier on its reclaim). */
   excludeUsers: z.array(Id).default([]),
-  dueInMs: z.number().int().positive(),
+  /** Due this long after the task opens (workflow time). Give this or `due`, not both. */
+  dueInMs: z.number().int().positive().optional(),
+  /**
+   * Due N working days after the task opens, at the same time of day (Asia/Shanghai), on the
+   * board's working-day calendar (contracts/calendar.ts): weekends, 法定节假日 and 调休上班.
+   */
+  due: z.object({ workingDays: z.number().int().positive().max(250) }).optional(),
   remindBeforeMs: z.array(z.number().int().positive()).default([]),
   escalation: EscalationPolicy.optional(),
   priority: z.number().int().min(0).max(3).default(1),
@@ -126,6 +132,26 @@ export interface TaskResult<F = Record<string, unknown>> {
   returnTo: string | null;
   signatures: Array<{ userId: string; status: Signer['status']; comment: string | null }>;
 }
+
+/**
+ * Task types by name, each its forms by outcome: what a typed board (`new TaskBoard<M>`) knows of
+ * the tasks it asks (`TaskFormsOf` in taskTypes.zod.ts builds it from the task types' zod forms).
+ */
+export type TaskForms = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Outcomes every task may end with besides its type's decisions: 退回 (returned), 撤回 (withdrawn, only with a submitter). */
+export type ClosingOutcome = 'returned' | 'withdrawn';
+
+/**
+ * What `ask()` of a task of type T resolves with: one member per outcome of the type, each with that
+ * outcome's form, so that `switch (r.outcome)` narrows `r.form`; a returned or withdrawn task has an
+ * empty form. C: the closing outcomes possible for the spec (no 'withdrawn' without a submitter).
+ */
+export type TaskResultOf<M extends TaskForms, T extends keyof M, C extends ClosingOutcome = ClosingOutcome> = T extends keyof M
+  ?
+      | { [O in keyof M[T] & string]: Omit<TaskResult, 'outcome' | 'form'> & { outcome: O; form: M[T][O] } }[keyof M[T] & string]
+      | (Omit<TaskResult, 'outcome' | 'form'> & { outcome: C; form: Record<string, never> })
+  : never;
 
 // not blank (the pattern carries this into the generated JSON Schema, which cannot trim)
 const reason = z.string().trim().min(1, 'a reason is required').max(2000).regex(/\S/, 'a reason is required');
