@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Deps } from '../app/deps';
 import { monitorTemporal } from '../app/temporalHealth';
 import { connectionOptions } from '../app/temporalConnection';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 
 export interface RunningApi {
   url: string;
@@ -12,12 +12,12 @@ export interface RunningApi {
 }
 
 /** Listens on API_HOST (127.0.0.1 unless configured: a deployment opens the API to a network on purpose). */
-export async function startApi(deps: Deps, port = deps.config.api.port, host = deps.config.api.host): Promise<RunningApi> {
+export async function startApi(deps: Deps, port = deps.config.api.port, host = deps.config.api.host, { processes }: Pick<AppDeps, 'processes'> = {}): Promise<RunningApi> {
   // while Temporal is away, requests that need it are answered 503 at once (api/temporalGuard.ts)
   const temporalHealth = monitorTemporal(connectionOptions(deps.config.temporal), {
     log: { info: (m) => deps.log.info(m), warn: (m) => deps.log.warn(m) },
   });
-  const app = createApp({ ...deps, temporalHealth });
+  const app = createApp({ ...deps, temporalHealth, processes });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host);
     s.once('listening', () => resolve(s));

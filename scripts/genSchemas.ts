@@ -3,6 +3,7 @@
 // task specs) and contracts/<process>/schemas.generated.ts for each process of the registry (its
 // inputs and task-type forms). test/contracts/schemas.test.ts fails when a file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskAction, TaskSpec } from '../contracts/humanTask/tasks.zod';
 import { PROCESSES, jsonSchemaOf, taskTypeInfoOf } from '../contracts/registry.zod';
@@ -28,21 +29,24 @@ function processFile(p: ProcessManifest): GeneratedFile {
   const schemas = Object.fromEntries(Object.entries(p.schemas).map(([k, s]) => [k, jsonSchemaOf(s)]));
   const taskTypes = Object.fromEntries(p.taskTypes.map((t) => [t.def.type, taskTypeInfoOf(t.def)]));
   const keys = Object.keys(schemas).map((k) => `'${k}'`).join(' | ') || 'never';
+  const path = join(p.root ?? ROOT, 'contracts', p.name, 'schemas.generated.ts');
+  const contracts = relative(dirname(path), join(ROOT, 'contracts')).split('\\').join('/'); // '..' for the repository's own processes
   return {
-    path: `${ROOT}contracts/${p.name}/schemas.generated.ts`,
+    path,
     text:
-      `${HEADER}import type { JsonSchema } from '../jsonSchema';\nimport type { TaskTypeInfo } from '../humanTask/schemas';\n\n` +
+      `${HEADER}import type { JsonSchema } from '${contracts}/jsonSchema';\nimport type { TaskTypeInfo } from '${contracts}/humanTask/schemas';\n\n` +
       `export const GENERATED: { schemas: Record<${keys}, JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = ${JSON.stringify({ schemas, taskTypes }, null, 1)};\n`,
   };
 }
 
-export function buildSchemaFiles(): GeneratedFile[] {
-  return [humanTask(), ...PROCESSES.map(processFile)];
+/** `processes`: those of the registry, or a test's (a process with its own root gets its file there). */
+export function buildSchemaFiles(processes: readonly ProcessManifest[] = PROCESSES): GeneratedFile[] {
+  return [humanTask(), ...processes.map(processFile)];
 }
 
 /** The generated files whose content on disk differs from what the contracts generate. */
-export function staleSchemaFiles(): string[] {
-  return buildSchemaFiles()
+export function staleSchemaFiles(processes: readonly ProcessManifest[] = PROCESSES): string[] {
+  return buildSchemaFiles(processes)
     .filter((f) => {
       try {
         return readFileSync(f.path, 'utf8') !== f.text;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
 import { processActivities, workflowsEntry } from './processes';
+import type { ProcessManifest } from '../contracts/manifest.zod';
 import { createDispatcher } from '../notifications/dispatcher';
 import { connectionOptions } from '../app/temporalConnection';
 import { reconcile } from '../app/reconcile';
@@ -60,7 +61,8 @@ function startDriftCheck({ config, db, temporal, log }: Deps): { stop(): Promise
   };
 }
 
-export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> = {}): Promise<RunningWorker> {
+/** `processes`: the processes it runs (default: the registry's; a test adds its own). */
+export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> = {}, { processes }: { processes?: readonly ProcessManifest[] } = {}): Promise<RunningWorker> {
   const { config, log } = deps;
   installRuntime(log);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
@@ -69,8 +71,8 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
-    activities: { ...createActivities(activityDeps), ...(await processActivities(activityDeps)) },
+    workflowsPath: processes ? workflowsEntry(processes) : WORKFLOWS_PATH,
+    activities: { ...createActivities(activityDeps), ...(await processActivities(activityDeps, processes)) },
     sinks: {
       faults: { point: { fn: (_info, name: string, workflowId: string) => deps.faults.hit(name, { workflowId }), callDuringReplay: false } },
     } satisfies InjectedSinks<FaultSinks>,

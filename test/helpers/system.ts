@@ -2,6 +2,9 @@
 // queue against the run's Temporal server, the HTTP app on a free port, mail to the run's catcher.
 import { inject } from 'vitest';
 import pino from 'pino';
+import type { ProcessManifest } from '../../contracts/manifest.zod';
+import { loadProcessRoutes } from '../../api/processes';
+import { testTemporal, uniqueTaskQueue } from './temporal';
 import { loadConfig, type Config } from '../../config';
 import { buildDeps, openProductDb, type Deps } from '../../app/deps';
 import { startWorker, type RunningWorker } from '../../worker/worker';
@@ -30,14 +33,17 @@ export interface Res<T> {
   body: T;
 }
 
-let queueSeq = 0;
+export interface SystemOptions {
+  /** The processes it runs, in the worker and the API (default: the registry's). */
+  processes?: readonly ProcessManifest[];
+}
 
-export async function startSystem(env: Record<string, string> = {}): Promise<TestSystem> {
-  const taskQueue = `test-${process.pid}-${Date.now()}-${++queueSeq}`;
+export async function startSystem(env: Record<string, string> = {}, { processes }: SystemOptions = {}): Promise<TestSystem> {
+  const { address, namespace } = testTemporal();
   const config = loadConfig({
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-    TASK_QUEUE: taskQueue,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
+    TASK_QUEUE: uniqueTaskQueue('system'),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(inject('smtpPort')),
     LOG_LEVEL: 'warn',
@@ -47,9 +53,9 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
   // in memory: no data directory
   const db = await openProductDb({ ...config, db: { url: config.db.url, dataDir: '' } }, log);
   const deps = await buildDeps(config, { log, db });
-  const api = await startApi(deps, 0, '127.0.0.1');
+  const api = await startApi(deps, 0, '127.0.0.1', { processes: processes && (await loadProcessRoutes(processes)) });
   config.api.publicUrl = api.url; // before the worker: its mails link to this API
-  const worker = await startWorker(deps);
+  const worker = await startWorker(deps, {}, { processes });
   const url = api.url;
   const sys: TestSystem = {
     config,
