@@ -1,12 +1,13 @@
 // @ts-check
 // The task list: tabs with counts (refreshed while the tab is visible), filters, search, sort,
-// saved views (listViews.js), cursor paging, keyboard, and bulk approval (listBulk.js) for leads.
+// saved views (listViews.js), cursor paging, keyboard (listKeys.js), and bulk approval (listBulk.js) for leads.
 import { get, orgs, qs, taskTypes, users } from './api.js';
 import { fmtTime, h } from './dom.js';
 import { L, t } from './i18n.js';
 import { every } from './live.js';
 import { processes as knownProcesses, processLabel } from './processes.js';
 import { bulkApproval } from './listBulk.js';
+import { listKeys } from './listKeys.js';
 import { FILTER_KEYS, hashOf, viewsBar } from './listViews.js';
 import { app } from './state.js';
 
@@ -54,7 +55,6 @@ export async function listView(main, query, { stale }) {
   const more = /** @type {HTMLButtonElement} */ (h('button.btn', { type: 'button', hidden: true, onclick: () => load(true) }, t('load_more')));
   let cursor = null;
   let shown = 0;
-  let selected = -1;
   let reqSeq = 0;
 
   /** @param {string} name @param {string} label @param {string[][]} options @param {string | undefined} value @returns {[HTMLElement, HTMLSelectElement]} */
@@ -219,7 +219,7 @@ export async function listView(main, query, { stale }) {
       if (!append) {
         tbody.replaceChildren();
         shown = 0;
-        selected = -1;
+        keys.reset();
         bulk?.reset();
         changed.hidden = true;
       }
@@ -276,66 +276,18 @@ export async function listView(main, query, { stale }) {
     return tr;
   }
 
-  // --- keyboard: j / k move, Enter opens (the focused link), / focuses the search -----------------
-  /** @param {KeyboardEvent} e */
-  function onKey(e) {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    const target = /** @type {HTMLElement} */ (e.target);
-    const tag = (target.tagName || '').toLowerCase();
-    // a tick box is not typing: j / k / x work from it
-    const typing = (tag === 'input' && !['checkbox', 'radio'].includes(/** @type {HTMLInputElement} */ (target).type)) || tag === 'textarea' || tag === 'select' || target.isContentEditable;
-    if (e.key === '/' && !typing) {
-      e.preventDefault();
-      search.focus();
-      search.select();
-      return;
-    }
-    if (e.key === 'Escape' && e.target === search) {
-      search.blur();
-      return;
-    }
-    if (typing || document.querySelector('dialog[open]')) return;
-    const rows = /** @type {HTMLElement[]} */ ([...tbody.querySelectorAll('tr.task-row')]);
-    if (!rows.length) return;
-    if (e.key === 'j' || e.key === 'k') {
-      e.preventDefault();
-      const cur = rows.findIndex((r) => r.contains(document.activeElement));
-      const base = cur >= 0 ? cur : selected;
-      selected = Math.max(0, Math.min(rows.length - 1, base < 0 ? 0 : base + (e.key === 'j' ? 1 : -1)));
-      for (const r of rows) r.classList.remove('selected');
-      rows[selected].classList.add('selected');
-      rows[selected].querySelector(/** @type {'a'} */ ('a.row-link')).focus();
-    } else if (e.key === 'Enter' && selected >= 0 && !target.closest('a, button, input')) {
-      rows[selected]?.querySelector(/** @type {'a'} */ ('a.row-link'))?.click();
-    } else if (e.key === 'x' && bulk) {
-      // x ticks / unticks the focused (or last selected) row
-      const cur = rows.findIndex((r) => r.contains(document.activeElement));
-      const box = rows[cur >= 0 ? cur : selected]?.querySelector(/** @type {'input'} */ ('input.row-check'));
-      if (box) {
-        e.preventDefault();
-        bulk.toggle(box);
-      }
-    }
-  }
-  document.addEventListener('keydown', onKey);
-  tbody.addEventListener('focusin', (e) => {
-    const r = /** @type {Element} */ (e.target).closest('tr.task-row');
-    if (!r) return;
-    const rows = [...tbody.querySelectorAll('tr.task-row')];
-    selected = rows.indexOf(r);
-    for (const x of rows) x.classList.toggle('selected', x === r);
-  });
+  const keys = listKeys({ tbody, search, toggle: bulk ? (box) => bulk.toggle(box) : null });
 
   renderCounts();
   await load(false);
   if (stale()) {
-    document.removeEventListener('keydown', onKey);
+    keys.stop();
     return;
   }
   const stopPolling = every(COUNTS_POLL_MS, () => refreshCounts());
   return () => {
     stopPolling();
-    document.removeEventListener('keydown', onKey);
+    keys.stop();
     clearTimeout(debounce);
   };
 }
