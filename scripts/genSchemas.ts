@@ -54,7 +54,7 @@ export function staleSchemaFiles(processes: readonly ProcessManifest[] = PROCESS
         return true;
       }
     })
-    .map((f) => f.path.slice(ROOT.length));
+    .map((f) => relative(ROOT, f.path));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
