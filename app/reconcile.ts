@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { type TaskState } from '../contracts/humanTask/tasks.zod';
 import { tasksQuery } from '../contracts/humanTask/messages';
 import type { Db } from '../db';
-import { upsertTasks } from '../db/inbox/tasks';
+import { cancelOpenTasks, openTaskWorkflows, tasksOfWorkflow, upsertTasks, type TaskVersion } from '../db/inbox/tasks';
 
 export interface Difference {
   workflowId: string;
@@ -39,19 +39,11 @@ export interface ReconcileOptions {
   queryTimeoutMs?: number;
 }
 
-interface Row {
-  id: string;
-  status: string;
-  version: number;
-  state: TaskState;
-}
-
 export async function reconcile(db: Db, temporal: Client, log: Logger, opts: ReconcileOptions = {}): Promise<ReconcileResult> {
   const ids = new Set<string>();
   for await (const wf of temporal.workflow.list({ query: opts.visibilityQuery ?? 'ExecutionStatus = "Running"' })) ids.add(wf.workflowId);
   if (!opts.visibilityQuery) {
-    const { rows } = await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE status = 'open'`);
-    for (const r of rows) ids.add(r.workflow_id);
+    for (const id of await openTaskWorkflows(db)) ids.add(id);
   }
   const result: ReconcileResult = { workflows: ids.size, tasks: 0, missing: [], fixed: [], unreachable: [] };
 
@@ -81,7 +73,7 @@ export async function reconcile(db: Db, temporal: Client, log: Logger, opts: Rec
       return;
     }
     result.tasks += first.length;
-    const diffs = compare(id, first, await rowsOf(db, id));
+    const diffs = compare(id, first, await tasksOfWorkflow(db, id));
     if (!diffs.length || opts.dryRun) {
       result.fixed.push(...diffs);
       return;
@@ -97,9 +89,7 @@ export async function reconcile(db: Db, temporal: Client, log: Logger, opts: Rec
     const unknown = stable.filter((d) => d.kind === 'unknown').map((d) => d.taskId);
     await db.tx(async (q) => {
       await upsertTasks(q, write, { force: true });
-      if (unknown.length) {
-        await q.query(`UPDATE tasks SET status = 'cancelled', actors = '{}', updated_at = now() WHERE id = ANY($1::text[]) AND status = 'open'`, [unknown]);
-      }
+      await cancelOpenTasks(q, unknown);
     });
     result.fixed.push(...stable);
   };
@@ -115,13 +105,8 @@ export async function reconcile(db: Db, temporal: Client, log: Logger, opts: Rec
   return result;
 }
 
-async function rowsOf(db: Db, workflowId: string): Promise<Map<string, Row>> {
-  const { rows } = await db.query<Row>(`SELECT id, status, version, state FROM tasks WHERE workflow_id = $1`, [workflowId]);
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
 /** What differs between Temporal's tasks of one workflow and the inbox's rows for it. */
-export function compare(workflowId: string, truth: TaskState[], rows: Map<string, Row>): Difference[] {
+export function compare(workflowId: string, truth: TaskState[], rows: Map<string, TaskVersion>): Difference[] {
   const out: Difference[] = [];
   const seen = new Set<string>();
   for (const t of truth) {

@@ -1,4 +1,7 @@
-// Mail texts (Chinese first, as officers read them), with the task's deep link.
+// Every mail the system sends is rendered here, and only here (Chinese first, as officers read
+// them), with the task's deep link: a task's mail when the projection writes it to the outbox
+// (activities/inbox/projection.ts → renderMail), a digest of many when the dispatcher groups a
+// person's new tasks (notifications/dispatcher.ts → renderDigest).
 import type { MailKind } from '../contracts/humanTask/inbox';
 
 export interface MailContent {

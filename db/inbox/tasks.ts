@@ -301,3 +301,30 @@ export async function taskById(db: Queryable, u: Pick<InboxReader, 'scope'>, id:
   const { rows } = await db.query<TaskRow>(`SELECT t.* FROM tasks t WHERE t.id = $1 AND ${u.scope(params)}`, params);
   return rows[0];
 }
+
+// ── reconcile's view ─────────────────────────────────────────────────────────────────────────────
+
+/** The workflows the inbox shows open tasks for. */
+export async function openTaskWorkflows(q: Queryable): Promise<string[]> {
+  const { rows } = await q.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE status = 'open'`);
+  return rows.map((r) => r.workflow_id);
+}
+
+export interface TaskVersion {
+  id: string;
+  status: string;
+  version: number;
+  state: TaskState;
+}
+
+/** Every row of one workflow's tasks, by task id. */
+export async function tasksOfWorkflow(q: Queryable, workflowId: string): Promise<Map<string, TaskVersion>> {
+  const { rows } = await q.query<TaskVersion>(`SELECT id, status, version, state FROM tasks WHERE workflow_id = $1`, [workflowId]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Closes open rows no process holds open any more: nobody can act on them. */
+export async function cancelOpenTasks(q: Queryable, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await q.query(`UPDATE tasks SET status = 'cancelled', actors = '{}', updated_at = now() WHERE id = ANY($1::text[]) AND status = 'open'`, [ids]);
+}
