@@ -73,11 +73,15 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  // The web app: browser ES modules, typed by JSDoc and checked by api/web/tsconfig.json (the type
-  // information comes from there); no Node globals.
+  // The web app: browser ES modules (the shell's and each process's web module, a test fixture's too),
+  // typed by JSDoc and checked by api/web/tsconfig.json (the type information comes from there); no Node globals.
   {
-    files: ['api/web/**/*.js'],
-    languageOptions: { globals: { ...Object.fromEntries(Object.keys(globals.node).map((g) => [g, 'off'])), ...globals.browser }, sourceType: 'module' },
+    files: ['api/web/**/*.js', 'test/fixtures/*/api/web/**/*.js'],
+    languageOptions: {
+      globals: { ...Object.fromEntries(Object.keys(globals.node).map((g) => [g, 'off'])), ...globals.browser },
+      sourceType: 'module',
+      parserOptions: { projectService: false, project: ['api/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
     rules: { 'no-console': ['error', { allow: ['warn', 'error'] }] },
   },
 );
