@@ -1,7 +1,7 @@
 // Runs one part (API or worker) as a process of its own, as production does: configuration checked,
 // Temporal awaited with a clear line instead of a stack trace, dependencies built, clean stop on signals.
 import { ConfigError, loadConfig } from '../config';
-import { waitForTemporal } from '../scripts/temporal';
+import { waitForTemporal } from '../scripts/temporal/wait';
 import { buildDeps, createLogger, type Deps } from './deps';
 import { connectionOptions } from './temporalConnection';
 

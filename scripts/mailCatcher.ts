@@ -2,7 +2,8 @@
 // inbox and REST API on http://127.0.0.1:webPort. Plus a tiny REST client for tests.
 import { mkdirSync } from 'node:fs';
 import { MailDev } from 'maildev';
-import { assertPortFree, type Log } from './temporal';
+import { assertPortFree } from './temporal/ports';
+import type { Log } from './temporal/util';
 
 export interface MailCatcher {
   smtpPort: number;

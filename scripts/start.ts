@@ -17,7 +17,10 @@ import { DEMO_USERS } from '../app/seed';
 import { startApi, type RunningApi } from '../api/server';
 import { startWorker } from '../worker/worker';
 import { connectionOptions } from '../app/temporalConnection';
-import { assertPortFree, startDevServer, waitForTemporal, REPO_ROOT } from './temporal';
+import { startDevServer } from './temporal/devServer';
+import { assertPortFree } from './temporal/ports';
+import { REPO_ROOT } from './temporal/util';
+import { waitForTemporal } from './temporal/wait';
 import { startMailCatcher, type MailCatcher } from './mailCatcher';
 import { supervise, type ExitInfo, type PartInstance } from './supervise';
 

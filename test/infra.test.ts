@@ -8,7 +8,10 @@ import nodemailer from 'nodemailer';
 import { describe, expect, inject, it } from 'vitest';
 import { SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { clearMail, listMail, startMailCatcher, waitForMail } from '../scripts/mailCatcher';
-import { ensureSearchAttributes, freePort, startDevServer, type Log } from '../scripts/temporal';
+import { startDevServer } from '../scripts/temporal/devServer';
+import { freePort } from '../scripts/temporal/ports';
+import { ensureSearchAttributes } from '../scripts/temporal/searchAttributes';
+import type { Log } from '../scripts/temporal/util';
 
 const quiet: Log = { info: () => undefined, warn: () => undefined };
 

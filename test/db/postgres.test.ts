@@ -17,7 +17,7 @@ import { upsertTasks } from '../../db/inbox/tasks';
 import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { FINANCE_MIGRATIONS, startFinanceService, type FinanceService } from '../../finance/main';
 import { postgresBin, startPostgres, type LocalPostgres } from '../../scripts/postgres';
-import { freePort } from '../../scripts/temporal';
+import { freePort } from '../../scripts/temporal/ports';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { application as fixture, aspects } from '../helpers/fixtures';
 

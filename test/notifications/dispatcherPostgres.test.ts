@@ -14,7 +14,7 @@ import { migrate } from '../../db/migrate';
 import { createMailer, type Mailer } from '../../notifications/mailer';
 import { createDispatcher } from '../../notifications/dispatcher';
 import { postgresBin, startPostgres, type LocalPostgres } from '../../scripts/postgres';
-import { freePort } from '../../scripts/temporal';
+import { freePort } from '../../scripts/temporal/ports';
 import { copiesByMessageId, startDispatcherProcess, waitUntil, writeConclusionMails } from './outboxSupport';
 
 const BIN = postgresBin();
