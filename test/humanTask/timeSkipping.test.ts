@@ -1,5 +1,6 @@
 // Real durations on Temporal's time-skipping test server: a review due in 10 days reminds 2 days
-// before, escalates a day after the due date, and then refuses the original reviewer's late decision.
+// before, escalates a day after the due date, and then refuses the original reviewer's late decision;
+// a form due in working days skips the weekend and a holiday week and counts a make-up Saturday.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -11,7 +12,8 @@ import { productDb } from '../helpers/fixtures';
 import { createInboxActivities } from '../../activities/inbox';
 import { type TaskState } from '../../contracts/humanTask/tasks.zod';
 import { taskActUpdate, tasksQuery } from '../../contracts/humanTask/messages';
-import type { askAll } from './workflows';
+import type { askAll, askOnCalendar } from './workflows';
+import { shanghaiDate, workingDays, type WorkingCalendar } from '../../contracts/calendar';
 
 const DAY = 86_400_000;
 const testServer = inject('temporalTestServer');
@@ -72,5 +74,44 @@ describe.skipIf(!testServer)('human tasks over days (time-skipping server)', () 
       { kind: 'escalated', user_id: 'perf-head' },
       { kind: 'decided', user_id: 'u0101-preparer' },
     ]);
+  });
+
+  it('a form due in 3 working days skips the holidays and the weekend, counts the make-up Saturday, and escalates only then', async () => {
+    // A calendar around the server's clock (it starts at the real time): from tomorrow days off until
+    // the first Saturday at least 3 days ahead, which is worked (调休). The board gets it as input, as
+    // a process gets the region profile's.
+    const start = await env.currentTimeMs();
+    const day = (n: number): string => shanghaiDate(start + n * DAY);
+    const sat = [3, 4, 5, 6, 7, 8, 9].find((n) => new Date(`${day(n)}T00:00:00Z`).getUTCDay() === 6) as number;
+    const calendar: WorkingCalendar = [...new Set([day(1), day(sat)].map((d) => Number(d.slice(0, 4))))].map((year) => ({
+      year, source: 'test', provisional: false,
+      holidays: day(1).startsWith(`${year}-`) ? [{ name: '测试假期', from: day(1), to: day(sat - 1) }] : [],
+      workdays: day(sat).startsWith(`${year}-`) ? [{ date: day(sat), for: '测试假期' }] : [],
+    }));
+    const handle = await env.client.workflow.start<typeof askOnCalendar>('askOnCalendar', {
+      taskQueue,
+      workflowId: `ts-${randomUUID()}`,
+      args: [[{
+        key: 'form', type: 'test.approval', title: '绩效运行监控表', assignee: 'u0101-preparer', due: { workingDays: 3 },
+        escalation: { afterMs: 0, to: { group: 'competent_head@D01' }, lateDecision: 'allow' },
+      }], calendar],
+    });
+    const task = async (): Promise<TaskState> => (await handle.query(tasksQuery))[0];
+    const opened = Date.parse((await task()).createdAt);
+    const due = Date.parse((await task()).dueAt);
+    // the make-up Saturday (1), Sunday off, Monday (2), Tuesday (3), at the time of day it was opened
+    expect(shanghaiDate(due)).toBe(day(sat + 3));
+    expect(due % DAY).toBe(opened % DAY);
+    expect(due).toBeGreaterThan(workingDays([]).add(opened, 3)); // later than on weekends alone
+
+    await env.sleep(due - opened - DAY / 2);
+    expect((await task()).escalated).toBe(false);
+    await env.sleep(DAY);
+    const t = await task();
+    expect(t.escalated).toBe(true);
+    expect(t.actors).toEqual(['u0101-preparer', 'competent_head@D01']);
+    await handle.executeUpdate(taskActUpdate, { args: [{ taskId: t.id, action: 'decide', outcome: 'approve', form: {}, actor: { userId: 'u0101-preparer', name: '王芳', groups: [], roles: [] } }] });
+    const [r] = await handle.result();
+    expect(r.outcome).toBe('approve');
   });
 });

@@ -3,6 +3,7 @@ import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workf
 import { TaskBoard, type BoardSnapshot } from '../../workflows/humanTask';
 import type { TaskResult, TaskSpecInput } from '../../contracts/humanTask/tasks.zod';
 import type { TaskTypeInfo } from '../../contracts/humanTask/schemas';
+import type { WorkingCalendar } from '../../contracts/calendar';
 
 /** A task type of the test process, in the form workflow code sees task types (JSON Schema forms). */
 const TestApproval: Record<string, TaskTypeInfo> = {
@@ -17,6 +18,14 @@ const TestApproval: Record<string, TaskTypeInfo> = {
 
 export async function askAll(specs: TaskSpecInput[]): Promise<TaskResult[]> {
   const board = new TaskBoard({ process: 'test', types: TestApproval });
+  const results = await Promise.all(specs.map((s) => board.ask(s)));
+  await board.drain();
+  return results;
+}
+
+/** Like askAll, on a board given a working-day calendar (as a process gets it from the region profile). */
+export async function askOnCalendar(specs: TaskSpecInput[], calendar: WorkingCalendar): Promise<TaskResult[]> {
+  const board = new TaskBoard({ process: 'test', types: TestApproval, calendar });
   const results = await Promise.all(specs.map((s) => board.ask(s)));
   await board.drain();
   return results;

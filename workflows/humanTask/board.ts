@@ -55,7 +55,7 @@ export interface BoardSnapshot {
 /** A spec of task type T, with no properties a spec does not have (the generic would let them through). */
 type SpecOf<M extends TaskForms, S> = S & { type: keyof M & string } & Record<Exclude<keyof S, keyof TaskSpecInput>, never>;
 /** The closing outcomes a spec allows: no 'withdrawn' when it has no submitter (only the submitter withdraws). */
-type ClosingOf<S> = S extends { submittedBy: string } ? ClosingOutcome : S extends { submittedBy?: null | undefined } ? 'returned' : ClosingOutcome;
+type ClosingOf<S> = 'submittedBy' extends keyof S ? (S[keyof S & 'submittedBy'] extends null | undefined ? 'returned' : ClosingOutcome) : 'returned';
 
 /**
  * M, the task types by name with their forms by outcome (`TaskFormsOf<…>` of taskTypes.zod.ts),
@@ -71,7 +71,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   private readonly outbox: Outbox;
   private readonly deadlines: Deadlines;
 
-  constructor(private readonly opts: BoardOptions & { types: Record<keyof M & string, TaskTypeInfo> }) {
+  constructor(private readonly opts: BoardOptions) {
     this.outbox = new Outbox(this.workflowId, opts.process, () => ++this.seq, opts.restore?.process);
     this.types = new Map(Object.entries(opts.types));
     if (opts.restore) {

@@ -14,8 +14,13 @@ import {
 import type { PreAssessmentInput, ProjectApplication } from '../../contracts/preAssessment/application.zod';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { PRE_ASSESSMENT_SCHEMAS, PRE_ASSESSMENT_TYPES } from '../../contracts/preAssessment/schemas';
-import type { ProjectRef, TaskResult } from '../../contracts/humanTask/tasks.zod';
+import type { ProjectRef } from '../../contracts/humanTask/tasks.zod';
+import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
+import type { preAssessment as manifest } from '../../contracts/preAssessment/manifest.zod';
 import { TaskBoard } from '../humanTask';
+
+/** Its task types' forms by outcome, from the zod contract (types only): `ask()` results are typed by them. */
+type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -34,7 +39,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const input = parsed.value;
   const profile = input.profile;
-  const board = new TaskBoard({ process: 'preAssessment', types: TYPES });
+  const board = new TaskBoard<Tasks>({ process: 'preAssessment', types: TYPES });
   const route = routeApplication(input.application, profile);
   const status: PreAssessmentStatus = {
     stage: 'review',
@@ -85,7 +90,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
   for (;;) {
     status.stage = 'review';
     publish();
-    const review: TaskResult = await board.ask({
+    const review = await board.ask({
       key: `review-${status.revision}`,
       type: reviewType,
       title: `${zh(reviewType)}：${app().name}`,
@@ -100,16 +105,28 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       notifySubmitter: false, // the applicant hears the conclusion, or gets the revision task
     });
 
-    if (review.outcome === 'withdrawn') return finish('withdrawn');
-    if (review.outcome !== 'returned') {
-      status.score = scoreOf(review.form);
-      if (review.outcome === 'fail') return finish('failed', review.comment);
-      if (review.outcome === 'passReduced') {
-        status.approvedAmountFen = Number(review.form.approvedAmountFen);
+    switch (review.outcome) {
+      case 'withdrawn':
+        return finish('withdrawn');
+      case 'returned':
+        break;
+      case 'fail':
+        status.score = scoreOf(review.form.aspects);
+        return finish('failed', review.comment);
+      case 'passReduced':
+        status.score = scoreOf(review.form.aspects);
+        status.approvedAmountFen = review.form.approvedAmountFen;
         return finish('passedReduced', review.comment);
-      }
-      status.approvedAmountFen = app().amountFen;
-      return finish('passed', review.comment);
+      case 'pass':
+        status.score = scoreOf(review.form.aspects);
+        status.approvedAmountFen = app().amountFen;
+        return finish('passed', review.comment);
+      case 'approve': // target review: no aspects, no score
+        status.score = null;
+        status.approvedAmountFen = app().amountFen;
+        return finish('passed', review.comment);
+      default:
+        return unreachable(review);
     }
 
     // 退回修改: revise-and-resubmit is the normal path (Wuhai: under half pass the first time).
@@ -127,7 +144,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       context: { application: app(), returnReason: review.comment, revision: status.revision },
     });
     if (revise.outcome === 'abandon') return finish('abandoned', revise.comment);
-    const f = revise.form as Partial<ProjectApplication>;
+    const f = revise.form; // resubmitted (or returned: an empty form, the application unchanged)
     status.application = {
       ...app(),
       ...(f.amountFen !== undefined ? { amountFen: f.amountFen } : {}),
@@ -156,8 +173,11 @@ const CONCLUSION_ZH: Record<PreAssessmentConclusion, string> = {
   abandoned: '申报已放弃',
 };
 
-function scoreOf(form: Record<string, unknown>): number | null {
-  const aspects = form.aspects as Record<string, { score: number }> | undefined;
-  if (!aspects) return null;
+function scoreOf(aspects: Record<string, { score: number }>): number {
   return Object.values(aspects).reduce((s, a) => s + a.score, 0);
+}
+
+/** tsc fails here when a task type gains an outcome the workflow does not handle. */
+function unreachable(r: never): never {
+  throw ApplicationFailure.nonRetryable(`unexpected outcome ${(r as { outcome: string }).outcome}`, 'UnexpectedOutcome');
 }
