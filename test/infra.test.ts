@@ -1,6 +1,8 @@
 // The test infrastructure itself: the Temporal server from globalSetup has jixiao's search
-// attributes with the right types, and mail sent over SMTP reaches the catcher intact.
-import { mkdtempSync, rmSync } from 'node:fs';
+// attributes with the right types and does not outlive a SIGKILL of the process that started it,
+// and mail sent over SMTP reaches the catcher intact.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -9,14 +11,29 @@ import { describe, expect, inject, it } from 'vitest';
 import { SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { clearMail, listMail, startMailCatcher, waitForMail } from '../scripts/mailCatcher';
 import { startDevServer } from '../scripts/temporal/devServer';
+import { ensureTemporalCli } from '../scripts/temporal/install';
 import { freePort } from '../scripts/temporal/ports';
 import { ensureSearchAttributes } from '../scripts/temporal/searchAttributes';
-import type { Log } from '../scripts/temporal/util';
+import { REPO_ROOT, type Log } from '../scripts/temporal/util';
 
 const quiet: Log = { info: () => undefined, warn: () => undefined };
 
 /** temporal.api.enums.v1.IndexedValueType, spelled out so the test does not reuse the code under test. */
 const INDEXED_VALUE_TYPE = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 } as const;
+
+/** Running, and not a zombie waiting to be reaped. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+}
 
 describe('Temporal test server', () => {
   it('answers and has every search attribute with its type', async () => {
@@ -46,6 +63,34 @@ describe('Temporal test server', () => {
     await expect(
       startDevServer({ port, uiPort: await freePort(), namespace: 'x', log: quiet }),
     ).rejects.toThrow(`port ${port} is in use: another Temporal?`);
+  });
+
+  // @temporalio/testing stops its server on teardown, but leaves it running when the process that
+  // started it dies by SIGKILL; test/helpers/testServer.ts adds a guard for that.
+  it('is gone within seconds after a SIGKILL of the process that started it', async () => {
+    const cli = await ensureTemporalCli({ log: quiet });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/testServer.ts', cli], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`test server helper exited (${code}): ${stderr}`)));
+      });
+      const pid = Number(line.split(' ')[1]);
+      expect(pid, line).toBeGreaterThan(0);
+      expect(alive(pid)).toBe(true);
+      child.kill('SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(pid), `server pid ${pid} still running after its starter was killed`).toBe(false);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });
 
