@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createInboxActivities } from '../../activities/inbox';
 import type { TaskSpecInput } from '../../contracts/humanTask/tasks.zod';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+import { testWorker, type TestWorker } from '../helpers/temporal';
 import type { askProductTasks } from './workflows';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,9 +63,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
   // A second worker, on its own task queue, runs a test process that opens any tasks we give it (the
   // product's processes open no bulk-approvable tasks yet); its projection writes to the system's database.
   const taskQueue = `browser-tasks-${process.pid}-${Date.now()}`;
-  let taskConnection: NativeConnection | undefined;
-  let taskWorker: Worker | undefined;
-  let taskWorkerRun: Promise<void> | undefined;
+  let taskWorker: TestWorker | undefined;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -78,22 +77,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
       bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), logger: quietLogger }),
     ]);
     // after startSystem: its worker installs the Temporal runtime, which the first connection would otherwise create
-    taskConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    taskWorker = await Worker.create({
-      connection: taskConnection,
-      namespace: inject('temporalNamespace'),
-      taskQueue,
-      workflowBundle: bundle,
-      activities: createInboxActivities({ db: sys.deps.db, publicUrl: sys.url }),
-    });
-    taskWorkerRun = taskWorker.run();
+    taskWorker = await testWorker({ taskQueue, workflowBundle: bundle, activities: createInboxActivities({ db: sys.deps.db, publicUrl: sys.url }) });
     preparer = await sys.as('u0101-preparer');
   });
   afterAll(async () => {
     await browser?.close();
-    taskWorker?.shutdown();
-    await taskWorkerRun;
-    await taskConnection?.close();
+    await taskWorker?.stop();
     await sys?.stop();
   });
 

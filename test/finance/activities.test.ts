@@ -1,19 +1,17 @@
 // Finance activities in a real Temporal worker against the stand-in over HTTP, with faults injected:
 // retries never double a suspension, a reclaim or any other mutation.
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFinanceActivities } from '../../activities/finance';
 import type { LedgerEntry } from '../../contracts/finance/finance.zod';
 import type { churn, reclaimTwice, scanLaggards, suspendOnce } from './workflows';
 import { startStandIn, YEAR, type StandIn } from './standIn';
+import { testClient, testWorker, type TestWorker } from '../helpers/temporal';
 
 let s: StandIn;
-let worker: Worker;
-let running: Promise<void>;
-let native: NativeConnection;
-let connection: Connection;
+let worker: TestWorker;
 let client: Client;
 let projects: string[];
 const taskQueue = `finance-activities-${process.pid}-${Date.now()}`;
@@ -28,26 +26,13 @@ beforeAll(async () => {
   // A short client deadline, so an injected hang turns into a retry quickly.
   s = await startStandIn({ timeoutMs: 1_000 });
   projects = (await s.client.listProjects({ year: YEAR, limit: 1000 })).items.filter((p) => !p.transferId).map((p) => p.id);
-  const address = inject('temporalAddress');
-  const namespace = inject('temporalNamespace');
-  native = await NativeConnection.connect({ address });
-  worker = await Worker.create({
-    connection: native,
-    namespace,
-    taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
-    activities: createFinanceActivities(s.client),
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address });
-  client = new Client({ connection, namespace });
+  worker = await testWorker({ taskQueue, workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), activities: createFinanceActivities(s.client) });
+  client = await testClient();
 });
 afterEach(async () => s.setFaults({}));
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await native?.close();
+  await worker?.stop();
+  await client?.connection.close();
   await s?.stop();
 });
 

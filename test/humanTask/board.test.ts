@@ -2,13 +2,13 @@
 // countersign, concurrency, and the projection it leaves in the database.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import type { Db } from '../../db';
 import { productDb } from '../helpers/fixtures';
+import { testClient, testWorker, type TestWorker } from '../helpers/temporal';
 import { createInboxActivities } from '../../activities/inbox';
 import { upsertTasks } from '../../db/inbox/tasks';
 import type { Actor } from '../../contracts/common.zod';
@@ -26,28 +26,17 @@ const perf = actor('perf-officer', ['finance_performance@FIN'], ['finance_perfor
 
 let db: Db;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
+let worker: TestWorker;
 const taskQueue = `board-${randomUUID()}`;
 
 beforeAll(async () => {
   db = await productDb();
-  const address = inject('temporalAddress');
-  const namespace = inject('temporalNamespace');
-  client = new Client({ connection: await Connection.connect({ address }), namespace });
-  worker = await Worker.create({
-    connection: await NativeConnection.connect({ address }),
-    namespace,
-    taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
-    activities: createInboxActivities({ db, publicUrl: 'http://inbox.test' }),
-  });
-  running = worker.run();
+  client = await testClient();
+  worker = await testWorker({ taskQueue, workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), activities: createInboxActivities({ db, publicUrl: 'http://inbox.test' }) });
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await client?.connection.close();
   await db?.close();
 });

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Db } from '../../db';
 import { productDb } from '../helpers/fixtures';
+import { testWorker, type TestWorker } from '../helpers/temporal';
 import { createInboxActivities } from '../../activities/inbox';
 import { type TaskState } from '../../contracts/humanTask/tasks.zod';
 import { taskActUpdate, tasksQuery } from '../../contracts/humanTask/messages';
@@ -21,24 +21,16 @@ const testServer = inject('temporalTestServer');
 describe.skipIf(!testServer)('human tasks over days (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: TestWorker;
   const taskQueue = `ts-${randomUUID()}`;
 
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
     db = await productDb();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
-      activities: createInboxActivities({ db, publicUrl: 'http://inbox.test' }),
-    });
-    running = worker.run();
+    worker = await testWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), activities: createInboxActivities({ db, publicUrl: 'http://inbox.test' }) });
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     await db?.close();
     await env?.teardown();
   });
