@@ -91,7 +91,8 @@ describe('a toy process added beside the registry', () => {
     expect(files.length, 'no recorded toy history: run this test with RECORD_HISTORIES=1').toBeGreaterThan(0);
     for (const f of files) {
       const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8')));
-      await Worker.runReplayHistory({ workflowsPath: workflowsEntry([toy]), replayName: f }, history);
+      const workflowId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? f; // its tasks' ids start with it
+      await Worker.runReplayHistory({ workflowsPath: workflowsEntry([toy]), replayName: f }, history, workflowId);
     }
   });
 });
