@@ -39,7 +39,7 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   const info = processInfo(processes.map((p) => p.process));
   api.route({
     method: 'get',
-    path: '/api/processes',
+    path: '/api/process-types',
     summary: 'The processes: labels, stages and conclusions (zh/en), their task types and web module',
     tags: ['processes'],
     auth: true,

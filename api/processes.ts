@@ -1,6 +1,6 @@
 // The API's part of the registry: each process's routes (api/<name>/routes.ts → `routes(api, deps)`),
 // mounted beside the inbox's, so they are in /openapi.json too; and what the web app learns of the
-// processes (GET /api/processes: labels, stages, conclusions, its web module).
+// processes (GET /api/process-types: labels, stages, conclusions, its web module).
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db';
@@ -35,7 +35,7 @@ export async function loadProcessRoutes(processes: readonly ProcessManifest[] = 
 /** The registry's routes, loaded once. */
 export const PROCESS_ROUTES = await loadProcessRoutes();
 
-/** What GET /api/processes answers: enough for the web app to label and load each process. */
+/** What GET /api/process-types answers: enough for the web app to label and load each process. */
 export function processInfo(processes: readonly ProcessManifest[]) {
   return processes.map((p) => ({
     name: p.name,

@@ -1,6 +1,6 @@
 // Adding a sixth process takes its folder and one registry line: a toy process (test/fixtures/toy/,
 // a root of its own) joins the registry's in the worker, the API, its OpenAPI document, the task
-// catalog and GET /api/processes, and runs end to end over HTTP on the real system.
+// catalog and GET /api/process-types, and runs end to end over HTTP on the real system.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,8 +68,8 @@ describe('a toy process added beside the registry', () => {
     expect(doc.paths['/api/toys/{workflowId}'].get.tags).toEqual(['toy']);
   });
 
-  it('is listed by GET /api/processes with its labels and its web module, which the API serves', async () => {
-    const list = (await reviewer.get('/api/processes')).body as Array<{ name: string; web: string | null }>;
+  it('is listed by GET /api/process-types with its labels and its web module, which the API serves', async () => {
+    const list = (await reviewer.get('/api/process-types')).body as Array<{ name: string; web: string | null }>;
     expect(list.map((p) => p.name)).toEqual(['preAssessment', 'toy']);
     expect(list[1]).toEqual({
       name: 'toy',

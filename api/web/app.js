@@ -94,7 +94,7 @@ export async function route() {
       await loadProcesses();
     } catch (e) {
       if (e?.status === 401) return;
-      console.warn('GET /api/processes failed', e); // the inbox works without the processes' labels
+      console.warn('GET /api/process-types failed', e); // the inbox works without the processes' labels
     }
   }
   if (gen !== generation) return;

@@ -1,7 +1,7 @@
 // @ts-check
 // The dashboard: progress per department and per process (stacked bars), processes per stage,
 // conclusions as a hand-drawn SVG donut. No chart library. Process, stage and conclusion labels
-// come from the server (GET /api/processes).
+// come from the server (GET /api/process-types).
 import { get } from './api.js';
 import { h, svg } from './dom.js';
 import { t } from './i18n.js';

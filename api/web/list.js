@@ -64,7 +64,7 @@ export async function listView(main, query, { stale }) {
     return [h('label', { for: id }, label), s];
   };
 
-  // processes: the server's (GET /api/processes), then any other its task types or counts mention
+  // processes: the server's (GET /api/process-types), then any other its task types or counts mention
   const processes = [...new Set([...knownProcesses().map((p) => p.name), ...[...types.values()].map((ty) => ty.process), ...Object.keys(counts?.byProcess ?? {})])];
   /** @param {string} p */
   const processText = (p) => `${processLabel(p)}${counts?.byProcess?.[p] ? `（${counts.byProcess[p]}）` : ''}`;

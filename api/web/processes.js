@@ -1,5 +1,5 @@
 // @ts-check
-// The processes as the web app knows them: GET /api/processes (labels, stages, conclusions, task
+// The processes as the web app knows them: GET /api/process-types (labels, stages, conclusions, task
 // types, web module) and each process's web module (api/web/<name>/index.js), loaded dynamically.
 // The shell asks here for labels, start pages and task context panels; it knows no process by name.
 import { addMessages, get } from './api.js';
@@ -17,7 +17,7 @@ let loading = null;
 export function loadProcesses() {
   loading ??= (async () => {
     /** @type {import('./types.js').ProcessInfo[]} */
-    const list = await get('/api/processes');
+    const list = await get('/api/process-types');
     const mods = await Promise.all(list.map((p) => (p.web ? loadModule(p.web) : Promise.resolve(null))));
     list.forEach((p, i) => {
       const module = mods[i];

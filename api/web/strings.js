@@ -1,7 +1,7 @@
 // @ts-check
 // The shell's words, as zh/en pairs: the inbox, the task page, the dashboard. A process's own words
 // (its fields, start page, routes) live in api/web/<process>/; stage, conclusion and process labels
-// come from the server (GET /api/processes). test/web/strings.test.ts checks that none lacks a language.
+// come from the server (GET /api/process-types). test/web/strings.test.ts checks that none lacks a language.
 
 /** @type {import('./types.js').Strings} */
 export const STRINGS = {

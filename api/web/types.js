@@ -9,7 +9,7 @@ export {};
 /** @typedef {Record<string, Strings>} Vocab  domain vocabularies: vocabulary → key → {zh, en} */
 
 /**
- * GET /api/processes: one row per process of the registry.
+ * GET /api/process-types: one row per process of the registry.
  * @typedef {object} ProcessInfo
  * @property {string} name
  * @property {Label} label

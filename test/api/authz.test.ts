@@ -37,6 +37,7 @@ const TABLE: Array<{ name: string; call: (h: Http) => Promise<{ status: number }
   { name: 'POST /api/pre-assessments (other unit)', call: (h) => h.post('/api/pre-assessments', { projectCode: `X-${Math.random()}`.replace('.', ''), name: '越权申报', deptId: 'D02', unitId: 'U0201', amountFen: 1, industry: '卫生', isNew: true, kind: 'project', year: 2027, indicators: [{ kind: 'output', category: 'c', name: 'n', target: '1', direction: '>=' }] }), expect: (id) => (id === 'u0201-preparer' ? 201 : 403) },
   { name: 'GET /api/dashboard', call: (h) => h.get('/api/dashboard'), expect: (id) => (has(id, ...DASHBOARD) ? 200 : 403) },
   { name: 'GET /api/processes', call: (h) => h.get('/api/processes'), expect: (id) => (NO_PROCESS(id) ? 403 : 200) },
+  { name: 'GET /api/process-types', call: (h) => h.get('/api/process-types'), expect: () => 200 },
   { name: 'GET /api/audit', call: (h) => h.get(`/api/audit?workflowId=${encodeURIComponent(workflowId)}`), expect: (id) => (NO_PROCESS(id) ? 403 : 200) },
   { name: 'POST /api/tasks/bulk-decide', call: (h) => h.post('/api/tasks/bulk-decide', { taskIds: ['nope'], outcome: 'approve' }), expect: (id) => (has(id, ...LEADS) ? 200 : 403) },
   { name: 'POST urge on the task', call: (h) => h.post(`/api/tasks/${encodeURIComponent(taskId)}/actions`, { action: 'urge', reason: '催办' }), expect: (id) => (id === 'u0101-preparer' ? 200 : has(id, 'observer') ? 403 : canSee(id) ? (has(id, ...LEADS) ? 200 : 403) : 404) },

@@ -1,6 +1,6 @@
 // Every string of the web app is a zh/en pair: the shell's table and vocabularies (api/web/strings.js)
 // and those of each registered process's web module (api/web/<name>/index.js, found by the
-// registry's convention), plus the labels GET /api/processes serves from the manifests. A text that
+// registry's convention), plus the labels GET /api/process-types serves from the manifests. A text that
 // lacks a language, or whose {placeholders} differ between the languages, fails here.
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // @ts-check
 // Pre-assessment's web module (the convention of contracts/manifest.zod.ts: api/web/<name>/index.js,
-// served at /<name>/index.js and listed by GET /api/processes): its start page, its task context
+// served at /<name>/index.js and listed by GET /api/process-types): its start page, its task context
 // panel and its words. The shell loads it through processes.js and knows nothing else of it.
 import { applyView } from './apply.js';
 import { strings } from './strings.js';
