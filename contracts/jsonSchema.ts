@@ -69,8 +69,10 @@ function walk(s: JsonSchema, v: unknown, path: string, issues: SchemaIssue[]): u
   if (types && !types.some((x) => x === t || (x === 'number' && t === 'integer'))) return fail(`expected ${types.join(' or ')}, got ${t}`);
   if (t === 'string') {
     const str = v as string;
-    if (s.minLength !== undefined && str.length < s.minLength) return fail(s.minLength === 1 ? 'must not be empty' : `at least ${s.minLength} characters`);
-    if (s.maxLength !== undefined && str.length > s.maxLength) return fail(`at most ${s.maxLength} characters`);
+    // lengths in characters (code points), as JSON Schema and zod count them, not UTF-16 units
+    const len = s.minLength !== undefined || s.maxLength !== undefined ? [...str].length : 0;
+    if (s.minLength !== undefined && len < s.minLength) return fail(s.minLength === 1 ? 'must not be empty' : `at least ${s.minLength} characters`);
+    if (s.maxLength !== undefined && len > s.maxLength) return fail(`at most ${s.maxLength} characters`);
     if (s.pattern !== undefined && !new RegExp(s.pattern).test(str)) return fail(`must match ${s.pattern}`);
   }
   if (t === 'number' || t === 'integer') {

@@ -1,6 +1,7 @@
 // Workflow code validates with JSON Schemas generated from the zod contracts: the file must be
 // current, and the small validator must accept and refuse what zod accepts and refuses.
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { staleSchemaFiles } from '../../scripts/genSchemas';
 import { check, SCHEMAS, validateDecision } from '../../contracts/humanTask/schemas';
 import { PRE_ASSESSMENT_TYPES } from '../../contracts/preAssessment/schemas';
@@ -43,6 +44,11 @@ describe('generated JSON Schemas', () => {
     expect(j.ok && j.value).toEqual(TaskSpec.parse(spec));
     expect(check(SCHEMAS.TaskSpec, { ...spec, dueInMs: -1 }).ok).toBe(false);
     expect(check(SCHEMAS.TaskSpec, { ...spec, escalation: { afterMs: 0, to: { head: true }, lateDecision: 'never' } }).ok).toBe(false);
+  });
+
+  it('string lengths count characters as zod does: a one-character name of a rare CJK character (𠀀) is too short for two', () => {
+    const name = { type: 'string', minLength: 2, maxLength: 3 } as const;
+    for (const v of ['𠀀', '𠀀𠀀', '𠀀𠀀𠀀', '𠀀𠀀𠀀𠀀', '校园']) expect(check(name, v).ok, v).toBe(z.string().min(2).max(3).safeParse(v).success);
   });
 
   it('decision forms: the five-aspect review is checked as zod checks it', () => {
