@@ -12,6 +12,7 @@ import { actorOf, can, require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import { mayReassign } from '../handoffs';
 import { IdParam, loadTask, readerOf } from './task';
+import { stateFor } from './visibility';
 
 /** Which moves the user could make on the task now (the UI shows only these). */
 function allowedMoves(u: User, t: TaskState, TASKS: TaskCatalog): string[] {
@@ -97,7 +98,7 @@ export function readRoutes(api: Api<User>, { db, catalog: TASKS }: { db: Db; cat
       ]);
       return {
         task: summary(row),
-        state: row.state,
+        state: stateFor(ctx.id, row.state), // the draft is its author's only (visibility.ts)
         type: def
           ? {
               type: def.type,

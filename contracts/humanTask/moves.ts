@@ -44,6 +44,7 @@ export function newTask(workflowId: string, process: string, spec: TaskSpec, now
     actors: [],
     claimedBy: null,
     draft: null,
+    draftBy: null,
     createdAt: new Date(now).toISOString(),
     dueAt: new Date(dueAt).toISOString(),
     escalated: false,
@@ -190,7 +191,8 @@ export function apply(t: TaskState, a: TaskActionParsed, slot: Signer | undefine
       break;
     case 'saveDraft':
       t.draft = a.form;
-      log('saveDraft', null);
+      t.draftBy = me;
+      log('saveDraft', null); // no detail: the draft's content stays out of the history and the audit trail
       break;
     case 'withdraw':
       log('withdraw', a.reason);
@@ -256,9 +258,13 @@ export function apply(t: TaskState, a: TaskActionParsed, slot: Signer | undefine
       s.decidedAt = at;
       s.comment = a.comment;
       s.awaitingConfirm = false;
-      t.draft = null;
       log('decide', a.comment, { outcome: a.outcome });
       const done = settle(t, refusing, s.stage);
+      // my draft is done with; another signer's stays theirs until the task is decided
+      if (done || !t.draftBy || t.draftBy === me) {
+        t.draft = null;
+        t.draftBy = null;
+      }
       const v = validateDecision(def, a.outcome, a.form); // checked already: this gives the form with its defaults
       if (done) out = { completed: { outcome: a.outcome, form: v.ok ? v.form : a.form, comment: a.comment, returnTo: null } };
       break;

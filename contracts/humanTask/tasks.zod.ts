@@ -110,7 +110,10 @@ export interface TaskState {
   /** Who can act now: user ids and group keys (the inbox's "mine" filter). */
   actors: string[];
   claimedBy: string | null;
+  /** The saved draft (saveDraft): its author's only; the API shows it to nobody else (api/inbox/visibility.ts). */
   draft: Record<string, unknown> | null;
+  /** Who saved `draft` (absent in states from before it was recorded: the last saveDraft in `history`). */
+  draftBy?: string | null;
   createdAt: string;
   dueAt: string;
   escalated: boolean;
