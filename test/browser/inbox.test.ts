@@ -207,6 +207,20 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
     await expect.poll(() => page.locator('#toast').textContent()).toBe('草稿已保存');
     await page.screenshot({ path: join(SHOTS, 'task-page.png'), fullPage: true });
 
+    // drafts are private: the applicant's view, and another officer's form (which a draft would prefill), show nothing of it
+    await eventually(async () => (await perf.get(`/api/tasks/${encodeURIComponent(task.id)}`)).body.state?.draft, "the officer's draft");
+    for (const [who, token] of [['u0101-preparer', preparer.token], ['perf-officer2', (await sys.as('perf-officer2')).token]]) {
+      const other = await newPage(false, { token });
+      await other.page.goto(`${sys.url}/#/tasks/${encodeURIComponent(task.id)}`);
+      await other.page.locator('[data-card="project"]').waitFor();
+      if (who === 'perf-officer2') await other.page.locator('form.decision-form [name="comment"]').waitFor();
+      const shown = String(await other.page.evaluate("document.body.innerText + [...document.querySelectorAll('input, textarea')].map((e) => e.value).join(' ')"));
+      expect(shown, who).toContain('改造教室数量');
+      expect(shown, who).not.toContain('论证充分');
+      expect(shown, who).not.toContain('同意通过，请按计划实施。');
+      await other.ctx.close();
+    }
+
     await form.locator('button[data-outcome="pass"]').click();
     // back on the list (with the filters it had); the task has gone from it
     await page.waitForURL((u) => u.hash === '#/tasks?process=preAssessment');
