@@ -19,6 +19,20 @@ export const RegionProfileSchema = z.object({
     keyAssessmentFromFen: Fen,
     reviewDueDays: z.number().int().positive(),
     reminderBeforeDays: z.number().int().nonnegative(),
+    /**
+     * Sign-off of a review's finding by several signers (会签 'all': every one must approve, one
+     * refusal returns the application for revision; 或签 'any': one approval suffices), on the
+     * routes named. No seed states one *(ours)*: 'none' unless a profile says otherwise, with `source`.
+     */
+    signOff: z
+      .object({
+        mode: z.enum(['none', 'all', 'any']),
+        routes: z.array(z.enum(['key', 'general', 'targetReview'])).min(1).default(['key']),
+        /** Candidate groups (role@org), one signer each: e.g. division_head@FIN, finance_director@FIN. */
+        signers: z.array(z.string().min(1)).min(2).default(['division_head@FIN', 'finance_director@FIN']),
+        source: z.string().default('ours: no seed names the signers of a finding'),
+      })
+      .default({ mode: 'none', routes: ['key'], signers: ['division_head@FIN', 'finance_director@FIN'], source: 'ours: no seed names the signers of a finding' }),
   }),
   monitoring: z.object({
     rounds: z.array(z.object({ name: z.string(), cutoff: MonthDay, dueWorkingDays: z.number().int().positive() })).min(1),

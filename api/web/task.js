@@ -111,7 +111,18 @@ export async function taskView(main, id, { stale }) {
             t('task_signers'),
             h(
               'ul.plain',
-              state.signers.map((s) => h('li', s.userId ? who(s.userId) : s.candidateGroups.map(group).join('；'), ' ', h('span', { class: `tag small ${s.status === 'pending' ? 'info' : s.status === 'approved' ? 'ok' : ''}` }, v('signer', s.status)))),
+              state.signers.map((s) => {
+                // a countersigner's answer: approved/rejected, when, and their comment (会签/或签)
+                const a = /** @type {{ decidedAt?: string | null, comment?: string | null }} */ (s);
+                return h(
+                  'li.signer',
+                  s.userId ? who(s.userId) : s.candidateGroups.map(group).join('；'),
+                  ' ',
+                  h('span', { class: `tag small ${s.status === 'pending' ? 'info' : s.status === 'approved' ? 'ok' : s.status === 'rejected' ? 'danger' : ''}` }, v('signer', s.status)),
+                  a.decidedAt ? h('time.muted.small', { datetime: a.decidedAt }, ` ${fmtTime(a.decidedAt)}`) : null,
+                  a.comment ? h('blockquote.ev-reason', a.comment) : null,
+                );
+              }),
             ),
           )
         : null,

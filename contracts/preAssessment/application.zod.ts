@@ -77,6 +77,16 @@ export const TargetReviewTask = defineTaskType({
   },
 });
 
+/** The finding's sign-off (结论签批), countersigned when the region profile asks (preAssessment.signOff). */
+export const SignOffTask = defineTaskType({
+  type: PRE_ASSESSMENT_TASKS.signOff,
+  label: { zh: '评估结论签批', en: 'Sign-off of the finding' },
+  outcomes: {
+    approve: { label: { zh: '同意', en: 'Approve' }, style: 'primary', form: CommentForm },
+    reject: { label: { zh: '不同意', en: 'Reject' }, style: 'danger', form: z.object({ comment: z.string().min(1).max(2000) }) },
+  },
+});
+
 export const ReviseTask = defineTaskType({
   type: PRE_ASSESSMENT_TASKS.revise,
   label: { zh: '修改后重新申报', en: 'Revise and resubmit' },

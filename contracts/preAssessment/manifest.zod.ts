@@ -1,7 +1,10 @@
 // Pre-assessment and target review (事前绩效评估 / 绩效目标审核) as a process module.
 import { defineProcess } from '../manifest.zod';
-import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS } from '../humanTask/holders.zod';
-import { PreAssessmentInput, ReviewTask, ReviseTask, TargetReviewTask } from './application.zod';
+import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS, type Holders } from '../humanTask/holders.zod';
+import { PreAssessmentInput, ReviewTask, ReviseTask, SignOffTask, TargetReviewTask } from './application.zod';
+
+/** Who signs a finding off: the division head and the director (the profile's signers). */
+const FINANCE_HEADS: Holders = { roles: ['division_head', 'finance_director'], scope: 'finance', leads: ['finance_director'] };
 
 export const preAssessment = defineProcess({
   name: 'preAssessment',
@@ -13,6 +16,8 @@ export const preAssessment = defineProcess({
     { def: TargetReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
     // the unit revises its own application: no segregation, but it stays within the unit
     { def: ReviseTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
+    // the finding's sign-off (会签/或签, preAssessment.signOff in the profile): finance's heads
+    { def: SignOffTask, holders: { holders: [FINANCE_HEADS], segregation: true } },
   ],
   schemas: { PreAssessmentInput },
   searchAttributes: {
@@ -29,6 +34,7 @@ export const preAssessment = defineProcess({
   stages: {
     review: { zh: '评审中', en: 'In review' },
     revision: { zh: '修改中', en: 'Being revised' },
+    signOff: { zh: '签批中', en: 'Being signed off' },
     done: { zh: '已完成', en: 'Done' },
   },
   conclusions: {

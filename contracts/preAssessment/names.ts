@@ -3,4 +3,5 @@ export const PRE_ASSESSMENT_TASKS = {
   review: 'preAssessment.review',
   targetReview: 'preAssessment.targetReview',
   revise: 'preAssessment.revise',
+  signOff: 'preAssessment.signOff',
 } as const;

@@ -24,7 +24,7 @@ export const PRE_ASSESSMENT_CONCLUSIONS = ['passed', 'passedReduced', 'failed', 
 export type PreAssessmentConclusion = (typeof PRE_ASSESSMENT_CONCLUSIONS)[number];
 
 export interface PreAssessmentStatus {
-  stage: 'review' | 'revision' | 'done';
+  stage: 'review' | 'signOff' | 'revision' | 'done';
   route: ReviewRoute;
   revision: number;
   application: ProjectApplication;

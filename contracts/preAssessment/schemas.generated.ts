@@ -686,6 +686,50 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
      }
     }
    }
+  },
+  "preAssessment.signOff": {
+   "label": {
+    "zh": "评估结论签批",
+    "en": "Sign-off of the finding"
+   },
+   "outcomes": {
+    "approve": {
+     "label": {
+      "zh": "同意",
+      "en": "Approve"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "maxLength": 2000
+       }
+      }
+     }
+    },
+    "reject": {
+     "label": {
+      "zh": "不同意",
+      "en": "Reject"
+     },
+     "style": "danger",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "comment"
+      ]
+     }
+    }
+   }
   }
  }
 };

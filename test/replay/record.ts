@@ -67,4 +67,35 @@ describe('record histories', () => {
     await act(reviewer, t.id, { action: 'decide', outcome: 'approve', form: {}, comment: '同意' });
     await save('target-delegated-approved', r.body.workflowId);
   });
+
+  it('preAssessment: key finding countersigned (会签): one refusal, revision, both sign', async () => {
+    const signOff = sys.config.region.preAssessment.signOff;
+    sys.config.region.preAssessment.signOff = { mode: 'all', routes: ['key'], signers: ['division_head@FIN', 'finance_director@FIN'], source: 'record' };
+    try {
+      const [head, director] = await Promise.all([sys.as('perf-head'), sys.as('director')]);
+      const code = `REC-SIGN-${Date.now()}`;
+      const r = await preparer.post('/api/pre-assessments', app(code));
+      const t1 = await taskOf(perf, code, 'preAssessment.review');
+      await act(perf, t1.id, { action: 'decide', outcome: 'pass', form: { aspects } });
+      const s1 = await taskOf(head, code, 'preAssessment.signOff');
+      await act(head, s1.id, { action: 'decide', outcome: 'approve', form: {}, comment: '同意' });
+      await act(director, s1.id, { action: 'decide', outcome: 'reject', form: { comment: '请补充效益指标' }, comment: '请补充效益指标' });
+      const rv = await taskOf(preparer, code, 'preAssessment.revise');
+      await act(preparer, rv.id, { action: 'decide', outcome: 'resubmit', form: {} });
+      const t2 = await eventually(async () => {
+        const t = await taskOf(perf, code, 'preAssessment.review');
+        return t.id !== t1.id ? t : undefined;
+      }, 'the second review');
+      await act(perf, t2.id, { action: 'decide', outcome: 'pass', form: { aspects } });
+      const s2 = await eventually(async () => {
+        const t = await taskOf(head, code, 'preAssessment.signOff');
+        return t.id !== s1.id ? t : undefined;
+      }, 'the second sign-off');
+      await act(director, s2.id, { action: 'decide', outcome: 'approve', form: {} });
+      await act(head, s2.id, { action: 'decide', outcome: 'approve', form: {} });
+      await save('key-countersigned', r.body.workflowId);
+    } finally {
+      sys.config.region.preAssessment.signOff = signOff;
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // Pre-assessment and target review (事前绩效评估 / 绩效目标审核), read top to bottom:
 // an application is routed by amount and type, reviewed, returned for revision until it passes,
 // is cut or fails; the applicant hears the conclusion by mail.
-import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../../contracts/searchAttributes';
 import {
   PRE_ASSESSMENT_TASKS,
@@ -14,7 +14,7 @@ import {
 import type { PreAssessmentInput, ProjectApplication } from '../../contracts/preAssessment/application.zod';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { PRE_ASSESSMENT_SCHEMAS, PRE_ASSESSMENT_TYPES } from '../../contracts/preAssessment/schemas';
-import type { ProjectRef } from '../../contracts/humanTask/tasks.zod';
+import type { ProjectRef, TaskResultOf } from '../../contracts/humanTask/tasks.zod';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { preAssessment as manifest } from '../../contracts/preAssessment/manifest.zod';
 import { TaskBoard } from '../humanTask';
@@ -105,28 +105,17 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       notifySubmitter: false, // the applicant hears the conclusion, or gets the revision task
     });
 
-    switch (review.outcome) {
-      case 'withdrawn':
-        return finish('withdrawn');
-      case 'returned':
-        break;
-      case 'fail':
-        status.score = scoreOf(review.form.aspects);
-        return finish('failed', review.comment);
-      case 'passReduced':
-        status.score = scoreOf(review.form.aspects);
-        status.approvedAmountFen = review.form.approvedAmountFen;
-        return finish('passedReduced', review.comment);
-      case 'pass':
-        status.score = scoreOf(review.form.aspects);
-        status.approvedAmountFen = app().amountFen;
-        return finish('passed', review.comment);
-      case 'approve': // target review: no aspects, no score
-        status.score = null;
-        status.approvedAmountFen = app().amountFen;
-        return finish('passed', review.comment);
-      default:
-        return unreachable(review);
+    if (review.outcome === 'withdrawn') return finish('withdrawn');
+    let returnReason = review.comment;
+    const finding = findingOf(review);
+    if (finding) {
+      const refusal = await signOff(finding, review.decidedBy, review.comment);
+      if (refusal === undefined) {
+        status.score = finding.score;
+        status.approvedAmountFen = finding.approvedAmountFen;
+        return finish(finding.conclusion, review.comment);
+      }
+      returnReason = refusal; // the signers did not endorse the finding: back to the applicant
     }
 
     // 退回修改: revise-and-resubmit is the normal path (Wuhai: under half pass the first time).
@@ -141,7 +130,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       project: project(),
       assignee: input.submittedBy,
       dueInMs: reviewDueMs,
-      context: { application: app(), returnReason: review.comment, revision: status.revision },
+      context: { application: app(), returnReason, revision: status.revision },
     });
     if (revise.outcome === 'abandon') return finish('abandoned', revise.comment);
     const f = revise.form; // resubmitted (or returned: an empty form, the application unchanged)
@@ -154,6 +143,63 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
     board.record({ actorId: input.submittedBy, actorName: input.submittedByName, action: 'preAssessment.resubmitted', projectId: project().id, detail: { revision: status.revision } });
   }
 
+  /** What the review found, before anyone signs it off (null: returned or withdrawn). */
+  function findingOf(review: TaskResultOf<Tasks, typeof reviewType>): Finding | null {
+    switch (review.outcome) {
+      case 'withdrawn':
+      case 'returned':
+        return null;
+      case 'fail':
+        return { conclusion: 'failed', score: scoreOf(review.form.aspects), approvedAmountFen: null };
+      case 'passReduced':
+        return { conclusion: 'passedReduced', score: scoreOf(review.form.aspects), approvedAmountFen: review.form.approvedAmountFen };
+      case 'pass':
+        return { conclusion: 'passed', score: scoreOf(review.form.aspects), approvedAmountFen: app().amountFen };
+      case 'approve': // target review: no aspects, no score
+        return { conclusion: 'passed', score: null, approvedAmountFen: app().amountFen };
+      default:
+        return unreachable(review);
+    }
+  }
+
+  /**
+   * The finding's sign-off (结论签批) when the profile asks for it on this route: one task, countersigned
+   * by the profile's signers (会签 all / 或签 any). Resolves with undefined when signed off, or the
+   * refusal's reason. Runs recorded before it keep their commands (patched).
+   */
+  async function signOff(finding: Finding, reviewer: string, reviewComment: string | null): Promise<string | undefined> {
+    const so = (profile as Partial<typeof profile>).signOff;
+    if (!so || so.mode === 'none' || !so.routes.includes(route)) return undefined;
+    if (!patched('jixiao.preAssessment.sign-off')) return undefined;
+    status.stage = 'signOff';
+    publish();
+    const type = PRE_ASSESSMENT_TASKS.signOff;
+    const r = await board.ask({
+      key: `signOff-${status.revision}`,
+      type,
+      title: `${zh(type)}：${app().name}`,
+      project: project(),
+      countersign: { mode: so.mode, members: so.signers.map((g) => ({ userId: null, candidateGroups: [g] })) },
+      submittedBy: input.submittedBy,
+      excludeUsers: [reviewer], // nobody signs off their own finding
+      dueInMs: reviewDueMs,
+      priority: route === 'key' ? 2 : 1,
+      context: { application: app(), route, revision: status.revision, finding: { ...finding, reviewer, comment: reviewComment }, signOff: { mode: so.mode, source: so.source } },
+      notifySubmitter: false,
+    });
+    switch (r.outcome) {
+      case 'approve':
+        return undefined;
+      case 'reject':
+        return r.comment ?? r.form.comment;
+      case 'withdrawn':
+      case 'returned':
+        return r.comment ?? '签批退回';
+      default:
+        return unreachable(r);
+    }
+  }
+
   async function finish(conclusion: PreAssessmentConclusion, reason: string | null = null): Promise<PreAssessmentResult> {
     status.stage = 'done';
     status.conclusion = conclusion;
@@ -163,6 +209,12 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
     await board.drain();
     return { conclusion, approvedAmountFen: status.approvedAmountFen, score: status.score, revisions: status.revision };
   }
+}
+
+interface Finding {
+  conclusion: PreAssessmentConclusion;
+  score: number | null;
+  approvedAmountFen: number | null;
 }
 
 const CONCLUSION_ZH: Record<PreAssessmentConclusion, string> = {
