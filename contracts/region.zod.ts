@@ -59,5 +59,12 @@ export const RegionProfileSchema = z.object({
     reminderBeforeDays: z.number().int().nonnegative(),
     escalateAfterDays: z.number().int().nonnegative(),
   }),
+  /** The inbox (待办) across processes. */
+  inbox: z
+    .object({
+      /** After an urge (催办) on a task, another within this many hours is refused *(ours)*: no seed sets one. */
+      urgeWindowHours: z.number().positive().default(24),
+    })
+    .default({ urgeWindowHours: 24 }),
 });
 export type RegionProfile = z.infer<typeof RegionProfileSchema>;

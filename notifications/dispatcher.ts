@@ -1,4 +1,5 @@
-// Sends the outbox. A person with many new tasks in one sweep gets one digest mail.
+// Sends the outbox. A person with many new tasks in one sweep gets one digest mail, and one with
+// several urges (催办) and reminders in one sweep gets one mail of them all.
 //
 // Claims. Each dispatcher incarnation (a random id) has a row in outbox_dispatchers whose heartbeat
 // it renews every heartbeatMs while a sweep runs. It claims (FOR UPDATE SKIP LOCKED) rows that are
@@ -52,6 +53,8 @@ export interface DispatcherOptions {
   inboxUrl: string;
   /** This many new-task mails or more to one person in a sweep become one digest. */
   digestThreshold?: number;
+  /** This many urge and reminder mails or more to one person in a sweep become one digest; default 2. */
+  nudgeDigestThreshold?: number;
   batchSize?: number;
   intervalMs?: number;
   /** People mailed in parallel. */
@@ -66,6 +69,8 @@ export interface DispatcherOptions {
 export const messageId = (key: string): string => `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@jixiao.local>`;
 
 const MAX_ATTEMPTS = 8;
+/** Mails that press for a task already in the inbox: several to one person in a sweep go as one. */
+const NUDGES = ['urged', 'reminder'];
 
 interface Send {
   rows: Row[];
@@ -75,6 +80,7 @@ interface Send {
 
 export function createDispatcher(o: DispatcherOptions) {
   const threshold = o.digestThreshold ?? 5;
+  const nudgeThreshold = o.nudgeDigestThreshold ?? 2;
   const heartbeatMs = o.heartbeatMs ?? 1000;
   const staleAfterMs = o.staleAfterMs ?? 5000;
   // a heartbeat delayed by a busy database must not look like death
@@ -150,7 +156,8 @@ export function createDispatcher(o: DispatcherOptions) {
   function content(s: Send): Omit<OutgoingMail, 'messageId'> {
     const r = s.rows[0];
     if (!s.digestKey) return { to: r.email, subject: r.subject, text: r.body_text, html: r.body_html };
-    return { to: r.email, ...renderDigest(r.name, s.rows.map((x) => ({ subject: x.subject, link: x.link })), o.inboxUrl) };
+    const nudges = s.rows.every((x) => NUDGES.includes(x.kind));
+    return { to: r.email, ...renderDigest(r.name, s.rows.map((x) => ({ subject: x.subject, link: x.link })), o.inboxUrl, nudges ? 'nudges' : 'new') };
   }
 
   /** One mail: record, send, mark. Returns the number of outbox rows marked sent. */
@@ -192,13 +199,16 @@ export function createDispatcher(o: DispatcherOptions) {
       else fresh.push(r);
     }
     const sends: Send[] = [...recorded].map(([mid, rows]) => ({ rows, messageId: mid, digestKey: rows[0].digest_key }));
-    const assigned = fresh.filter((r) => r.kind === 'assigned');
-    const digest = assigned.length >= threshold ? assigned : [];
-    if (digest.length) {
-      const key = `digest:${digest[0].user_id}:${digest[0].id}-${digest[digest.length - 1].id}`;
-      sends.push({ rows: digest, messageId: messageId(key), digestKey: key });
-    }
-    for (const r of fresh) if (!digest.includes(r)) sends.push({ rows: [r], messageId: messageId(r.key), digestKey: null });
+    const digested = new Set<Row>();
+    const group = (rows: Row[], min: number, prefix: string): void => {
+      if (rows.length < min) return;
+      const key = `${prefix}:${rows[0].user_id}:${rows[0].id}-${rows[rows.length - 1].id}`;
+      sends.push({ rows, messageId: messageId(key), digestKey: key });
+      for (const r of rows) digested.add(r);
+    };
+    group(fresh.filter((r) => r.kind === 'assigned'), threshold, 'digest');
+    group(fresh.filter((r) => NUDGES.includes(r.kind)), nudgeThreshold, 'nudges');
+    for (const r of fresh) if (!digested.has(r)) sends.push({ rows: [r], messageId: messageId(r.key), digestKey: null });
     return sends.sort((a, b) => a.rows[0].id - b.rows[0].id);
   }
 

@@ -62,15 +62,19 @@ export interface DigestItem {
   link: string | null;
 }
 
-/** One mail for many tasks: a round must not send thousands of mails to one person. */
-export function renderDigest(recipientName: string, items: DigestItem[], inboxUrl: string): MailContent {
+/**
+ * One mail for many tasks: a round must not send thousands of mails to one person. 'new': new
+ * tasks; 'nudges': urges (催办) and reminders of tasks already in the inbox.
+ */
+export function renderDigest(recipientName: string, items: DigestItem[], inboxUrl: string, what: 'new' | 'nudges' = 'new'): MailContent {
   const shown = items.slice(0, 50);
   const more = items.length - shown.length;
-  const subject = `【绩效】您有 ${items.length} 项新的待办`;
+  const heading = what === 'new' ? `您有 ${items.length} 项新的待办` : `您有 ${items.length} 条催办或办理提醒`;
+  const subject = `【绩效】${heading}`;
   const text = [
     `${recipientName}，您好：`,
     '',
-    `您有 ${items.length} 项新的待办：`,
+    `${heading}：`,
     ...shown.map((i) => `- ${i.subject.replace(/^【绩效】/, '')}${i.link ? `  ${i.link}` : ''}`),
     ...(more > 0 ? [`……另有 ${more} 项`] : []),
     '',
@@ -79,7 +83,7 @@ export function renderDigest(recipientName: string, items: DigestItem[], inboxUr
     '—— 预算绩效管理系统（jixiao）',
   ].join('\n');
   const html = `<!doctype html><html lang="zh-CN"><body style="font-family:sans-serif">
-<p>${esc(recipientName)}，您好：</p><p>您有 <strong>${items.length}</strong> 项新的待办：</p><ul>
+<p>${esc(recipientName)}，您好：</p><p>${esc(heading)}：</p><ul>
 ${shown.map((i) => `<li>${i.link ? `<a href="${esc(i.link)}">${esc(i.subject.replace(/^【绩效】/, ''))}</a>` : esc(i.subject)}</li>`).join('\n')}
 </ul>${more > 0 ? `<p>……另有 ${more} 项</p>` : ''}<p><a href="${esc(inboxUrl)}">打开待办列表 / Open the inbox</a></p></body></html>`;
   return { subject, text, html };

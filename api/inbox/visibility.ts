@@ -32,6 +32,7 @@ export function draftAuthor(t: TaskState): string | null {
  *   - `history`: the moves made, with their reasons (return, withdraw, transfer, urge …) as the
  *     audit trail has them; a saveDraft entry says who saved a draft and when, never what.
  *   - `form`: null until the task is decided, then the decision's form, as before.
+ *   - `urges`, `lastUrgedAt`: how often the task has been urged (催办) and when last, as `history` has them.
  */
 export function stateFor(viewer: string, t: TaskState): TaskState {
   if (draftAuthor(t) === viewer) return t;

@@ -131,6 +131,8 @@ export const STRINGS = {
   task_created: { zh: '创建时间', en: 'Created' },
   task_submitted_by: { zh: '提交人', en: 'Submitted by' },
   task_claimed_by: { zh: '认领人', en: 'Claimed by' },
+  task_urges: { zh: '催办', en: 'Urged' },
+  task_urges_value: { zh: '{n} 次，最近 {at}', en: '{n} times, last {at}' },
   task_signers: { zh: '办理人', en: 'Assignees' },
   task_status: { zh: '状态', en: 'Status' },
   task_id: { zh: '事项编号', en: 'Task id' },

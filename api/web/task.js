@@ -106,6 +106,7 @@ export async function taskView(main, id, { stale }) {
       dlRow(t('task_created'), fmtTime(task.createdAt)),
       task.submittedBy ? dlRow(t('task_submitted_by'), who(task.submittedBy)) : null,
       task.claimedBy ? dlRow(t('task_claimed_by'), who(task.claimedBy)) : null,
+      state?.urges ? dlRow(t('task_urges'), t('task_urges_value', { n: state.urges, at: fmtTime(state.lastUrgedAt) })) : null,
       state?.signers?.length
         ? dlRow(
             t('task_signers'),

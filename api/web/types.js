@@ -83,7 +83,7 @@ export {};
  * GET /api/tasks/:id
  * @typedef {object} TaskDetail
  * @property {TaskSummary} task
- * @property {{ spec?: { context?: Record<string, unknown>, project?: ProjectRef, returnTargets?: Array<{ step: string, label: string }> }, draft?: Record<string, unknown> | null, signers?: Array<{ userId?: string | null, candidateGroups: string[], status: string }> } | null} state
+ * @property {{ spec?: { context?: Record<string, unknown>, project?: ProjectRef, returnTargets?: Array<{ step: string, label: string }> }, draft?: Record<string, unknown> | null, signers?: Array<{ userId?: string | null, candidateGroups: string[], status: string }>, urges?: number, lastUrgedAt?: string | null } | null} state
  * @property {TaskType | null} type
  * @property {string[]} [allowedMoves]
  * @property {Array<{ action: string, at: string, actorId?: string, actorName?: string, reason?: string | null, detail?: Record<string, any> | null }>} [history]

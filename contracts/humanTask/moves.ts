@@ -53,6 +53,8 @@ export function newTask(workflowId: string, process: string, spec: TaskSpec, now
     form: null,
     version: 1,
     history: [],
+    urges: 0,
+    lastUrgedAt: null,
   };
   task.actors = actorsOf(task);
   return task;
@@ -90,14 +92,28 @@ export function slotOf(t: TaskState, a: Actor): Signer | undefined {
   );
 }
 
+/**
+ * One urge per window (the region profile's inbox.urgeWindowHours, carried in the spec as
+ * urgeWindowMs): another within it is refused, naming the last one. A spec without it (tasks
+ * opened before the window existed) has no limit.
+ */
+function checkUrgeWindow(t: TaskState, now: number): void {
+  const windowMs = t.spec.urgeWindowMs;
+  if (!windowMs || !t.lastUrgedAt) return;
+  const last = Date.parse(t.lastUrgedAt);
+  if (now - last < windowMs) {
+    throw new MoveError(TaskErrors.Conflict, `already urged (催办) at ${t.lastUrgedAt}; urge again from ${new Date(last + windowMs).toISOString()}`);
+  }
+}
+
 function excluded(spec: TaskSpec, userId: string): boolean {
   return spec.submittedBy === userId || spec.excludeUsers.includes(userId);
 }
 
 const isLead = (a: Actor): boolean => a.roles.some((r) => LEAD_ROLES.includes(r));
 
-/** Throws MoveError when the move is not allowed; returns the slot it works on, if any. */
-export function check(t: TaskState | undefined, a: TaskActionParsed, def: TaskTypeInfo | undefined): Signer | undefined {
+/** Throws MoveError when the move is not allowed; returns the slot it works on, if any. `now`: workflow time in the board. */
+export function check(t: TaskState | undefined, a: TaskActionParsed, def: TaskTypeInfo | undefined, now = Date.now()): Signer | undefined {
   if (!t) throw new MoveError(TaskErrors.NotFound, `task ${a.taskId} not found`);
   if (t.status !== 'open') throw new MoveError(TaskErrors.NotOpen, `task is ${t.status}`);
   const me = a.actor.userId;
@@ -111,6 +127,7 @@ export function check(t: TaskState | undefined, a: TaskActionParsed, def: TaskTy
       return undefined;
     case 'urge':
       need(t.spec.submittedBy === me || isLead(a.actor), 'only the submitter or a lead may urge (催办)');
+      checkUrgeWindow(t, now);
       return undefined;
     case 'reassign': {
       need(isLead(a.actor), 'only a lead may reassign');
@@ -203,6 +220,8 @@ export function apply(t: TaskState, a: TaskActionParsed, slot: Signer | undefine
       out = { completed: { outcome: 'returned', form: {}, comment: a.reason, returnTo: a.toStep ?? 'submitter' } };
       break;
     case 'urge':
+      t.urges = (t.urges ?? 0) + 1;
+      t.lastUrgedAt = at;
       log('urge', a.reason);
       out = { notify: { kind: 'urged', to: actorsOf(t), reason: a.reason } };
       break;

@@ -1014,6 +1014,11 @@ export const GENERATED: Record<'TaskAction' | 'TaskSpec', JsonSchema> = {
    "notifySubmitter": {
     "default": true,
     "type": "boolean"
+   },
+   "urgeWindowMs": {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": 9007199254740991
    }
   },
   "required": [

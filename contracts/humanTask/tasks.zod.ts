@@ -84,6 +84,11 @@ export const TaskSpec = z.object({
   bulkApprovable: z.boolean().default(false),
   /** Mail the submitter when the task is decided (off when the process sends its own conclusion). */
   notifySubmitter: z.boolean().default(true),
+  /**
+   * Another urge (催办) within this long after the last one is refused (the region profile's
+   * inbox.urgeWindowHours; the board fills it from its option). Absent: no limit.
+   */
+  urgeWindowMs: z.number().int().nonnegative().optional(),
 });
 export type TaskSpecInput = z.input<typeof TaskSpec>;
 export type TaskSpec = z.output<typeof TaskSpec>;
@@ -123,6 +128,9 @@ export interface TaskState {
   form: Record<string, unknown> | null;
   version: number;
   history: HistoryEntry[];
+  /** How often the task has been urged (催办), and when last; absent on tasks opened before they were counted. */
+  urges?: number;
+  lastUrgedAt?: string | null;
 }
 
 /** What `ask()` resolves with. */

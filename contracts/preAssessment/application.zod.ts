@@ -110,6 +110,8 @@ export const PreAssessmentInput = z.object({
   submittedBy: Id,
   submittedByName: z.string(),
   profile: z.custom<RegionProfile['preAssessment']>(),
+  /** The region profile's inbox.urgeWindowHours in ms: one urge (催办) per task in this window. Absent: no limit. */
+  urgeWindowMs: z.number().int().nonnegative().optional(),
   /** Durations, overridable so tests can shorten them. */
   reviewDueMs: z.number().int().positive().optional(),
   maxRevisions: z.number().int().min(0).max(20).default(5),

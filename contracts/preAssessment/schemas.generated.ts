@@ -143,6 +143,11 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
      "type": "string"
     },
     "profile": {},
+    "urgeWindowMs": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 9007199254740991
+    },
     "reviewDueMs": {
      "type": "integer",
      "exclusiveMinimum": 0,

@@ -100,4 +100,17 @@ describe('notifications', () => {
     expect(again?.text).toContain(`监控表填报 ${run}-305`);
     expect(again?.text).not.toContain(`监控表填报 ${run}-400`);
   });
+
+  it('several urges and reminders to one person in one sweep go out as one mail; a group is urged as one mail per person', async () => {
+    const nudges = [mail(500, 'competent_reviewer@D01', 'urged'), mail(501, 'competent_reviewer@D01', 'urged'), mail(502, 'd01-reviewer', 'reminder')];
+    await writeBatch(db, { tasks: [], audit: [], mail: nudges }, 'http://inbox.test');
+    expect(await createDispatcher({ db, mailer, log: pino({ level: 'silent' }), inboxUrl: 'http://inbox.test/' }).sweep()).toBe(3 + 2 + 2); // the group: d01-head, d01-reviewer, d01-reviewer2
+
+    const caught = (await listMail(inject('mailWebUrl'))).filter((m) => m.text.includes(run) && m.to.some((t) => t.startsWith('d01-')));
+    const to = (id: string) => caught.filter((m) => m.to.includes(`${id}@demo.jixiao.local`));
+    expect(to('d01-reviewer').map((m) => m.subject)).toEqual(['【绩效】您有 3 条催办或办理提醒']);
+    for (const id of ['d01-head', 'd01-reviewer2']) expect(to(id).map((m) => m.subject)).toEqual(['【绩效】您有 2 条催办或办理提醒']);
+    expect(to('d01-reviewer')[0].text).toContain(`催办：监控表填报 ${run}-501`);
+    expect(to('d01-reviewer')[0].text).toContain(`办理提醒：监控表填报 ${run}-502`);
+  });
 });

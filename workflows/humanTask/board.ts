@@ -42,6 +42,11 @@ export interface BoardOptions {
   restore?: BoardSnapshot;
   /** The working-day calendar (from the region profile, as workflow input) for `due: { workingDays }`. */
   calendar?: WorkingCalendar;
+  /**
+   * Another urge (催办) on a task within this long after the last one is refused (from the region
+   * profile's inbox.urgeWindowHours, as workflow input); a spec's own urgeWindowMs wins. Absent: no limit.
+   */
+  urgeWindowMs?: number;
 }
 
 /** What a board carries across continue-as-new: its open tasks and their timers. */
@@ -101,6 +106,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
     const parsed = checkSchema<TaskSpec>(SCHEMAS.TaskSpec, input);
     if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid task: ${describeIssues(parsed.issues)}`, TaskErrors.Invalid);
     const spec = parsed.value;
+    if (spec.urgeWindowMs === undefined && this.opts.urgeWindowMs !== undefined) spec.urgeWindowMs = this.opts.urgeWindowMs;
     if (!this.types.has(spec.type)) throw ApplicationFailure.nonRetryable(`unknown task type ${spec.type}`, TaskErrors.Invalid);
     const now = Date.now();
     const due = this.deadlines.dueAt(spec, now);
@@ -193,7 +199,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
     const t = this.tasks.get(a.taskId);
     const def = t ? this.types.get(t.spec.type) : undefined;
     try {
-      return { a, t: t as TaskState, def, slot: check(t, a, def) };
+      return { a, t: t as TaskState, def, slot: check(t, a, def, Date.now()) };
     } catch (e) {
       if (e instanceof MoveError) throw ApplicationFailure.nonRetryable(e.message, e.type);
       throw e;

@@ -39,7 +39,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const input = parsed.value;
   const profile = input.profile;
-  const board = new TaskBoard<Tasks>({ process: 'preAssessment', types: TYPES });
+  const board = new TaskBoard<Tasks>({ process: 'preAssessment', types: TYPES, urgeWindowMs: input.urgeWindowMs });
   const route = routeApplication(input.application, profile);
   const status: PreAssessmentStatus = {
     stage: 'review',
