@@ -264,6 +264,17 @@ describe('human-task primitive', () => {
     expect((await task()).actors).toEqual(['d01-reviewer2']);
   });
 
+  it('催办 once per window: the workflow refuses another urge within urgeWindowMs, naming the last one, and counts them', async () => {
+    const { act, task } = await start([spec({ urgeWindowMs: 60_000 })]);
+    await act({ action: 'urge', actor: preparer, reason: '请尽快审核' });
+    const first = await task();
+    expect(first.urges).toBe(1);
+    const refused = await act({ action: 'urge', actor: preparer, reason: '再催' }).then(() => null, (e: unknown) => e);
+    expect(await refusal(Promise.reject(refused))).toBe('TaskConflict');
+    expect(String((refused as { cause?: { message?: string } })?.cause?.message ?? refused)).toContain(first.lastUrgedAt as string);
+    expect((await task()).urges).toBe(1);
+  });
+
   it('reminders fire before the due date and escalation after it; a late decision is refused when the policy says so', async () => {
     const { act, task, id, handle } = await start([
       spec({ dueInMs: 1500, remindBeforeMs: [1000], escalation: { afterMs: 300, to: { group: 'division_head@FIN' }, lateDecision: 'reject' } }),
