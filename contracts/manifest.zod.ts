@@ -21,8 +21,12 @@ export interface ProcessManifest {
   label: Label;
   /** Workflow types, exported under these names by workflows/<name>/index.ts. */
   workflows: string[];
-  /** The task types its workflows ask people to do, with who may hold each. */
-  taskTypes: Array<{ def: TaskTypeDef; holders: TaskHoldersDef; bulk?: boolean }>;
+  /**
+   * The task types its workflows ask people to do, with who may hold each, and which outcomes a lead
+   * may take in bulk (批量审批, POST /api/tasks/bulk-decide). Which tasks of the type are offered in bulk
+   * is the workflow's rule (`bulkApprovable` on the task spec); the API refuses any other outcome.
+   */
+  taskTypes: Array<{ def: TaskTypeDef; holders: TaskHoldersDef; bulk?: { outcomes: readonly string[] } }>;
   /** Zod schemas its workflow code validates with, generated into contracts/<name>/schemas.generated.ts. */
   schemas: Record<string, z.ZodType>;
   /** Search attributes its workflows set (shared ones must agree with contracts/searchAttributes.ts). */

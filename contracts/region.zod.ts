@@ -17,6 +17,11 @@ export const RegionProfileSchema = z.object({
     mandatoryAboveFen: Fen,
     /** At or above this amount finance organises a key assessment; below, the department a general one (Altay). */
     keyAssessmentFromFen: Fen,
+    /**
+     * A department lead may approve in bulk the target reviews of continuing projects below this
+     * amount *(ours)*; 0: never (Wuhai, 004: finance reviews every report).
+     */
+    bulkTargetReviewBelowFen: Fen.default(100_000_000),
     reviewDueDays: z.number().int().positive(),
     reminderBeforeDays: z.number().int().nonnegative(),
     /**

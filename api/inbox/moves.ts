@@ -114,7 +114,7 @@ export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS }: { d
   api.route({
     method: 'post',
     path: '/api/tasks/bulk-decide',
-    summary: 'Approve many tasks at once (leads; only task types that allow it)',
+    summary: 'Approve many tasks at once (leads; only the outcomes a task type\'s manifest allows in bulk, on tasks its workflow marked bulk-approvable); the result per task',
     tags: ['tasks'],
     auth: true,
     body: z.object({ taskIds: z.array(z.string()).min(1).max(500), outcome: z.string(), comment: z.string().max(2000).nullable().default(null), form: z.record(z.string(), z.unknown()).default({}) }),
@@ -127,7 +127,10 @@ export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS }: { d
         [...new Set(body.taskIds)].map(async (taskId) => {
           try {
             const row = await loadTask(db, ctx, taskId);
-            if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
+            const allowed = TASKS.bulkOutcomes(row.type);
+            if (!allowed.length) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
+            if (!allowed.includes(body.outcome)) throw new HttpError(409, 'NOT_BULK', `outcome ${body.outcome} is not taken in bulk on this task type (in bulk: ${allowed.join(', ')})`);
+            if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task is not approved in bulk under the region profile');
             const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
             check(row.state, move, TASKS.info(row.type));
             return { taskId, workflowId: row.workflow_id, move };

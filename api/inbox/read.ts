@@ -55,7 +55,7 @@ export function readRoutes(api: Api<User>, { db, catalog: TASKS }: { db: Db; cat
   api.route({
     method: 'get',
     path: '/api/task-types',
-    summary: 'Every task type: its process, labels, outcomes and the JSON Schema of each outcome\'s form',
+    summary: 'Every task type: its process, labels, outcomes, the JSON Schema of each outcome\'s form, and the outcomes a lead may take in bulk',
     tags: ['tasks'],
     auth: true,
     handler: async () =>
@@ -64,6 +64,7 @@ export function readRoutes(api: Api<User>, { db, catalog: TASKS }: { db: Db; cat
         process: def.type.split('.')[0],
         label: def.label,
         outcomes: Object.entries(def.outcomes).map(([key, o]) => ({ key, label: o.label, style: o.style ?? 'default', schema: z.toJSONSchema(o.form, { unrepresentable: 'any' }) })),
+        bulkOutcomes: TASKS.bulkOutcomes(def.type), // what a lead may decide in bulk (the manifest's `bulk`)
       })),
   });
 

@@ -25,6 +25,8 @@ const ZH_MESSAGES = [
   [/^already claimed by (.+)$/, (who) => `已被 ${who} 认领`],
   [/^claim the task first$/, () => '请先认领'],
   [/^this task type is not approved in bulk$/, () => '此类事项不能批量审批'],
+  [/^outcome \S+ is not taken in bulk on this task type \(in bulk: (.*)\)$/, () => '此类事项不能批量作出该决定'],
+  [/^this task is not approved in bulk under the region profile$/, () => '按本地区规则，此事项不能批量审批'],
   [/^segregation of duties: .*$/, () => '职责分离：您不能办理此事项'],
   [/^task \S+ not found$/, () => '未找到该事项'],
 ];

@@ -1,8 +1,10 @@
 // @ts-check
 // Bulk approval (批量审批) on the task list, for leads: a tick per bulk-approvable row, "select all on
-// this page", the count, the button, a confirmation with the outcome, and the result per task.
+// this page", the count, the button, a preview of what will be decided (project, amount, outcome) to
+// confirm, and the result per task (decided, or refused with the reason). Only the outcomes the task
+// type's manifest allows in bulk are offered (GET /api/task-types: bulkOutcomes); the server re-checks.
 import { localMessage, post } from './api.js';
-import { h, modal, toast } from './dom.js';
+import { h, modal, toast, yuan } from './dom.js';
 import { outcomePicker } from './form.js';
 import { L, t } from './i18n.js';
 
@@ -19,6 +21,8 @@ import { L, t } from './i18n.js';
 export function bulkApproval({ tbody, types, myKeys, stale, reload }) {
   /** @param {string} ty */
   const typeName = (ty) => L(types.get(ty)?.label, ty);
+  /** @param {string} ty */
+  const bulkOutcomes = (ty) => types.get(ty)?.bulkOutcomes ?? [];
   /** @type {Map<string, TaskSummary>} id → task, the rows ticked */
   const chosen = new Map();
   /** @type {Map<string, TaskSummary>} id → task, the rows on the page */
@@ -64,7 +68,7 @@ export function bulkApproval({ tbody, types, myKeys, stale, reload }) {
   /** The tick box of a row (null when the task cannot be approved in bulk by me). @param {TaskSummary} task */
   function rowBox(task) {
     shown.set(task.id, task);
-    const selectable = task.bulkApprovable === true && task.status === 'open' && (task.actors ?? []).some((a) => myKeys.has(a));
+    const selectable = task.bulkApprovable === true && bulkOutcomes(task.type).length > 0 && task.status === 'open' && (task.actors ?? []).some((a) => myKeys.has(a));
     if (!selectable) return null;
     const box = /** @type {HTMLInputElement} */ (h('input.row-check', { type: 'checkbox', 'aria-label': t('bulk_select_row', { title: task.title }), dataset: { id: task.id } }));
     box.addEventListener('change', () => (setChecked(box, box.checked), sync()));
@@ -87,23 +91,44 @@ export function bulkApproval({ tbody, types, myKeys, stale, reload }) {
     msg.hidden = true;
     const kinds = [...new Set(items.map((x) => x.type))];
     if (kinds.length > 1) return say(t('bulk_mixed', { n: kinds.length }));
-    const outcomes = (types.get(kinds[0])?.outcomes ?? []).filter((o) => o.style !== 'danger');
+    const allowed = bulkOutcomes(kinds[0]);
+    const outcomes = (types.get(kinds[0])?.outcomes ?? []).filter((o) => allowed.includes(o.key));
     if (!outcomes.length) return say(t('bulk_no_outcome', { type: typeName(kinds[0]) }));
 
     let outcome = outcomes[0].key;
+    /** @param {string} key */
+    const outcomeLabel = (key) => L(outcomes.find((o) => o.key === key)?.label, key);
+    /** the preview's outcome cells, which follow the picker */
+    const outcomeCells = items.map(() => h('td.bulk-item-outcome', outcomeLabel(outcome)));
     const picker =
       outcomes.length > 1
-        ? outcomePicker(outcomes, outcome, (o) => (outcome = o.key), 'bulk-outcome')
-        : h('p.bulk-outcome', t('task_outcome'), '：', h('strong', L(outcomes[0].label, outcomes[0].key)));
+        ? outcomePicker(outcomes, outcome, (o) => ((outcome = o.key), outcomeCells.forEach((c) => (c.textContent = outcomeLabel(outcome)))), 'bulk-outcome')
+        : h('p.bulk-outcome', t('task_outcome'), '：', h('strong', outcomeLabel(outcome)));
     const comment = /** @type {HTMLTextAreaElement} */ (h('textarea', { id: 'bulk-comment', name: 'comment', rows: 3, maxlength: 2000 }));
-    const listed = items.slice(0, 8);
     const n = items.length;
+    const preview = h(
+      'table.data.bulk-preview',
+      h('thead', h('tr', h('th', { scope: 'col' }, t('bulk_col_project')), h('th.num', { scope: 'col' }, t('bulk_col_amount')), h('th', { scope: 'col' }, t('bulk_col_outcome')))),
+      h(
+        'tbody',
+        items.map((x, i) =>
+          h(
+            'tr.bulk-item',
+            { dataset: { id: x.id } },
+            h('td.bulk-item-project', x.projectName ?? x.title, x.projectCode ? h('span.muted', ` ${x.projectCode}`) : null),
+            h('td.num.bulk-item-amount', x.amountFen === null || x.amountFen === undefined ? '—' : yuan(x.amountFen)),
+            outcomeCells[i],
+          ),
+        ),
+      ),
+    );
     const res = await modal({
       title: t('bulk_title', { n }),
       body: h(
         'div.bulk-confirm',
         h('p', h('span.tag.info', typeName(kinds[0]))),
-        h('ul.bulk-items', listed.map((x) => h('li', x.title)), n > listed.length ? h('li.muted', t('bulk_more', { n: n - listed.length })) : null),
+        h('p', t('bulk_preview')),
+        h('div.bulk-preview-wrap', preview),
         picker,
         h('div.field', h('label', { for: 'bulk-comment' }, t('bulk_comment')), comment),
       ),
@@ -120,6 +145,7 @@ export function bulkApproval({ tbody, types, myKeys, stale, reload }) {
   function showResult(res, items) {
     const titles = new Map(items.map((x) => [x.id, x.title]));
     const failures = (res.results ?? []).filter((r) => !r.ok);
+    const decided = (res.results ?? []).filter((r) => r.ok);
     result.className = `notice bulk-result ${failures.length ? 'warn' : 'ok'}`;
     result.replaceChildren(
       h(
@@ -127,8 +153,11 @@ export function bulkApproval({ tbody, types, myKeys, stale, reload }) {
         h('strong.bulk-done', { dataset: { decided: String(res.decided) } }, t('bulk_done', { n: res.decided })),
         h('button.btn.small', { type: 'button', onclick: () => (result.hidden = true) }, t('bulk_dismiss')),
       ),
+      ...(decided.length
+        ? [h('p', t('bulk_succeeded', { n: decided.length })), h('ul.bulk-successes', decided.map((x) => h('li', { dataset: { id: x.taskId } }, titles.get(x.taskId) ?? x.taskId)))]
+        : []),
       ...(failures.length
-        ? [h('p', t('bulk_failed', { n: failures.length })), h('ul.bulk-failures', failures.map((x) => h('li', h('strong', titles.get(x.taskId) ?? x.taskId), '：', localMessage(x.error ?? ''))))]
+        ? [h('p', t('bulk_failed', { n: failures.length })), h('ul.bulk-failures', failures.map((x) => h('li', { dataset: { id: x.taskId } }, h('strong', titles.get(x.taskId) ?? x.taskId), '：', localMessage(x.error ?? ''))))]
         : []),
     );
     result.hidden = false;

@@ -27,6 +27,7 @@ export {};
  * @property {string} process
  * @property {Label} label
  * @property {Outcome[]} outcomes
+ * @property {string[]} [bulkOutcomes]  the outcomes a lead may take in bulk (none: not decided in bulk)
  */
 /**
  * @typedef {object} Outcome
@@ -69,6 +70,7 @@ export {};
  * @property {string | null} [deptId]
  * @property {string | null} [projectCode]
  * @property {string | null} [projectName]
+ * @property {number | null} [amountFen]
  * @property {boolean} [bulkApprovable]
  * @property {string[]} [actors]
  * @property {string | null} [outcome]

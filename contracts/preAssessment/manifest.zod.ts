@@ -13,7 +13,8 @@ export const preAssessment = defineProcess({
   taskTypes: [
     // a general review is the department's, a key assessment finance's (reviewGroup in rules.ts)
     { def: ReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE], segregation: true } },
-    { def: TargetReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
+    // a continuing project's target review below the profile's threshold may be approved in bulk (bulkTargetReview in rules.ts)
+    { def: TargetReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true }, bulk: { outcomes: ['approve'] } },
     // the unit revises its own application: no segregation, but it stays within the unit
     { def: ReviseTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
     // the finding's sign-off (会签/或签, preAssessment.signOff in the profile): finance's heads

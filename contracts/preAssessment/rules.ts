@@ -15,6 +15,19 @@ export function routeApplication(a: Pick<ProjectApplication, 'amountFen' | 'isNe
   return a.amountFen >= p.keyAssessmentFromFen ? 'key' : 'general';
 }
 
+/**
+ * Whether a department lead may approve the review in bulk (批量审批): a continuing project's target
+ * review below the profile's threshold (ours; Wuhai 0: finance reviews every report). Runs started
+ * before the threshold existed carry profiles without it: never.
+ */
+export function bulkTargetReview(
+  route: ReviewRoute,
+  a: Pick<ProjectApplication, 'amountFen' | 'isNew'>,
+  p: { bulkTargetReviewBelowFen?: number },
+): boolean {
+  return route === 'targetReview' && !a.isNew && a.amountFen < (p.bulkTargetReviewBelowFen ?? 0);
+}
+
 /** Candidate group that reviews each route. */
 export function reviewGroup(route: ReviewRoute, deptId: string): string {
   return route === 'key' ? 'finance_performance@FIN' : `competent_reviewer@${deptId}`;

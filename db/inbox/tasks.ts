@@ -32,6 +32,8 @@ export interface TaskRow {
   version: number;
   state: TaskState;
   bulk_approvable: boolean;
+  /** The project's amount, as the list reads it (a full row has it in state.spec.project). */
+  amount_fen?: number | null;
 }
 
 /** The row a task state is stored as. */
@@ -132,6 +134,8 @@ export const TaskSummary = z.object({
   projectId: z.string().nullable(),
   projectName: z.string().nullable(),
   projectCode: z.string().nullable(),
+  /** The project's amount in fen, when the task has one (a bulk approval's preview shows it). */
+  amountFen: z.number().nullable(),
   deptId: z.string().nullable(),
   unitId: z.string().nullable(),
   actors: z.array(z.string()),
@@ -162,6 +166,7 @@ export function summary(r: TaskRow, now = Date.now()): TaskSummary {
     projectId: r.project_id,
     projectName: r.project_name,
     projectCode: r.project_code,
+    amountFen: r.amount_fen ?? r.state?.spec?.project?.amountFen ?? null,
     deptId: r.dept_id,
     unitId: r.unit_id,
     actors: r.actors,
@@ -180,7 +185,7 @@ export function summary(r: TaskRow, now = Date.now()): TaskSummary {
 
 const LIST_COLS = `t.id, t.workflow_id, t.process, t.type, t.title, t.status, t.project_id, t.project_name, t.project_code,
   t.dept_id, t.unit_id, t.actors, t.submitted_by, t.priority, t.due_at, t.created_at, t.outcome, t.escalated, t.version,
-  t.bulk_approvable, jsonb_build_object('claimedBy', t.state->'claimedBy') AS state`;
+  t.bulk_approvable, t.state->'spec'->'project'->'amountFen' AS amount_fen, jsonb_build_object('claimedBy', t.state->'claimedBy') AS state`;
 
 /** Builds the WHERE clause of a task list for a reader (shared by list and counts). */
 export function taskFilter(u: InboxReader, q: Omit<TaskListQuery, 'sort' | 'order' | 'limit' | 'cursor'>, params: unknown[]): string {

@@ -5,6 +5,7 @@ import { ApplicationFailure, patched, setHandler, upsertSearchAttributes, workfl
 import { SA } from '../../contracts/searchAttributes';
 import {
   PRE_ASSESSMENT_TASKS,
+  bulkTargetReview,
   preAssessmentStatusQuery,
   reviewGroup,
   routeApplication,
@@ -101,6 +102,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       remindBeforeMs: profile.reminderBeforeDays > 0 ? [Math.min(profile.reminderBeforeDays * DAY, Math.floor(reviewDueMs / 2))] : [],
       escalation: { afterMs: 0, to: { group: route === 'key' ? 'division_head@FIN' : `competent_head@${app().deptId}` }, lateDecision: 'allow' },
       priority: route === 'key' ? 2 : 1,
+      bulkApprovable: bulkTargetReview(route, app(), profile),
       context: { application: app(), route, revision: status.revision },
       notifySubmitter: false, // the applicant hears the conclusion, or gets the revision task
     });
