@@ -60,8 +60,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
   let preparer: Http;
   let browser: Browser;
   const pageErrors: string[] = [];
-  // A second worker, on its own task queue, runs a test process that opens any tasks we give it (the
-  // product's processes open no bulk-approvable tasks yet); its projection writes to the system's database.
+  // A second worker, on its own task queue, runs a test process that opens any tasks we give it (for
+  // the task page's live test); its projection writes to the system's database.
   const taskQueue = `browser-tasks-${process.pid}-${Date.now()}`;
   let taskWorker: TestWorker | undefined;
 
@@ -328,22 +328,32 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
     await ctx.close();
   });
 
-  it('a lead ticks bulk-approvable tasks (x, select all), approves them in one go, sees who failed and why; the counts follow', async () => {
+  it('a department head ticks the target reviews that may be approved in bulk (x, select all), previews and approves them in one go, sees the result per task; the counts follow', async () => {
+    // real pre-assessments (Inner Mongolia): four continuing projects of 800,000 yuan get a target
+    // review a lead may approve in bulk; a new project of the same amount gets one that he may not
     const tag = `bulk-${Date.now().toString(36)}`;
-    const ids = await openTasks([
-      ...[1, 2, 3, 4].map((i) => groupTask(`t${i}`, `绩效目标审核 ${tag} 第${i}项`, { bulkApprovable: true })),
-      groupTask('other', `事前评估 ${tag} 其他类型`, { type: 'preAssessment.review', bulkApprovable: true }),
-    ]);
-    const head = await sys.as('perf-head');
+    const head = await sys.as('d01-head');
+    const submit = async (i: number | string, isNew: boolean): Promise<{ code: string; id: string }> => {
+      const app = application({ projectCode: `U0101-2027-${tag}-${isNew ? 'new' : i}`, name: `设备更新 ${tag} 第${i}项`, amountFen: 80_000_000, isNew });
+      expect((await preparer.post('/api/pre-assessments', app)).status).toBe(201);
+      const task = await eventually(async () => (await head.get(`/api/tasks?q=${encodeURIComponent(app.projectCode.toLowerCase())}`)).body.items?.[0], `the target review of ${app.projectCode}`);
+      return { code: app.projectCode, id: task.id as string };
+    };
+    const bulk = await Promise.all([1, 2, 3, 4].map((i) => submit(i, false)));
+    await submit('新', true);
+    const ids = bulk.map((b) => b.id);
     const before = (await head.get('/api/tasks/counts')).body.actionable as number;
 
     const { ctx, page } = await newPage(false, { pollMs: 400 });
     await page.goto(`${sys.url}/#/tasks?q=${tag}`);
-    await pickUser(page, 'perf-head');
+    await pickUser(page, 'd01-head');
     await page.waitForURL((u) => u.hash === `#/tasks?q=${tag}`);
-    await expect.poll(() => page.locator('input.row-check').count()).toBe(5);
+    await expect.poll(() => page.locator('tr.task-row').count()).toBe(5);
+    // the new project's review has no tick box: its targets are looked at one by one
+    await expect.poll(() => page.locator('input.row-check').count()).toBe(4);
+    expect(await page.locator('tr.task-row', { hasText: '第新项' }).locator('input.row-check').count()).toBe(0);
     // the type filter lists the server's task types (GET /api/task-types), in Chinese
-    expect(await page.locator('#flt-type option').allTextContents()).toEqual(['全部', '事前绩效评估审核', '绩效目标审核', '修改后重新申报']);
+    expect(await page.locator('#flt-type option').allTextContents()).toEqual(['全部', '事前绩效评估审核', '绩效目标审核', '修改后重新申报', '评估结论签批']);
     const bar = page.locator('.bulk-bar');
     // keyboard: j focuses the first row, x ticks it, x again unticks it
     await page.locator('body').click({ position: { x: 5, y: 300 } });
@@ -355,40 +365,48 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
     await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 0 项');
     expect(await page.locator('#bulk-approve').isDisabled()).toBe(true);
 
-    // select all on this page: two task types → the button says so instead of asking
+    // select all on this page: the four; untick one and the box is indeterminate; tick it again
     await page.locator('#bulk-all').check();
-    await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 5 项');
-    await page.locator('#bulk-approve').click();
-    await expect.poll(() => bar.locator('.bulk-msg').textContent()).toContain('2 种事项类型');
-    expect(await page.locator('dialog').count()).toBe(0);
-    const other = page.locator('tr.task-row', { hasText: '其他类型' });
-    await other.locator('input.row-check').uncheck();
     await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 4 项');
-    expect(await bar.locator('.bulk-msg').isHidden()).toBe(true);
+    const second = page.locator('tr.task-row', { hasText: '第2项' });
+    await second.locator('input.row-check').uncheck();
+    await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 3 项');
     expect(await page.locator('#bulk-all').evaluate((e) => (e as { indeterminate?: boolean }).indeterminate)).toBe(true);
+    await second.locator('input.row-check').check();
+    await expect.poll(() => bar.locator('.bulk-count').textContent()).toBe('已选择 4 项');
     await page.screenshot({ path: join(SHOTS, 'bulk-selection.png'), fullPage: true });
 
     // meanwhile a colleague claims one of them: the counts refresh by themselves, the rows do not move
-    expect((await (await sys.as('perf-officer')).post(`/api/tasks/${encodeURIComponent(ids[3])}/actions`, { action: 'claim' })).status).toBe(200);
+    expect((await (await sys.as('d01-reviewer')).post(`/api/tasks/${encodeURIComponent(ids[3])}/actions`, { action: 'claim' })).status).toBe(200);
     await expect.poll(() => page.locator('a.tab[data-tab="actionable"] .badge').textContent()).toBe(String(before - 1));
     await page.locator('.list-changed').waitFor();
     expect(await page.locator('input.row-check:checked').count()).toBe(4);
 
-    // approve: a confirmation with the outcome (the type's only non-danger one) and an optional comment
+    // approve: a preview of what will be decided (project, amount, outcome), the outcome the manifest allows in bulk, an optional comment
     await page.locator('#bulk-approve').click();
     const dialog = page.locator('dialog');
     await expect.poll(() => dialog.locator('h2').textContent()).toBe('批量通过 4 项');
+    const preview = dialog.locator('.bulk-preview tr.bulk-item');
+    expect(await preview.count()).toBe(4);
+    for (let i = 0; i < 4; i++) {
+      const row = preview.nth(i);
+      expect(await row.locator('.bulk-item-project').textContent()).toMatch(new RegExp(`设备更新 ${tag} 第[1-4]项`));
+      expect(await row.locator('.bulk-item-amount').textContent()).toBe('800,000.00');
+      expect(await row.locator('.bulk-item-outcome').textContent()).toBe('审核通过');
+    }
     expect(await dialog.locator('.bulk-outcome').textContent()).toContain('审核通过');
+    await page.screenshot({ path: join(SHOTS, 'bulk-preview.png') });
     await dialog.locator('#bulk-comment').fill('批量审核通过。');
     await dialog.getByRole('button', { name: '确认通过 4 项' }).click();
-    // 3 approved; the claimed one is listed with the reason; the list reloads without them
+    // 3 approved, listed; the claimed one is listed with the reason; the list reloads without them
     const result = page.locator('.bulk-result');
     await expect.poll(() => result.locator('.bulk-done').getAttribute('data-decided')).toBe('3');
     expect(await result.textContent()).toContain('已批量通过 3 项');
+    expect(await result.locator('.bulk-successes li').count()).toBe(3);
     expect(await result.locator('.bulk-failures li').count()).toBe(1);
     expect(await result.locator('.bulk-failures').textContent()).toContain('第4项：此事项不由您办理'); // claimed by the colleague: no longer his
     await expect.poll(() => page.locator('tr.task-row').count()).toBe(1);
-    expect(await page.locator('tr.task-row').textContent()).toContain('其他类型');
+    expect(await page.locator('tr.task-row').textContent()).toContain('第新项');
     expect(await page.locator('.list-changed').isHidden()).toBe(true);
     await expect.poll(() => page.locator('a.tab[data-tab="actionable"] .badge').textContent()).toBe(String(before - 4));
     await page.screenshot({ path: join(SHOTS, 'bulk-result.png'), fullPage: true });
@@ -397,6 +415,14 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
       expect([d.task.status, d.task.outcome]).toEqual(['completed', 'approve']);
     }
     expect((await head.get(`/api/tasks/${encodeURIComponent(ids[3])}`)).body.task.status).toBe('open');
+    // and their processes conclude: the targets are approved
+    for (const b of bulk.slice(0, 3)) {
+      const s = await eventually(async () => {
+        const x = await preparer.get(`/api/pre-assessments/${encodeURIComponent(b.code)}`);
+        return x.status === 200 && x.body.stage === 'done' ? x.body : undefined;
+      }, `the conclusion of ${b.code}`);
+      expect(s.conclusion).toBe('passed');
+    }
     await ctx.close();
   });
 
