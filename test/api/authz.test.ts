@@ -11,6 +11,8 @@ const code = `AUTHZ-${Date.now()}`;
 
 beforeAll(async () => {
   sys = await startSystem();
+  // who may urge is the question here, not how often (test/api/urge.test.ts): no window on this process
+  sys.config.region.inbox.urgeWindowHours = 1e-9;
   for (const u of DEMO_USERS) http.set(u.id, await sys.as(u.id));
   const r = await http.get('u0101-preparer')!.post('/api/pre-assessments', {
     projectCode: code, name: '授权测试项目', deptId: 'D01', unitId: 'U0101', amountFen: 20_000_000, industry: '教育', isNew: false, kind: 'project', year: 2027,
