@@ -17,7 +17,6 @@ export interface TaskCatalog {
   holders: Record<string, TaskHoldersDef>;
   /** As workflow code sees them (forms as JSON Schemas), for the API's fast pre-check. */
   info(type: string): TaskTypeInfo | undefined;
-  processOf(type: string): string | undefined;
   /** The outcomes a lead may take in bulk (the manifest's `bulk`); none when the type is not decided in bulk. */
   bulkOutcomes(type: string): readonly string[];
 }
@@ -25,14 +24,12 @@ export interface TaskCatalog {
 export function taskCatalog(processes: readonly ProcessManifest[] = PROCESSES): TaskCatalog {
   const types: Record<string, TaskTypeDef> = {};
   const holders: Record<string, TaskHoldersDef> = {};
-  const owner: Record<string, string> = {};
   const bulk: Record<string, readonly string[]> = {};
   for (const p of processes) {
     for (const t of p.taskTypes) {
       if (types[t.def.type]) throw new Error(`task type ${t.def.type} is declared twice`);
       types[t.def.type] = t.def;
       holders[t.def.type] = TaskHoldersDef.parse(t.holders);
-      owner[t.def.type] = p.name;
       for (const o of t.bulk?.outcomes ?? []) if (!(o in t.def.outcomes)) throw new Error(`task type ${t.def.type} allows ${o} in bulk, an outcome it does not have`);
       bulk[t.def.type] = t.bulk?.outcomes ?? [];
     }
@@ -47,7 +44,6 @@ export function taskCatalog(processes: readonly ProcessManifest[] = PROCESSES): 
       if (!infos.has(type)) infos.set(type, taskTypeInfoOf(def));
       return infos.get(type);
     },
-    processOf: (type) => owner[type],
     bulkOutcomes: (type) => bulk[type] ?? [],
   };
 }
