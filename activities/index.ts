@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import type { FinanceClient } from '../contracts/finance/finance.zod';
 import type { Faults } from '../app/faults';
 import type { Logger } from 'pino';
+import type { Client } from '@temporalio/client';
 import { createFinanceActivities } from './finance';
 import { createInboxActivities } from './inbox';
 
@@ -12,6 +13,9 @@ export interface ActivityDeps {
   finance: FinanceClient;
   faults?: Faults;
   log?: Pick<Logger, 'error'>;
+  /** For a process that starts or signals another's workflow (signalWithStart by the target's contract). */
+  temporal?: Client;
+  taskQueue?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {

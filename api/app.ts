@@ -1,6 +1,9 @@
 // The HTTP app, built from its parts so tests build it against a real Temporal server and database.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -71,6 +74,8 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
   // a process whose modules live under a root of their own (a test's toy) has its web module there
   for (const { process: p } of processes) if (p.root && hasPart(p, 'web')) app.use(`/${p.name}`, express.static(dirname(processFile(p, 'web')), { maxAge: 0 }));
+  // charts for every process's pages (ECharts, what Chinese government dashboards use): <script src="/vendor/echarts.min.js">
+  app.get('/vendor/echarts.min.js', (_req, res) => res.sendFile(require.resolve('echarts/dist/echarts.min.js')));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
   app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.originalUrl}`)));
   app.use(temporalUnavailableHandler(temporalHealth, log));

@@ -66,7 +66,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   const { config, log } = deps;
   installRuntime(log);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
-  const activityDeps = { db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log };
+  const activityDeps = { db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log, temporal: deps.temporal, taskQueue: config.temporal.taskQueue };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
