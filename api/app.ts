@@ -2,8 +2,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -20,6 +18,7 @@ import { taskCatalog } from '../contracts/registry.zod';
 import { inboxRoutes } from './inbox';
 import { temporalCallDeadlines, temporalUnavailableHandler } from './temporalGuard';
 
+const require = createRequire(import.meta.url);
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), 'web');
 
 export interface AppDeps {
