@@ -1,0 +1,37 @@
+// How another process (a monitoring round under Xinjiang's profile, a warning, a check of a
+// self-evaluation, an evaluation) or an officer opens rectification (整改): the child workflow type,
+// its id and its input, defined once here. Problems for the same unit from the same source go in
+// one notice: the id is the unit's and the source's, so a second report finds the running notice
+// and is signalled to it (RECTIFICATION_PROBLEMS_SIGNAL); a problem already open (same key) is not
+// opened twice.
+import { z } from 'zod';
+import { Id, IsoDateTime } from '../common.zod';
+
+export const RECTIFICATION_WORKFLOW = 'rectification';
+export const RECTIFICATION_PROBLEMS_SIGNAL = 'rectification.problems';
+
+export const ProblemSourceKind = z.enum(['monitoring', 'warning', 'selfEvaluationCheck', 'evaluation', 'hand']);
+export type ProblemSourceKind = z.infer<typeof ProblemSourceKind>;
+
+export const rectificationWorkflowId = (unitId: string, kind: ProblemSourceKind, ref: string): string => `rectification:${unitId}:${kind}:${ref}`;
+
+export const Problem = z.object({
+  /** Stable within its source (e.g. `<projectId>/<ruleId>`): the same key again is the same problem. */
+  key: z.string().min(1).max(200),
+  projectId: Id.optional(),
+  description: z.string().min(1).max(2000),
+  /** What was found, as data the notice lists (rule trace, scores, findings). */
+  evidence: z.record(z.string(), z.unknown()).default({}),
+  measures: z.string().max(2000).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const ProblemReport = z.object({
+  deptId: Id,
+  unitId: Id,
+  source: z.object({ kind: ProblemSourceKind, ref: z.string().min(1).max(200), label: z.string().min(1).max(200) }),
+  problems: z.array(Problem).min(1).max(500),
+  reportedBy: z.string().min(1).max(100),
+  reportedAt: IsoDateTime,
+});
+export type ProblemReport = z.infer<typeof ProblemReport>;

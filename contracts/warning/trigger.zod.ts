@@ -1,0 +1,32 @@
+// How another process (a monitoring round, a submitted form) or an officer raises a warning (预警):
+// the warning's child workflow type, its id and its input, defined once here. One open warning per
+// project: the id is the project's, so a second trigger finds the running one and is signalled to it
+// (WARNING_TRIGGER_SIGNAL) instead of starting another; a project whose warning has closed may warn again.
+import { z } from 'zod';
+import { Fen, Id, IsoDateTime } from '../common.zod';
+
+export const WARNING_WORKFLOW = 'warning';
+export const WARNING_TRIGGER_SIGNAL = 'warning.trigger';
+export const warningWorkflowId = (year: number, projectId: string): string => `warning:${year}:${projectId}`;
+
+/** Why it warned (预警依据): the rule, the data it saw, the threshold it crossed, when. Shown as "why this warned". */
+export const WarningTrace = z.object({
+  rule: z.object({ id: z.string().min(1).max(100), label: z.string().min(1).max(200) }),
+  data: z.record(z.string(), z.unknown()),
+  threshold: z.unknown(),
+  observedAt: IsoDateTime,
+});
+export type WarningTrace = z.infer<typeof WarningTrace>;
+
+export const WarningTrigger = z.object({
+  year: z.number().int().min(2000).max(2100),
+  project: z.object({ id: Id, name: z.string().min(1).max(200), deptId: Id, unitId: Id, amountFen: Fen.optional() }),
+  source: z.enum(['round', 'form', 'hand']),
+  /** The round (or form) that raised it, when a process did. */
+  ref: z.string().max(200).optional(),
+  trace: WarningTrace,
+  /** A user id, or 'system' for a rule evaluated by a process. */
+  triggeredBy: z.string().min(1).max(100),
+  triggeredAt: IsoDateTime,
+});
+export type WarningTrigger = z.infer<typeof WarningTrigger>;
