@@ -6,6 +6,8 @@
 // opened twice.
 import { z } from 'zod';
 import { Id, IsoDateTime } from '../common.zod';
+import type { CalendarYear } from '../calendar';
+import type { RectificationProfile } from './profile.zod';
 
 export const RECTIFICATION_WORKFLOW = 'rectification';
 export const RECTIFICATION_PROBLEMS_SIGNAL = 'rectification.problems';
@@ -35,3 +37,22 @@ export const ProblemReport = z.object({
   reportedAt: IsoDateTime,
 });
 export type ProblemReport = z.infer<typeof ProblemReport>;
+
+/**
+ * The rectification workflow's full input: the first report (the notice's problems), the region's
+ * rectification slice, and the board's options. Monitoring starts it as a child workflow with
+ * `rectificationWorkflowId(report.unitId, report.source.kind, report.source.ref)`; the API uses
+ * signalWithStart with RECTIFICATION_PROBLEMS_SIGNAL (payload: a ProblemReport) and this input.
+ */
+export const RectificationInput = z.object({
+  report: ProblemReport,
+  /** The region profile's rectification slice (contracts/rectification/profile.zod.ts). */
+  profile: z.custom<RectificationProfile>(),
+  /** The working-day calendar for the due date (profile.dueDays working days); absent: calendar days. */
+  calendar: z.array(z.custom<CalendarYear>()).optional(),
+  /** The region profile's inbox.urgeWindowHours in ms: one urge (催办) per task in this window. Absent: no limit. */
+  urgeWindowMs: z.number().int().nonnegative().optional(),
+  /** One "day" of the profile in ms, overridable so tests can shorten due dates, reminders and escalation. Default 86,400,000. */
+  dayMs: z.number().int().positive().optional(),
+});
+export type RectificationInput = z.input<typeof RectificationInput>;
