@@ -49,6 +49,8 @@ export interface GenProject {
   name: string;
   industry: string;
   kind: 'project' | 'policy';
+  /** 基本支出 (basic: staff and running costs) or 项目支出 (project expenditure). */
+  expenditure: 'basic' | 'project';
   isNew: boolean;
   transferId: string | null;
   originalFen: number;
@@ -176,7 +178,7 @@ export function generate(opts: GenerateOptions = {}): Dataset {
       for (const cu of countyUnits.filter((c) => c.transferIdx === t)) {
         const originalFen = Math.round(Math.max(MIN_YUAN, 3_000_000 * Math.exp(rng.normal() * 0.6)) / 1000) * 1000 * 100;
         total += originalFen;
-        addProject({ deptId: d.id, unitId: cu.unitId, name: `${y}年${cu.county}${ind.transfer}`, industry: ind.code, kind: 'project', isNew: false, transferId: id, originalFen });
+        addProject({ deptId: d.id, unitId: cu.unitId, name: `${y}年${cu.county}${ind.transfer}`, industry: ind.code, kind: 'project', expenditure: 'project', isNew: false, transferId: id, originalFen });
       }
       transfers.push({ id, deptId: d.id, year: y, name: `${y}年${ind.transfer}`, totalFen: total });
     }
@@ -191,7 +193,20 @@ export function generate(opts: GenerateOptions = {}): Dataset {
         const isNew = rng.chance(0.25);
         const originalFen = amountYuan(rng, isNew && rng.chance(0.4)) * 100;
         const name = `${y}年${u.name}${rng.pick(ind.topics)}${kind === 'policy' ? '补助' : '项目'}`;
-        addProject({ deptId: d.id, unitId: u.id, name, industry: ind.code, kind, isNew, transferId: null, originalFen });
+        // a unit with several budget items has its basic expenditure (基本支出) as the first; no draw
+        // of the generator depends on it, so the rest of the data set is as before
+        const basic = k === 0 && counts[i] >= 2;
+        addProject({
+          deptId: d.id,
+          unitId: u.id,
+          name: basic ? `${y}年${u.name}基本支出` : name,
+          industry: ind.code,
+          kind: basic ? 'project' : kind,
+          expenditure: basic ? 'basic' : 'project',
+          isNew: basic ? false : isNew,
+          transferId: null,
+          originalFen,
+        });
       }
     });
   }

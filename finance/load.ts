@@ -44,7 +44,7 @@ export async function loadDataset(db: Db, ds: Dataset): Promise<LoadStats> {
     await bulk(q, 'transfers', [['id', 'text', (r) => r.id], ['dept_id', 'text', (r) => r.deptId], ['year', 'int', (r) => r.year], ['name', 'text', (r) => r.name], ['total_fen', 'bigint', (r) => r.totalFen]], ds.transfers);
     await bulk(q, 'projects', [
       ['id', 'text', (r) => r.id], ['dept_id', 'text', (r) => r.deptId], ['unit_id', 'text', (r) => r.unitId], ['year', 'int', (r) => r.year],
-      ['name', 'text', (r) => r.name], ['industry', 'text', (r) => r.industry], ['kind', 'text', (r) => r.kind], ['is_new', 'bool', (r) => r.isNew],
+      ['name', 'text', (r) => r.name], ['industry', 'text', (r) => r.industry], ['kind', 'text', (r) => r.kind], ['expenditure', 'text', (r) => r.expenditure], ['is_new', 'bool', (r) => r.isNew],
       ['transfer_id', 'text', (r) => r.transferId], ['original_fen', 'bigint', (r) => r.originalFen], ['paid_fen', 'bigint', (r) => paid.get(r.id) ?? 0],
     ], ds.projects);
     const lines = ds.projects.flatMap((p) => p.lines.map((l) => ({ projectId: p.id, ...l })));

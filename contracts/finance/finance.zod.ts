@@ -22,6 +22,12 @@ export const IdempotencyKey = z.string().min(1).max(500);
 
 export const ProjectStatus = z.enum(['active', 'suspended']);
 export const ProjectKind = z.enum(['project', 'policy']);
+/**
+ * 基本支出 (basic expenditure: staff and running costs) or 项目支出 (project expenditure). Monitoring
+ * rounds cover own-level projects except basic expenditure (000: 本级预算项目(除基本支出外)).
+ */
+export const Expenditure = z.enum(['basic', 'project']);
+export type Expenditure = z.infer<typeof Expenditure>;
 export const UnitLevel = z.enum(['province', 'prefecture', 'county']);
 export const Grade = z.enum(['优', '良', '中', '差']);
 
@@ -80,6 +86,8 @@ export const Project = z.object({
   name: z.string(),
   industry: Id,
   kind: ProjectKind,
+  /** Basic expenditure (基本支出) or project expenditure (项目支出); absent from older stores: project. */
+  expenditure: Expenditure.default('project'),
   isNew: z.boolean(),
   transferId: Id.nullable(),
   /** Budget as approved: the sum of its lines. */
@@ -100,6 +108,7 @@ export const ListProjectsQuery = z.strictObject({
   year: Year.optional(),
   transferId: Id.optional(),
   status: ProjectStatus.optional(),
+  expenditure: Expenditure.optional(),
 });
 export type ListProjectsQuery = z.infer<typeof ListProjectsQuery>;
 export const ProjectPage = page(ProjectSummary);
@@ -130,6 +139,8 @@ export const ListExecutionQuery = z.strictObject({
   deptId: Id.optional(),
   unitId: Id.optional(),
   transferId: Id.optional(),
+  /** Only basic or only project expenditure (a monitoring round reads project expenditure only). */
+  expenditure: Expenditure.optional(),
   /** Only projects at or below this rate: the laggards of a round, filtered where the data is. */
   maxRateBp: z.coerce.number().int().nonnegative().optional(),
 });

@@ -39,7 +39,7 @@ export async function listTransfers(q: Queryable, f: c.ListTransfersQuery): Prom
   return { items: (await q.query<c.Transfer>(sql, w.params)).rows };
 }
 
-const PROJECT_COLS = `id, dept_id AS "deptId", unit_id AS "unitId", year, name, industry, kind, is_new AS "isNew",
+const PROJECT_COLS = `id, dept_id AS "deptId", unit_id AS "unitId", year, name, industry, kind, expenditure, is_new AS "isNew",
   transfer_id AS "transferId", original_fen AS "originalFen", status`;
 
 export async function getProject(q: Queryable, projectId: string): Promise<c.Project> {
@@ -60,8 +60,9 @@ export async function listProjects(q: Queryable, f: c.ListProjectsQuery): Promis
   return keysetPage<c.ProjectSummary, c.ProjectSummary>(q, sql, w.params, limit, (r) => r.id, (r) => r);
 }
 
-function projectFilter(f: { deptId?: string; unitId?: string; year?: number; transferId?: string; cursor?: string }): Where {
+function projectFilter(f: { deptId?: string; unitId?: string; year?: number; transferId?: string; expenditure?: string; cursor?: string }): Where {
   return new Where()
+    .eq(f.expenditure, (p) => `expenditure = ${p}`)
     .eq(f.year, (p) => `year = ${p}`)
     .eq(f.deptId, (p) => `dept_id = ${p}`)
     .eq(f.unitId, (p) => `unit_id = ${p}`)

@@ -90,6 +90,14 @@ describe('synthetic finance data', () => {
     }
   });
 
+  it('tells basic expenditure (基本支出) from project expenditure: a unit with several items has one basic one', () => {
+    const basic = province.projects.filter((p) => p.expenditure === 'basic');
+    expect(basic.length).toBeGreaterThan(1_000);
+    expect(basic.length / province.projects.length).toBeLessThan(0.1);
+    expect(basic.every((p) => p.transferId === null && p.name.endsWith('基本支出'))).toBe(true);
+    expect(new Set(basic.map((p) => p.unitId)).size).toBe(basic.length);
+  });
+
   it('seeds an indicator library of the 23 industry types, each with core indicators', () => {
     expect(INDUSTRIES).toHaveLength(23);
     expect(province.indicators.length).toBeGreaterThan(200);
