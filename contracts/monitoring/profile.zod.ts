@@ -11,5 +11,18 @@ export const MonitoringProfile = z.object({
   /** Warn when a core indicator's expected completion falls below this percentage. */
   coreIndicatorMinPct: z.number().min(0).max(100),
   verifyDueDays: z.number().int().positive(),
+  /**
+   * The region's response to a deviation: start the warning process, payments suspended at once
+   * (Inner Mongolia, 000), or push the project to its department and unit for rectification, payments
+   * untouched (Xinjiang, 003). Default *(ours)*: warning.
+   */
+  response: z.enum(['warning', 'rectification']).default('warning'),
+  /** Reminders this many days before a form falls due *(ours)*. */
+  reminderBeforeDays: z.number().int().nonnegative().default(3),
+  /** A form still open this many days after its due date escalates to the unit's head and is flagged overdue *(ours)*. */
+  escalateAfterDays: z.number().int().nonnegative().default(3),
+  /** The round closes this many days after the due date: forms still open are closed as not submitted *(ours)*. */
+  closeAfterDays: z.number().int().positive().default(15),
 });
 export type MonitoringProfile = z.infer<typeof MonitoringProfile>;
+export type MonitoringProfileInput = z.input<typeof MonitoringProfile>;
