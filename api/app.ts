@@ -17,6 +17,7 @@ import { hasPart, processFile } from '../app/processPaths';
 import { taskCatalog } from '../contracts/registry.zod';
 import { inboxRoutes } from './inbox';
 import { temporalCallDeadlines, temporalUnavailableHandler } from './temporalGuard';
+import { profileValues } from '../config/provenance';
 
 const require = createRequire(import.meta.url);
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), 'web');
@@ -67,6 +68,11 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   });
   app.get('/api/config', (_req, res) => {
     res.json({ region: { id: config.region.id, name: config.region.name }, temporalUiUrl: config.temporal.external ? null : `http://localhost:${config.temporal.uiPort}`, mailUrl: config.mail.catcher ? `http://localhost:${config.mail.webPort}` : null });
+  });
+  // the region profile's values, each with its seed and phrase or "default (ours)" (config/provenance.ts); ?section=preAssessment for one process's part
+  app.get('/api/profile', (req, res) => {
+    const section = typeof req.query.section === 'string' ? req.query.section : undefined;
+    res.json({ region: { id: config.region.id, name: config.region.name }, values: profileValues(config.region, section) });
   });
   app.use('/api', temporalCallDeadlines(temporal, temporalHealth));
   app.use(api.router);

@@ -180,8 +180,8 @@ describe('routing of applications per region (routeApplication)', () => {
   it('Inner Mongolia: a continuing 9,000,000-yuan project does not: target review only', () => {
     expect(route('inner-mongolia', 9_000_000, false)).toBe('targetReview');
   });
-  it('Xinjiang has the same gate as Inner Mongolia', () => {
-    expect([route('xinjiang', 5_000_001, true), route('xinjiang', 5_000_000, true), route('xinjiang', 9_000_000, false)]).toEqual(['key', 'targetReview', 'targetReview']);
+  it('Xinjiang (003): every project budget request needs a pre-assessment, no 5,000,000-yuan threshold', () => {
+    expect([route('xinjiang', 5_000_001, true), route('xinjiang', 5_000_000, true), route('xinjiang', 9_000_000, false), route('xinjiang', 999_999.99, false)]).toEqual(['key', 'key', 'key', 'general']);
   });
 
   it('Wuhai: everything needs a pre-assessment — new or continuing, large or small; finance takes it from 1,000,000 yuan', () => {

@@ -33,6 +33,10 @@ export const ProjectApplication = z
     industry: z.string().min(1).max(50),
     isNew: z.boolean(),
     kind: z.enum(['project', 'policy']),
+    /** A mid-year addition (年中追加) rather than the annual request (年初预算申报). */
+    midYear: z.boolean().default(false),
+    /** A new major project of 事业发展类 (Altay 001: the only mid-year additions that need a pre-assessment). */
+    majorDevelopment: z.boolean().default(false),
     year: z.number().int().min(2000).max(2100),
     summary: z.string().max(5000).default(''),
     indicators: z.array(Indicator).min(1, 'at least one performance indicator (绩效指标) is required'),
@@ -44,10 +48,11 @@ export const ProjectApplication = z
 export type ProjectApplication = z.infer<typeof ProjectApplication>;
 
 const AspectFinding = z.object({
-  score: z.number().min(0).max(20),
+  /** Points on the profile's scale (preAssessment.aspectMaxPoints, ours: 20); none when the region gives findings only (004). */
+  score: z.number().min(0).max(100).optional(),
   finding: z.string().trim().min(1, 'each aspect needs a finding').max(2000),
 });
-/** The five aspects (004): necessity, economy, targets, feasibility, financing; 20 points each. */
+/** The five aspects (004): necessity, economy, targets, feasibility, financing; each with a finding, points only on the profile's scale (ours). */
 export const FiveAspects = z.object({
   necessity: AspectFinding, // 立项必要性
   economy: AspectFinding, // 投入经济性
@@ -74,6 +79,41 @@ export const TargetReviewTask = defineTaskType({
   label: { zh: '绩效目标审核', en: 'Target review' },
   outcomes: {
     approve: { label: { zh: '审核通过', en: 'Approve' }, style: 'primary', form: CommentForm },
+  },
+});
+
+const CriterionFinding = z.object({ finding: z.string().trim().min(1, 'each criterion needs a finding').max(2000) });
+/**
+ * Finance's four criteria of a target review (002 绩效目标审核): relevance of the targets to the
+ * department's functions, feasibility of the measures, scientific indicator design, reasonableness
+ * of the funding; each with a finding.
+ */
+export const FourCriteria = z.object({
+  relevance: CriterionFinding, // 绩效目标与部门职能的相关性
+  feasibility: CriterionFinding, // 实现绩效目标采取措施的可行性
+  indicators: CriterionFinding, // 绩效指标设置的科学性
+  funding: CriterionFinding, // 完成绩效目标所需资金的合理性
+});
+
+/**
+ * Finance's target review after the department's (002; 004: node by node): approve, return for
+ * revision (the board's 退回), cut the amount (削减, 004: targets unclear or not matching the funds),
+ * or delay or cancel the budget (缓批或取消, 002).
+ */
+export const FinanceTargetReviewTask = defineTaskType({
+  type: PRE_ASSESSMENT_TASKS.financeTargetReview,
+  label: { zh: '财政绩效目标审核', en: 'Finance target review' },
+  outcomes: {
+    approve: { label: { zh: '审核通过', en: 'Approve' }, style: 'primary', form: z.object({ criteria: FourCriteria, comment: z.string().max(2000).optional() }) },
+    cut: {
+      label: { zh: '削减预算', en: 'Cut the amount' },
+      form: z.object({ criteria: FourCriteria, approvedAmountFen: Fen.refine((v) => v > 0, 'must be positive'), comment: z.string().trim().min(1).max(2000) }),
+    },
+    delayOrCancel: {
+      label: { zh: '缓批或取消预算', en: 'Delay or cancel the budget' },
+      style: 'danger',
+      form: z.object({ criteria: FourCriteria, decision: z.enum(['delay', 'cancel']), comment: z.string().trim().min(1).max(2000) }),
+    },
   },
 });
 
@@ -114,7 +154,8 @@ export const PreAssessmentInput = z.object({
   urgeWindowMs: z.number().int().nonnegative().optional(),
   /** Durations, overridable so tests can shorten them. */
   reviewDueMs: z.number().int().positive().optional(),
-  maxRevisions: z.number().int().min(0).max(20).default(5),
+  /** Overrides the profile's maxRevisions (tests); absent: the profile's, or 5 for runs whose profile predates it. */
+  maxRevisions: z.number().int().min(0).max(20).optional(),
 });
 export type PreAssessmentInput = z.input<typeof PreAssessmentInput>;
 

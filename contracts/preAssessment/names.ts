@@ -2,6 +2,7 @@
 export const PRE_ASSESSMENT_TASKS = {
   review: 'preAssessment.review',
   targetReview: 'preAssessment.targetReview',
+  financeTargetReview: 'preAssessment.financeTargetReview',
   revise: 'preAssessment.revise',
   signOff: 'preAssessment.signOff',
 } as const;

@@ -53,6 +53,14 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
         "policy"
        ]
       },
+      "midYear": {
+       "default": false,
+       "type": "boolean"
+      },
+      "majorDevelopment": {
+       "default": false,
+       "type": "boolean"
+      },
       "year": {
        "type": "integer",
        "minimum": 2000,
@@ -154,7 +162,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
      "maximum": 9007199254740991
     },
     "maxRevisions": {
-     "default": 5,
      "type": "integer",
      "minimum": 0,
      "maximum": 20
@@ -193,7 +200,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -202,7 +209,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -212,7 +218,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -221,7 +227,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -231,7 +236,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -240,7 +245,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -250,7 +254,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -259,7 +263,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -269,7 +272,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -278,7 +281,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          }
@@ -319,7 +321,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -328,7 +330,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -338,7 +339,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -347,7 +348,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -357,7 +357,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -366,7 +366,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -376,7 +375,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -385,7 +384,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -395,7 +393,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -404,7 +402,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          }
@@ -451,7 +448,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -460,7 +457,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -470,7 +466,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -479,7 +475,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -489,7 +484,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -498,7 +493,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -508,7 +502,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -517,7 +511,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          },
@@ -527,7 +520,7 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "score": {
             "type": "number",
             "minimum": 0,
-            "maximum": 20
+            "maximum": 100
            },
            "finding": {
             "type": "string",
@@ -536,7 +529,6 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            }
           },
           "required": [
-           "score",
            "finding"
           ]
          }
@@ -583,6 +575,278 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
         "maxLength": 2000
        }
       }
+     }
+    }
+   }
+  },
+  "preAssessment.financeTargetReview": {
+   "label": {
+    "zh": "财政绩效目标审核",
+    "en": "Finance target review"
+   },
+   "outcomes": {
+    "approve": {
+     "label": {
+      "zh": "审核通过",
+      "en": "Approve"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "criteria": {
+        "type": "object",
+        "properties": {
+         "relevance": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "feasibility": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "indicators": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "funding": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         }
+        },
+        "required": [
+         "relevance",
+         "feasibility",
+         "indicators",
+         "funding"
+        ]
+       },
+       "comment": {
+        "type": "string",
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "criteria"
+      ]
+     }
+    },
+    "cut": {
+     "label": {
+      "zh": "削减预算",
+      "en": "Cut the amount"
+     },
+     "style": "default",
+     "form": {
+      "type": "object",
+      "properties": {
+       "criteria": {
+        "type": "object",
+        "properties": {
+         "relevance": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "feasibility": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "indicators": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "funding": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         }
+        },
+        "required": [
+         "relevance",
+         "feasibility",
+         "indicators",
+         "funding"
+        ]
+       },
+       "approvedAmountFen": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991
+       },
+       "comment": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "criteria",
+       "approvedAmountFen",
+       "comment"
+      ]
+     }
+    },
+    "delayOrCancel": {
+     "label": {
+      "zh": "缓批或取消预算",
+      "en": "Delay or cancel the budget"
+     },
+     "style": "danger",
+     "form": {
+      "type": "object",
+      "properties": {
+       "criteria": {
+        "type": "object",
+        "properties": {
+         "relevance": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "feasibility": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "indicators": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         },
+         "funding": {
+          "type": "object",
+          "properties": {
+           "finding": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+           }
+          },
+          "required": [
+           "finding"
+          ]
+         }
+        },
+        "required": [
+         "relevance",
+         "feasibility",
+         "indicators",
+         "funding"
+        ]
+       },
+       "decision": {
+        "type": "string",
+        "enum": [
+         "delay",
+         "cancel"
+        ]
+       },
+       "comment": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "criteria",
+       "decision",
+       "comment"
+      ]
      }
     }
    }

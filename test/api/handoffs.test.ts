@@ -1,7 +1,7 @@
 // Hand-offs respect who may decide (issue 14, item 4), against the real system: every hand-off move
 // (transfer, delegate, add signer, reassign) × every demo user as the one who hands and as the one
 // who receives, plus an unknown id and a reviewer who has left; and the findings one by one.
-// Wuhai assesses every project: under 1,000,000 yuan 教育厅 (D01) reviews it, from there finance.
+// Altay assesses every new project: under 1,000,000 yuan 教育厅 (D01) reviews it, from there finance (001).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../api/auth';
 import { TASKS } from '../../contracts/registry.zod';
@@ -37,7 +37,7 @@ async function review(amountFen: number, claimBy?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  sys = await startSystem({ REGION: 'wuhai' });
+  sys = await startSystem({ REGION: 'altay' }); // a new 500,000-yuan project: Altay's general assessment by the department (Wuhai's is finance's, 004)
   for (const u of DEMO_USERS) http.set(u.id, await sys.as(u.id));
   await sys.deps.db.query(
     `INSERT INTO users (id, name, email, org_id, roles, groups, head_id, active) VALUES ($1, '离职审核员', 'left@demo.jixiao.local', 'D01', $2, $3, 'd01-head', false)`,

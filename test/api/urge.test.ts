@@ -27,7 +27,7 @@ const urge = (taskId: string) => as('u0101-preparer').post(`${path(taskId)}/acti
 const taskState = async (taskId: string) => (await as('u0101-preparer').get(path(taskId))).body.state as { urges?: number; lastUrgedAt?: string | null };
 
 beforeAll(async () => {
-  sys = await startSystem({ REGION: 'wuhai' });
+  sys = await startSystem({ REGION: 'altay' }); // a new 500,000-yuan project: Altay's general assessment by the department (Wuhai's is finance's, 004)
   for (const u of DEMO_USERS) http.set(u.id, await sys.as(u.id));
 });
 afterAll(async () => sys?.stop());

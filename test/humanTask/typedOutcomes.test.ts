@@ -20,7 +20,7 @@ async function review(board: TaskBoard<Tasks>): Promise<void> {
   switch (r.outcome) {
     case 'passReduced':
       expectTypeOf(r.form.approvedAmountFen).toEqualTypeOf<number>();
-      expectTypeOf(r.form.aspects.necessity.score).toEqualTypeOf<number>();
+      expectTypeOf(r.form.aspects.necessity.score).toEqualTypeOf<number | undefined>(); // points only on the profile's scale (findings only: none)
       break;
     case 'fail':
       expectTypeOf(r.form.comment).toEqualTypeOf<string>(); // a failure needs its reason
