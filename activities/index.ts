@@ -4,6 +4,7 @@ import type { FinanceClient } from '../contracts/finance/finance.zod';
 import type { Faults } from '../app/faults';
 import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
+import type { RegionProfile } from '../contracts/region.zod';
 import { createFinanceActivities } from './finance';
 import { createInboxActivities } from './inbox';
 
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   /** For a process that starts or signals another's workflow (signalWithStart by the target's contract). */
   temporal?: Client;
   taskQueue?: string;
+  /** The region profile, for a process's start-up hook (e.g. monitoring's round Schedules); workflows get their part as input. */
+  region?: RegionProfile;
 }
 
 export function createActivities(deps: ActivityDeps) {

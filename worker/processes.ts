@@ -35,3 +35,15 @@ export async function processActivities(deps: ActivityDeps, processes: readonly 
   }
   return out;
 }
+
+/**
+ * Runs each process's start-up hook, if its activities module exports `startup(deps)` (e.g. the
+ * monitoring round Schedules, created or brought in step with the region profile).
+ */
+export async function processStartups(deps: ActivityDeps, processes: readonly ProcessManifest[] = PROCESSES): Promise<void> {
+  for (const p of processes) {
+    if (!hasPart(p, 'activities')) continue;
+    const mod = (await import(processFile(p, 'activities'))) as { startup?: (deps: ActivityDeps) => Promise<void> };
+    if (typeof mod.startup === 'function') await mod.startup(deps);
+  }
+}

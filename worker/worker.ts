@@ -4,7 +4,7 @@ import type { FaultSinks } from '../workflows/humanTask/board';
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
-import { processActivities, workflowsEntry } from './processes';
+import { processActivities, processStartups, workflowsEntry } from './processes';
 import type { ProcessManifest } from '../contracts/manifest.zod';
 import { createDispatcher } from '../notifications/dispatcher';
 import { connectionOptions } from '../app/temporalConnection';
@@ -66,7 +66,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   const { config, log } = deps;
   installRuntime(log);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
-  const activityDeps = { db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log, temporal: deps.temporal, taskQueue: config.temporal.taskQueue };
+  const activityDeps = { db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log, temporal: deps.temporal, taskQueue: config.temporal.taskQueue, region: config.region };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -82,6 +82,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     shutdownGraceTime: '10s',
     ...overrides,
   });
+  await processStartups(activityDeps, processes);
   const dispatcher = createDispatcher({ db: deps.db, mailer: deps.mailer, log, inboxUrl: `${config.api.publicUrl}/` });
   dispatcher.start();
   const drift = startDriftCheck(deps);
