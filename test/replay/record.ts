@@ -56,9 +56,21 @@ describe('record histories', () => {
     await save('target-withdrawn', r.body.workflowId);
   });
 
+  it('preAssessment: target review by the department, then finance cuts the amount (削减)', async () => {
+    const code = `REC-FIN-${Date.now()}`;
+    const r = await preparer.post('/api/pre-assessments', app(code, { amountFen: 80_000_000, isNew: true }));
+    const t = await taskOf(reviewer, code, 'preAssessment.targetReview');
+    await act(reviewer, t.id, { action: 'decide', outcome: 'approve', form: {}, comment: '部门审核同意' });
+    const criteria = Object.fromEntries(['relevance', 'feasibility', 'indicators', 'funding'].map((k) => [k, { finding: `${k} 审核意见` }]));
+    const f = await taskOf(perf, code, 'preAssessment.financeTargetReview');
+    await act(perf, f.id, { action: 'decide', outcome: 'cut', form: { criteria, approvedAmountFen: 24_000_000, comment: '绩效目标与资金不匹配' } });
+    await save('target-finance-cut', r.body.workflowId);
+  });
+
   it('preAssessment: target review delegated and confirmed', async () => {
     const code = `REC-GEN-${Date.now()}`;
-    const r = await preparer.post('/api/pre-assessments', app(code, { amountFen: 80_000_000 }));
+    // continuing: below the profile's targetReview.financeFromFen it stays with the department (a new one goes on to finance)
+    const r = await preparer.post('/api/pre-assessments', app(code, { amountFen: 80_000_000, isNew: false }));
     const t = await taskOf(reviewer, code, 'preAssessment.targetReview');
     await act(reviewer, t.id, { action: 'claim' });
     await act(reviewer, t.id, { action: 'delegate', toUserId: 'd01-reviewer2', reason: '请核实' });

@@ -2,7 +2,7 @@
 // Pre-assessment's start page, new project application (项目申报): the ProjectApplication of
 // contracts/preAssessment/application.zod.ts, with its performance targets; amounts typed in yuan are
 // sent as integer fen. Field errors come back by path.
-import { ApiError, orgs, post } from '../api.js';
+import { api, ApiError, orgs, post } from '../api.js';
 import { h, toast } from '../dom.js';
 import { schemaForm } from '../form.js';
 import { translator, v } from '../i18n.js';
@@ -39,6 +39,8 @@ const BASIC = {
     industry: str(1, 50),
     kind: { type: 'string', enum: ['project', 'policy'] },
     isNew: { type: 'boolean' },
+    midYear: { type: 'boolean', default: false },
+    majorDevelopment: { type: 'boolean', default: false },
     summary: str(0, 5000),
   },
   required: ['projectCode', 'name', 'amountFen', 'year', 'industry', 'kind', 'isNew'],
@@ -55,7 +57,7 @@ export async function applyView(main, { stale }) {
     main.append(h('section.card', h('h1', t('new_title')), h('p.notice', t('new_no_permission'))));
     return;
   }
-  const orgNames = await orgs();
+  const [orgNames, profile] = await Promise.all([orgs(), api('GET', '/api/profile?section=preAssessment').catch(() => null)]);
   if (stale()) return;
   const year = new Date().getFullYear() + 1;
   const basic = schemaForm(BASIC, { projectCode: `${me.orgId}-${year}-`, year, kind: 'project', isNew: true });
@@ -87,6 +89,7 @@ export async function applyView(main, { stale }) {
         general,
         h('div.form-actions', submit),
       ),
+      profile ? rulesCard(profile.values) : null,
     ),
   );
 
@@ -118,4 +121,31 @@ export async function applyView(main, { stale }) {
       submit.disabled = false;
     }
   }
+}
+
+/**
+ * The region's pre-assessment rules, each with its source: a seed's phrase or our default (GET /api/profile).
+ * @param {Array<{ path: string, value: unknown, source: { seed: string, phrase: string, note?: string } | null }>} values
+ */
+function rulesCard(values) {
+  const shown = (x) => (typeof x === 'number' && /Fen$/.test(String(x)) ? x : JSON.stringify(x));
+  return h(
+    'section.card',
+    h('h2.card-title', t('rules_title')),
+    h(
+      'table.table',
+      h('thead', h('tr', h('th', ''), h('th', t('rules_value')), h('th', t('rules_origin')))),
+      h(
+        'tbody',
+        values.map((x) =>
+          h(
+            'tr',
+            h('td', h('code', x.path.replace(/^preAssessment\./, ''))),
+            h('td', /Fen$/.test(x.path) && typeof x.value === 'number' ? `${(x.value / 100).toLocaleString('zh-CN')} 元` : shown(x.value)),
+            h('td', x.source ? t('rules_seed', { seed: x.source.seed, phrase: x.source.phrase }) : t('rules_ours')),
+          ),
+        ),
+      ),
+    ),
+  );
 }

@@ -17,6 +17,11 @@ export const strings = {
   new_view_submitted: { zh: '查看我提交的事项', en: 'See what I submitted' },
   new_dept: { zh: '主管部门', en: 'Department' },
   new_unit: { zh: '申报单位', en: 'Unit' },
+  rules_title: { zh: '本地区规则及其依据', en: 'This region’s rules and where they come from' },
+  rules_value: { zh: '取值', en: 'Value' },
+  rules_origin: { zh: '依据', en: 'Source' },
+  rules_ours: { zh: '默认值（本系统设定，非文件规定）', en: 'default (ours)' },
+  rules_seed: { zh: '文件 {seed}：“{phrase}”', en: 'seed {seed}: “{phrase}”' },
 };
 
 /** @type {import('../types.js').Vocab} */
@@ -29,11 +34,13 @@ export const vocab = {
     'preAssessment.failed': { zh: '评估不通过', en: 'Failed' },
     'preAssessment.withdrawn': { zh: '申报撤回', en: 'Withdrawn' },
     'preAssessment.abandoned': { zh: '放弃申报', en: 'Abandoned' },
+    'preAssessment.delayed': { zh: '预算缓批', en: 'Budget delayed' },
+    'preAssessment.cancelled': { zh: '预算取消', en: 'Budget cancelled' },
   },
   route: {
     key: { zh: '重点评估（财政绩效管理处）', en: 'Key assessment (finance)' },
-    general: { zh: '一般评估（主管部门）', en: 'General assessment (department)' },
-    targetReview: { zh: '绩效目标审核（主管部门）', en: 'Target review (department)' },
+    general: { zh: '一般评估', en: 'General assessment' },
+    targetReview: { zh: '绩效目标审核（主管部门，再由财政审核）', en: 'Target review (department, then finance)' },
   },
   field: {
     application: { zh: '申报信息', en: 'Application' },
@@ -68,6 +75,16 @@ export const vocab = {
     financing: { zh: '筹资合规性', en: 'Compliant financing' },
     score: { zh: '得分', en: 'Score' },
     finding: { zh: '评审意见', en: 'Finding' },
+    criteria: { zh: '四项审核内容', en: 'Four criteria' },
+    relevance: { zh: '绩效目标与部门职能的相关性', en: 'Relevance to the department’s functions' },
+    'criteria.feasibility': { zh: '实现绩效目标采取措施的可行性', en: 'Feasibility of the measures' },
+    'criteria.indicators': { zh: '绩效指标设置的科学性', en: 'Scientific indicator design' },
+    funding: { zh: '完成绩效目标所需资金的合理性', en: 'Reasonableness of the funding' },
+    decision: { zh: '处理方式', en: 'Decision' },
+    aspectMaxPoints: { zh: '每方面满分', en: 'Points per aspect' },
+    departmentReviewer: { zh: '主管部门审核人', en: 'Department reviewer' },
+    midYear: { zh: '年中追加', en: 'Mid-year addition' },
+    majorDevelopment: { zh: '新增重大事业发展类项目', en: 'New major 事业发展类 project' },
   },
   enum: {
     output: { zh: '产出指标', en: 'Output' },
@@ -78,6 +95,8 @@ export const vocab = {
     '>=': { zh: '≥', en: '≥' },
     '<=': { zh: '≤', en: '≤' },
     '=': { zh: '=', en: '=' },
+    delay: { zh: '缓批', en: 'Delay' },
+    cancel: { zh: '取消', en: 'Cancel' },
   },
 };
 
@@ -85,6 +104,7 @@ export const vocab = {
 /** @type {Array<[RegExp, (...m: string[]) => string]>} */
 export const messages = [
   [/^each aspect needs a finding$/, () => '每个方面都须填写评审意见'],
+  [/^each criterion needs a finding$/, () => '每项审核内容都须填写意见'],
   [/^at least one performance indicator .*$/, () => '至少填写一项绩效指标'],
   [/^targets need at least one output indicator .*$/, () => '至少需要一项产出指标'],
 ];
