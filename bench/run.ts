@@ -1,27 +1,33 @@
-// `npm run bench [-- --quick] [-- --projects N --batch N]`: the human-task primitive and the inbox
-// under a province-sized load, on this machine, with the real parts: a Temporal dev server on SQLite
-// (WAL), PGlite on disk, the worker and the API in this process, an SMTP sink for the mail.
-// Phases: open tasks in bulk (many per workflow execution), list the inbox with 50 concurrent users,
-// decide at a steady 20/s while another batch opens, then saturate decisions.
+// `npm run bench [-- --quick] [-- --projects N --reps N --bulk N --profile]`: the human-task primitive,
+// the inbox and real pre-assessments under a province-sized load, on this machine, with the real
+// parts, each in a process of its own: a Temporal dev server on SQLite (WAL), PostgreSQL, the worker
+// (bench/worker.ts), the API (api/main.ts), an SMTP sink; this process is the load generator and
+// runs none of them.
+// Every latency and throughput phase runs --reps times (default 3) and is reported as median [min–max];
+// the trivial-workflow ceiling is measured in the same run, and each figure is given as its ratio to it.
+// Phases: the ceiling; open a round (many tasks per execution, the stand-in monitoring board); submit
+// pre-assessments (one execution per project, continuing projects below the bulk threshold); list the
+// inbox with 50 users; decide at a steady 20/s while another round opens; saturate decisions; bulk
+// approval by department heads on the pre-assessments' target reviews; the longest workflow task.
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { SMTPServer } from 'smtp-server';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { buildDeps, openProductDb } from '../app/deps';
 import { createAuth } from '../api/auth';
-import { startApi } from '../api/server';
-import { startWorker } from '../worker/worker';
 import { startDevServer } from '../scripts/temporal/devServer';
 import { freePort } from '../scripts/temporal/ports';
 import type { TaskSpecInput } from '../contracts/humanTask/tasks.zod';
-import type { benchBatch } from './workflows';
-import { postgresBin, startPostgres, type LocalPostgres } from '../scripts/postgres';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { benchBatch, benchTrivial } from './workflows';
+import { postgresBin, startPostgres } from '../scripts/postgres';
 import { startFinanceService } from '../finance/main';
 import { HttpFinanceClient } from '../finance/client';
+import { preAssessmentWorkflowId } from '../contracts/preAssessment/rules';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -30,19 +36,25 @@ const num = (flag: string, dflt: number): number => {
   return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
 const PROJECTS = num('--projects', quick ? 3000 : 30000);
+const REPS = Math.max(1, num('--reps', 3));
 const PROJECTS_PER_UNIT = 15;
 // One workflow execution per department (its units' forms: ~300 tasks) by default; `--per unit` for 15.
 const PER: 'department' | 'unit' = argv.includes('--per') && argv[argv.indexOf('--per') + 1] === 'unit' ? 'unit' : 'department';
 const UNITS_PER_DEPT = 20;
 const LIST_USERS = 50;
-const LIST_SECONDS = quick ? 10 : 20;
+const LIST_SECONDS = quick ? 8 : 20;
 const DECIDE_RATE = 20;
-const DECIDE_SECONDS = quick ? 15 : 30;
-const SATURATE_SECONDS = quick ? 10 : 20;
+const DECIDE_SECONDS = quick ? 10 : 30;
+const SATURATE_SECONDS = quick ? 6 : 20;
 const SATURATE_CONCURRENCY = 50;
 const BACKGROUND_STARTS_PER_SECOND = 8; // a round keeps opening units' forms while officers decide
-// PostgreSQL (production's database) when the machine has it, else the embedded PGlite.
-const DB_MODE = argv.includes('--pglite') || !postgresBin() ? 'pglite' : 'postgres';
+const CEILING_WORKFLOWS = num('--ceiling', quick ? 300 : 1000);
+const CEILING_CLIENTS = 32;
+const BULK_PER_REP = num('--bulk', quick ? 200 : 2000); // pre-assessments submitted (and approved in bulk) per run
+const BULK_PER_REQUEST = 50; // a department head ticks a page of the inbox (50 a page)
+const BULK_HEADS = 4; // heads approving at the same time
+const SUBMIT_CLIENTS = 16;
+const YUAN = 100;
 
 const log = pino({ level: 'warn' });
 const say = (m: string): void => void process.stdout.write(`[bench] ${m}\n`);
@@ -50,40 +62,96 @@ const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
-const ms = (n: number): string => `${n.toFixed(1)} ms`;
-const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rss = (pid: number | undefined): number => {
+  try {
+    return pid ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+};
+const sleep = (msec: number): Promise<void> => new Promise((r) => setTimeout(r, msec));
+
+/** A figure over the runs of a phase: median, min, max and each run. */
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+const spread = (runs: number[]): Spread => {
+  const s = [...runs].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { median, min: s[0], max: s[s.length - 1], runs };
+};
+/** Runs a phase REPS times; each run returns its figures by name; returns each figure's spread. */
+async function repeat(name: string, run: (rep: number) => Promise<Record<string, number>>): Promise<Record<string, Spread>> {
+  const all: Array<Record<string, number>> = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const r = await run(rep);
+    say(`${name} ${rep + 1}/${REPS}: ${Object.entries(r).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+    all.push(r);
+  }
+  return Object.fromEntries(Object.keys(all[0]).map((k) => [k, spread(all.map((r) => r[k]))]));
+}
+const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en') : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
 
 async function main(): Promise<void> {
+  const bin = postgresBin();
+  if (!bin) throw new Error('the benchmark runs on PostgreSQL (production\'s database): install the Debian postgresql package');
   const dir = mkdtempSync(join(tmpdir(), 'jixiao-bench-'));
-  const results: Record<string, unknown> = { date: new Date().toISOString(), projects: PROJECTS, per: PER, quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version } };
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  const pgVersion = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    command,
+    projects: PROJECTS,
+    reps: REPS,
+    per: PER,
+    quick,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: pgVersion, loadavgAtStart: loadavg() },
+  };
 
-  // --- the real parts --------------------------------------------------------------------------
+  // --- the real parts, each in its own process ------------------------------------------------
   const sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData: (s, _session, cb) => { s.resume(); s.on('end', () => cb()); } });
   const smtpPort = await freePort();
   await new Promise<void>((r) => sink.listen(smtpPort, '127.0.0.1', () => r()));
   const tport = await freePort();
   const temporal = await startDevServer({ dbFile: argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db'), port: tport, uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: say } });
-  const pg: LocalPostgres | null = DB_MODE === 'postgres' ? startPostgres(dir, await freePort()) : null;
+  const pg = startPostgres(dir, await freePort());
   const apiPort = await freePort();
-  const env = { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'bench', TASK_QUEUE: 'bench', JIXIAO_DATA_DIR: dir, SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', API_PORT: String(apiPort), ...(pg ? { DATABASE_URL: pg.url } : {}) };
+  const env = { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'bench', TASK_QUEUE: 'bench', JIXIAO_DATA_DIR: dir, SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', API_PORT: String(apiPort), REGION: 'inner-mongolia', DATABASE_URL: pg.url };
   const config = loadConfig(env as NodeJS.ProcessEnv);
-  results.database = DB_MODE;
-  const db = await openProductDb(config, log);
-  const deps = await buildDeps(config, { log, db });
-  const worker = await startWorker(deps, { workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)) });
-  // With PostgreSQL the API runs in its own process, as in production; PGlite lives in one process only.
-  let apiChild: ChildProcess | null = null;
-  let api: { url: string; close(): Promise<void> };
-  if (pg) {
-    apiChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-    api = { url: `http://127.0.0.1:${apiPort}`, close: async () => void apiChild?.kill('SIGTERM') };
-    for (let i = 0; !(await fetch(`${api.url}/healthz`).then((r) => r.ok, () => false)); i++) {
-      if (i > 300) throw new Error('the API did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } else api = await startApi(deps, apiPort, '127.0.0.1');
-  say(`database: ${DB_MODE}; API ${pg ? 'in its own process' : 'in this process'}`);
+  const db = await openProductDb(config, log); // migrates before the worker and the API start
+  const deps = await buildDeps(config, { log, db }); // this process's Temporal client (starts the board rounds)
   const auth = createAuth(db, config.auth);
+  const children: ChildProcess[] = [];
+  const wftWarnings: string[] = [];
+
+  // the worker: its stderr is watched for the SDK's and core's warnings about slow workflow tasks
+  const profDir = join(fileURLToPath(new URL('.', import.meta.url)), 'results', 'prof');
+  const workerArgs = argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const workerChild = spawn(process.execPath, [...workerArgs, '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  children.push(workerChild);
+  createInterface({ input: workerChild.stderr! }).on('line', (line) => {
+    if (/workflow task|WorkflowTask|exceeded/i.test(line)) wftWarnings.push(line);
+    else if (/"level":(50|60)/.test(line)) process.stderr.write(`[worker] ${line}\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    workerChild.once('message', () => resolve());
+    workerChild.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it started`)));
+  });
+  const apiChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(apiChild);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  for (let i = 0; !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) {
+    if (i > 300) throw new Error('the API did not start');
+    await sleep(100);
+  }
+  let workerRssMax = 0;
+  const rssTimer = setInterval(() => void (workerRssMax = Math.max(workerRssMax, rss(workerChild.pid))), 1000);
+  say(`PostgreSQL; worker (pid ${workerChild.pid}) and API (pid ${apiChild.pid}) in processes of their own, the load generator in this one (pid ${process.pid}); ${REPS} runs per phase`);
+  const client = deps.temporal;
+  const taskQueue = config.temporal.taskQueue;
 
   try {
     const units = Math.ceil(PROJECTS / PROJECTS_PER_UNIT);
@@ -94,23 +162,23 @@ async function main(): Promise<void> {
     // --- 0. the finance stand-in with the province data set --------------------------------------
     if (!argv.includes('--no-finance')) {
       const f0 = performance.now();
-      const fin = await startFinanceService({ port: 0, url: pg?.url, dataDir: pg ? undefined : join(dir, 'finance'), scale: quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province', log });
+      const fin = await startFinanceService({ port: 0, url: pg.url, scale: quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province', log });
       const loadSeconds = (performance.now() - f0) / 1000;
-      const client = new HttpFinanceClient({ baseUrl: fin.url, timeoutMs: 60_000 });
+      const fc = new HttpFinanceClient({ baseUrl: fin.url, timeoutMs: 60_000 });
       const year = new Date().getFullYear();
       const s0 = performance.now();
       let rows = 0;
       let pages = 0;
       let laggards = 0;
       for (let cursor: string | undefined; ; ) {
-        const page = await client.listExecution({ year, asOf: `${year}-07-31`, limit: 1000, ...(cursor ? { cursor } : {}) });
+        const page = await fc.listExecution({ year, asOf: `${year}-07-31`, limit: 1000, ...(cursor ? { cursor } : {}) });
         rows += page.items.length;
         pages++;
         cursor = page.nextCursor ?? undefined;
         if (!cursor) break;
       }
       for (let cursor: string | undefined; ; ) {
-        const page = await client.listExecution({ year, asOf: `${year}-07-31`, limit: 1000, maxRateBp: 3000, ...(cursor ? { cursor } : {}) });
+        const page = await fc.listExecution({ year, asOf: `${year}-07-31`, limit: 1000, maxRateBp: 3000, ...(cursor ? { cursor } : {}) });
         laggards += page.items.length;
         cursor = page.nextCursor ?? undefined;
         if (!cursor) break;
@@ -121,64 +189,103 @@ async function main(): Promise<void> {
       await fin.stop();
     }
 
-    // --- 1. open a round's tasks ---------------------------------------------------------------
-    const open1 = await openRound(deps, 'r1', PROJECTS, units);
-    results.open = open1;
-    say(`opened ${PROJECTS} tasks in ${open1.seconds.toFixed(1)} s: ${open1.tasksPerSecond.toFixed(0)} tasks/s (${open1.workflowsPerSecond.toFixed(1)} workflows/s)`);
+    // --- 1. the trivial-workflow ceiling of this run ----------------------------------------------
+    // CEILING_CLIENTS clients each start a workflow that returns at once and await its result.
+    const ceiling = await repeat('trivial-workflow ceiling', async (rep) => {
+      let next = 0;
+      const lat: number[] = [];
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: CEILING_CLIENTS }, async () => {
+        for (let k = next++; k < CEILING_WORKFLOWS; k = next++) {
+          const s = performance.now();
+          await client.workflow.execute<typeof benchTrivial>('benchTrivial', { taskQueue, workflowId: `bench:trivial:${rep}:${k}`, args: [] });
+          lat.push(performance.now() - s);
+        }
+      }));
+      return { workflowsPerSecond: CEILING_WORKFLOWS / ((performance.now() - t0) / 1000), p50: pct(lat, 50) };
+    });
+    results.ceiling = { clients: CEILING_CLIENTS, workflows: CEILING_WORKFLOWS, ...ceiling };
+    const ceil = ceiling.workflowsPerSecond.median;
 
-    // --- 2. the inbox under 50 concurrent users --------------------------------------------------
+    // --- 2. open a round's tasks: each run opens the boards of a third of the departments ---------
+    const open = await repeat('open a round', async (rep) => {
+      const mine = Array.from({ length: PROJECTS }, (_, p) => p).filter((p) => (deptOf(p, units) - 1) % REPS === rep);
+      const r = await openRound(deps, `r1-${rep}`, mine, units);
+      return { tasks: r.tasks, workflows: r.workflows, tasksPerSecond: r.tasksPerSecond, workflowsPerSecond: r.workflowsPerSecond };
+    });
+    results.open = open;
+
+    // --- 3. real pre-assessments: continuing projects below the bulk threshold -------------------
+    // Unit preparers submit over HTTP (POST /api/pre-assessments), one execution per project; each opens
+    // a target review (绩效目标审核) that its department's head may approve in bulk.
+    const amountFen = Math.min(800_000 * YUAN, config.region.preAssessment.bulkTargetReviewBelowFen - YUAN);
+    const submitted: string[][] = [];
+    const submit = await repeat('submit pre-assessments', async (rep) => {
+      const codes = Array.from({ length: BULK_PER_REP }, (_, i) => ({ code: `BP${rep}-${i}`, unit: 1 + ((i * 7 + rep) % units) }));
+      submitted[rep] = codes.map((c) => preAssessmentWorkflowId(c.code));
+      const lat: number[] = [];
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: SUBMIT_CLIENTS }, async () => {
+        for (let k = next++; k < codes.length; k = next++) {
+          const u = unitId(codes[k].unit);
+          const body = { projectCode: codes[k].code, name: `续建项目 ${codes[k].code}`, deptId: deptId(Math.ceil(codes[k].unit / UNITS_PER_DEPT)), unitId: u, amountFen, industry: '教育', isNew: false, kind: 'project', year: 2027, indicators: [{ kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=' }] };
+          const s = performance.now();
+          const r = await fetch(`${apiUrl}/api/pre-assessments`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `p-${u}`)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          if (r.status !== 201) throw new Error(`submit: HTTP ${r.status} ${await r.text()}`);
+          await r.arrayBuffer();
+          lat.push(performance.now() - s);
+        }
+      }));
+      const accepted = performance.now();
+      await waitFor(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = ANY($1) AND status = 'open' AND bulk_approvable`, [submitted[rep]])).rows[0].n >= codes.length, 'the target reviews in the inbox');
+      const secs = (performance.now() - t0) / 1000;
+      return { applicationsPerSecond: codes.length / secs, acceptedPerSecond: codes.length / ((accepted - t0) / 1000), p99: pct(lat, 99) };
+    });
+    results.submitPreAssessments = { perRun: BULK_PER_REP, clients: SUBMIT_CLIENTS, amountFen, ...submit };
+
+    // --- 4. the inbox under 50 concurrent users --------------------------------------------------
     const tokens = await Promise.all(
-      Array.from({ length: LIST_USERS }, (_, i) => {
-        const id = i < 40 ? `p-${unitId(1 + ((i * 37) % units))}` : i < 48 ? `r-${deptId(1 + (i % depts))}` : 'perf-officer';
-        return auth.issue(id);
-      }),
+      Array.from({ length: LIST_USERS }, (_, i) => tokenOf(auth, i < 40 ? `p-${unitId(1 + ((i * 37) % units))}` : i < 48 ? `r-${deptId(1 + (i % depts))}` : 'perf-officer')),
     );
     const queries = ['', '&sort=priority', '&overdue=true', '&q=project', '&mine=visible', '&sort=created&order=desc', '&process=bench'];
     const listOnce = async (token: string, n: number): Promise<number> => {
       const t0 = performance.now();
-      const r = await fetch(`${api.url}/api/tasks?limit=50${queries[n % queries.length]}`, { headers: { authorization: `Bearer ${token}` } });
+      const r = await fetch(`${apiUrl}/api/tasks?limit=50${queries[n % queries.length]}`, { headers: { authorization: `Bearer ${token}` } });
       await r.arrayBuffer();
       if (r.status !== 200) throw new Error(`list: HTTP ${r.status}`);
       return performance.now() - t0;
     };
     // (a) 50 officers at work: each lists, reads for 0.5–1.5 s, lists again
-    const lat: number[] = [];
-    let until = Date.now() + LIST_SECONDS * 1000;
-    await Promise.all(
-      tokens.map(async (token, i) => {
-        await new Promise((r) => setTimeout(r, (i * 1000) / tokens.length));
+    const listAtWork = await repeat('inbox list, 50 at work', async () => {
+      const lat: number[] = [];
+      const until = Date.now() + LIST_SECONDS * 1000;
+      await Promise.all(tokens.map(async (token, i) => {
+        await sleep((i * 1000) / tokens.length);
         for (let n = i; Date.now() < until; n++) {
           lat.push(await listOnce(token, n));
-          await new Promise((r) => setTimeout(r, 500 + ((n * 7919) % 1000)));
+          await sleep(500 + ((n * 7919) % 1000));
         }
-      }),
-    );
+      }));
+      return { perSecond: lat.length / LIST_SECONDS, p50: pct(lat, 50), p99: pct(lat, 99) };
+    });
     // (b) saturation: the same 50, no think time
-    const sat: number[] = [];
-    until = Date.now() + LIST_SECONDS * 1000;
-    await Promise.all(tokens.map(async (token, i) => {
-      for (let n = i; Date.now() < until; n++) sat.push(await listOnce(token, n));
-    }));
-    results.list = {
-      users: LIST_USERS,
-      seconds: LIST_SECONDS,
-      atWork: { requests: lat.length, perSecond: lat.length / LIST_SECONDS, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99) },
-      saturation: { requests: sat.length, perSecond: sat.length / LIST_SECONDS, p50: pct(sat, 50), p99: pct(sat, 99) },
-    };
-    say(`inbox list, ${LIST_USERS} users at work (${(lat.length / LIST_SECONDS).toFixed(0)} req/s): p50 ${ms(pct(lat, 50))}, p99 ${ms(pct(lat, 99))}`);
-    say(`inbox list saturation, ${LIST_USERS} users without pause: ${(sat.length / LIST_SECONDS).toFixed(0)} req/s, p50 ${ms(pct(sat, 50))}, p99 ${ms(pct(sat, 99))}`);
+    const listSaturation = await repeat('inbox list saturation', async () => {
+      const lat: number[] = [];
+      const until = Date.now() + LIST_SECONDS * 1000;
+      await Promise.all(tokens.map(async (token, i) => {
+        for (let n = i; Date.now() < until; n++) lat.push(await listOnce(token, n));
+      }));
+      return { perSecond: lat.length / LIST_SECONDS, p50: pct(lat, 50), p99: pct(lat, 99) };
+    });
+    results.list = { users: LIST_USERS, seconds: LIST_SECONDS, atWork: listAtWork, saturation: listSaturation };
 
-    // --- 3. decisions at a steady 20/s while another round opens --------------------------------
-    const open = (await db.query<{ id: string; unit_id: string }>(`SELECT id, unit_id FROM tasks WHERE status = 'open' AND process = 'bench' ORDER BY random()`)).rows;
-    const tokenOf = new Map<string, Promise<string>>();
-    const unitToken = (u: string): Promise<string> => {
-      if (!tokenOf.has(u)) tokenOf.set(u, auth.issue(`p-${u}`));
-      return tokenOf.get(u)!;
-    };
+    // --- 5. decisions on the board's tasks at a steady 20/s while another round opens ------------
+    const openTasks = (await db.query<{ id: string; unit_id: string }>(`SELECT id, unit_id FROM tasks WHERE status = 'open' AND process = 'bench' ORDER BY random()`)).rows;
     const decide = async (t: { id: string; unit_id: string }): Promise<number> => {
-      const token = await unitToken(t.unit_id);
+      const token = await tokenOf(auth, `p-${t.unit_id}`);
       const t0 = performance.now();
-      const r = await fetch(`${api.url}/api/tasks/${encodeURIComponent(t.id)}/actions`, {
+      const r = await fetch(`${apiUrl}/api/tasks/${encodeURIComponent(t.id)}/actions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ action: 'decide', outcome: 'approve', form: {} }),
@@ -187,73 +294,107 @@ async function main(): Promise<void> {
       if (r.status !== 200) throw new Error(`decide: HTTP ${r.status} ${body}`);
       return performance.now() - t0;
     };
-    const background = argv.includes('--no-background') ? Promise.resolve({ tasks: 0 }) : openRound(deps, 'r2', Math.round(PROJECTS / 10), units, BACKGROUND_STARTS_PER_SECOND);
-    const dlat: number[] = [];
-    const pending: Promise<void>[] = [];
-    const start = performance.now();
-    for (let i = 0; i < DECIDE_RATE * DECIDE_SECONDS; i++) {
-      const due = start + (i * 1000) / DECIDE_RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const sent = performance.now() - start;
-      pending.push(decide(open.pop()!).then((l) => {
-        dlat.push(l);
-        if (argv.includes('--trace') && l > 300) say(`slow decision at ${(sent / 1000).toFixed(2)} s: ${l.toFixed(0)} ms`);
-      }));
-    }
-    await Promise.all(pending);
-    const bg = await background;
-    results.decideSteady = { rate: DECIDE_RATE, seconds: DECIDE_SECONDS, decisions: dlat.length, p50: pct(dlat, 50), p95: pct(dlat, 95), p99: pct(dlat, 99), whileOpening: bg };
-    say(`decisions at ${DECIDE_RATE}/s while ${bg.tasks} more tasks opened: p50 ${ms(pct(dlat, 50))}, p99 ${ms(pct(dlat, 99))}`);
-
-    // --- 4. saturation ---------------------------------------------------------------------------
-    const slat: number[] = [];
-    const sEnd = Date.now() + SATURATE_SECONDS * 1000;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: SATURATE_CONCURRENCY }, async () => {
-        while (Date.now() < sEnd && open.length) slat.push(await decide(open.pop()!));
-      }),
-    );
-    const secs = (performance.now() - t0) / 1000;
-    results.decideSaturation = { concurrency: SATURATE_CONCURRENCY, decisions: slat.length, perSecond: slat.length / secs, p50: pct(slat, 50), p99: pct(slat, 99) };
-    say(`saturation, ${SATURATE_CONCURRENCY} in flight: ${(slat.length / secs).toFixed(1)} decisions/s (p50 ${ms(pct(slat, 50))}, p99 ${ms(pct(slat, 99))})`);
-
-    // --- 5. bulk approval by leads: one Update per unit's batch ------------------------------------
-    const byUnit = new Map<string, string[]>();
-    for (const t of open.splice(0)) byUnit.set(t.unit_id, [...(byUnit.get(t.unit_id) ?? []), t.id]);
-    const bulkUnits = [...byUnit.entries()];
-    let bulkDone = 0;
-    const b0 = performance.now();
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let g = bulkUnits.shift(); g; g = bulkUnits.shift()) {
-        const r = await fetch(`${api.url}/api/tasks/bulk-decide`, { method: 'POST', headers: { authorization: `Bearer ${await unitToken(g[0])}`, 'content-type': 'application/json' }, body: JSON.stringify({ taskIds: g[1], outcome: 'approve' }) });
-        const body = (await r.json()) as { decided: number; failed: number };
-        if (r.status !== 200 || body.failed) throw new Error(`bulk: HTTP ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
-        bulkDone += body.decided;
+    const steady = await repeat(`decisions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
+      const bgProjects = Array.from({ length: Math.round(PROJECTS / 10) }, (_, p) => p);
+      const background = argv.includes('--no-background') ? Promise.resolve({ tasks: 0 }) : openRound(deps, `r2-${rep}`, bgProjects, units, BACKGROUND_STARTS_PER_SECOND);
+      const lat: number[] = [];
+      const pending: Promise<void>[] = [];
+      const start = performance.now();
+      for (let i = 0; i < DECIDE_RATE * DECIDE_SECONDS; i++) {
+        const wait = start + (i * 1000) / DECIDE_RATE - performance.now();
+        if (wait > 0) await sleep(wait);
+        const sent = performance.now() - start;
+        pending.push(decide(openTasks.pop()!).then((l) => {
+          lat.push(l);
+          if (argv.includes('--trace') && l > 300) say(`slow decision at ${(sent / 1000).toFixed(2)} s: ${l.toFixed(0)} ms`);
+        }));
       }
-    }));
-    const bSecs = (performance.now() - b0) / 1000;
-    results.bulk = { decisions: bulkDone, seconds: bSecs, perSecond: bulkDone / bSecs };
-    say(`bulk approval by unit heads: ${bulkDone} decisions in ${bSecs.toFixed(1)} s = ${(bulkDone / bSecs).toFixed(0)} decisions/s`);
+      await Promise.all(pending);
+      const bg = await background;
+      return { p50: pct(lat, 50), p99: pct(lat, 99), openedMeanwhile: bg.tasks };
+    });
+    results.decideSteady = { rate: DECIDE_RATE, seconds: DECIDE_SECONDS, ...steady };
 
+    // --- 6. decision saturation on the board's tasks -----------------------------------------------
+    const saturation = await repeat(`decision saturation, ${SATURATE_CONCURRENCY} in flight`, async (rep) => {
+      const lat: number[] = [];
+      const budget = Math.floor(openTasks.length / (REPS - rep)); // leave tasks for the later runs
+      let taken = 0;
+      const end = Date.now() + SATURATE_SECONDS * 1000;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: SATURATE_CONCURRENCY }, async () => {
+        while (Date.now() < end && taken < budget && openTasks.length) {
+          taken++;
+          lat.push(await decide(openTasks.pop()!));
+        }
+      }));
+      const secs = (performance.now() - t0) / 1000;
+      return { perSecond: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), decisions: lat.length };
+    });
+    results.decideSaturation = { concurrency: SATURATE_CONCURRENCY, ...saturation };
+
+    // --- 7. bulk approval by department heads on the pre-assessments' target reviews ---------------
+    // POST /api/tasks/bulk-decide, a page of up to 50 tasks per request, 4 heads at once; each task is
+    // its own pre-assessment execution (one Update each), which then concludes (passed, mail to the applicant).
+    const bulkFailures: string[] = [];
+    const bulk = await repeat('bulk approval of target reviews', async (rep) => {
+      const rows = (await db.query<{ id: string; dept_id: string }>(`SELECT id, dept_id FROM tasks WHERE workflow_id = ANY($1) AND status = 'open' AND bulk_approvable`, [submitted[rep]])).rows;
+      const pages: Array<{ dept: string; ids: string[] }> = [];
+      const byDept = new Map<string, string[]>();
+      for (const r of rows) byDept.set(r.dept_id, [...(byDept.get(r.dept_id) ?? []), r.id]);
+      for (const [dept, ids] of byDept) for (let i = 0; i < ids.length; i += BULK_PER_REQUEST) pages.push({ dept, ids: ids.slice(i, i + BULK_PER_REQUEST) });
+      let decided = 0;
+      const failedBefore = bulkFailures.length;
+      const lat: number[] = [];
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: BULK_HEADS }, async () => {
+        for (let g = pages.shift(); g; g = pages.shift()) {
+          const s = performance.now();
+          const r = await fetch(`${apiUrl}/api/tasks/bulk-decide`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `r-${g.dept}`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ taskIds: g.ids, outcome: 'approve', comment: '目标明确，批量审核通过。' }) });
+          const body = (await r.json()) as { decided: number; failed: number; results?: Array<{ taskId: string; ok: boolean; error?: string }> };
+          if (r.status !== 200) throw new Error(`bulk: HTTP ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+          for (const x of body.results ?? []) if (!x.ok) bulkFailures.push(`${x.taskId}: ${x.error}`);
+          decided += body.decided;
+          lat.push(performance.now() - s);
+        }
+      }));
+      const answered = (performance.now() - t0) / 1000;
+      const failedNow = bulkFailures.length - failedBefore;
+      if (failedNow > rows.length / 2) throw new Error(`bulk: ${failedNow} of ${rows.length} refused, e.g. ${bulkFailures.slice(-3).join('; ')}`);
+      await waitFor(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processes WHERE workflow_id = ANY($1) AND status = 'completed'`, [submitted[rep]])).rows[0].n >= decided, 'the pre-assessments concluded');
+      const concluded = (performance.now() - t0) / 1000;
+      return { perSecond: decided / answered, concludedPerSecond: decided / concluded, requestP99: pct(lat, 99), decided, refused: bulkFailures.length - failedBefore };
+    });
+    results.bulk = { perRequest: BULK_PER_REQUEST, heads: BULK_HEADS, ...bulk, refusals: bulkFailures.slice(0, 10) };
+    if (bulkFailures.length) say(`bulk approval refused ${bulkFailures.length}: ${bulkFailures.slice(0, 3).join('; ')}`);
+
+    // --- 8. memory, mail, and the longest workflow tasks (from the histories) ---------------------
     const outbox = (await db.query<{ rows: number; mails: number }>(`SELECT count(*)::int AS rows, count(DISTINCT coalesce(digest_key, key))::int AS mails FROM outbox WHERE sent_at IS NOT NULL`)).rows[0];
     results.mail = outbox;
-    results.memoryMiB = { workerProcess: Math.round(rss(process.pid)), apiProcess: apiChild?.pid ? Math.round(rss(apiChild.pid)) : null, temporalServer: Math.round(rss(temporal.pid)) };
-    say(`mail: ${outbox.rows} notifications sent as ${outbox.mails} mails; RSS ${JSON.stringify(results.memoryMiB)} MiB`);
+    const openNow = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE status = 'open'`)).rows[0].n;
+    results.memoryMiB = { worker: Math.round(rss(workerChild.pid)), workerMax: Math.round(Math.max(workerRssMax, rss(workerChild.pid))), api: Math.round(rss(apiChild.pid)), temporalServer: Math.round(rss(temporal.pid)), loadGenerator: Math.round(rss(process.pid)), openTasks: openNow };
+    const boards = (await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE process = 'bench'`)).rows.map((r) => r.workflow_id);
+    const pre = submitted.flat().filter((_, i) => i % Math.max(1, Math.floor(submitted.flat().length / 300)) === 0);
+    results.workflowTasks = { boards: await longestWorkflowTasks(deps, boards), preAssessments: await longestWorkflowTasks(deps, pre), workerWarnings: wftWarnings.length, firstWarnings: wftWarnings.slice(0, 5) };
+    results.machine = { ...(results.machine as object), loadavgAtEnd: loadavg() };
 
+    // --- output: JSON and the section for BENCHMARKS.md -------------------------------------------
     const out = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
     mkdirSync(out, { recursive: true });
-    const file = join(out, `${new Date().toISOString().slice(0, 19).replace(/:/g, '')}-${DB_MODE}${quick ? '-quick' : ''}.json`);
-    writeFileSync(file, JSON.stringify(results, null, 2));
-    say(`results: ${file}`);
+    const stamp = `${new Date().toISOString().slice(0, 19).replace(/:/g, '')}${quick ? '-quick' : ''}`;
+    writeFileSync(join(out, `${stamp}.json`), JSON.stringify(results, null, 2));
+    const md = markdown(results, ceil);
+    writeFileSync(join(out, `${stamp}.md`), md);
+    process.stdout.write(`\n${md}\n`);
+    say(`results: bench/results/${stamp}.json and .md`);
   } finally {
-    await api.close();
-    await worker.shutdown();
+    clearInterval(rssTimer);
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
     await deps.close();
     await db.close();
     await temporal.stop();
-    pg?.stop();
+    pg.stop();
     sink.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -261,6 +402,22 @@ async function main(): Promise<void> {
 
 const unitId = (u: number): string => `BU${String(u).padStart(5, '0')}`;
 const deptId = (d: number): string => `BD${String(d).padStart(3, '0')}`;
+const unitOf = (p: number, units: number): number => 1 + (p % units);
+const deptOf = (p: number, units: number): number => Math.ceil(unitOf(p, units) / UNITS_PER_DEPT);
+
+const tokens = new Map<string, Promise<string>>();
+function tokenOf(auth: ReturnType<typeof createAuth>, user: string): Promise<string> {
+  if (!tokens.has(user)) tokens.set(user, auth.issue(user));
+  return tokens.get(user)!;
+}
+
+async function waitFor(done: () => Promise<boolean>, what: string, timeoutMs = 600_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await done())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 async function seedOrgs(db: Awaited<ReturnType<typeof openProductDb>>, depts: number, units: number): Promise<void> {
   await db.query(`INSERT INTO orgs (id, kind, name) SELECT 'BD' || lpad(d::text, 3, '0'), 'department', '部门 ' || d FROM generate_series(1, $1::int) d ON CONFLICT DO NOTHING`, [depts]);
@@ -273,24 +430,26 @@ async function seedOrgs(db: Awaited<ReturnType<typeof openProductDb>>, depts: nu
     `INSERT INTO users (id, name, email, org_id, roles, groups) SELECT 'p-' || id, '经办人 ' || id, 'p-' || id || '@bench.local', id, ARRAY['unit_preparer', 'unit_head'], ARRAY['unit_preparer@' || id, 'unit_head@' || id]
      FROM orgs WHERE kind = 'unit' AND id LIKE 'BU%' ON CONFLICT DO NOTHING`,
   );
+  // the department's head reviews its units' target reviews (competent_reviewer@<dept>) and approves in bulk
   await db.query(
-    `INSERT INTO users (id, name, email, org_id, roles, groups) SELECT 'r-' || id, '审核人 ' || id, 'r-' || id || '@bench.local', id, ARRAY['competent_reviewer'], ARRAY['competent_reviewer@' || id]
+    `INSERT INTO users (id, name, email, org_id, roles, groups) SELECT 'r-' || id, '主管部门负责人 ' || id, 'r-' || id || '@bench.local', id, ARRAY['competent_head', 'competent_reviewer'], ARRAY['competent_head@' || id, 'competent_reviewer@' || id]
      FROM orgs WHERE kind = 'department' AND id LIKE 'BD%' ON CONFLICT DO NOTHING`,
   );
 }
 
-/** Starts one workflow per department (or unit), each asking for all its projects' forms at once; waits until the inbox shows them all. */
-async function openRound(deps: Awaited<ReturnType<typeof buildDeps>>, round: string, projects: number, units: number, startsPerSecond?: number) {
-  const batches: TaskSpecInput[][] = [];
-  for (let p = 0; p < projects; p++) {
-    const u = 1 + (p % units);
-    const b = (batches[(PER === 'unit' ? u : Math.ceil(u / UNITS_PER_DEPT)) - 1] ??= []);
+/** Starts one board workflow per department (or unit) of the given projects, each asking for all its projects' forms at once; waits until the inbox shows them all. */
+async function openRound(deps: Awaited<ReturnType<typeof buildDeps>>, round: string, projects: number[], units: number, startsPerSecond?: number) {
+  const batches = new Map<number, TaskSpecInput[]>();
+  for (const p of projects) {
+    const u = unitOf(p, units);
+    const key = PER === 'unit' ? u : deptOf(p, units);
+    if (!batches.has(key)) batches.set(key, []);
     const dueInMs = p % 20 === 0 ? 1000 : (15 + (p % 10)) * 86_400_000; // 5% come due at once: overdue
-    b.push({
+    batches.get(key)!.push({
       key: `form-${round}-${p}`,
       type: 'preAssessment.targetReview',
       title: `运行监控表 ${round} project ${p}`,
-      project: { id: `P${round}-${p}`, name: `project ${p}`, code: `C${p}`, deptId: deptId(Math.ceil(u / UNITS_PER_DEPT)), unitId: unitId(u) },
+      project: { id: `P${round}-${p}`, name: `project ${p}`, code: `C${p}`, deptId: deptId(deptOf(p, units)), unitId: unitId(u) },
       candidateGroups: [`unit_preparer@${unitId(u)}`],
       dueInMs,
       remindBeforeMs: dueInMs > 2 * 86_400_000 ? [2 * 86_400_000] : [],
@@ -298,31 +457,106 @@ async function openRound(deps: Awaited<ReturnType<typeof buildDeps>>, round: str
       bulkApprovable: true,
     });
   }
-  const before = (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE process = 'bench'`)).rows[0].n;
+  const ids = [...batches.keys()].map((k) => `bench:${round}:${k}`);
   const t0 = performance.now();
-  const queue = batches.map((b, i) => [b, i] as const).filter(([b]) => b);
+  const queue = [...batches.entries()];
   // paced: one start every 1/startsPerSecond s (a round keeps opening forms); else as fast as 32 clients go
-  const t00 = performance.now();
   let seq = 0;
   await Promise.all(
     Array.from({ length: 32 }, async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
-        if (startsPerSecond) {
-          const due = t00 + (seq++ * 1000) / startsPerSecond;
-          await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-        }
-        await deps.temporal.workflow.start<typeof benchBatch>('benchBatch', { taskQueue: deps.config.temporal.taskQueue, workflowId: `bench:${round}:${job[1]}`, args: [job[0]] });
+        if (startsPerSecond) await sleep(Math.max(0, t0 + (seq++ * 1000) / startsPerSecond - performance.now()));
+        await deps.temporal.workflow.start<typeof benchBatch>('benchBatch', { taskQueue: deps.config.temporal.taskQueue, workflowId: `bench:${round}:${job[0]}`, args: [job[1]] });
       }
     }),
   );
-  const started = performance.now();
-  for (;;) {
-    const n = (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE process = 'bench'`)).rows[0].n - before;
-    if (n >= projects) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor(async () => (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = ANY($1)`, [ids])).rows[0].n >= projects.length, `round ${round} in the inbox`);
   const seconds = (performance.now() - t0) / 1000;
-  return { tasks: projects, workflows: queue.length || batches.filter(Boolean).length, seconds, startSeconds: (started - t0) / 1000, tasksPerSecond: projects / seconds, workflowsPerSecond: batches.filter(Boolean).length / seconds };
+  return { tasks: projects.length, workflows: batches.size, seconds, tasksPerSecond: projects.length / seconds, workflowsPerSecond: batches.size / seconds };
+}
+
+/**
+ * The longest workflow tasks of these executions, from their histories: WorkflowTaskStarted →
+ * WorkflowTaskCompleted (the worker's turn: activation, workflow code, the completion's RPC), the
+ * first workflow task of each run apart (where a board asks all its tasks).
+ */
+async function longestWorkflowTasks(deps: Awaited<ReturnType<typeof buildDeps>>, workflowIds: string[]) {
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): number => (t ? Number(String(t.seconds ?? 0)) * 1000 + (t.nanos ?? 0) / 1e6 : NaN);
+  let max = { ms: 0, workflowId: '', first: false };
+  let firstMax = 0;
+  const all: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    for (let k = next++; k < workflowIds.length; k = next++) {
+      const history = await deps.temporal.workflow.getHandle(workflowIds[k]).fetchHistory();
+      const started = new Map<string, number>();
+      let first = true;
+      for (const e of history.events ?? []) {
+        if (e.workflowTaskStartedEventAttributes) started.set(String(e.eventId), ms(e.eventTime));
+        const done = e.workflowTaskCompletedEventAttributes;
+        if (done) {
+          const d = ms(e.eventTime) - (started.get(String(done.startedEventId)) ?? NaN);
+          if (Number.isFinite(d)) {
+            all.push(d);
+            if (first) firstMax = Math.max(firstMax, d);
+            if (d > max.ms) max = { ms: d, workflowId: workflowIds[k], first };
+          }
+          first = false;
+        }
+      }
+    }
+  }));
+  return { executions: workflowIds.length, workflowTasks: all.length, maxMs: max.ms, maxIn: max.workflowId, maxWasFirst: max.first, firstTaskMaxMs: firstMax, p99Ms: pct(all, 99), over1s: all.filter((d) => d > 1000).length };
+}
+
+/** The dated section for BENCHMARKS.md: machine, command, median [min–max] of each figure and its ratio to the ceiling. */
+function markdown(r: Record<string, unknown>, ceil: number): string {
+  const m = r.machine as { cpus: number; model: string; memGiB: number; node: string; postgres: string; loadavgAtStart: number[]; loadavgAtEnd: number[] };
+  const s = (x: Spread, unit = ''): string => `${fmt(x.median)}${unit} [${fmt(x.min)}–${fmt(x.max)}]`;
+  const thr = (x: Spread): string => `${(x.median / ceil).toFixed(2)}×`;
+  const lat = (x: Spread): string => `${((x.median * ceil) / 1000).toFixed(1)} turns`;
+  const g = <T,>(k: string): T => r[k] as T;
+  const open = g<Record<string, Spread>>('open');
+  const sub = g<Record<string, Spread>>('submitPreAssessments');
+  const list = g<{ atWork: Record<string, Spread>; saturation: Record<string, Spread> }>('list');
+  const st = g<Record<string, Spread>>('decideSteady');
+  const sat = g<Record<string, Spread>>('decideSaturation');
+  const bulk = g<Record<string, Spread>>('bulk');
+  const mem = g<Record<string, number>>('memoryMiB');
+  const wft = g<{ boards: { maxMs: number; firstTaskMaxMs: number; p99Ms: number; over1s: number; workflowTasks: number }; preAssessments: { maxMs: number; p99Ms: number; workflowTasks: number }; workerWarnings: number }>('workflowTasks');
+  const c = g<Record<string, Spread>>('ceiling');
+  const rows: string[][] = [
+    ['trivial-workflow ceiling (32 clients start a workflow that returns at once, await it)', s(c.workflowsPerSecond, ' wf/s'), '1×'],
+    [`open a round: ${fmt(open.tasks.median)} tasks per run in ${fmt(open.workflows.median)} board executions`, s(open.tasksPerSecond, ' tasks/s'), thr(open.tasksPerSecond)],
+    ['the same, executions started per second', s(open.workflowsPerSecond, ' wf/s'), thr(open.workflowsPerSecond)],
+    [`submit pre-assessments over HTTP (${BULK_PER_REP} per run, ${SUBMIT_CLIENTS} preparers), until their target reviews are in the inbox`, s(sub.applicationsPerSecond, ' /s'), thr(sub.applicationsPerSecond)],
+    ['inbox list, 50 officers at work, p99', s(list.atWork.p99, ' ms'), lat(list.atWork.p99)],
+    ['inbox list saturation, 50 without pause', s(list.saturation.perSecond, ' req/s'), thr(list.saturation.perSecond)],
+    [`decisions at ${DECIDE_RATE}/s while a round opens (board tasks), p50`, s(st.p50, ' ms'), lat(st.p50)],
+    [`decisions at ${DECIDE_RATE}/s while a round opens (board tasks), p99`, s(st.p99, ' ms'), lat(st.p99)],
+    [`decision saturation, ${SATURATE_CONCURRENCY} in flight (board tasks)`, s(sat.perSecond, ' /s'), thr(sat.perSecond)],
+    ['the same, p99', s(sat.p99, ' ms'), lat(sat.p99)],
+    [`bulk approval of real pre-assessment target reviews (${BULK_HEADS} department heads at once, ${BULK_PER_REQUEST} per request), answered`, s(bulk.perSecond, ' /s'), thr(bulk.perSecond)],
+    ['the same, until every approved pre-assessment concluded', s(bulk.concludedPerSecond, ' /s'), thr(bulk.concludedPerSecond)],
+    ['the same, tasks refused per run (e.g. an Update past its deadline)', s(bulk.refused), ''],
+  ];
+  return [
+    `## ${String(r.date).slice(0, 16).replace('T', ' ')} UTC — \`${String(r.command)}\``,
+    '',
+    `${fmt(r.projects as number)} projects, one board execution per ${String(r.per)}; ${String(r.reps)} runs per phase, median [min–max]; ` +
+      `machine: ${m.cpus}× ${m.model}, ${m.memGiB} GB, Node ${m.node}, ${m.postgres}, Temporal CLI dev server (SQLite WAL); ` +
+      `load average ${m.loadavgAtStart.map((x) => x.toFixed(1)).join('/')} at the start, ${m.loadavgAtEnd.map((x) => x.toFixed(1)).join('/')} at the end. ` +
+      'Ratio: a throughput ÷ the ceiling\'s median; a latency × the ceiling (how many trivial workflows the ceiling completes meanwhile).',
+    '',
+    '| measure | median [min–max] | ratio to the ceiling |',
+    '| --- | --- | --- |',
+    ...rows.map((x) => `| ${x.join(' | ')} |`),
+    '',
+    `Longest workflow task (WorkflowTaskStarted → Completed in the histories): boards ${fmt(wft.boards.maxMs)} ms (first task of a board at most ${fmt(wft.boards.firstTaskMaxMs)} ms; p99 ${fmt(wft.boards.p99Ms)} ms of ${fmt(wft.boards.workflowTasks)}; ${wft.boards.over1s} over 1 s), ` +
+      `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
+      `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax}) with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`,
+    '',
+  ].join('\n');
 }
 
 main().then(
