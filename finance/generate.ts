@@ -56,7 +56,7 @@ export interface GenProject {
   originalFen: number;
   lines: { lineNo: number; econClass: string; name: string; budgetFen: number }[];
 }
-export type GenLibraryEntry = Omit<LibraryEntry, 'id' | 'addedAt'>;
+export type GenLibraryEntry = Omit<LibraryEntry, 'id' | 'addedAt' | 'targets' | 'cut'>;
 
 export interface Dataset {
   meta: { seed: number; scale: string; year: number; years: number[]; behindShare: number; cutoffs: string[]; lagPoints: number };

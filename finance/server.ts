@@ -13,6 +13,7 @@ import { openApiDocument } from './openapi';
 import type { Applied } from './store/idempotency';
 import * as m from './store/mutations';
 import * as r from './store/reads';
+import * as library from './store/library';
 
 type In<K extends FinanceOp> = z.infer<FinanceRoutes[K]['input']>;
 type Out<K extends FinanceOp> = z.infer<FinanceRoutes[K]['output']>;
@@ -33,8 +34,8 @@ const handlers: Handlers = {
   reclaimFunds: m.reclaimFunds,
   adjustBudget: m.adjustBudget,
   recordPayment: m.recordPayment,
-  addToProjectLibrary: m.addToProjectLibrary,
-  listProjectLibrary: r.listLibrary,
+  addToProjectLibrary: library.addToProjectLibrary,
+  listProjectLibrary: library.listLibrary,
   recommendNextYearBudget: m.recommendNextYearBudget,
   listRecommendations: r.listRecommendations,
   listLedger: r.listLedger,

@@ -218,6 +218,18 @@ export const PaymentResult = z.object({
 export type PaymentResult = z.infer<typeof PaymentResult>;
 
 export const PreAssessmentConclusion = z.enum(['pass', 'pass_reduced', 'fail', 'not_required']);
+/** One approved target of a library entry: an indicator of the indicator library (code) or custom. */
+export const LibraryTarget = z.strictObject({
+  code: Id.optional(),
+  level1: IndicatorLevel1,
+  level2: z.string().min(1).max(50),
+  name: z.string().min(1).max(200),
+  target: z.string().min(1).max(100),
+  unit: z.string().max(20).default(''),
+  direction: z.enum(['>=', '<=', '=']),
+  isCore: z.boolean().default(false),
+});
+export type LibraryTarget = z.infer<typeof LibraryTarget>;
 export const LibraryRequest = z.strictObject({
   ...mutation,
   /** The product's application id; one library entry per application. */
@@ -234,8 +246,12 @@ export const LibraryRequest = z.strictObject({
   preAssessment: z.strictObject({ conclusion: PreAssessmentConclusion, reportRef: z.string().max(500).optional() }),
   /** Core indicators (核心指标) must exist in the indicator library. */
   coreIndicators: z.array(Id).min(1).max(50),
+  /** The approved performance targets (绩效目标) the project enters with (finance/store/library.ts). */
+  targets: z.array(LibraryTarget).max(100).default([]),
+  /** A reduced approval (核减/削减): why; the stand-in requires 0 < approvedFen < requestedFen. */
+  cut: z.strictObject({ reason: z.string().min(1).max(2000) }).optional(),
 });
-export type LibraryRequest = z.infer<typeof LibraryRequest>;
+export type LibraryRequest = z.input<typeof LibraryRequest>;
 export const LibraryEntry = z.object({
   id: Id,
   applicationId: Id,
@@ -250,6 +266,8 @@ export const LibraryEntry = z.object({
   approvedFen: Fen,
   preAssessment: z.object({ conclusion: PreAssessmentConclusion, reportRef: z.string().optional() }),
   coreIndicators: z.array(Id),
+  targets: z.array(LibraryTarget).default([]),
+  cut: z.object({ reason: z.string() }).nullable().default(null),
   addedAt: IsoDateTime,
 });
 export type LibraryEntry = z.infer<typeof LibraryEntry>;

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../../db/index';
 import type * as c from '../../contracts/finance/finance.zod';
 import { FinanceBusinessError, FinanceNotFoundError } from '../errors';
 import { idempotent, ledger, type Applied } from './idempotency';
-import { LIBRARY_COLS, RECOMMENDATION_COLS } from './reads';
+import { RECOMMENDATION_COLS } from './reads';
 
 interface Locked {
   id: string;
@@ -99,34 +99,6 @@ export function recordPayment(db: Db, r: c.PaymentRequest): Promise<Applied<c.Pa
     const paymentId = pay.rows[0].id;
     const l = await ledger(q, { op: 'payment', projectId: r.projectId, amountFen: r.amountFen, key: r.idempotencyKey, detail: { paymentId, paidOn: r.paidOn } });
     return { paymentId, projectId: r.projectId, amountFen: r.amountFen, paidOn: r.paidOn, totalPaidFen: p.paid + r.amountFen, ledgerSeq: l.seq };
-  });
-}
-
-/** Entry to the project library: a passed pre-assessment and core indicators known to the indicator library. */
-export function addToProjectLibrary(db: Db, r: c.LibraryRequest): Promise<Applied<c.LibraryResult>> {
-  return idempotent(db, 'library', r, async (q) => {
-    const unit = (await q.query<{ dept_id: string }>('SELECT dept_id FROM units WHERE id = $1', [r.unitId])).rows[0];
-    if (!unit) throw new FinanceNotFoundError(`unit ${r.unitId} not found`, 'unitId');
-    if (unit.dept_id !== r.deptId) throw new FinanceBusinessError('UNIT_NOT_IN_DEPARTMENT', `unit ${r.unitId} is not in ${r.deptId}`, 'unitId');
-    if (r.preAssessment.conclusion === 'fail') {
-      throw new FinanceBusinessError('PRE_ASSESSMENT_FAILED', 'a project that failed pre-assessment cannot enter the library', 'preAssessment.conclusion');
-    }
-    const known = await q.query<{ code: string }>('SELECT code FROM indicators WHERE code = ANY($1::text[])', [r.coreIndicators]);
-    const missing = r.coreIndicators.filter((code) => !known.rows.some((k) => k.code === code));
-    if (missing.length) throw new FinanceBusinessError('UNKNOWN_INDICATOR', `not in the indicator library: ${missing.join(', ')}`, 'coreIndicators');
-    const industry = (await q.query('SELECT 1 FROM industries WHERE code = $1', [r.industry])).rows[0];
-    if (!industry) throw new FinanceNotFoundError(`industry ${r.industry} not found`, 'industry');
-    const inserted = await q.query<c.LibraryEntry>(
-      `INSERT INTO library(id, application_id, dept_id, unit_id, year, name, industry, kind, is_new, requested_fen, approved_fen, pre_assessment, core_indicators)
-       VALUES ('L' || $4::int || '-' || lpad(nextval('library_seq')::text, 6, '0'), $1, $2, $3, $4::int, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb)
-       ON CONFLICT (application_id) DO NOTHING RETURNING ${LIBRARY_COLS}`,
-      [r.applicationId, r.deptId, r.unitId, r.year, r.name, r.industry, r.kind, r.isNew, r.requestedFen, r.approvedFen,
-        JSON.stringify(r.preAssessment), JSON.stringify(r.coreIndicators)],
-    );
-    const entry = inserted.rows[0];
-    if (!entry) throw new FinanceBusinessError('ALREADY_IN_LIBRARY', `application ${r.applicationId} is already in the project library`, 'applicationId');
-    const l = await ledger(q, { op: 'library', projectId: null, amountFen: r.approvedFen, key: r.idempotencyKey, detail: { libraryId: entry.id, applicationId: r.applicationId } });
-    return { ...entry, ledgerSeq: l.seq };
   });
 }
 

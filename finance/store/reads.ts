@@ -98,20 +98,6 @@ export async function listExecution(q: Queryable, f: c.ListExecutionQuery): Prom
   return keysetPage<Omit<c.Execution, 'asOf'>, c.Execution>(q, sql, w.params, limit, (r) => r.projectId, (r) => ({ ...r, asOf: f.asOf }));
 }
 
-export const LIBRARY_COLS = `id, application_id AS "applicationId", dept_id AS "deptId", unit_id AS "unitId", year, name, industry, kind,
-  is_new AS "isNew", requested_fen AS "requestedFen", approved_fen AS "approvedFen", pre_assessment AS "preAssessment",
-  core_indicators AS "coreIndicators", ${isoTs('added_at')} AS "addedAt"`;
-
-export async function listLibrary(q: Queryable, f: c.ListLibraryQuery): Promise<Page<c.LibraryEntry>> {
-  const limit = f.limit ?? DEFAULT_LIMIT;
-  const w = new Where()
-    .eq(f.deptId, (p) => `dept_id = ${p}`)
-    .eq(f.year, (p) => `year = ${p}`)
-    .eq(decodeCursor(f.cursor), (p) => `id > ${p}`);
-  const sql = `SELECT ${LIBRARY_COLS} FROM library ${w.sql} ORDER BY id LIMIT ${limit + 1}`;
-  return keysetPage<c.LibraryEntry, c.LibraryEntry>(q, sql, w.params, limit, (r) => r.id, (r) => r);
-}
-
 export const RECOMMENDATION_COLS = `project_id AS "projectId", dept_id AS "deptId", year, base_fen AS "baseFen",
   recommended_fen AS "recommendedFen", recommended_fen - base_fen AS "changeFen", grade, reason, ${isoTs('at')} AS at`;
 
