@@ -273,8 +273,9 @@ export async function rectification(raw: RectificationInput): Promise<Rectificat
     });
     const acc = s.accountability;
     if (!acc) return;
-    Object.assign(acc, { outcome: r.outcome, decidedBy: r.decidedBy, comment: r.comment });
-    event('accountability', r.decidedBy, { outcome: r.outcome }, r.comment);
+    const comment = r.comment ?? (r.form as { comment?: string }).comment ?? null;
+    Object.assign(acc, { outcome: r.outcome, decidedBy: r.decidedBy, comment });
+    event('accountability', r.decidedBy, { outcome: r.outcome }, comment);
     publish();
   }
 
@@ -297,25 +298,26 @@ export async function rectification(raw: RectificationInput): Promise<Rectificat
       context: { request: { ...req, requestedBy: by }, dueAt: s.dueAt, maxExtensionDays: profile.maxExtensionDays, problems: openProblems().map((p) => ({ key: p.key, description: p.description })) },
       notifySubmitter: true,
     });
+    const comment = r.comment ?? (r.form as { comment?: string }).comment ?? null;
     if (r.outcome === 'grant') {
       const days = Math.min(r.form.days ?? req.days, profile.maxExtensionDays);
       const from = s.dueAt;
       s.dueAt = iso(addDays(Date.parse(s.dueAt), days));
-      Object.assign(ext, { decision: 'granted', grantedDays: days, decidedBy: r.decidedBy, comment: r.comment });
+      Object.assign(ext, { decision: 'granted', grantedDays: days, decidedBy: r.decidedBy, comment });
       // the reminder and the escalations start again from the new date
       remindedFor = null;
       level = 0;
       rev++;
-      event('extensionGranted', r.decidedBy, { days, from, to: s.dueAt }, r.comment);
+      event('extensionGranted', r.decidedBy, { days, from, to: s.dueAt }, comment);
     } else {
-      Object.assign(ext, { decision: 'refused', decidedBy: r.decidedBy, comment: r.comment });
-      event('extensionRefused', r.decidedBy, { dueAt: s.dueAt }, r.comment);
+      Object.assign(ext, { decision: 'refused', decidedBy: r.decidedBy, comment });
+      event('extensionRefused', r.decidedBy, { dueAt: s.dueAt }, comment);
     }
     s.stage = prev;
     publish();
   };
 
-  const remainingMs = (): number => Math.max(60_000, Date.parse(s.dueAt) - Date.now());
+  const remainingMs = (): number => Math.max(1000, Date.parse(s.dueAt) - Date.now());
   const noticeContext = () => ({ notice: { noticeNo: s.noticeNo, source: s.source, issuedAt: s.issuedAt, dueAt: s.dueAt, deptId: s.deptId, unitId: s.unitId, workflowId: wid } });
 
   // --- the plan (整改方案) ----------------------------------------------------------------------
@@ -384,7 +386,7 @@ export async function rectification(raw: RectificationInput): Promise<Rectificat
       // the department head signs before it goes to finance
       s.stage = 'signOff';
       publish();
-      const sign: { outcome: string; comment: string | null; decidedBy: string } = await board.ask({
+      const sign: { outcome: string; comment: string | null; decidedBy: string; form: { comment?: string } } = await board.ask({
         key: `signOff-${s.round}-${++taskSeq}`,
         type: T.signOff,
         title: `整改报告签发：${s.noticeNo}（第${s.round}轮）`,
@@ -395,11 +397,11 @@ export async function rectification(raw: RectificationInput): Promise<Rectificat
         context: { ...noticeContext(), round: s.round, report: known, problems: openProblems().map((p) => ({ key: p.key, description: p.description, plannedMeasures: p.plannedMeasures })) },
       });
       if (sign.outcome === 'approve') {
-        event('signed', sign.decidedBy, { round: s.round }, sign.comment);
+        event('signed', sign.decidedBy, { round: s.round }, sign.comment ?? sign.form.comment ?? null);
         reportForm = { ...r.form, problems: known };
         reporter = r.decidedBy;
       } else {
-        returnReason = sign.comment ?? '部门负责人退回';
+        returnReason = sign.comment ?? sign.form.comment ?? '部门负责人退回';
         event('signReturned', sign.decidedBy, { round: s.round }, returnReason);
       }
     }
@@ -436,9 +438,10 @@ export async function rectification(raw: RectificationInput): Promise<Rectificat
       } else p.status = kind;
     }
     rev++;
-    event('verified', v.decidedBy, { round: s.round, verdicts: reported.map((x) => ({ key: x.key, verdict: s.problems.find((p) => p.key === x.key)?.rounds.at(-1)?.verdict })) }, v.comment);
+    const verifyComment = v.comment ?? (v.form as { comment?: string }).comment ?? null;
+    event('verified', v.decidedBy, { round: s.round, verdicts: reported.map((x) => ({ key: x.key, verdict: s.problems.find((p) => p.key === x.key)?.rounds.at(-1)?.verdict })) }, verifyComment);
     const back = reported.filter((x) => s.problems.find((p) => p.key === x.key)?.status !== 'closed');
-    if (back.length) board.notify({ kind: 'decided', to: [deptGroup], title: `整改核验：${s.noticeNo} 第${s.round}轮，${back.length}个问题需继续整改`, projectName: s.source.label, reason: v.comment });
+    if (back.length) board.notify({ kind: 'decided', to: [deptGroup], title: `整改核验：${s.noticeNo} 第${s.round}轮，${back.length}个问题需继续整改`, projectName: s.source.label, reason: verifyComment });
     publish();
     // a report merged in during verification waits for this point: let the merge loop run first
     await condition(() => pending.length === 0);
