@@ -49,6 +49,8 @@ export async function startSystem(env: Record<string, string> = {}, { processes 
     LOG_LEVEL: 'warn',
     ...env,
   } as NodeJS.ProcessEnv);
+  // no finance stand-in runs unless a test starts one and passes FINANCE_URL: then no project library entries
+  if (!env.FINANCE_URL) config.region.preAssessment.projectLibrary = false;
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   // in memory: no data directory
   const db = await openProductDb({ ...config, db: { url: config.db.url, dataDir: '' } }, log);
