@@ -248,7 +248,7 @@ export const LibraryRequest = z.strictObject({
   coreIndicators: z.array(Id).min(1).max(50),
   /** The approved performance targets (绩效目标) the project enters with (finance/store/library.ts). */
   targets: z.array(LibraryTarget).max(100).default([]),
-  /** A reduced approval (核减/削减): why; the stand-in requires 0 < approvedFen < requestedFen. */
+  /** A reduced approval (核减/削减): why (the stand-in requires 0 < approvedFen < requestedFen for one). */
   cut: z.strictObject({ reason: z.string().min(1).max(2000) }).optional(),
 });
 export type LibraryRequest = z.input<typeof LibraryRequest>;

@@ -1,6 +1,6 @@
 // The project library (项目库): entry of a project whose pre-assessment passed (000: 评估不通过就不能
 // 入库), at the approved amount, with its approved targets and, for a reduced approval, the cut's
-// reason; idempotent like every mutation (one entry per application, one ledger row).
+// reason (when given); idempotent like every mutation (one entry per application, one ledger row).
 import type { Db, Queryable } from '../../db/index';
 import type * as c from '../../contracts/finance/finance.zod';
 import { LibraryRequest } from '../../contracts/finance/finance.zod';
@@ -28,7 +28,6 @@ export function addToProjectLibrary(db: Db, raw: c.LibraryRequest): Promise<Appl
     if (r.preAssessment.conclusion === 'pass_reduced' && !(r.approvedFen > 0 && r.approvedFen < r.requestedFen)) {
       throw new FinanceValidationError('approvedFen: a reduced approval is more than 0 and less than the request', 'approvedFen');
     }
-    if (r.preAssessment.conclusion === 'pass_reduced' && !r.cut) throw new FinanceValidationError('cut: a reduced approval states why', 'cut');
     const known = await q.query<{ code: string }>('SELECT code FROM indicators WHERE code = ANY($1::text[])', [r.coreIndicators]);
     const missing = r.coreIndicators.filter((code) => !known.rows.some((k) => k.code === code));
     if (missing.length) throw new FinanceBusinessError('UNKNOWN_INDICATOR', `not in the indicator library: ${missing.join(', ')}`, 'coreIndicators');
