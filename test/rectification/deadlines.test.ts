@@ -2,7 +2,10 @@
 // escalations after it with the overdue days counted, an extension that moves the due date and its
 // reminder, a duplicate problem from the same source merged into the open notice, and the
 // accountability case (问责) after the final escalation.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { RectificationProfile } from '../../contracts/rectification/profile.zod';
 import { RECTIFICATION_TASKS as T } from '../../contracts/rectification/names';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
@@ -182,5 +185,11 @@ describe('a rectification notice’s due date', () => {
     expect(s.escalations).toHaveLength(2);
     const dash = await perf.get('/api/rectifications/dashboard');
     expect(dash.body.notices.accountability).toBeGreaterThanOrEqual(1);
+
+    if (process.env.RECORD_HISTORIES) {
+      const h = sys.deps.temporal.workflow.getHandle(id);
+      await h.terminate('recorded');
+      writeFileSync(join('test', 'replay', 'histories', `rectification-accountability-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(await h.fetchHistory()));
+    }
   });
 });
