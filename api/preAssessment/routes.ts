@@ -30,7 +30,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
         await temporal.workflow.start('preAssessment', {
           workflowId,
           taskQueue: config.temporal.taskQueue,
-          args: [{ application: body, submittedBy: ctx.id, submittedByName: ctx.name, profile, urgeWindowMs: Math.round(config.region.inbox.urgeWindowHours * 3_600_000) }],
+          args: [{ application: body, submittedBy: ctx.id, submittedByName: ctx.name, profile, projectLibrary: profile.projectLibrary, urgeWindowMs: Math.round(config.region.inbox.urgeWindowHours * 3_600_000) }],
           typedSearchAttributes: [
             { key: SA.JixiaoProcess, value: 'preAssessment' },
             { key: SA.JixiaoProjectId, value: body.projectCode },

@@ -10,6 +10,10 @@ export const IndicatorKind = z.enum(['output', 'benefit', 'satisfaction']);
 
 /** One performance indicator (绩效指标) of the targets. */
 export const Indicator = z.object({
+  /** The indicator library's code (e.g. edu.01) of a common or industry indicator; absent: a custom one. */
+  code: z.string().trim().min(1).max(50).optional(),
+  /** Why a custom indicator (no library code) is used. */
+  customReason: z.string().trim().min(1).max(500).optional(),
   kind: IndicatorKind,
   /** Second-level category, e.g. 数量指标, 质量指标, 社会效益指标. */
   category: z.string().min(1).max(50),
@@ -152,6 +156,8 @@ export const PreAssessmentInput = z.object({
   profile: z.custom<RegionProfile['preAssessment']>(),
   /** The region profile's inbox.urgeWindowHours in ms: one urge (催办) per task in this window. Absent: no limit. */
   urgeWindowMs: z.number().int().nonnegative().optional(),
+  /** Enter a passed application into the finance system's project library (the profile's projectLibrary). Absent: not (runs from before). */
+  projectLibrary: z.boolean().optional(),
   /** Durations, overridable so tests can shorten them. */
   reviewDueMs: z.number().int().positive().optional(),
   /** Overrides the profile's maxRevisions (tests); absent: the profile's, or 5 for runs whose profile predates it. */

@@ -42,6 +42,11 @@ export const PreAssessmentProfile = z.object({
    * amount *(ours)*; 0: never (Wuhai, 004: finance reviews every report).
    */
   bulkTargetReviewBelowFen: Fen.default(100_000_000),
+  /**
+   * A passed application enters the finance system's project library (项目库) at the approved amount
+   * with its targets; a failed one does not (Inner Mongolia 000: 评估不通过就不能入库). Elsewhere *(ours)*.
+   */
+  projectLibrary: z.boolean().default(true),
   /** Days a reviewer has for a review *(ours)*. */
   reviewDueDays: z.number().int().positive(),
   /** Days before the due date the reviewer is reminded *(ours)*; 0: no reminder. */

@@ -90,6 +90,8 @@ export interface PreAssessmentStatus {
   conclusion: PreAssessmentConclusion | null;
   approvedAmountFen: number | null;
   score: number | null;
+  /** The project library entry in the finance system (set once entered or refused; absent on older runs). */
+  library?: { entered: true; libraryId: string | null; approvedFen: number } | { entered: false; rule: string; reason: string } | null;
 }
 
 export const preAssessmentStatusQuery = defineQuery<PreAssessmentStatus>('preAssessment.status');

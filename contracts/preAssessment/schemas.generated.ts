@@ -77,6 +77,16 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
        "items": {
         "type": "object",
         "properties": {
+         "code": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 50
+         },
+         "customReason": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500
+         },
          "kind": {
           "type": "string",
           "enum": [
@@ -155,6 +165,9 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
      "type": "integer",
      "minimum": 0,
      "maximum": 9007199254740991
+    },
+    "projectLibrary": {
+     "type": "boolean"
     },
     "reviewDueMs": {
      "type": "integer",
@@ -881,6 +894,16 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
         "items": {
          "type": "object",
          "properties": {
+          "code": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 50
+          },
+          "customReason": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 500
+          },
           "kind": {
            "type": "string",
            "enum": [

@@ -6,6 +6,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { application, aspects as fiveAspects } from '../helpers/fixtures';
+import { startStandIn, type StandIn } from '../finance/standIn';
 
 const dir = new URL('./histories/', import.meta.url);
 const aspects = fiveAspects(17);
@@ -109,5 +110,32 @@ describe('record histories', () => {
     } finally {
       sys.config.region.preAssessment.signOff = signOff;
     }
+  });
+});
+
+describe('record histories with the finance stand-in', () => {
+  let fin: StandIn;
+  let sys: TestSystem;
+  const stamp = new Date().toISOString().slice(0, 10);
+  beforeAll(async () => {
+    fin = await startStandIn();
+    sys = await startSystem({ FINANCE_URL: fin.url });
+  });
+  afterAll(async () => {
+    await sys?.stop();
+    await fin?.stop();
+  });
+
+  it('preAssessment: key assessment passes and enters the project library', async () => {
+    const [preparer, perf] = await Promise.all([sys.as('u0101-preparer'), sys.as('perf-officer')]);
+    const core = (await fin.client.listIndicators({ industry: 'edu', coreOnly: true })).items;
+    const indicators = core.map((i) => ({ code: i.code, kind: i.level1, category: i.level2, name: i.name, target: '95', unit: i.unit, direction: i.direction, core: true }));
+    const code = `REC-LIB-${Date.now()}`;
+    const r = await preparer.post('/api/pre-assessments', app(code, { indicators }));
+    const t = await eventually(async () => (await perf.get(`/api/tasks?q=${code.toLowerCase()}`)).body.items?.[0], 'review');
+    await perf.post(`/api/tasks/${encodeURIComponent(t.id)}/actions`, { action: 'decide', outcome: 'pass', form: { aspects } });
+    await sys.deps.temporal.workflow.getHandle(r.body.workflowId).result();
+    const history = await sys.deps.temporal.workflow.getHandle(r.body.workflowId).fetchHistory();
+    writeFileSync(new URL(`preAssessment-key-library-${stamp}.json`, dir), historyToJSON(history));
   });
 });

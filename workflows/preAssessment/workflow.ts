@@ -1,7 +1,8 @@
 // Pre-assessment and target review (事前绩效评估 / 绩效目标审核), read top to bottom:
 // an application is routed by amount and type, reviewed, returned for revision until it passes,
 // is cut or fails; the applicant hears the conclusion by mail.
-import { ApplicationFailure, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { PreAssessmentActivities } from '../../activities/preAssessment';
 import { SA } from '../../contracts/searchAttributes';
 import {
   PRE_ASSESSMENT_TASKS,
@@ -28,6 +29,9 @@ import { TaskBoard } from '../humanTask';
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The finance system's answers: retried through outages (the call is idempotent by `<workflowId>/<step>`). */
+const finance = proxyActivities<PreAssessmentActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 
 export interface PreAssessmentResult {
   conclusion: PreAssessmentConclusion;
@@ -257,6 +261,20 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
   }
 
   async function finish(conclusion: PreAssessmentConclusion, reason: string | null = null): Promise<PreAssessmentResult> {
+    // the gate's outcome in the finance system: a pass enters the project library (000: 评估不通过就不能入库), once
+    if ((conclusion === 'passed' || conclusion === 'passedReduced') && input.projectLibrary === true && patched('jixiao.preAssessment.project-library')) {
+      const approved = status.approvedAmountFen ?? app().amountFen;
+      const lib = await finance.preAssessmentEnterProjectLibrary({ step: 'projectLibrary', application: app(), conclusion, approvedAmountFen: approved, cutReason: conclusion === 'passedReduced' ? reason : null });
+      status.library = lib;
+      board.record({
+        actorId: 'system',
+        actorName: '系统',
+        action: lib.entered ? 'preAssessment.libraryEntered' : 'preAssessment.libraryRefused',
+        projectId: project().id,
+        reason: lib.entered ? null : lib.reason,
+        detail: lib.entered ? { libraryId: lib.libraryId, approvedFen: lib.approvedFen } : { rule: lib.rule },
+      });
+    }
     status.stage = 'done';
     status.conclusion = conclusion;
     publish();

@@ -1,0 +1,90 @@
+// The gate's outcome in the finance system, exactly once (000: 评估不通过就不能入库、不安排预算): a pass
+// enters the stand-in's project library at the requested amount with the approved targets, a reduced
+// pass at the reduced amount with the cut's reason, a failure not at all. Real Temporal, finance
+// stand-in, database and HTTP (Inner Mongolia: new projects above 5,000,000 yuan).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
+import { application, aspects } from '../helpers/fixtures';
+import { startStandIn, type StandIn } from '../finance/standIn';
+import type { Indicator } from '../../contracts/finance/finance.zod';
+
+let fin: StandIn;
+let sys: TestSystem;
+let preparer: Http;
+let perf: Http;
+let core: Indicator[];
+
+const YUAN = 100;
+const act = (who: Http, id: string, body: unknown) => who.post(`/api/tasks/${encodeURIComponent(id)}/actions`, body);
+
+/** A new 6,000,000-yuan project with 教育's core indicators from the library; its key review in finance's inbox. */
+async function submitted() {
+  const indicators = [
+    ...core.map((i) => ({ code: i.code, kind: i.level1, category: i.level2, name: i.name, target: '95', unit: i.unit, direction: i.direction, core: true })),
+    { kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=', customReason: '本项目特有的产出' },
+  ];
+  const app = application({ amountFen: 6_000_000 * YUAN, indicators });
+  const r = await preparer.post('/api/pre-assessments', app);
+  expect(r.status).toBe(201);
+  const task = await eventually(async () => (await perf.get(`/api/tasks?q=${app.projectCode.toLowerCase()}`)).body.items?.[0], 'the key review');
+  return { app, workflowId: r.body.workflowId as string, task };
+}
+const entriesOf = async (workflowId: string) => (await fin.client.listProjectLibrary({ deptId: 'D01', limit: 500 })).items.filter((e) => e.applicationId === workflowId);
+
+beforeAll(async () => {
+  fin = await startStandIn();
+  sys = await startSystem({ REGION: 'inner-mongolia', FINANCE_URL: fin.url });
+  [preparer, perf] = await Promise.all([sys.as('u0101-preparer'), sys.as('perf-officer')]);
+  core = (await fin.client.listIndicators({ industry: 'edu', coreOnly: true })).items;
+  expect(core.length).toBeGreaterThan(0);
+});
+afterAll(async () => {
+  await sys?.stop();
+  await fin?.stop();
+});
+
+describe('the project library in the finance system', () => {
+  it('a pass makes one library entry at the requested amount with the approved targets', async () => {
+    const { workflowId, task } = await submitted();
+    expect((await act(perf, task.id, { action: 'decide', outcome: 'pass', form: { aspects: aspects(18) } })).status).toBe(200);
+    expect(await sys.deps.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ conclusion: 'passed' });
+    const entries = await entriesOf(workflowId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ industry: 'edu', requestedFen: 6_000_000 * YUAN, approvedFen: 6_000_000 * YUAN, preAssessment: { conclusion: 'pass' }, coreIndicators: core.map((i) => i.code), cut: null });
+    expect(entries[0].targets.map((t) => t.name)).toEqual([...core.map((i) => i.name), '改造教室数量']);
+    const audit = (await perf.get(`/api/audit?workflowId=${encodeURIComponent(workflowId)}`)).body.map((a: { action: string }) => a.action);
+    expect(audit).toContain('preAssessment.libraryEntered');
+  });
+
+  it('a reduced pass enters at the reduced amount (about 30% of the request, as 000’s case), with the cut’s reason', async () => {
+    const { workflowId, task } = await submitted();
+    const form = { aspects: aspects(14), approvedAmountFen: 1_800_000 * YUAN };
+    expect((await act(perf, task.id, { action: 'decide', outcome: 'passReduced', form, comment: '投入经济性不足，核减预算' })).status).toBe(200);
+    await sys.deps.temporal.workflow.getHandle(workflowId).result();
+    const entries = await entriesOf(workflowId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ approvedFen: 1_800_000 * YUAN, requestedFen: 6_000_000 * YUAN, preAssessment: { conclusion: 'pass_reduced' }, cut: { reason: '投入经济性不足，核减预算' } });
+  });
+
+  it('a failure makes no entry, and the unit is told why', async () => {
+    const { workflowId, task } = await submitted();
+    expect((await act(perf, task.id, { action: 'decide', outcome: 'fail', form: { aspects: aspects(6), comment: '立项必要性不足' }, comment: '立项必要性不足' })).status).toBe(200);
+    expect(await sys.deps.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ conclusion: 'failed' });
+    expect(await entriesOf(workflowId)).toHaveLength(0);
+    const audit = (await perf.get(`/api/audit?workflowId=${encodeURIComponent(workflowId)}`)).body as Array<{ action: string; reason: string | null }>;
+    expect(audit.find((a) => a.action === 'preAssessment.failed')?.reason).toBe('立项必要性不足');
+  });
+
+  it('the entry is keyed <workflowId>/projectLibrary: that step sent again (a retried attempt, a restarted worker) replays the first entry, no second one', async () => {
+    const { workflowId, task } = await submitted();
+    expect((await act(perf, task.id, { action: 'decide', outcome: 'pass', form: { aspects: aspects(18) } })).status).toBe(200);
+    await sys.deps.temporal.workflow.getHandle(workflowId).result();
+    const [first] = await entriesOf(workflowId);
+    const rows = (await fin.client.listLedger({ limit: 500 })).items.filter((l) => l.idempotencyKey === `${workflowId}/projectLibrary`);
+    expect(rows).toHaveLength(1);
+    const { id: _id, addedAt: _at, targets, cut: _cut, ...sent } = first;
+    const again = await fin.client.addToProjectLibrary({ ...sent, targets, idempotencyKey: `${workflowId}/projectLibrary`, preAssessment: { conclusion: 'pass', reportRef: workflowId } });
+    expect(again.id).toBe(first.id);
+    expect(await entriesOf(workflowId)).toHaveLength(1);
+  });
+});
