@@ -1,0 +1,119 @@
+// Evaluation's activities: what its workflows read beyond the finance activities (activities/finance):
+// the departments and units, the form's pre-fill (targets and monitoring results), and the
+// self-evaluations a check draws from (the department workflows' state, by the Temporal client).
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ActivityDeps } from '../index';
+import type { Indicator } from '../../contracts/finance/finance.zod';
+import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport, type RectificationInput } from '../../contracts/rectification/problems.zod';
+import type { RectificationOptions } from '../../contracts/evaluation/evaluation.zod';
+import { departmentStatusQuery, evaluationDepartmentId, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
+
+export interface PrefillInput {
+  year: number;
+  projects: Array<{ id: string; industry: string }>;
+}
+export interface PrefillResult {
+  /** Per project: the targets to report against and where they come from. */
+  targets: Record<string, Pick<Prefill, 'targets' | 'targetsSource'>>;
+  /** Per project: the monitoring results of the year. Empty while monitoring has none (no results are recorded yet). */
+  monitoring: Record<string, Record<string, unknown>>;
+}
+
+export interface UnitBrief {
+  id: string;
+  deptId: string;
+  level: 'province' | 'prefecture' | 'county';
+  region: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { finance } = deps;
+
+  return {
+    async evaluationListDepartments(): Promise<string[]> {
+      return (await finance.listDepartments()).items.map((d) => d.id);
+    },
+
+    /**
+     * The pre-fill of a page of forms. Targets: no record of approved (or adjusted) targets exists
+     * in the product yet, so each project gets its industry's core indicators from finance's
+     * indicator library, the target for the unit to state ('library'). Monitoring: none until the
+     * monitoring process records results; this is where they will be read, by project and year.
+     */
+    async evaluationPrefill(input: PrefillInput): Promise<PrefillResult> {
+      const library = new Map<string, Indicator[]>();
+      for (const industry of [...new Set(input.projects.map((p) => p.industry))]) {
+        const items: Indicator[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await finance.listIndicators({ industry, coreOnly: true, cursor, limit: 500 });
+          items.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        library.set(industry, items);
+      }
+      const targets: PrefillResult['targets'] = {};
+      for (const p of input.projects) {
+        const core = library.get(p.industry) ?? [];
+        targets[p.id] = {
+          targetsSource: 'library',
+          targets: core.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction })),
+        };
+      }
+      return { targets, monitoring: {} };
+    },
+
+    /** The units of the departments (all: none given), with their level and prefecture or county. */
+    async evaluationListUnits(input: { deptIds?: string[] }): Promise<UnitBrief[]> {
+      const out: UnitBrief[] = [];
+      for (const deptId of input.deptIds ?? [undefined]) {
+        let cursor: string | undefined;
+        do {
+          const page = await finance.listUnits({ deptId, cursor, limit: 1000 });
+          out.push(...page.items.map((u) => ({ id: u.id, deptId: u.deptId, level: u.level, region: u.region })));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
+      return out;
+    },
+
+    /** The self-evaluations of a year's departments, as their workflows hold them (filed ones only). */
+    async evaluationFiledSelfEvaluations(input: { year: number; deptIds: string[] }): Promise<Array<SelfEvaluationItem & { deptId: string }>> {
+      if (!deps.temporal) throw ApplicationFailure.nonRetryable('the worker gives evaluation no Temporal client', 'Misconfigured');
+      const out: Array<SelfEvaluationItem & { deptId: string }> = [];
+      for (const deptId of input.deptIds) {
+        try {
+          const s = await deps.temporal.workflow.getHandle(evaluationDepartmentId(input.year, deptId)).query(departmentStatusQuery);
+          for (const i of s.items) if (i.stage === 'filed') out.push({ ...i, deptId });
+        } catch (e) {
+          if (e instanceof WorkflowNotFoundError) continue; // no self-evaluation opened for it
+          throw e;
+        }
+      }
+      return out;
+    },
+
+    /**
+     * Raises a check's problems by the rectification contract: the unit's notice for this source is
+     * started with them, or, already running, receives them as RECTIFICATION_PROBLEMS_SIGNAL (one
+     * signalWithStart: a retried attempt finds the running notice; a problem key it has is not opened twice).
+     */
+    async evaluationRaiseProblems(input: { report: ProblemReport; rectification: RectificationOptions }): Promise<{ workflowId: string }> {
+      if (!deps.temporal || !deps.taskQueue) throw ApplicationFailure.nonRetryable('the worker gives evaluation no Temporal client', 'Misconfigured');
+      const { report } = input;
+      const workflowId = rectificationWorkflowId(report.unitId, report.source.kind, report.source.ref);
+      const args: RectificationInput = { report, ...input.rectification };
+      await deps.temporal.workflow.signalWithStart(RECTIFICATION_WORKFLOW, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [args],
+        signal: RECTIFICATION_PROBLEMS_SIGNAL,
+        signalArgs: [report],
+      });
+      return { workflowId };
+    },
+  };
+}
+
+export type EvaluationActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,157 @@
+// Evaluation (绩效评价): the workflows' inputs and the task types people answer, with the forms each
+// outcome needs. The score of a self-evaluation is never typed: the workflow computes it from the
+// form (scoring.ts).
+import { z } from 'zod';
+import { Id } from '../common.zod';
+import type { EvaluationProfile } from './profile.zod';
+import type { RectificationProfile } from '../rectification/profile.zod';
+import { CommentForm, defineTaskType } from '../humanTask/taskTypes.zod';
+import { EVALUATION_TASKS } from './names';
+
+const SendBack = z.object({ comment: z.string().trim().min(1, 'say what is to be corrected').max(2000) });
+
+/** One indicator as the unit reports it (实际完成值), by the pre-filled indicator's name. */
+export const ReportedIndicator = z.object({
+  name: z.string().min(1).max(200),
+  /** The target: only for an indicator pre-filled without one (from the library); an approved target stands. */
+  target: z.string().min(1).max(100).optional(),
+  actual: z.string().trim().min(1, 'the actual value is required').max(100),
+  /** For a qualitative target (not a number): how far it was met, 0–100. */
+  completionPct: z.number().min(0).max(100).optional(),
+  /** An indicator of the unit's own beyond the pre-filled ones: its part and direction (with its target). */
+  kind: z.enum(['output', 'benefit', 'satisfaction']).optional(),
+  direction: z.enum(['>=', '<=', '=']).optional(),
+  /** Why the target was missed (偏差原因), when it was. */
+  gapReason: z.string().max(2000).optional(),
+});
+
+export const SelfEvaluationForm = z.object({
+  indicators: z.array(ReportedIndicator).min(1, 'report every indicator').max(100),
+  /** Measures against the gaps (改进措施). */
+  measures: z.string().trim().min(1, 'state the measures').max(5000),
+  summary: z.string().max(5000).default(''),
+});
+export type SelfEvaluationForm = z.infer<typeof SelfEvaluationForm>;
+
+export const SelfEvaluateTask = defineTaskType({
+  type: EVALUATION_TASKS.fill,
+  label: { zh: '项目绩效自评', en: 'Project self-evaluation' },
+  outcomes: { submit: { label: { zh: '提交单位负责人', en: 'Submit to the unit head' }, style: 'primary', form: SelfEvaluationForm } },
+});
+
+export const UnitSignTask = defineTaskType({
+  type: EVALUATION_TASKS.sign,
+  label: { zh: '自评报告签字', en: 'Sign the self-evaluation' },
+  outcomes: {
+    sign: { label: { zh: '签字', en: 'Sign' }, style: 'primary', form: CommentForm },
+    sendBack: { label: { zh: '退回修改', en: 'Send back' }, style: 'danger', form: SendBack },
+  },
+});
+
+export const DepartmentReviewTask = defineTaskType({
+  type: EVALUATION_TASKS.departmentReview,
+  label: { zh: '自评部门审核', en: 'Department review of a self-evaluation' },
+  outcomes: {
+    submit: { label: { zh: '审核通过，报送财政', en: 'Approve and submit to finance' }, style: 'primary', form: CommentForm },
+    sendBack: { label: { zh: '退回单位', en: 'Return to the unit' }, style: 'danger', form: SendBack },
+  },
+});
+
+export const FinanceFileTask = defineTaskType({
+  type: EVALUATION_TASKS.file,
+  label: { zh: '自评财政审核备案', en: 'Finance review and filing' },
+  outcomes: {
+    file: { label: { zh: '审核备案', en: 'File' }, style: 'primary', form: CommentForm },
+    sendBack: { label: { zh: '退回', en: 'Return' }, style: 'danger', form: SendBack },
+  },
+});
+
+export const ConfirmDrawTask = defineTaskType({
+  type: EVALUATION_TASKS.confirmDraw,
+  label: { zh: '抽查名单确认', en: 'Confirm the check draw' },
+  outcomes: {
+    send: { label: { zh: '确认并下发', en: 'Confirm and send' }, style: 'primary', form: CommentForm },
+    redraw: { label: { zh: '重新抽取', en: 'Draw again' }, form: z.object({ comment: z.string().trim().min(1).max(2000) }) },
+  },
+});
+
+const Finding = z.object({ description: z.string().trim().min(1).max(2000), measures: z.string().max(2000).optional() });
+export const CheckTask = defineTaskType({
+  type: EVALUATION_TASKS.check,
+  label: { zh: '自评抽查复核', en: 'Check of a self-evaluation' },
+  outcomes: {
+    confirm: {
+      label: { zh: '复核完成', en: 'Check done' },
+      style: 'primary',
+      form: z.object({
+        /** The checker's score, when the self score does not stand. */
+        adjustedScore: z.number().min(0).max(100).optional(),
+        findings: z.string().trim().min(1, 'the findings are required').max(5000),
+        /** Problems found: each opens (or joins) the unit's rectification notice (整改通知书). */
+        problems: z.array(Finding).max(50).default([]),
+      }),
+    },
+  },
+});
+
+export const ReEvaluateTask = defineTaskType({
+  type: EVALUATION_TASKS.reEvaluate,
+  label: { zh: '绩效再评价', en: 'Re-evaluation' },
+  outcomes: {
+    submit: {
+      label: { zh: '提交再评价结果', en: 'Submit the re-evaluation' },
+      style: 'primary',
+      form: z.object({ score: z.number().min(0).max(100), findings: z.string().trim().min(1).max(5000) }),
+    },
+  },
+});
+
+/** The rest of a rectification notice's input (RectificationInput without its report). */
+export const RectificationOptions = z.object({
+  profile: z.custom<RectificationProfile>((v) => typeof v === 'object' && v !== null),
+  urgeWindowMs: z.number().int().nonnegative().optional(),
+  dayMs: z.number().int().positive().optional(),
+});
+export type RectificationOptions = z.input<typeof RectificationOptions>;
+
+const Profile = z.custom<EvaluationProfile>((v) => typeof v === 'object' && v !== null);
+
+export const EvaluationCycleInput = z.object({
+  year: z.number().int().min(2000).max(2100),
+  profile: Profile,
+  /** Departments to open; absent: every department finance lists. */
+  deptIds: z.array(Id).max(500).optional(),
+  openedBy: Id,
+  openedByName: z.string().max(100),
+  /** Overrides the profile's due date (tests). */
+  dueInMs: z.number().int().positive().optional(),
+  urgeWindowMs: z.number().int().nonnegative().optional(),
+});
+export type EvaluationCycleInput = z.input<typeof EvaluationCycleInput>;
+
+export const EvaluationDepartmentInput = z.object({
+  year: z.number().int().min(2000).max(2100),
+  deptId: Id,
+  profile: Profile,
+  dueInMs: z.number().int().positive(),
+  openedBy: Id,
+  urgeWindowMs: z.number().int().nonnegative().optional(),
+  pageSize: z.number().int().min(1).max(500).default(500),
+});
+export type EvaluationDepartmentInput = z.input<typeof EvaluationDepartmentInput>;
+
+export const EvaluationChecksInput = z.object({
+  year: z.number().int().min(2000).max(2100),
+  profile: Profile,
+  /** The draw's seed: chosen by finance, or by the workflow (recorded either way). */
+  seed: z.number().int().min(0).max(4294967295).optional(),
+  /** Key projects (重点项目) named by finance: checked in full where the profile says so (Wuhai). */
+  keyProjectIds: z.array(Id).max(5000).default([]),
+  deptIds: z.array(Id).max(500).optional(),
+  openedBy: Id,
+  openedByName: z.string().max(100),
+  checkDueMs: z.number().int().positive().optional(),
+  /** What a rectification notice opened by a check starts with (the region's rectification slice and options). */
+  rectification: RectificationOptions,
+});
+export type EvaluationChecksInput = z.input<typeof EvaluationChecksInput>;

@@ -1,0 +1,101 @@
+// Evaluation's names, ids, queries and signals without zod: imported by its zod contract, its
+// workflow code and its routes alike.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Grade, ScoreBreakdown } from './scoring';
+import type { CheckDraw } from './draw';
+
+export const EVALUATION_TASKS = {
+  /** The unit fills the self-evaluation form (自评表): actual values, reasons for gaps, measures. */
+  fill: 'evaluation.selfEvaluate',
+  /** The unit head signs it (单位负责人签字). */
+  sign: 'evaluation.unitSign',
+  /** The competent department reviews it and submits it to finance, or returns it (部门审核). */
+  departmentReview: 'evaluation.departmentReview',
+  /** Finance reviews and files it (财政审核、备案), or returns it. */
+  file: 'evaluation.financeFile',
+  /** Finance sees the check draw before any check is sent (抽查名单确认). */
+  confirmDraw: 'evaluation.confirmDraw',
+  /** A checker's review of one self-evaluation (抽查复核): adjusted score, findings, problems. */
+  check: 'evaluation.check',
+  /** Finance's re-evaluation (再评价): its grade replaces the self grade for the results. */
+  reEvaluate: 'evaluation.reEvaluate',
+} as const;
+
+export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', checks: 'evaluationChecks' } as const;
+
+/** One cycle per budget year: a second start for the same year is refused by Temporal. */
+export const evaluationCycleId = (year: number): string => `evaluationCycle:${year}`;
+export const evaluationDepartmentId = (year: number, deptId: string): string => `evaluationDepartment:${year}:${deptId}`;
+export const evaluationChecksId = (year: number): string => `evaluationChecks:${year}`;
+
+/** What the form is pre-filled with, from finance and (when there are any) monitoring. */
+export interface Prefill {
+  projectId: string;
+  name: string;
+  deptId: string;
+  unitId: string;
+  amountFen: number;
+  industry: string;
+  /** The targets to report against: approved ones, or (without a record of them) the industry's core indicators, target to be stated. */
+  targets: Array<{ kind: 'output' | 'benefit' | 'satisfaction'; category: string; name: string; target: string | null; unit: string; direction: '>=' | '<=' | '=' }>;
+  targetsSource: 'approved' | 'library';
+  execution: { availableFen: number; paidFen: number; executionRateBp: number } | null;
+  /** The monitoring results of the year (运行监控): null while there are none. */
+  monitoring: Record<string, unknown> | null;
+}
+
+export type SelfEvaluationStage = 'filling' | 'signing' | 'departmentReview' | 'financeReview' | 'filed';
+
+export interface SelfEvaluationItem {
+  projectId: string;
+  name: string;
+  unitId: string;
+  amountFen: number;
+  stage: SelfEvaluationStage;
+  returns: number;
+  score: ScoreBreakdown | null;
+  grade: Grade | null;
+  filedAt: string | null;
+}
+
+export interface DepartmentStatus {
+  year: number;
+  deptId: string;
+  /** Pages of projects read from finance so far, and whether all are read. */
+  pagesRead: number;
+  opened: boolean;
+  items: SelfEvaluationItem[];
+}
+
+export interface CycleStatus {
+  year: number;
+  dueAt: string;
+  departments: Array<{ deptId: string; workflowId: string; done: boolean; projects: number | null }>;
+  stage: 'opening' | 'open' | 'closed';
+}
+
+export interface ChecksStatus {
+  year: number;
+  stage: 'drawing' | 'confirming' | 'checking' | 'done';
+  draw: CheckDraw | null;
+  /** Draws finance turned down before confirming one (each with its seed). */
+  redraws: number;
+  checks: Array<{ projectId: string; deptId: string; unitId: string; selfScore: number | null; adjustedScore: number | null; grade: Grade | null; problems: number; rectificationId: string | null; done: boolean }>;
+  reEvaluations: Array<{ projectId: string; score: number; grade: Grade; by: string }>;
+}
+
+export const departmentStatusQuery = defineQuery<DepartmentStatus>('evaluation.department');
+export const cycleStatusQuery = defineQuery<CycleStatus>('evaluation.cycle');
+export const checksStatusQuery = defineQuery<ChecksStatus>('evaluation.checks');
+/** Finance chooses a project for re-evaluation (再评价) while the checks run. */
+export const reEvaluateSignal = defineSignal<[{ projectId: string; by: string }]>('evaluation.reEvaluate');
+
+/**
+ * The grade a project's evaluation results carry: a re-evaluation's replaces the self grade (002,
+ * 004); a checker's adjusted score replaces it too; otherwise the self grade.
+ */
+export function resultGrade(self: Grade | null, check: Grade | null, reEvaluation: Grade | null): { grade: Grade | null; source: 'reEvaluation' | 'check' | 'self' | null } {
+  if (reEvaluation) return { grade: reEvaluation, source: 'reEvaluation' };
+  if (check) return { grade: check, source: 'check' };
+  return self ? { grade: self, source: 'self' } : { grade: null, source: null };
+}

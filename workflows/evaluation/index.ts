@@ -1,0 +1,3 @@
+export { evaluationCycle, type CycleResult } from './cycle';
+export { evaluationDepartment, type DepartmentResult } from './department';
+export { evaluationChecks } from './checks';
