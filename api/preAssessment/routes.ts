@@ -7,9 +7,27 @@ import { SA } from '../../contracts/searchAttributes';
 import { require, scopeSql, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import type { ProcessRouteDeps } from '../processes';
+import { HttpFinanceClient } from '../../finance/client';
+import { checkIndicators, readLibrary } from './indicators';
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
+  // the finance system's indicator library (here: the stand-in, over HTTP)
+  const finance = new HttpFinanceClient({ baseUrl: config.finance.url });
+
+  api.route({
+    method: 'get',
+    path: '/api/indicator-library',
+    summary: 'The indicator library (指标库): common and industry indicators, by industry (code or name), level and core',
+    tags: ['preAssessment'],
+    auth: true,
+    query: z.object({
+      industry: z.string().min(1).max(50).optional(),
+      level: z.enum(['output', 'benefit', 'satisfaction']).optional(),
+      core: z.stringbool().optional(),
+    }),
+    handler: async ({ query }) => ({ items: await readLibrary(finance, query) }),
+  });
 
   api.route({
     method: 'post',
@@ -26,6 +44,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       if (body.deptId !== ctx.deptId) throw new HttpError(400, 'VALIDATION', `body.deptId: unit ${ctx.orgId} belongs to ${ctx.deptId}`, 'body.deptId');
       const workflowId = preAssessmentWorkflowId(body.projectCode);
       const profile = config.region.preAssessment;
+      await checkIndicators(finance, body, profile);
       try {
         await temporal.workflow.start('preAssessment', {
           workflowId,

@@ -47,6 +47,13 @@ export const PreAssessmentProfile = z.object({
    * with its targets; a failed one does not (Inner Mongolia 000: 评估不通过就不能入库). Elsewhere *(ours)*.
    */
   projectLibrary: z.boolean().default(true),
+  /**
+   * When each industry's core indicators (核心指标) must be among an application's: 'atLibraryEntry',
+   * when the project enters the project library (Inner Mongolia 000: 项目入库前必须先维护核心指标; the
+   * finance system refuses the entry), or already 'atSubmission' (the API refuses it, naming the field)
+   * *(ours: atLibraryEntry)*.
+   */
+  coreIndicators: z.enum(['atLibraryEntry', 'atSubmission']).default('atLibraryEntry'),
   /** Days a reviewer has for a review *(ours)*. */
   reviewDueDays: z.number().int().positive(),
   /** Days before the due date the reviewer is reminded *(ours)*; 0: no reminder. */

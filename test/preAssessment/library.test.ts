@@ -88,3 +88,49 @@ describe('the project library in the finance system', () => {
     expect(await entriesOf(workflowId)).toHaveLength(1);
   });
 });
+
+describe('the indicator library and core indicators', () => {
+  it('reads the library with filters: industry by code or name, level, core', async () => {
+    const edu = (await preparer.get('/api/indicator-library?industry=' + encodeURIComponent('教育'))).body.items as Indicator[];
+    expect(edu.length).toBeGreaterThan(core.length);
+    expect(new Set(edu.map((i) => i.industry))).toEqual(new Set(['edu']));
+    const coreOnly = (await preparer.get('/api/indicator-library?industry=edu&core=true')).body.items as Indicator[];
+    expect(coreOnly.map((i) => i.code)).toEqual(core.map((i) => i.code));
+    const benefit = (await preparer.get('/api/indicator-library?industry=edu&level=benefit')).body.items as Indicator[];
+    expect(benefit.length).toBeGreaterThan(0);
+    expect(benefit.every((i) => i.level1 === 'benefit')).toBe(true);
+    const bad = await preparer.get('/api/indicator-library?industry=不存在');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('industry');
+  });
+
+  it('an unknown library code is refused with 400 naming the indicator’s field', async () => {
+    const app = application({ indicators: [{ code: 'edu.99', kind: 'output', category: '数量指标', name: '虚构指标', target: '1', unit: '个', direction: '>=' }] });
+    const r = await preparer.post('/api/pre-assessments', app);
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.map((d: { field: string }) => d.field)).toContain('body.indicators.0.code');
+  });
+
+  it('with core indicators required at submission, a missing core indicator and a custom one without a reason are refused, naming the fields', async () => {
+    const before = sys.config.region.preAssessment.coreIndicators;
+    sys.config.region.preAssessment.coreIndicators = 'atSubmission';
+    try {
+      const custom = { kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=' };
+      const lacking = application({ indicators: [custom] });
+      const r = await preparer.post('/api/pre-assessments', lacking);
+      expect(r.status).toBe(400);
+      const fields = r.body.error.details.map((d: { field: string }) => d.field);
+      expect(fields).toEqual(expect.arrayContaining(['body.indicators', 'body.indicators.0.customReason']));
+      expect(r.body.error.details.find((d: { field: string }) => d.field === 'body.indicators').message).toContain(core[0].code);
+      const complete = application({
+        indicators: [
+          ...core.map((i) => ({ code: i.code, kind: i.level1, category: i.level2, name: i.name, target: '95', unit: i.unit, direction: i.direction, core: true })),
+          { ...custom, customReason: '本项目特有的产出' },
+        ],
+      });
+      expect((await preparer.post('/api/pre-assessments', complete)).status).toBe(201);
+    } finally {
+      sys.config.region.preAssessment.coreIndicators = before;
+    }
+  });
+});

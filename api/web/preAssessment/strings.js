@@ -36,6 +36,8 @@ export const vocab = {
     'preAssessment.abandoned': { zh: '放弃申报', en: 'Abandoned' },
     'preAssessment.delayed': { zh: '预算缓批', en: 'Budget delayed' },
     'preAssessment.cancelled': { zh: '预算取消', en: 'Budget cancelled' },
+    'preAssessment.libraryEntered': { zh: '纳入项目库', en: 'Entered the project library' },
+    'preAssessment.libraryRefused': { zh: '未能入库', en: 'Not entered into the project library' },
   },
   route: {
     key: { zh: '重点评估（财政绩效管理处）', en: 'Key assessment (finance)' },
@@ -64,6 +66,10 @@ export const vocab = {
     unit: { zh: '计量单位', en: 'Unit of measure' },
     direction: { zh: '方向', en: 'Direction' },
     core: { zh: '核心指标', en: 'Core' },
+    code: { zh: '指标库编码', en: 'Library code' },
+    customReason: { zh: '自定义指标理由', en: 'Why a custom indicator' },
+    coreIndicators: { zh: '核心指标要求', en: 'Core indicators required' },
+    projectLibrary: { zh: '通过后入项目库', en: 'Passed projects enter the library' },
     route: { zh: '审核路径', en: 'Review route' },
     revision: { zh: '修改轮次', en: 'Revision' },
     returnReason: { zh: '退回原因', en: 'Reason for return' },
@@ -97,6 +103,8 @@ export const vocab = {
     '=': { zh: '=', en: '=' },
     delay: { zh: '缓批', en: 'Delay' },
     cancel: { zh: '取消', en: 'Cancel' },
+    atLibraryEntry: { zh: '入库时', en: 'at library entry' },
+    atSubmission: { zh: '申报时', en: 'at submission' },
   },
 };
 
