@@ -1,0 +1,147 @@
+// Monitoring's activities: who is in a round (read page by page from the finance system: project
+// expenditure only, 000: 本级预算项目(除基本支出外)), the round's results for the evaluation stage,
+// and, at worker start-up, the round Schedules of the region profile.
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityDeps } from '../index';
+import type { ProjectResult, RoundProject } from '../../contracts/monitoring/round.zod';
+import { cutoffDate } from '../../contracts/monitoring/rules';
+import { FinanceError } from '../../finance/errors';
+import { syncSchedules } from './schedules';
+
+const MAX_PAGE = 500;
+
+export interface PageInput {
+  year: number;
+  cutoff: string;
+  deptId: string;
+  cursor: string | null;
+  limit: number;
+}
+export interface PageResult {
+  projects: RoundProject[];
+  nextCursor: string | null;
+}
+
+export interface RoundRow {
+  round: string;
+  year: number;
+  cutoff: string;
+  name: string;
+  stage: string;
+  startedBy: string;
+  departments: number;
+  totals: Record<string, number>;
+  at: string;
+  closed: boolean;
+  version: number;
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof FinanceError) throw ApplicationFailure.create({ message: e.message, type: e.failureType, nonRetryable: !e.retryable });
+    throw e;
+  }
+}
+
+export function createActivities({ db, finance }: ActivityDeps) {
+  const coreOf = new Map<string, Promise<RoundProject['indicators']>>();
+  const indicatorsOf = (industry: string) => {
+    if (!coreOf.has(industry)) {
+      const p = guarded(() => finance.listIndicators({ industry, coreOnly: true, limit: 3 })).then((r) => r.items.map((i) => ({ code: i.code, name: i.name })));
+      p.catch(() => coreOf.delete(industry));
+      coreOf.set(industry, p);
+    }
+    return coreOf.get(industry) as Promise<RoundProject['indicators']>;
+  };
+
+  return {
+    /** The departments of a round (all, or those finance named). */
+    async monitoringDepartments(deptIds?: string[]): Promise<Array<{ id: string; name: string }>> {
+      const all = (await guarded(() => finance.listDepartments())).items;
+      if (!deptIds) return all;
+      const unknown = deptIds.filter((d) => !all.some((x) => x.id === d));
+      if (unknown.length) throw ApplicationFailure.nonRetryable(`no such department: ${unknown.join(', ')}`, 'InvalidInput');
+      return all.filter((d) => deptIds.includes(d.id));
+    },
+
+    /**
+     * One page of a department's project expenditure with its execution at the cut-off. Execution and
+     * project lists share the filter and the keyset order, so one cursor pages both.
+     */
+    async monitoringPage(input: PageInput): Promise<PageResult> {
+      const q = { year: input.year, deptId: input.deptId, expenditure: 'project' as const, limit: Math.min(input.limit, MAX_PAGE), ...(input.cursor ? { cursor: input.cursor } : {}) };
+      const [exec, projects] = await Promise.all([
+        guarded(() => finance.listExecution({ ...q, asOf: cutoffDate(input.year, input.cutoff) })),
+        guarded(() => finance.listProjects(q)),
+      ]);
+      const byId = new Map(projects.items.map((p) => [p.id, p]));
+      const out: RoundProject[] = [];
+      for (const e of exec.items) {
+        const p = byId.get(e.projectId) ?? (await guarded(() => finance.getProject({ projectId: e.projectId })));
+        out.push({
+          id: e.projectId,
+          name: p.name,
+          deptId: e.deptId,
+          unitId: e.unitId,
+          industry: p.industry,
+          transferId: p.transferId,
+          availableFen: e.availableFen,
+          paidFen: e.paidFen,
+          executionRateBp: e.executionRateBp,
+          indicators: await indicatorsOf(p.industry),
+        });
+      }
+      return { projects: out, nextCursor: exec.nextCursor };
+    },
+
+    /** Upserts projects' results; a row never goes back to an older version. */
+    async monitoringSaveResults(rows: ProjectResult[]): Promise<number> {
+      if (!rows.length) return 0;
+      const col = <K extends keyof ProjectResult>(k: K) => rows.map((r) => r[k]);
+      const r = await db.query(
+        `INSERT INTO monitoring_results (round, project_id, project_name, dept_id, unit_id, transfer_id, batch_id, stage, overdue,
+           available_fen, paid_fen, execution_rate_bp, time_progress_bp, warned, hits, form, response_ref, version, updated_at)
+         SELECT t.round, t.project_id, t.project_name, t.dept_id, t.unit_id, t.transfer_id, t.batch_id, t.stage, t.overdue,
+           t.available_fen, t.paid_fen, t.execution_rate_bp, t.time_progress_bp, t.warned, t.hits::jsonb, t.form::jsonb, t.response_ref, t.version, now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[],
+           $10::bigint[], $11::bigint[], $12::int[], $13::int[], $14::bool[], $15::text[], $16::text[], $17::text[], $18::bigint[])
+           AS t(round, project_id, project_name, dept_id, unit_id, transfer_id, batch_id, stage, overdue, available_fen, paid_fen,
+             execution_rate_bp, time_progress_bp, warned, hits, form, response_ref, version)
+         ON CONFLICT (round, project_id) DO UPDATE SET project_name = EXCLUDED.project_name, batch_id = EXCLUDED.batch_id, stage = EXCLUDED.stage,
+           overdue = EXCLUDED.overdue, available_fen = EXCLUDED.available_fen, paid_fen = EXCLUDED.paid_fen, execution_rate_bp = EXCLUDED.execution_rate_bp,
+           time_progress_bp = EXCLUDED.time_progress_bp, warned = EXCLUDED.warned, hits = EXCLUDED.hits, form = EXCLUDED.form,
+           response_ref = EXCLUDED.response_ref, version = EXCLUDED.version, updated_at = now()
+         WHERE monitoring_results.version <= EXCLUDED.version`,
+        [
+          col('round'), col('projectId'), col('projectName'), col('deptId'), col('unitId'), col('transferId'), col('batchId'), col('stage'), col('overdue'),
+          col('availableFen'), col('paidFen'), col('executionRateBp'), col('timeProgressBp'), rows.map((x) => x.hits.length > 0),
+          rows.map((x) => JSON.stringify(x.hits)), rows.map((x) => (x.form ? JSON.stringify(x.form) : null)), col('responseRef'), col('version'),
+        ],
+      );
+      void r;
+      return rows.length;
+    },
+
+    /** The round's own row: stage, departments, totals. */
+    async monitoringSaveRound(r: RoundRow): Promise<void> {
+      await db.query(
+        `INSERT INTO monitoring_rounds (round, year, cutoff, name, stage, started_by, departments, totals, opened_at, closed_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, CASE WHEN $10 THEN $9::timestamptz END, $11)
+         ON CONFLICT (round) DO UPDATE SET stage = EXCLUDED.stage, departments = EXCLUDED.departments, totals = EXCLUDED.totals,
+           closed_at = COALESCE(EXCLUDED.closed_at, monitoring_rounds.closed_at), version = EXCLUDED.version
+         WHERE monitoring_rounds.version <= EXCLUDED.version`,
+        [r.round, r.year, r.cutoff, r.name, r.stage, r.startedBy, r.departments, JSON.stringify(r.totals), r.at, r.closed, r.version],
+      );
+    },
+  };
+}
+
+export type MonitoringActivities = ReturnType<typeof createActivities>;
+
+/** At worker start-up: the round Schedules of the region profile, created or brought in step with it. */
+export async function startup(deps: ActivityDeps): Promise<void> {
+  if (!deps.temporal || !deps.taskQueue || !deps.region) return;
+  await syncSchedules(deps.temporal, deps.region, deps.taskQueue);
+}

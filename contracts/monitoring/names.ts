@@ -1,0 +1,17 @@
+// Monitoring's workflow types, ids and task types: zod-free, for workflow code and the API alike.
+export const MONITORING_ROUND_WORKFLOW = 'monitoringRound';
+export const MONITORING_DEPARTMENT_WORKFLOW = 'monitoringDepartment';
+export const MONITORING_BATCH_WORKFLOW = 'monitoringBatch';
+export const MONITORING_SCHEDULED_WORKFLOW = 'monitoringScheduled';
+
+/** The period of a round is its data cut-off (MM-DD): one round per cut-off a year. */
+export const roundId = (year: number, cutoff: string): string => `monitoring:${year}:${cutoff}`;
+/** A department's part of a round; `run` > 0 when finance re-ran the round for that department. */
+export const departmentWorkflowId = (round: string, deptId: string, run = 0): string => `${round}:${deptId}${run ? `:r${run}` : ''}`;
+export const batchWorkflowId = (department: string, batch: number): string => `${department}:b${batch}`;
+/** The Schedule of one round of the profile (one per cut-off), for the workers of one task queue. */
+export const scheduleId = (taskQueue: string, cutoff: string): string => `${schedulePrefix(taskQueue)}${cutoff}`;
+export const schedulePrefix = (taskQueue: string): string => `monitoring-round:${taskQueue}:`;
+
+export const MONITORING_TASKS = { form: 'monitoring.form', review: 'monitoring.review' } as const;
+

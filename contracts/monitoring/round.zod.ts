@@ -1,0 +1,191 @@
+// A monitoring round (绩效运行监控) as the workflows, the activities and the API see it: the ids (from
+// year and period, so a second start is the same round), the inputs of the round, its department and
+// batch workflows, the monitoring form (监控表) and its review, and what each project's result holds
+// for the evaluation stage. Workflow code imports only types from here (zod stays out of it).
+import { z } from 'zod';
+import { Fen, Id, IsoDate } from '../common.zod';
+import { defineTaskType } from '../humanTask/taskTypes.zod';
+import type { CalendarYear } from '../calendar';
+import { MonitoringProfile } from './profile.zod';
+import type { RectificationProfile } from '../rectification/profile.zod';
+import type { WarningProfile } from '../warning/profile.zod';
+
+export * from './names';
+import { MONITORING_TASKS } from './names';
+
+/** One indicator's line on the form: completion so far and expected by year end, in per cent of its target. */
+export const IndicatorProgress = z.object({
+  code: Id,
+  name: z.string().min(1).max(200),
+  core: z.boolean().default(false),
+  completedPct: z.number().min(0).max(1000),
+  expectedPct: z.number().min(0).max(1000),
+});
+export type IndicatorProgress = z.infer<typeof IndicatorProgress>;
+
+/** The monitoring form (绩效监控表) a unit fills in per project. */
+export const MonitoringForm = z.object({
+  indicators: z.array(IndicatorProgress).min(1).max(50),
+  /** Expected budget execution by year end (预计全年执行率), per cent. */
+  expectedExecutionPct: z.number().min(0).max(100),
+  /** 偏差原因 and 纠偏措施: required when the project is behind (the workflow returns the form without them). */
+  deviationReason: z.string().max(2000).optional(),
+  measures: z.string().max(2000).optional(),
+  /** Evidence attachments (uploaded first: their ids). */
+  attachments: z.array(z.string().min(1).max(200)).max(20).default([]),
+  comment: z.string().max(2000).optional(),
+});
+export type MonitoringForm = z.output<typeof MonitoringForm>;
+
+export const FormTask = defineTaskType({
+  type: MONITORING_TASKS.form,
+  label: { zh: '填报绩效监控表', en: 'Fill in the monitoring form' },
+  outcomes: { submit: { label: { zh: '提交', en: 'Submit' }, style: 'primary', form: MonitoringForm } },
+});
+
+export const ReviewTask = defineTaskType({
+  type: MONITORING_TASKS.review,
+  label: { zh: '审核绩效监控表', en: 'Review the monitoring form' },
+  // returning an incomplete form is the board's 退回 (return) move, with its reason
+  outcomes: { approve: { label: { zh: '审核通过', en: 'Approve' }, style: 'primary', form: z.object({ comment: z.string().max(2000).optional() }) } },
+});
+
+/** A project as a round carries it: small, so a batch of a few hundred stays far under payload limits. */
+export const RoundProject = z.object({
+  id: Id,
+  name: z.string(),
+  deptId: Id,
+  unitId: Id,
+  industry: z.string(),
+  transferId: Id.nullable(),
+  availableFen: Fen,
+  paidFen: Fen,
+  executionRateBp: z.number().int().nonnegative(),
+  /** The industry's core indicators, to fill the form's lines in. */
+  indicators: z.array(z.object({ code: Id, name: z.string() })).max(10),
+});
+export type RoundProject = z.infer<typeof RoundProject>;
+
+/** What every part of a round gets: the period, the profile's rules, the responses' profiles. */
+export const RoundSettings = z.object({
+  year: z.number().int().min(2000).max(2100),
+  cutoff: z.string().regex(/^\d{2}-\d{2}$/),
+  name: z.string().min(1).max(100),
+  profile: MonitoringProfile,
+  calendar: z.array(z.custom<CalendarYear>()).default([]),
+  warning: z.custom<WarningProfile>().optional(),
+  rectification: z.custom<RectificationProfile>().optional(),
+  urgeWindowMs: z.number().int().nonnegative().optional(),
+  /** One "day" of the profile in ms (tests shorten it); the form's due date stays in working days unless formDueMs is given. */
+  dayMs: z.number().int().positive().default(86_400_000),
+  /** Tests: the form falls due this long after it opens instead of profile.dueWorkingDays working days. */
+  formDueMs: z.number().int().positive().optional(),
+  /** Projects per batch workflow (one TaskBoard): bounds every history and payload. */
+  batchSize: z.number().int().min(1).max(500).default(200),
+  /** Who started it: 'schedule' or a user id. */
+  startedBy: z.string().min(1).max(100).default('schedule'),
+});
+export type RoundSettings = z.output<typeof RoundSettings>;
+
+export const MonitoringRoundInput = RoundSettings.extend({
+  /** Only these departments (finance re-runs a round for one department); absent: all of them. */
+  deptIds: z.array(Id).max(500).optional(),
+});
+export type MonitoringRoundInput = z.input<typeof MonitoringRoundInput>;
+
+export const MonitoringDepartmentInput = z.object({
+  settings: RoundSettings,
+  round: z.string(),
+  deptId: Id,
+  deptName: z.string(),
+  /** Carried by continue-as-new: where the paging stands, what is done. */
+  cursor: z.string().nullable().default(null),
+  batches: z.number().int().nonnegative().default(0),
+  totals: z.record(z.string(), z.number()).default({}),
+});
+export type MonitoringDepartmentInput = z.input<typeof MonitoringDepartmentInput>;
+
+export const MonitoringBatchInput = z.object({
+  settings: RoundSettings,
+  round: z.string(),
+  deptId: Id,
+  batch: z.number().int().nonnegative(),
+  projects: z.array(RoundProject).min(1).max(500),
+  /** Carried by continue-as-new: the board's open tasks and each project's state. */
+  restore: z.unknown().optional(),
+});
+export type MonitoringBatchInput = z.input<typeof MonitoringBatchInput>;
+
+/** Where a project stands in a round. */
+export const ProjectStage = z.enum(['form', 'review', 'approved', 'notSubmitted']);
+export type ProjectStage = z.infer<typeof ProjectStage>;
+
+/** A triggered rule, with its trace (rule, data, threshold, time): "why this warned". */
+export interface RuleHit {
+  rule: { id: string; label: string };
+  data: Record<string, unknown>;
+  threshold: unknown;
+  observedAt: string;
+  /** 'round': on finance's data when the round opened; 'form': on the submitted form. */
+  source: 'round' | 'form';
+}
+
+/** One project's row of a round's results (the monitoring_results table): kept for the evaluation stage. */
+export interface ProjectResult {
+  round: string;
+  projectId: string;
+  projectName: string;
+  deptId: string;
+  unitId: string;
+  transferId: string | null;
+  batchId: string;
+  stage: ProjectStage;
+  overdue: boolean;
+  availableFen: number;
+  paidFen: number;
+  executionRateBp: number;
+  /** Time progress at the cut-off, basis points. */
+  timeProgressBp: number;
+  form: MonitoringForm | null;
+  hits: RuleHit[];
+  /** Where the response went: the warning's or the rectification notice's workflow id. */
+  responseRef: string | null;
+  version: number;
+}
+
+/** A batch's, a department's or a round's counts. */
+export interface RoundTotals {
+  projects: number;
+  submitted: number;
+  approved: number;
+  overdue: number;
+  notSubmitted: number;
+  warned: number;
+  [k: string]: number;
+}
+
+export const StartRoundRequest = z.strictObject({
+  year: z.number().int().min(2000).max(2100),
+  cutoff: z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD'),
+  /** Re-run for one department (重新监控): its part starts again as a new run. */
+  deptId: Id.optional(),
+});
+export type StartRoundRequest = z.infer<typeof StartRoundRequest>;
+
+export const RoundQuery = z.object({ year: z.coerce.number().int(), cutoff: z.string().regex(/^\d{2}-\d{2}$/) });
+export const ProjectRow = z.object({
+  projectId: Id,
+  projectName: z.string(),
+  deptId: Id,
+  unitId: Id,
+  stage: ProjectStage,
+  overdue: z.boolean(),
+  executionRateBp: z.number(),
+  timeProgressBp: z.number(),
+  warned: z.boolean(),
+  hits: z.array(z.unknown()),
+  responseRef: z.string().nullable(),
+  availableFen: Fen,
+  paidFen: Fen,
+});
+export const IsoDay = IsoDate;

@@ -1,0 +1,61 @@
+// The region's response to a triggered rule, through the other process's contract only: Inner
+// Mongolia starts the warning (预警, payments suspended at once), Xinjiang pushes the project to its
+// department and unit for rectification (整改, payments untouched). A child workflow under the
+// contract's id, abandoned on close; when one is already running, the trigger is signalled to it.
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
+// The warning's and rectification's contracts have no zod-free module yet: their ids and names are
+// plain functions and strings.
+// eslint-disable-next-line no-restricted-imports
+import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningWorkflowId, type WarningTrigger } from '../../contracts/warning/trigger.zod';
+// eslint-disable-next-line no-restricted-imports
+import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport } from '../../contracts/rectification/problems.zod';
+import type { RoundProject, RoundSettings, RuleHit } from '../../contracts/monitoring/round.zod';
+
+async function startOrSignal(type: string, workflowId: string, input: unknown, signal: string, payload: unknown): Promise<void> {
+  try {
+    await startChild(type, { workflowId, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    await getExternalWorkflowHandle(workflowId).signal(signal, payload);
+  }
+}
+
+/** Warns on one project (one open warning per project: a running one gets the trigger as a signal). */
+export async function warn(s: RoundSettings, round: string, p: RoundProject, hit: RuleHit): Promise<string> {
+  const trigger: WarningTrigger = {
+    year: s.year,
+    project: { id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, amountFen: p.availableFen },
+    source: hit.source,
+    ref: round,
+    trace: { rule: hit.rule, data: hit.data, threshold: hit.threshold, observedAt: hit.observedAt },
+    triggeredBy: 'system',
+    triggeredAt: hit.observedAt,
+  };
+  const id = warningWorkflowId(s.year, p.id);
+  await startOrSignal(WARNING_WORKFLOW, id, { trigger, profile: s.warning, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs }, WARNING_TRIGGER_SIGNAL, trigger);
+  return id;
+}
+
+/** Pushes a unit's deviating projects to rectification: one notice per unit and round. */
+export async function pushToRectification(s: RoundSettings, round: string, unitId: string, items: Array<{ p: RoundProject; hits: RuleHit[] }>, at: string): Promise<string> {
+  const report: ProblemReport = {
+    deptId: items[0].p.deptId,
+    unitId,
+    source: { kind: 'monitoring', ref: round, label: `${s.year}年${s.name}` },
+    problems: items.flatMap(({ p, hits }) =>
+      hits.map((h) => ({
+        key: `${p.id}/${h.rule.id}/${h.source}`,
+        projectId: p.id,
+        description: `${p.name}：${h.rule.label}`,
+        evidence: { rule: h.rule, data: h.data, threshold: h.threshold, observedAt: h.observedAt },
+      })),
+    ),
+    reportedBy: 'system',
+    reportedAt: at,
+  };
+  const id = rectificationWorkflowId(unitId, 'monitoring', round);
+  const profile = s.rectification ?? { dueDays: 15, reminderBeforeDays: 3, escalateAfterDays: 3 };
+  await startOrSignal(RECTIFICATION_WORKFLOW, id, { report, profile, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs }, RECTIFICATION_PROBLEMS_SIGNAL, report);
+  return id;
+}
