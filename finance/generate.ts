@@ -34,6 +34,13 @@ export interface GenerateOptions {
   behindShare?: number;
   cutoffs?: string[];
   lagPoints?: number;
+  /**
+   * The region profile's pre-assessment gate (preAssessment.mandatoryAboveFen, keyAssessmentFromFen):
+   * which library entries needed one, and the amounts new projects are put exactly on (one fen below
+   * the key tier, on it, on the gate, one yuan above). Default: Inner Mongolia's 5,000,000 yuan (000)
+   * and 1,000,000 yuan (Altay's tier, 001).
+   */
+  gate?: { mandatoryAboveFen: number; keyAssessmentFromFen: number };
 }
 
 /** Pre-assessment threshold for new major projects (Inner Mongolia: 5,000,000 yuan). */
@@ -104,6 +111,9 @@ export function generate(opts: GenerateOptions = {}): Dataset {
   const sched = { behindShare: opts.behindShare ?? 0.05, cutoffs: opts.cutoffs ?? ['04-30', '07-31'], lagPoints: opts.lagPoints ?? 20 };
   const years = spec.years === 2 ? [year - 1, year] : [year];
   const rng = new Rng(seed);
+  const gate = opts.gate ?? { mandatoryAboveFen: MAJOR_FROM_YUAN * 100, keyAssessmentFromFen: 1_000_000 * 100 };
+  // 999,999.99 / 1,000,000 / 5,000,000 / 5,000,001 yuan with the default gate
+  const edgesFen = [gate.keyAssessmentFromFen - 1, gate.keyAssessmentFromFen, gate.mandatoryAboveFen, gate.mandatoryAboveFen + 100].filter((f) => f >= MIN_YUAN * 100);
   const isDemo = opts.scale === undefined || opts.scale === 'demo';
 
   // Departments, each with a main industry.
@@ -163,10 +173,24 @@ export function generate(opts: GenerateOptions = {}): Dataset {
   for (const y of years) {
     const schedule: ScheduleOptions = { year: y, ...sched };
     let seq = 0;
-    const addProject = (p: Omit<GenProject, 'id' | 'year' | 'lines'>) => {
+    const addProject = (p: Omit<GenProject, 'id' | 'year' | 'lines'>): number => {
       const project = { id: `P${y}-${pad(++seq, 5)}`, year: y, ...p, lines: budgetLines(rng, p.originalFen) };
       projects.push(project);
-      payments.push(...paymentSchedule(rng, schedule, project.id, project.originalFen, project.lines.length));
+      const paid = paymentSchedule(rng, schedule, project.id, project.originalFen, project.lines.length);
+      payments.push(...paid);
+      return paid.length;
+    };
+    // The first new projects of the year sit exactly on the thresholds, so the edges are exercised.
+    // Their lines and payments come from a generator of their own: every other draw stays as it was.
+    const edges = [...edgesFen];
+    const edgeRng = new Rng(seed * 7919 + y);
+    const putOnEdge = (paidCount: number) => {
+      const p = projects[projects.length - 1];
+      const fen = edges.shift()!;
+      payments.splice(payments.length - paidCount, paidCount);
+      p.originalFen = fen;
+      p.lines = budgetLines(edgeRng, fen);
+      payments.push(...paymentSchedule(edgeRng, schedule, p.id, fen, p.lines.length));
     };
 
     // Special transfer payments broken down to county-level projects (穿透式监控).
@@ -196,7 +220,7 @@ export function generate(opts: GenerateOptions = {}): Dataset {
         // a unit with several budget items has its basic expenditure (基本支出) as the first; no draw
         // of the generator depends on it, so the rest of the data set is as before
         const basic = k === 0 && counts[i] >= 2;
-        addProject({
+        const paidCount = addProject({
           deptId: d.id,
           unitId: u.id,
           name: basic ? `${y}年${u.name}基本支出` : name,
@@ -207,6 +231,7 @@ export function generate(opts: GenerateOptions = {}): Dataset {
           transferId: null,
           originalFen,
         });
+        if (!basic && isNew && edges.length) putOnEdge(paidCount);
       }
     });
   }
@@ -217,9 +242,10 @@ export function generate(opts: GenerateOptions = {}): Dataset {
     const u = rng.pick(unitList);
     const ind = industryOf(deptOf.get(u.deptId)!.industry);
     const requestedFen = amountYuan(rng, rng.chance(0.3)) * 100;
-    const major = requestedFen > MAJOR_FROM_YUAN * 100;
+    const major = requestedFen > gate.mandatoryAboveFen;
     const conclusion = !major ? 'not_required' : rng.chance(0.7) ? 'pass' : 'pass_reduced';
-    const approvedFen = conclusion === 'pass_reduced' ? Math.round((requestedFen * (0.6 + rng.next() * 0.3)) / 100_000) * 100_000 : requestedFen;
+    // a reduced approval keeps 30% to 90% of the request (000's case: about 30% of 2.85 billion yuan kept, 核减预算近7成)
+    const approvedFen = conclusion === 'pass_reduced' ? Math.max(100_000, Math.round((requestedFen * (0.3 + rng.next() * 0.6)) / 100_000) * 100_000) : requestedFen;
     return {
       applicationId: `A${year + 1}-${pad(i + 1, 5)}`,
       deptId: u.deptId,

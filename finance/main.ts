@@ -27,6 +27,8 @@ export interface StartFinanceOptions {
   scale?: ScaleName | ScaleSpec;
   seed?: number;
   year?: number;
+  /** The region profile's pre-assessment gate the generated data follows (GenerateOptions.gate). */
+  gate?: { mandatoryAboveFen: number; keyAssessmentFromFen: number };
   log?: Logger;
 }
 
@@ -41,7 +43,7 @@ export async function startFinanceService(opts: StartFinanceOptions): Promise<Fi
   const log = opts.log ?? pino({ name: 'finance' });
   const db = opts.db ?? (await openDb({ url: opts.url, dataDir: opts.dataDir, schema: 'finance' }));
   await migrate(db, FINANCE_MIGRATIONS);
-  const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year });
+  const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year, gate: opts.gate });
   if (seeded) log.info(seeded, 'finance store seeded');
   const faults = new Faults();
   const host = opts.host ?? '127.0.0.1';
@@ -111,6 +113,7 @@ async function runFromCommandLine(): Promise<void> {
       url: cfg.financeDb.url,
       dataDir: cfg.financeDb.url ? undefined : cfg.financeDb.dataDir,
       scale: cfg.finance.scale,
+      gate: { mandatoryAboveFen: cfg.region.preAssessment.mandatoryAboveFen, keyAssessmentFromFen: cfg.region.preAssessment.keyAssessmentFromFen },
       log,
     });
     if (stopping) await svc.stop();
