@@ -1,0 +1,224 @@
+// Evaluation routes: finance opens a year's self-evaluation cycle and its checks, asks for a
+// re-evaluation; anyone in scope reads a cycle, a department's self-evaluations, the checks and the
+// results (a re-evaluation's or checker's grade replacing the self grade); a score is previewed by
+// the same rule the workflow applies.
+import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Id } from '../../contracts/common.zod';
+import { SA } from '../../contracts/searchAttributes';
+import {
+  checksStatusQuery,
+  cycleStatusQuery,
+  departmentStatusQuery,
+  evaluationChecksId,
+  evaluationCycleId,
+  evaluationDepartmentId,
+  reEvaluateSignal,
+  resultGrade,
+  type ChecksStatus,
+  type DepartmentStatus,
+} from '../../contracts/evaluation/names';
+import { scoreSelfEvaluation } from '../../contracts/evaluation/scoring';
+import { require, type User } from '../auth';
+import { HttpError, type Api } from '../http';
+import type { ProcessRouteDeps } from '../processes';
+
+const Year = z.coerce.number().int().min(2000).max(2100);
+const FINANCE_ROLES = ['finance_performance', 'division_head', 'finance_director'];
+
+function requireFinance(ctx: User): void {
+  if (!ctx.roles.some((r) => FINANCE_ROLES.includes(r))) throw new HttpError(403, 'FORBIDDEN', 'only finance’s performance division opens evaluations');
+}
+
+export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
+  const { temporal, config } = deps;
+  const urgeWindowMs = () => Math.round(config.region.inbox.urgeWindowHours * 3_600_000);
+  const query = async <T>(workflowId: string, q: Parameters<ReturnType<typeof temporal.workflow.getHandle>['query']>[0], what: string): Promise<T> => {
+    try {
+      return (await temporal.workflow.getHandle(workflowId).query(q)) as T;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'NOT_FOUND', `${what} not found`);
+      throw e;
+    }
+  };
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/cycles',
+    summary: 'Open the self-evaluation cycle of a budget year (one per year): every department’s project forms in its units’ inboxes',
+    tags: ['evaluation'],
+    auth: true,
+    body: z.object({ year: z.number().int().min(2000).max(2100), deptIds: z.array(Id).min(1).max(500).optional(), dueInMs: z.number().int().positive().optional() }),
+    status: 201,
+    response: z.object({ workflowId: z.string(), dueMonthDay: z.string() }),
+    handler: async ({ body, ctx }) => {
+      requireFinance(ctx);
+      const workflowId = evaluationCycleId(body.year);
+      const profile = config.region.evaluation;
+      try {
+        await temporal.workflow.start('evaluationCycle', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ year: body.year, profile, deptIds: body.deptIds, openedBy: ctx.id, openedByName: ctx.name, dueInMs: body.dueInMs, urgeWindowMs: urgeWindowMs() }],
+          typedSearchAttributes: [{ key: SA.JixiaoProcess, value: 'evaluation' }],
+        });
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'ALREADY_OPEN', `the self-evaluation of ${body.year} is already open`, 'body.year');
+        throw e;
+      }
+      return { workflowId, dueMonthDay: profile.selfEvaluation.dueMonthDay };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/cycles/:year',
+    summary: 'A year’s self-evaluation cycle: its departments and due date',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      return query(evaluationCycleId(params.year), cycleStatusQuery, `the self-evaluation cycle of ${params.year}`);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/cycles/:year/departments/:deptId',
+    summary: 'A department’s project self-evaluations of the year: stage, score and grade of each',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year, deptId: Id }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      if (ctx.deptId && ctx.deptId !== params.deptId && !ctx.roles.some((r) => FINANCE_ROLES.includes(r) || r === 'observer')) throw new HttpError(403, 'FORBIDDEN', 'another department’s self-evaluations', 'deptId');
+      return query(evaluationDepartmentId(params.year, params.deptId), departmentStatusQuery, `the self-evaluations of ${params.deptId} in ${params.year}`);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/score-preview',
+    summary: 'The score and grade a self-evaluation form would get, by the region’s weights and bands (the workflow computes the same)',
+    tags: ['evaluation'],
+    auth: true,
+    body: z.object({
+      indicators: z
+        .array(
+          z.object({
+            kind: z.enum(['output', 'benefit', 'satisfaction']),
+            name: z.string().min(1).max(200),
+            target: z.string().min(1).max(100),
+            direction: z.enum(['>=', '<=', '=']),
+            actual: z.string().max(100).nullable().optional(),
+            completionPct: z.number().min(0).max(100).nullable().optional(),
+          }),
+        )
+        .min(1)
+        .max(100),
+      executionRateBp: z.number().int().min(0).max(100_000),
+    }),
+    handler: async ({ body, ctx }) => {
+      require(ctx, 'task.read');
+      const p = config.region.evaluation;
+      return scoreSelfEvaluation(body.indicators, body.executionRateBp, p.weights, p.grades);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/checks',
+    summary: 'Open the checks of a year’s filed self-evaluations: the seeded draw goes to finance to confirm before any check is sent',
+    tags: ['evaluation'],
+    auth: true,
+    body: z.object({
+      year: z.number().int().min(2000).max(2100),
+      seed: z.number().int().min(0).max(4294967295).optional(),
+      keyProjectIds: z.array(Id).max(5000).default([]),
+      deptIds: z.array(Id).min(1).max(500).optional(),
+      checkDueMs: z.number().int().positive().optional(),
+    }),
+    status: 201,
+    response: z.object({ workflowId: z.string() }),
+    handler: async ({ body, ctx }) => {
+      requireFinance(ctx);
+      const workflowId = evaluationChecksId(body.year);
+      try {
+        await temporal.workflow.start('evaluationChecks', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ ...body, profile: config.region.evaluation, openedBy: ctx.id, openedByName: ctx.name, rectification: { profile: config.region.rectification, urgeWindowMs: urgeWindowMs() } }],
+          typedSearchAttributes: [{ key: SA.JixiaoProcess, value: 'evaluation' }],
+        });
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'ALREADY_OPEN', `the checks of ${body.year} are already open`, 'body.year');
+        throw e;
+      }
+      return { workflowId };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/checks/:year',
+    summary: 'A year’s checks: the draw with its seed, each check, the re-evaluations',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      return query(evaluationChecksId(params.year), checksStatusQuery, `the checks of ${params.year}`);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/checks/:year/re-evaluations',
+    summary: 'Choose a filed self-evaluation for re-evaluation (再评价): its grade will replace the self grade',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year }),
+    body: z.object({ projectId: Id }),
+    status: 202,
+    response: z.object({ accepted: z.literal(true) }),
+    handler: async ({ params, body, ctx }) => {
+      requireFinance(ctx);
+      try {
+        await temporal.workflow.getHandle(evaluationChecksId(params.year)).signal(reEvaluateSignal, { projectId: body.projectId, by: ctx.id });
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'NOT_FOUND', `the checks of ${params.year} are not open`, 'year');
+        throw e;
+      }
+      return { accepted: true as const };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/results/:year/:deptId',
+    summary: 'A department’s evaluation results: per project the grade that counts (re-evaluation, else check, else self) and where it comes from',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year, deptId: Id }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      const dept = await query<DepartmentStatus>(
+        evaluationDepartmentId(params.year, params.deptId),
+        departmentStatusQuery,
+        `the self-evaluations of ${params.deptId} in ${params.year}`,
+      );
+      let checks: ChecksStatus | null = null;
+      try {
+        checks = await temporal.workflow.getHandle(evaluationChecksId(params.year)).query(checksStatusQuery);
+      } catch (e) {
+        if (!(e instanceof WorkflowNotFoundError)) throw e;
+      }
+      return dept.items.map((i) => {
+        const check = checks?.checks.find((c) => c.projectId === i.projectId && c.adjustedScore !== null) ?? null;
+        const re = checks?.reEvaluations.find((r) => r.projectId === i.projectId) ?? null;
+        return { projectId: i.projectId, name: i.name, selfScore: i.score?.total ?? null, selfGrade: i.grade, ...resultGrade(i.grade, check?.grade ?? null, re?.grade ?? null) };
+      });
+    },
+  });
+}
