@@ -86,6 +86,17 @@ public final class FlowableBench {
     });
     say("task list (candidate group, by priority, 50 a page), %d threads for %d s: %.0f queries/s, p50 %.1f ms, p99 %.1f ms", completeThreads, listSeconds, listLat.size() / (double) listSeconds, pct(listLat, 50), pct(listLat, 99));
 
+    // 2b. the same query alone: one thread, one query at a time
+    List<Double> aloneLat = Collections.synchronizedList(new ArrayList<>());
+    long aloneEnd = System.nanoTime() + 5_000_000_000L;
+    for (int k = 0; System.nanoTime() < aloneEnd; k++) {
+      int u = 1 + ((k * 37) % units);
+      long t = System.nanoTime();
+      tasks.createTaskQuery().taskCandidateGroup("unit_preparer@BU" + String.format("%05d", u)).orderByTaskPriority().desc().orderByTaskCreateTime().asc().listPage(0, 50);
+      aloneLat.add((System.nanoTime() - t) / 1e6);
+    }
+    say("the same query alone (one thread, 5 s): p50 %.2f ms, p99 %.2f ms", pct(aloneLat, 50), pct(aloneLat, 99));
+
     // 3. claim + complete every task
     ConcurrentLinkedQueue<Task> open = new ConcurrentLinkedQueue<>();
     for (int page = 0; ; page += 1000) {
@@ -108,8 +119,8 @@ public final class FlowableBench {
     say("claimed and completed %d tasks in %.1f s: %.0f completions/s (%d threads; p50 %.1f ms, p99 %.1f ms)", total, doneSecs, total / doneSecs, completeThreads, pct(doneLat, 50), pct(doneLat, 99));
     long heapMiB = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
     System.out.printf("{\"flowable\":\"7.2.0\",\"instances\":%d,\"startThreads\":%d,\"completeThreads\":%d,\"startsPerSecond\":%.1f,\"startP99Ms\":%.1f,"
-        + "\"listQueriesPerSecond\":%.1f,\"listP50Ms\":%.2f,\"listP99Ms\":%.2f,\"completionsPerSecond\":%.1f,\"completeP50Ms\":%.1f,\"completeP99Ms\":%.1f,\"jvmHeapUsedMiB\":%d}%n",
-        n, startThreads, completeThreads, n / startSecs, pct(startLat, 99), listLat.size() / (double) listSeconds, pct(listLat, 50), pct(listLat, 99), total / doneSecs, pct(doneLat, 50), pct(doneLat, 99), heapMiB);
+        + "\"listQueriesPerSecond\":%.1f,\"listP50Ms\":%.2f,\"listP99Ms\":%.2f,\"listAloneP50Ms\":%.2f,\"listAloneP99Ms\":%.2f,\"completionsPerSecond\":%.1f,\"completeP50Ms\":%.1f,\"completeP99Ms\":%.1f,\"jvmHeapUsedMiB\":%d}%n",
+        n, startThreads, completeThreads, n / startSecs, pct(startLat, 99), listLat.size() / (double) listSeconds, pct(listLat, 50), pct(listLat, 99), pct(aloneLat, 50), pct(aloneLat, 99), total / doneSecs, pct(doneLat, 50), pct(doneLat, 99), heapMiB);
     engine.close();
   }
 
