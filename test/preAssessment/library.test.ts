@@ -134,3 +134,44 @@ describe('the indicator library and core indicators', () => {
     }
   });
 });
+
+describe('published targets (同步公开)', () => {
+  it('approved targets appear without login only once the budget is approved; a failed application never does', async () => {
+    const passed = await submitted();
+    const failed = await submitted();
+    const anon = async (y: number) => {
+      const r = await fetch(`${sys.url}/api/public/targets?year=${y}`);
+      return { status: r.status, body: (await r.json()) as { approved: boolean; items: Array<{ project: string; department: string; approvedFen: number; targets: Array<{ name: string }> }> } };
+    };
+    expect((await act(perf, passed.task.id, { action: 'decide', outcome: 'pass', form: { aspects: aspects(18) } })).status).toBe(200);
+    expect((await act(perf, failed.task.id, { action: 'decide', outcome: 'fail', form: { aspects: aspects(5), comment: '立项依据不足' } })).status).toBe(200);
+    await sys.deps.temporal.workflow.getHandle(passed.workflowId).result();
+    await sys.deps.temporal.workflow.getHandle(failed.workflowId).result();
+    const appYear = passed.app.year as number;
+
+    const before = await anon(appYear);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ approved: false, items: [] });
+
+    // only the finance director records the budget's approval
+    expect((await perf.post('/api/budget-approvals', { year: appYear })).status).toBe(403);
+    const director = await sys.as('director');
+    expect((await director.post('/api/budget-approvals', { year: appYear, reason: '人大批准预算' })).status).toBe(201);
+    expect((await director.post('/api/budget-approvals', { year: appYear })).status).toBe(409);
+
+    const after = await anon(appYear);
+    expect(after.body.approved).toBe(true);
+    const mine = after.body.items.filter((i) => i.project === passed.app.name);
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    expect(mine[0]).toMatchObject({ department: '教育厅', approvedFen: 6_000_000 * YUAN });
+    expect(mine[0].targets.map((t) => t.name)).toContain(core[0].name);
+    expect(await entriesOf(failed.workflowId)).toHaveLength(0); // so it cannot be listed
+
+    const page = await fetch(`${sys.url}/preAssessment/published.html`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/api/public/targets');
+    // the approval is audited: who, when, why
+    const audit = await sys.deps.db.query<{ actor_id: string; reason: string }>(`SELECT actor_id, reason FROM audit WHERE action = 'budget.approved'`);
+    expect(audit.rows).toEqual([{ actor_id: 'director', reason: '人大批准预算' }]);
+  });
+});
