@@ -34,7 +34,7 @@ describe('the annual self-evaluation of a department', () => {
     fin = await startStandIn();
     sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'wuhai' }, { processes: [...PROCESSES, evaluation] });
     [perf, perf2, preparer, head, reviewer] = await Promise.all(['perf-officer', 'perf-officer2', 'u0101-preparer', 'u0101-head', 'd01-reviewer'].map((u) => sys.as(u)));
-    const page = await fin.client.listProjects({ deptId: 'D01', year: EVAL_YEAR, limit: 1000 });
+    const page = await fin.client.listProjects({ deptId: 'D01', year: EVAL_YEAR, expenditure: 'project', limit: 1000 });
     expected = page.items.filter((p) => !p.transferId).map((p) => p.id).sort();
   }, 60_000);
   afterAll(async () => {

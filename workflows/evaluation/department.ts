@@ -67,16 +67,17 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   const execution = new Map<string, Pick<Execution, 'availableFen' | 'paidFen' | 'executionRateBp'>>();
   let cursor: string | undefined;
   do {
-    const page: { items: Execution[]; nextCursor: string | null } = await finance.financeListExecution({ year, asOf: `${year}-12-31`, deptId, cursor, limit: input.pageSize });
+    const page: { items: Execution[]; nextCursor: string | null } = await finance.financeListExecution({ year, asOf: `${year}-12-31`, deptId, expenditure: 'project', cursor, limit: input.pageSize });
     for (const e of page.items) execution.set(e.projectId, { availableFen: e.availableFen, paidFen: e.paidFen, executionRateBp: e.executionRateBp });
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 
-  // The projects, page by page: each page's forms open as soon as it is read.
+  // The projects (项目支出: basic expenditure is the department's overall self-evaluation's), page by
+  // page: each page's forms open as soon as it is read.
   const running: Array<Promise<void>> = [];
   cursor = undefined;
   do {
-    const page: { items: ProjectSummary[]; nextCursor: string | null } = await finance.financeListProjects({ deptId, year, cursor, limit: input.pageSize });
+    const page: { items: ProjectSummary[]; nextCursor: string | null } = await finance.financeListProjects({ deptId, year, expenditure: 'project', cursor, limit: input.pageSize });
     status.pagesRead++;
     const projects = page.items.filter((p) => !p.transferId); // a transfer's county projects are the lower level's
     const prefill = projects.length ? await own.evaluationPrefill({ year, projects: projects.map((p) => ({ id: p.id, industry: p.industry })) }) : { targets: {}, monitoring: {} };
