@@ -10,12 +10,14 @@ import type { ProcessRouteDeps } from '../processes';
 import { HttpFinanceClient } from '../../finance/client';
 import { checkIndicators, readLibrary } from './indicators';
 import { publicationRoutes } from './publication';
+import { figureRoutes } from './figures';
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
   // the finance system's indicator library (here: the stand-in, over HTTP)
   const finance = new HttpFinanceClient({ baseUrl: config.finance.url });
   publicationRoutes(api, db, finance);
+  figureRoutes(api, db);
 
   api.route({
     method: 'get',

@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => sys?.stop());
 
 describe('target review: the department, then finance on the four criteria', () => {
-  it('finance approves after the department: passed at the requested amount; the department reviewer is not among finance’s holders', async () => {
+  it('finance approves after the department: passed at the requested amount, the department’s decision first in the audit trail; a criterion without a finding is refused naming it', async () => {
     const { app, workflowId, fin } = await toFinance();
     expect((await preparer.get(`/api/pre-assessments/${app.projectCode}`)).body.stage).toBe('financeReview');
     // a finding missing for a criterion is refused, naming it
@@ -92,5 +92,34 @@ describe('target review: the department, then finance on the four criteria', () 
     const dept = await taskOf(reviewer, app.projectCode, 'preAssessment.targetReview');
     expect((await act(reviewer, dept.id, { action: 'decide', outcome: 'approve', form: {} })).status).toBe(200);
     expect(await result(r.body.workflowId)).toMatchObject({ conclusion: 'passed', approvedAmountFen: 500_000 * YUAN });
+  });
+});
+
+describe('the figures finance reports', () => {
+  it('per year and department: assessed, first-pass rate, requested, approved and cut; as CSV and xlsx too', async () => {
+    const lead = await sys.as('perf-head');
+    // the six of this file: approved, cut, delayed, cancelled, passed after one return, a continuing one
+    const f = await eventually(async () => {
+      const r = await lead.get('/api/pre-assessment-figures?year=2027');
+      const d01 = r.body.items?.find((x: { deptId: string }) => x.deptId === 'D01');
+      return d01?.assessed === 6 ? d01 : undefined;
+    }, 'the figures of D01');
+    expect(f).toEqual({ deptId: 'D01', assessed: 6, passedFirstTime: 3, firstPassRate: 0.5, requestedFen: 4_500_000 * YUAN, approvedFen: 2_340_000 * YUAN, cutFen: 2_160_000 * YUAN });
+
+    const csv = await fetch(`${sys.url}/api/pre-assessment-figures?year=2027&format=csv`, { headers: { authorization: `Bearer ${lead.token}` } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text).toContain('一次性审核通过率');
+    expect(text).toContain('D01,6,3,50,4500000,2340000,2160000');
+
+    const xlsx = await fetch(`${sys.url}/api/pre-assessment-figures?year=2027&format=xlsx`, { headers: { authorization: `Bearer ${lead.token}` } });
+    expect(xlsx.status).toBe(200);
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const ws = wb.worksheets[0];
+    expect(ws.getRow(2).values).toEqual([undefined, 'D01', 6, 3, 50, 4_500_000, 2_340_000, 2_160_000]);
+
+    expect((await preparer.get('/api/pre-assessment-figures?year=2027')).status).toBe(403);
   });
 });

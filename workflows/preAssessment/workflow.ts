@@ -90,7 +90,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       stage: status.stage,
       status: status.stage === 'done' ? 'completed' : 'running',
       startedBy: input.submittedBy,
-      summary: { route, revision: status.revision, conclusion: status.conclusion, amountFen: app().amountFen, approvedAmountFen: status.approvedAmountFen, score: status.score },
+      summary: { route, revision: status.revision, conclusion: status.conclusion, amountFen: app().amountFen, approvedAmountFen: status.approvedAmountFen, score: status.score, year: app().year },
     });
   };
 
