@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Id } from '../../contracts/common.zod';
+import { EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
 import { SA } from '../../contracts/searchAttributes';
 import {
   checksStatusQuery,
@@ -14,6 +15,8 @@ import {
   evaluationCycleId,
   evaluationDepartmentId,
   reEvaluateSignal,
+  evaluationPeerReviewId,
+  peerReviewStatusQuery,
   resultGrade,
   type ChecksStatus,
   type DepartmentStatus,
@@ -219,6 +222,46 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
         const re = checks?.reEvaluations.find((r) => r.projectId === i.projectId) ?? null;
         return { projectId: i.projectId, name: i.name, selfScore: i.score?.total ?? null, selfGrade: i.grade, ...resultGrade(i.grade, check?.grade ?? null, re?.grade ?? null) };
       });
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/peer-reviews',
+    summary: 'Open the circular cross peer review of a batch of key-evaluation reports: the rotation goes to finance to confirm before it is sent',
+    tags: ['evaluation'],
+    auth: true,
+    body: EvaluationPeerReviewInput.pick({ batchId: true, reports: true, dueInMs: true }),
+    status: 201,
+    response: z.object({ workflowId: z.string() }),
+    handler: async ({ body, ctx }) => {
+      requireFinance(ctx);
+      const workflowId = evaluationPeerReviewId(body.batchId);
+      try {
+        await temporal.workflow.start('evaluationPeerReview', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ ...body, openedBy: ctx.id }],
+          typedSearchAttributes: [{ key: SA.JixiaoProcess, value: 'evaluation' }],
+        });
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'ALREADY_OPEN', `peer review ${body.batchId} is already open`, 'body.batchId');
+        throw e;
+      }
+      return { workflowId };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/peer-reviews/:batchId',
+    summary: 'A peer review batch: who reviews which report, scores, agencies’ quality scores',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ batchId: Id }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'task.read');
+      return query(evaluationPeerReviewId(params.batchId), peerReviewStatusQuery, `peer review ${params.batchId}`);
     },
   });
 }

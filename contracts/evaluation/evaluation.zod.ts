@@ -155,3 +155,46 @@ export const EvaluationChecksInput = z.object({
   rectification: RectificationOptions,
 });
 export type EvaluationChecksInput = z.input<typeof EvaluationChecksInput>;
+
+const QualityRubric = z.object({
+  /** 评价依据与方法 / 数据与证据 / 结论与建议 / 报告规范: 25 points each (ours). */
+  method: z.number().min(0).max(25),
+  evidence: z.number().min(0).max(25),
+  conclusions: z.number().min(0).max(25),
+  form: z.number().min(0).max(25),
+});
+
+export const ConfirmPeerReviewTask = defineTaskType({
+  type: EVALUATION_TASKS.confirmPeerReview,
+  label: { zh: '互审分配确认', en: 'Confirm the peer-review rotation' },
+  outcomes: { send: { label: { zh: '确认并下发', en: 'Confirm and send' }, style: 'primary', form: CommentForm } },
+});
+
+export const PeerReviewTask = defineTaskType({
+  type: EVALUATION_TASKS.peerReview,
+  label: { zh: '评价报告互审', en: 'Peer review of an evaluation report' },
+  outcomes: {
+    submit: { label: { zh: '提交评审意见', en: 'Submit the review' }, style: 'primary', form: z.object({ rubric: QualityRubric, comment: z.string().trim().min(1, 'the review needs comments').max(5000) }) },
+  },
+});
+
+export const ReviseReportTask = defineTaskType({
+  type: EVALUATION_TASKS.reviseReport,
+  label: { zh: '根据互审意见修改报告', en: 'Revise the report after the review' },
+  outcomes: { resubmit: { label: { zh: '提交修改后报告', en: 'Resubmit the report' }, style: 'primary', form: z.object({ changes: z.string().trim().min(1).max(5000) }) } },
+});
+
+export const ClosePeerReviewTask = defineTaskType({
+  type: EVALUATION_TASKS.closePeerReview,
+  label: { zh: '互审定分', en: 'Close the review with the final score' },
+  outcomes: { close: { label: { zh: '确定最终得分', en: 'Set the final score' }, style: 'primary', form: z.object({ finalScore: z.number().min(0).max(100), comment: z.string().max(2000).optional() }) } },
+});
+
+export const EvaluationPeerReviewInput = z.object({
+  batchId: Id,
+  /** The batch of key-evaluation reports, each by its agency (an org of the directory, e.g. AG1). */
+  reports: z.array(z.object({ reportId: Id, agencyId: Id, title: z.string().min(1).max(200), deptId: Id, unitId: Id })).min(1).max(500),
+  openedBy: Id,
+  dueInMs: z.number().int().positive().optional(),
+});
+export type EvaluationPeerReviewInput = z.input<typeof EvaluationPeerReviewInput>;

@@ -5,6 +5,11 @@ import { defineProcess } from '../manifest.zod';
 import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS, type Holders } from '../humanTask/holders.zod';
 import {
   CheckTask,
+  ClosePeerReviewTask,
+  ConfirmPeerReviewTask,
+  EvaluationPeerReviewInput,
+  PeerReviewTask,
+  ReviseReportTask,
   ConfirmDrawTask,
   DepartmentReviewTask,
   EvaluationChecksInput,
@@ -18,11 +23,16 @@ import {
 
 /** The unit's head, who signs the unit's report (单位负责人). */
 const UNIT_HEADS: Holders = { roles: ['unit_head'], scope: 'unit', leads: ['unit_head'] };
+/**
+ * Third-party agencies and the expert library (第三方机构, 专家): outside the government's orgs; the
+ * holder scopes know no such org, so 'finance' (who commissions them) stands for it *(ours)*.
+ */
+const AGENCIES: Holders = { roles: ['agency_evaluator', 'expert'], scope: 'finance', leads: ['division_head'] };
 
 export const evaluation = defineProcess({
   name: 'evaluation',
   label: { zh: '绩效评价', en: 'Performance evaluation' },
-  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationChecks'],
+  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationChecks', 'evaluationPeerReview'],
   taskTypes: [
     // the unit fills and its head signs its own report: no segregation, within the unit
     { def: SelfEvaluateTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
@@ -33,8 +43,13 @@ export const evaluation = defineProcess({
     { def: ConfirmDrawTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
     { def: CheckTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
     { def: ReEvaluateTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
+    // circular cross peer review (互审互评): the rotation confirmed and closed by finance, reviewed by another agency
+    { def: ConfirmPeerReviewTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
+    { def: PeerReviewTask, holders: { holders: [AGENCIES], segregation: false } },
+    { def: ReviseReportTask, holders: { holders: [AGENCIES], segregation: false } },
+    { def: ClosePeerReviewTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
   ],
-  schemas: { EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput },
+  schemas: { EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput, EvaluationPeerReviewInput },
   searchAttributes: { JixiaoProcess: 'Keyword', JixiaoDeptId: 'Keyword', JixiaoStage: 'Keyword', JixiaoOpenTasks: 'Int' },
   profile: ['evaluation', 'rectification'],
   startedBy: ['hand', 'process'],
@@ -44,10 +59,12 @@ export const evaluation = defineProcess({
     drawing: { zh: '抽取中', en: 'Drawing' },
     confirming: { zh: '名单确认中', en: 'Draw being confirmed' },
     checking: { zh: '抽查复核中', en: 'Checking' },
+    reviewing: { zh: '互审中', en: 'Peer reviewing' },
     done: { zh: '已完成', en: 'Done' },
   },
   conclusions: {
     filed: { zh: '自评已备案', en: 'Self-evaluations filed' },
     checked: { zh: '抽查复核完成', en: 'Checks done' },
+    reviewed: { zh: '互审完成', en: 'Peer review closed' },
   },
 });

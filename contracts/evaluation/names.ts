@@ -19,14 +19,32 @@ export const EVALUATION_TASKS = {
   check: 'evaluation.check',
   /** Finance's re-evaluation (再评价): its grade replaces the self grade for the results. */
   reEvaluate: 'evaluation.reEvaluate',
+  /** Finance sees the peer-review rotation before it is sent (互审分配确认). */
+  confirmPeerReview: 'evaluation.confirmPeerReview',
+  /** Another agency (or the expert panel) scores a report's quality (互审互评). */
+  peerReview: 'evaluation.peerReview',
+  /** The author agency revises its report after the review. */
+  reviseReport: 'evaluation.reviseReport',
+  /** Finance closes a report's review with its final quality score. */
+  closePeerReview: 'evaluation.closePeerReview',
 } as const;
 
-export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', checks: 'evaluationChecks' } as const;
+export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview' } as const;
 
 /** One cycle per budget year: a second start for the same year is refused by Temporal. */
 export const evaluationCycleId = (year: number): string => `evaluationCycle:${year}`;
 export const evaluationDepartmentId = (year: number, deptId: string): string => `evaluationDepartment:${year}:${deptId}`;
 export const evaluationChecksId = (year: number): string => `evaluationChecks:${year}`;
+export const evaluationPeerReviewId = (batchId: string): string => `evaluationPeerReview:${batchId}`;
+
+export interface PeerReviewStatus {
+  batchId: string;
+  stage: 'confirming' | 'reviewing' | 'done';
+  assignments: Array<{ reportId: string; author: string; reviewer: string; reviewScore: number | null; finalScore: number | null; stage: 'review' | 'revision' | 'closing' | 'closed' }>;
+  /** Per agency: the mean final score of its reports in this batch (feeds its quality score in the register). */
+  agencyQuality: Record<string, number>;
+}
+export const peerReviewStatusQuery = defineQuery<PeerReviewStatus>('evaluation.peerReview');
 
 /** What the form is pre-filled with, from finance and (when there are any) monitoring. */
 export interface Prefill {

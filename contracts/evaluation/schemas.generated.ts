@@ -2,7 +2,7 @@
 import type { JsonSchema } from '../jsonSchema';
 import type { TaskTypeInfo } from '../humanTask/schemas';
 
-export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationChecksInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
+export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationChecksInput' | 'EvaluationPeerReviewInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
  "schemas": {
   "EvaluationCycleInput": {
    "type": "object",
@@ -173,6 +173,79 @@ export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDe
     "openedBy",
     "openedByName",
     "rectification"
+   ]
+  },
+  "EvaluationPeerReviewInput": {
+   "type": "object",
+   "properties": {
+    "batchId": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "reports": {
+     "minItems": 1,
+     "maxItems": 500,
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "reportId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "agencyId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "title": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200
+       },
+       "deptId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "unitId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       }
+      },
+      "required": [
+       "reportId",
+       "agencyId",
+       "title",
+       "deptId",
+       "unitId"
+      ]
+     }
+    },
+    "openedBy": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "dueInMs": {
+     "type": "integer",
+     "exclusiveMinimum": 0,
+     "maximum": 9007199254740991
+    }
+   },
+   "required": [
+    "batchId",
+    "reports",
+    "openedBy"
    ]
   }
  },
@@ -525,6 +598,150 @@ export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDe
       "required": [
        "score",
        "findings"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.confirmPeerReview": {
+   "label": {
+    "zh": "互审分配确认",
+    "en": "Confirm the peer-review rotation"
+   },
+   "outcomes": {
+    "send": {
+     "label": {
+      "zh": "确认并下发",
+      "en": "Confirm and send"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "maxLength": 2000
+       }
+      }
+     }
+    }
+   }
+  },
+  "evaluation.peerReview": {
+   "label": {
+    "zh": "评价报告互审",
+    "en": "Peer review of an evaluation report"
+   },
+   "outcomes": {
+    "submit": {
+     "label": {
+      "zh": "提交评审意见",
+      "en": "Submit the review"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "rubric": {
+        "type": "object",
+        "properties": {
+         "method": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 25
+         },
+         "evidence": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 25
+         },
+         "conclusions": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 25
+         },
+         "form": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 25
+         }
+        },
+        "required": [
+         "method",
+         "evidence",
+         "conclusions",
+         "form"
+        ]
+       },
+       "comment": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 5000
+       }
+      },
+      "required": [
+       "rubric",
+       "comment"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.reviseReport": {
+   "label": {
+    "zh": "根据互审意见修改报告",
+    "en": "Revise the report after the review"
+   },
+   "outcomes": {
+    "resubmit": {
+     "label": {
+      "zh": "提交修改后报告",
+      "en": "Resubmit the report"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "changes": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 5000
+       }
+      },
+      "required": [
+       "changes"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.closePeerReview": {
+   "label": {
+    "zh": "互审定分",
+    "en": "Close the review with the final score"
+   },
+   "outcomes": {
+    "close": {
+     "label": {
+      "zh": "确定最终得分",
+      "en": "Set the final score"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "finalScore": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 100
+       },
+       "comment": {
+        "type": "string",
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "finalScore"
       ]
      }
     }

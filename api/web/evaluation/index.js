@@ -30,6 +30,10 @@ export const vocab = {
     'evaluation.checked': { zh: '抽查复核完成', en: 'Check done' },
     'evaluation.rectificationOpened': { zh: '下达整改通知', en: 'Rectification notice raised' },
     'evaluation.reEvaluated': { zh: '再评价完成', en: 'Re-evaluated' },
+    'evaluation.peerReviewAssigned': { zh: '计算互审分配', en: 'Peer-review rotation computed' },
+    'evaluation.peerReviewSent': { zh: '下发互审任务', en: 'Peer reviews sent' },
+    'evaluation.reportScored': { zh: '报告定分', en: 'Report scored' },
+    'evaluation.peerReviewClosed': { zh: '互审完成', en: 'Peer review closed' },
     'evaluation.reEvaluationRefused': { zh: '无已备案自评，不能再评价', en: 'No filed self-evaluation to re-evaluate' },
   },
   field: {
@@ -44,5 +48,12 @@ export const vocab = {
     findings: { zh: '复核意见', en: 'Findings' },
     problems: { zh: '发现问题', en: 'Problems found' },
     score: { zh: '再评价得分', en: 'Re-evaluation score' },
+    rubric: { zh: '报告质量评分', en: 'Report quality rubric' },
+    method: { zh: '评价依据与方法', en: 'Basis and method' },
+    evidence: { zh: '数据与证据', en: 'Data and evidence' },
+    conclusions: { zh: '结论与建议', en: 'Conclusions and recommendations' },
+    form: { zh: '报告规范性', en: 'Form of the report' },
+    changes: { zh: '修改说明', en: 'Changes made' },
+    finalScore: { zh: '最终得分', en: 'Final score' },
   },
 };
