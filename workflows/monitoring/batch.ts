@@ -146,7 +146,7 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   let flagged = false;
   for (;;) {
     const until = flagged ? started + closeAfter : started + overdueAfter;
-    const settled = await condition(() => running.size === 0 || dirty.size >= 100, Math.max(1, until - Date.now()));
+    const settled = await condition(() => running.size === 0 || dirty.size > 0, Math.max(1, until - Date.now()));
     await save();
     if (running.size === 0) break;
     if (settled) continue;

@@ -1,0 +1,286 @@
+// Monitoring routes: finance starts a round by hand, re-runs it for one department, pauses or resumes
+// its Schedule; the round page reads progress by department with a drill-down to units and projects,
+// the "why this warned" of each project, a transfer payment's county projects (穿透式监控), and the
+// round report as printable HTML and xlsx. Every state change is audited.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import ExcelJS from 'exceljs';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { MONITORING_ROUND_WORKFLOW, roundId, scheduleId } from '../../contracts/monitoring/names';
+import { StartRoundRequest } from '../../contracts/monitoring/round.zod';
+import { rerunDepartmentSignal } from '../../contracts/monitoring/rules';
+import { roundTemplate } from '../../contracts/monitoring/settings';
+import { SA } from '../../contracts/searchAttributes';
+import { Id } from '../../contracts/common.zod';
+import { require, type User } from '../auth';
+import { HttpError, type Api } from '../http';
+import type { ProcessRouteDeps } from '../processes';
+
+const FINANCE_ROLES = ['finance_performance', 'division_head', 'finance_director'];
+const Cutoff = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
+const RoundParams = z.object({ year: z.coerce.number().int().min(2000).max(2100), cutoff: Cutoff });
+
+function financeOnly(ctx: User): void {
+  if (!ctx.roles.some((r) => FINANCE_ROLES.includes(r))) throw new HttpError(403, 'FORBIDDEN', 'only the finance bureau runs monitoring rounds');
+}
+/** Finance sees every department; a department its own; a unit its own projects. */
+function scope(ctx: User, p: unknown[]): string {
+  if (ctx.roles.some((r) => FINANCE_ROLES.includes(r) || r === 'finance_business' || r === 'observer')) return 'true';
+  if (ctx.orgKind === 'department' || ctx.roles.some((r) => r.startsWith('competent_'))) {
+    p.push(ctx.deptId);
+    return `r.dept_id = $${p.length}`;
+  }
+  p.push(ctx.orgId);
+  return `r.unit_id = $${p.length}`;
+}
+
+export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
+  const { db, temporal, config } = deps;
+  const audit = (ctx: User, action: string, workflowId: string, reason: string | null, detail: Record<string, unknown>) =>
+    db.query(`INSERT INTO audit (key, at, actor_id, actor_name, action, workflow_id, reason, detail) VALUES ($1, now(), $2, $3, $4, $5, $6, $7::jsonb)`, [
+      `monitoring:${randomUUID()}`, ctx.id, ctx.name, action, workflowId, reason, JSON.stringify(detail),
+    ]);
+  const roundOf = (cutoff: string) => {
+    const r = config.region.monitoring.rounds.find((x) => x.cutoff === cutoff);
+    if (!r) throw new HttpError(400, 'VALIDATION', `cutoff: the region's rounds are ${config.region.monitoring.rounds.map((x) => x.cutoff).join(', ')}`, 'cutoff');
+    return r;
+  };
+
+  api.route({
+    method: 'post',
+    path: '/api/monitoring/rounds',
+    summary: 'Start a monitoring round by hand (a second start changes nothing), or re-run it for one department',
+    tags: ['monitoring'],
+    auth: true,
+    body: StartRoundRequest,
+    response: z.object({ round: z.string(), started: z.boolean(), rerun: z.string().nullable() }),
+    handler: async ({ body, ctx }) => {
+      financeOnly(ctx);
+      const round = roundId(body.year, body.cutoff);
+      const template = roundTemplate(config.region, roundOf(body.cutoff), ctx.id);
+      if (body.deptId) {
+        try {
+          await temporal.workflow.getHandle(round).signal(rerunDepartmentSignal, { deptId: body.deptId, by: ctx.id });
+        } catch (e) {
+          if (e instanceof WorkflowNotFoundError) throw new HttpError(409, 'CONFLICT', `round ${round} is not running: nothing to re-run`, 'deptId');
+          throw e;
+        }
+        await audit(ctx, 'monitoring.rerunDepartment', round, null, { deptId: body.deptId });
+        return { round, started: false, rerun: body.deptId };
+      }
+      let started = true;
+      try {
+        await temporal.workflow.start(MONITORING_ROUND_WORKFLOW, {
+          workflowId: round,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ ...template, year: body.year }],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: [{ key: SA.JixiaoProcess, value: 'monitoring' }, { key: SA.JixiaoRoundId, value: round }],
+        });
+      } catch (e) {
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+        started = false;
+      }
+      if (started) await audit(ctx, 'monitoring.roundStarted', round, null, { year: body.year, cutoff: body.cutoff });
+      return { round, started, rerun: null };
+    },
+  });
+
+  for (const [action, verb] of [['pause', 'Pause'], ['resume', 'Resume']] as const) {
+    api.route({
+      method: 'post',
+      path: `/api/monitoring/schedules/:cutoff/${action}`,
+      summary: `${verb} the Schedule of a round of the region profile`,
+      tags: ['monitoring'],
+      auth: true,
+      params: z.object({ cutoff: Cutoff }),
+      body: z.strictObject({ reason: z.string().trim().min(1).max(500) }),
+      handler: async ({ params, body, ctx }) => {
+        financeOnly(ctx);
+        roundOf(params.cutoff);
+        const h = temporal.schedule.getHandle(scheduleId(config.temporal.taskQueue, params.cutoff));
+        if (action === 'pause') await h.pause(body.reason);
+        else await h.unpause(body.reason);
+        await audit(ctx, `monitoring.schedule.${action}`, scheduleId(config.temporal.taskQueue, params.cutoff), body.reason, { cutoff: params.cutoff });
+        const d = await h.describe();
+        return { scheduleId: d.scheduleId, paused: d.state.paused, note: d.state.note ?? null };
+      },
+    });
+  }
+
+  api.route({
+    method: 'get',
+    path: '/api/monitoring/schedules',
+    summary: "The round Schedules of the region profile: when each opens, paused or not",
+    tags: ['monitoring'],
+    auth: true,
+    handler: async ({ ctx }) => {
+      require(ctx, 'dashboard.read');
+      return {
+        items: await Promise.all(
+          config.region.monitoring.rounds.map(async (r) => {
+            try {
+              const d = await temporal.schedule.getHandle(scheduleId(config.temporal.taskQueue, r.cutoff)).describe();
+              return { cutoff: r.cutoff, name: r.name, scheduleId: d.scheduleId, paused: d.state.paused, nextActionTimes: d.info.nextActionTimes.map((t) => t.toISOString()) };
+            } catch {
+              return { cutoff: r.cutoff, name: r.name, scheduleId: null, paused: null, nextActionTimes: [] };
+            }
+          }),
+        ),
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/monitoring/rounds/:year/:cutoff',
+    summary: 'A round: progress by department (covered, forms submitted, approved, overdue, warnings)',
+    tags: ['monitoring'],
+    auth: true,
+    params: RoundParams,
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      const round = roundId(params.year, params.cutoff);
+      const head = (await db.query(`SELECT round, year, cutoff, name, stage, started_by AS "startedBy", departments, totals, opened_at AS "openedAt", closed_at AS "closedAt" FROM monitoring_rounds WHERE round = $1`, [round])).rows[0];
+      if (!head) throw new HttpError(404, 'NOT_FOUND', `round ${round} not found`, 'cutoff');
+      const p: unknown[] = [round];
+      const where = scope(ctx, p);
+      const { rows } = await db.query(
+        `SELECT dept_id AS "deptId", count(*)::int AS projects, count(*) FILTER (WHERE form IS NOT NULL)::int AS submitted,
+           count(*) FILTER (WHERE stage = 'approved')::int AS approved, count(*) FILTER (WHERE overdue)::int AS overdue,
+           count(*) FILTER (WHERE stage = 'notSubmitted')::int AS "notSubmitted", count(*) FILTER (WHERE warned)::int AS warned
+         FROM monitoring_results r WHERE r.round = $1 AND ${where} GROUP BY dept_id ORDER BY dept_id`,
+        p,
+      );
+      return { ...head, byDepartment: rows };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/monitoring/rounds/:year/:cutoff/projects',
+    summary: "A round's projects (drill-down by department and unit), each with why it warned",
+    tags: ['monitoring'],
+    auth: true,
+    params: RoundParams,
+    query: z.object({ deptId: Id.optional(), unitId: Id.optional(), warned: z.stringbool().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200), after: Id.optional() }),
+    handler: async ({ params, query, ctx }) => {
+      require(ctx, 'process.read');
+      const p: unknown[] = [roundId(params.year, params.cutoff)];
+      const conds = [scope(ctx, p)];
+      const add = (v: unknown, sql: (ph: string) => string) => {
+        if (v === undefined) return;
+        p.push(v);
+        conds.push(sql(`$${p.length}`));
+      };
+      add(query.deptId, (ph) => `r.dept_id = ${ph}`);
+      add(query.unitId, (ph) => `r.unit_id = ${ph}`);
+      add(query.warned, (ph) => `r.warned = ${ph}`);
+      add(query.after, (ph) => `r.project_id > ${ph}`);
+      const { rows } = await db.query(
+        `SELECT project_id AS "projectId", project_name AS "projectName", dept_id AS "deptId", unit_id AS "unitId", transfer_id AS "transferId", stage, overdue,
+           execution_rate_bp AS "executionRateBp", time_progress_bp AS "timeProgressBp", warned, hits, form, response_ref AS "responseRef",
+           available_fen AS "availableFen", paid_fen AS "paidFen"
+         FROM monitoring_results r WHERE r.round = $1 AND ${conds.join(' AND ')} ORDER BY project_id LIMIT ${query.limit}`,
+        p,
+      );
+      return { items: rows.map((r) => ({ ...r, availableFen: Number(r.availableFen), paidFen: Number(r.paidFen) })) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/monitoring/transfers/:transferId',
+    summary: 'Penetrating monitoring (穿透式监控) of a special transfer payment: its county projects with execution, form and warnings',
+    tags: ['monitoring'],
+    auth: true,
+    params: z.object({ transferId: Id }),
+    query: z.object({ year: z.coerce.number().int().min(2000).max(2100), cutoff: Cutoff }),
+    handler: async ({ params, query, ctx }) => {
+      require(ctx, 'dashboard.read');
+      const round = roundId(query.year, query.cutoff);
+      const { rows } = await db.query<{ warned: boolean; submitted: boolean; availableFen: string; paidFen: string }>(
+        `SELECT project_id AS "projectId", project_name AS "projectName", dept_id AS "deptId", unit_id AS "unitId", stage, overdue,
+           execution_rate_bp AS "executionRateBp", warned, hits, form IS NOT NULL AS submitted, response_ref AS "responseRef",
+           available_fen AS "availableFen", paid_fen AS "paidFen"
+         FROM monitoring_results WHERE transfer_id = $1 AND round = $2 ORDER BY project_id`,
+        [params.transferId, round],
+      );
+      if (!rows.length) throw new HttpError(404, 'NOT_FOUND', `transfer ${params.transferId} has no projects in round ${round}`, 'transferId');
+      const items = rows.map((r) => ({ ...r, availableFen: Number(r.availableFen), paidFen: Number(r.paidFen) }));
+      const available = items.reduce((a, r) => a + r.availableFen, 0);
+      const paid = items.reduce((a, r) => a + r.paidFen, 0);
+      return {
+        transferId: params.transferId,
+        round,
+        totals: { projects: items.length, availableFen: available, paidFen: paid, executionRateBp: available ? Math.floor((paid * 10_000) / available) : 10_000, warned: items.filter((r) => r.warned).length, submitted: items.filter((r) => r.submitted).length },
+        items,
+      };
+    },
+  });
+
+  const reportRows = async (round: string) =>
+    (
+      await db.query<{ deptId: string; projects: number; submitted: number; approved: number; overdue: number; notSubmitted: number; warned: number }>(
+        `SELECT dept_id AS "deptId", count(*)::int AS projects, count(*) FILTER (WHERE form IS NOT NULL)::int AS submitted,
+           count(*) FILTER (WHERE stage = 'approved')::int AS approved, count(*) FILTER (WHERE overdue)::int AS overdue,
+           count(*) FILTER (WHERE stage = 'notSubmitted')::int AS "notSubmitted", count(*) FILTER (WHERE warned)::int AS warned
+         FROM monitoring_results WHERE round = $1 GROUP BY dept_id ORDER BY dept_id`,
+        [round],
+      )
+    ).rows;
+  const COLS: Array<[string, string]> = [['deptId', '部门'], ['projects', '监控项目数'], ['submitted', '已填报'], ['approved', '已审核'], ['overdue', '逾期'], ['notSubmitted', '未填报'], ['warned', '预警/偏差']];
+
+  api.route({
+    method: 'get',
+    path: '/api/monitoring/rounds/:year/:cutoff/report.xlsx',
+    summary: 'The round report as an Excel workbook (by department, and every warned project with its rule)',
+    tags: ['monitoring'],
+    auth: true,
+    params: RoundParams,
+    handler: async ({ params, ctx, res }) => {
+      require(ctx, 'dashboard.read');
+      financeOnly(ctx);
+      const round = roundId(params.year, params.cutoff);
+      const wb = new ExcelJS.Workbook();
+      const byDept = wb.addWorksheet('按部门');
+      byDept.columns = COLS.map(([key, header]) => ({ key, header, width: 14 }));
+      for (const r of await reportRows(round)) byDept.addRow(r);
+      const warned = wb.addWorksheet('预警项目');
+      warned.columns = [['projectId', '项目编号'], ['projectName', '项目名称'], ['deptId', '部门'], ['unitId', '单位'], ['rate', '执行率%'], ['rules', '触发规则']].map(([key, header]) => ({ key, header, width: key === 'projectName' ? 40 : 14 }));
+      const { rows } = await db.query<{ projectId: string; projectName: string; deptId: string; unitId: string; rate: number; hits: Array<{ rule: { label: string } }> }>(
+        `SELECT project_id AS "projectId", project_name AS "projectName", dept_id AS "deptId", unit_id AS "unitId", execution_rate_bp / 100.0 AS rate, hits FROM monitoring_results WHERE round = $1 AND warned ORDER BY project_id`,
+        [round],
+      );
+      for (const r of rows) warned.addRow({ ...r, rate: Number(r.rate), rules: r.hits.map((h) => h.rule.label).join('；') });
+      res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('content-disposition', `attachment; filename="monitoring-${params.year}-${params.cutoff}.xlsx"`);
+      res.end(Buffer.from(await wb.xlsx.writeBuffer()));
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/monitoring/rounds/:year/:cutoff/report.html',
+    summary: 'The round report, printable HTML',
+    tags: ['monitoring'],
+    auth: true,
+    params: RoundParams,
+    handler: async ({ params, ctx, res }) => {
+      require(ctx, 'dashboard.read');
+      financeOnly(ctx);
+      const round = roundId(params.year, params.cutoff);
+      const head = (await db.query<{ name: string; stage: string }>(`SELECT name, stage FROM monitoring_rounds WHERE round = $1`, [round])).rows[0];
+      if (!head) throw new HttpError(404, 'NOT_FOUND', `round ${round} not found`, 'cutoff');
+      const esc = (v: unknown) => String(v).replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
+      const rows = await reportRows(round);
+      const body = rows.map((r) => `<tr>${COLS.map(([k]) => `<td>${esc(r[k as keyof typeof r])}</td>`).join('')}</tr>`).join('');
+      res.type('html').send(
+        `<!doctype html><html lang="zh"><meta charset="utf-8"><title>${esc(params.year)}年${esc(head.name)}报告</title>` +
+          `<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:right}@media print{button{display:none}}</style>` +
+          `<h1>${esc(params.year)}年${esc(head.name)}绩效运行监控报告</h1><p>状态：${esc(head.stage)}</p>` +
+          `<table><thead><tr>${COLS.map(([, h]) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table><button onclick="print()">打印</button></html>`,
+      );
+    },
+  });
+}

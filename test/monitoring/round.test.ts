@@ -1,0 +1,217 @@
+// Monitoring rounds against a real Temporal server, the finance stand-in (a few hundred generated
+// projects) and the product's database: who is in a round, the warning at open, the form rules on
+// submission, Xinjiang's rectification instead of a warning, the Schedules from the profile, and a
+// transfer payment's county projects.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import { PROCESSES } from '../../contracts/registry.zod';
+import { monitoring } from '../../contracts/monitoring/manifest.zod';
+import { MONITORING_ROUND_WORKFLOW, roundId, scheduleId } from '../../contracts/monitoring/names';
+import { roundTemplate } from '../../contracts/monitoring/settings';
+import { warningWorkflowId } from '../../contracts/warning/trigger.zod';
+import { rectificationWorkflowId } from '../../contracts/rectification/problems.zod';
+import { syncSchedules } from '../../activities/monitoring/schedules';
+import { eventually, startSystem, type TestSystem } from '../helpers/system';
+import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
+import { rectificationStandIn, warningStandIn } from './standIns/contracts/standIns';
+
+const SCALE = { departments: 4, units: 16, projects: 300, transfers: 1, countiesPerTransfer: 4, years: 1 as const, libraryShare: 0 };
+/** Theirs when registered, the stand-ins otherwise. */
+const has = (type: string) => PROCESSES.some((p) => p.workflows.includes(type));
+const processes = [...PROCESSES, monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
+
+interface Row {
+  project_id: string;
+  stage: string;
+  warned: boolean;
+  hits: Array<{ rule: { id: string }; source: string }>;
+  response_ref: string | null;
+  unit_id: string;
+  transfer_id: string | null;
+}
+
+async function projectExpenditure(fin: StandIn, basic = false): Promise<Set<string>> {
+  const out = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await fin.client.listProjects({ year: YEAR, expenditure: basic ? 'basic' : 'project', limit: 500, ...(cursor ? { cursor } : {}) });
+    for (const p of page.items) out.add(p.id);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+async function startRound(sys: TestSystem, cutoff: string, extra: Record<string, unknown> = {}) {
+  const r = sys.config.region.monitoring.rounds.find((x) => x.cutoff === cutoff)!;
+  return sys.deps.temporal.workflow.start(MONITORING_ROUND_WORKFLOW, {
+    workflowId: roundId(YEAR, cutoff),
+    taskQueue: sys.config.temporal.taskQueue,
+    args: [{ ...roundTemplate(sys.config.region, r, 'test'), year: YEAR, batchSize: 60, formDueMs: 600_000, ...extra }],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+}
+
+/** What a started workflow (the warning, the notice: theirs or a stand-in) was given, from its history. */
+async function startInput<T>(sys: TestSystem, workflowId: string): Promise<T> {
+  const h = await sys.deps.temporal.workflow.getHandle(workflowId).fetchHistory();
+  const payload = h.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as T;
+}
+
+const results = async (sys: TestSystem, round: string) => (await sys.deps.db.query<Row>('SELECT * FROM monitoring_results WHERE round = $1 ORDER BY project_id', [round])).rows;
+
+describe('a monitoring round under the Inner Mongolia profile', () => {
+  let fin: StandIn;
+  let sys: TestSystem;
+  const round = roundId(YEAR, '04-30');
+  let included: Set<string>;
+
+  beforeAll(async () => {
+    fin = await startStandIn({ scale: SCALE, seed: 19 });
+    sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia' }, { processes });
+    included = await projectExpenditure(fin);
+    await startRound(sys, '04-30');
+  }, 60_000);
+  afterAll(async () => {
+    await sys?.stop();
+    await fin?.stop();
+  });
+
+  it('covers each own-level project expenditure exactly once, and no basic expenditure', async () => {
+    const rows = await eventually(async () => {
+      const r = await results(sys, round);
+      return r.length >= included.size && r;
+    }, 'every project of the round stored', 60_000);
+    expect(rows.map((r) => r.project_id).sort()).toEqual([...included].sort());
+    const basic = await projectExpenditure(fin, true);
+    expect(basic.size).toBeGreaterThan(0);
+    expect(rows.some((r) => basic.has(r.project_id))).toBe(false);
+    // one form per project in the inbox, not one more
+    const forms = await eventually(async () => {
+      const { rows: t } = await sys.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id LIKE $1 AND type = 'monitoring.form'`, [`${round}:%`]);
+      return t[0].n >= included.size && t[0].n;
+    }, 'every form open', 30_000);
+    expect(forms).toBe(included.size);
+  }, 90_000);
+
+  it('a project 30 points behind time progress warns when the round opens, before its form is due', async () => {
+    const rows = await results(sys, round);
+    const lagging = rows.filter((r) => r.hits.some((h) => h.rule.id === 'monitoring.executionLag'));
+    expect(lagging.length).toBeGreaterThan(0);
+    const p = lagging[0];
+    expect(p.stage).toBe('form'); // the form is not even submitted
+    expect(p.response_ref).toBe(warningWorkflowId(YEAR, p.project_id));
+    const got = await startInput<{ trigger: unknown }>(sys, p.response_ref!);
+    const trigger = (got as { trigger: { source: string; trace: { rule: { id: string }; data: { lagPoints: number }; threshold: unknown } } }).trigger;
+    expect(trigger.source).toBe('round');
+    expect(trigger.trace.rule.id).toBe('monitoring.executionLag');
+    expect(trigger.trace.data.lagPoints).toBeGreaterThan(20);
+    expect(trigger.trace.threshold).toEqual({ lagPointsAbove: 20 });
+  });
+
+  it('starting it twice changes nothing: refused, by hand too, and no task is added', async () => {
+    const before = (await sys.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id LIKE $1`, [`${round}:%`])).rows[0].n;
+    await expect(startRound(sys, '04-30')).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    const perf = await sys.as('perf-officer');
+    const r = await perf.post('/api/monitoring/rounds', { year: YEAR, cutoff: '04-30' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ round, started: false });
+    await new Promise((res) => setTimeout(res, 1000));
+    const after = (await sys.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id LIKE $1`, [`${round}:%`])).rows[0].n;
+    expect(after).toBe(before);
+  });
+
+  it('a form with a core indicator expected at 50% warns on submission; the department then reviews it', async () => {
+    const rows = await eventually(async () => {
+      const r = await results(sys, round);
+      return r.length >= included.size && r;
+    }, 'the round open', 60_000);
+    const p = rows.find((r) => r.unit_id === 'U0101' && !r.warned);
+    if (!p) console.log('UNITS', [...new Set(rows.map((r) => `${r.unit_id}${r.warned ? '!' : ''}`))].join(','));
+    expect(p, 'a U0101 project on schedule').toBeDefined();
+    const preparer = await sys.as('u0101-preparer');
+    const task = await eventually(async () => (await preparer.get(`/api/tasks?q=${p!.project_id}`)).body.items?.find((t: { type: string }) => t.type === 'monitoring.form'), 'the form in the unit inbox');
+    const detail = (await preparer.get(`/api/tasks/${encodeURIComponent(task.id)}`)).body;
+    expect(detail.state.spec.context.execution).toMatchObject({ cutoff: `${YEAR}-04-30`, timeProgressPct: expect.any(Number) }); // finance's data already filled in
+    const form = {
+      indicators: [{ code: 'X1', name: '核心产出', core: true, completedPct: 20, expectedPct: 50 }],
+      expectedExecutionPct: 95,
+      deviationReason: '设备采购延迟',
+      measures: '加快招标',
+    };
+    const ok = await preparer.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'submit', form });
+    expect(ok.status).toBe(200);
+    const hit = await eventually(async () => {
+      const r = (await results(sys, round)).find((x) => x.project_id === p!.project_id);
+      return r && r.response_ref && r.hits.some((h) => h.rule.id === 'monitoring.coreIndicator') ? r : null;
+    }, 'the core-indicator rule on the form');
+    expect(hit.stage).toBe('review');
+    expect(hit.response_ref).toBe(warningWorkflowId(YEAR, p!.project_id));
+    // its warning was already open (from the round or not): the form's trigger started it or was signalled to it
+    const got = await startInput<{ trigger: { source: string } }>(sys, hit.response_ref!);
+    expect(['form', 'round']).toContain(got.trigger.source);
+    const reviewer = await sys.as('d01-reviewer');
+    const review = await eventually(async () => (await reviewer.get(`/api/tasks?q=${p!.project_id}`)).body.items?.find((t: { type: string }) => t.type === 'monitoring.review'), 'the review in the department inbox');
+    expect(review).toBeDefined();
+  }, 60_000);
+
+  it("the round page shows progress by department; a transfer payment's page lists its county projects", async () => {
+    const perf = await sys.as('perf-officer');
+    const page = await perf.get(`/api/monitoring/rounds/${YEAR}/04-30`);
+    expect(page.status).toBe(200);
+    expect(page.body.byDepartment.reduce((a: number, d: { projects: number }) => a + d.projects, 0)).toBe(included.size);
+    const transfers = (await fin.client.listTransfers({ year: YEAR })).items;
+    expect(transfers.length).toBeGreaterThan(0);
+    const county = (await fin.client.listProjects({ year: YEAR, transferId: transfers[0].id, limit: 100 })).items;
+    const t = await perf.get(`/api/monitoring/transfers/${transfers[0].id}?year=${YEAR}&cutoff=04-30`);
+    expect(t.status).toBe(200);
+    expect(t.body.items.map((x: { projectId: string }) => x.projectId).sort()).toEqual(county.map((x) => x.id).sort());
+    expect(t.body.totals.projects).toBe(county.length);
+    const xlsx = await fetch(`${sys.url}/api/monitoring/rounds/${YEAR}/04-30/report.xlsx`, { headers: { authorization: `Bearer ${perf.token}` } });
+    expect(xlsx.status).toBe(200);
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it("the schedules exist after start-up with the profile's dates, and a profile change updates them", async () => {
+    const tq = sys.config.temporal.taskQueue;
+    const d = await sys.deps.temporal.schedule.getHandle(scheduleId(tq, '04-30')).describe();
+    expect(d.spec.calendars?.[0]).toMatchObject({ month: [{ start: 'MAY', end: 'MAY', step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 9, end: 9, step: 1 }] });
+    expect(d.spec.timezone).toBe('Asia/Shanghai');
+    await sys.deps.temporal.schedule.getHandle(scheduleId(tq, '07-31')).describe();
+    const region = { ...sys.config.region, monitoring: { ...sys.config.region.monitoring, rounds: [{ name: '1-6月监控', cutoff: '06-30', dueWorkingDays: 10 }, sys.config.region.monitoring.rounds[0]] } };
+    const sync = await syncSchedules(sys.deps.temporal, region, tq);
+    expect(sync).toEqual({ created: [scheduleId(tq, '06-30')], updated: [scheduleId(tq, '04-30')], deleted: [scheduleId(tq, '07-31')] });
+    const june = await sys.deps.temporal.schedule.getHandle(scheduleId(tq, '06-30')).describe();
+    expect(june.spec.calendars?.[0]).toMatchObject({ month: [{ start: 'JULY', end: 'JULY', step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }] });
+  });
+});
+
+describe('a monitoring round under the Xinjiang profile', () => {
+  let fin: StandIn;
+  let sys: TestSystem;
+  const round = roundId(YEAR, '05-31');
+
+  beforeAll(async () => {
+    fin = await startStandIn({ scale: SCALE, seed: 19 });
+    sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'xinjiang' }, { processes });
+    await startRound(sys, '05-31', { deptIds: ['D01', 'D02'] });
+  }, 60_000);
+  afterAll(async () => {
+    await sys?.stop();
+    await fin?.stop();
+  });
+
+  it('pushes a deviating project to its department and unit for rectification instead of a warning (payments untouched)', async () => {
+    const lagging = await eventually(async () => (await results(sys, round)).find((r) => r.warned && r.response_ref), 'a deviation answered', 60_000);
+    expect(lagging.response_ref).toBe(rectificationWorkflowId(lagging.unit_id, 'monitoring', round));
+    const got = await startInput<unknown>(sys, lagging.response_ref!);
+    const report = (got as { report: { unitId: string; problems: Array<{ projectId: string; key: string }> } }).report;
+    expect(report.unitId).toBe(lagging.unit_id);
+    expect(report.problems.some((p) => p.projectId === lagging.project_id)).toBe(true);
+    // no warning from this round (the namespace is shared with the Inner Mongolia round above, same project ids)
+    const warned = await startInput<{ trigger: { ref: string } }>(sys, warningWorkflowId(YEAR, lagging.project_id)).catch(() => null);
+    expect(warned?.trigger.ref ?? null).not.toBe(round);
+    const ledger = await fin.client.listLedger({ projectId: lagging.project_id, op: 'suspend' });
+    expect(ledger.items).toHaveLength(0);
+  }, 90_000);
+});
