@@ -61,7 +61,7 @@ describe('circular cross peer review of a batch of reports', () => {
     }
     const done = await sys.deps.temporal.workflow.getHandle(`evaluationPeerReview:${batchId}`).result();
     expect(done.stage).toBe('done');
-    expect(done.assignments.map((a) => a.reviewScore)).toEqual([80, 81, 82]);
+    expect(done.assignments.map((a: { reviewScore: number | null }) => a.reviewScore)).toEqual([80, 81, 82]);
     expect(done.agencyQuality).toEqual({ AG1: 85, AG2: 86, AG3: 87 });
 
     if (process.env.RECORD_HISTORIES) {
