@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Id } from '../../contracts/common.zod';
-import { EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
+import { EvaluationKeyEvaluationInput, EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
 import { SA } from '../../contracts/searchAttributes';
 import {
   checksStatusQuery,
@@ -16,6 +16,8 @@ import {
   evaluationDepartmentId,
   reEvaluateSignal,
   evaluationPeerReviewId,
+  evaluationKeyEvaluationId,
+  keyEvaluationStatusQuery,
   peerReviewStatusQuery,
   resultGrade,
   type ChecksStatus,
@@ -262,6 +264,51 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     handler: async ({ params, ctx }) => {
       require(ctx, 'task.read');
       return query(evaluationPeerReviewId(params.batchId), peerReviewStatusQuery, `peer review ${params.batchId}`);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/key-evaluations',
+    summary: 'Commission a key evaluation to an agency of the register (never one with a declared conflict), with experts drawn from the library',
+    tags: ['evaluation'],
+    auth: true,
+    body: EvaluationKeyEvaluationInput.omit({ grades: true, openedBy: true }),
+    status: 201,
+    response: z.object({ workflowId: z.string() }),
+    handler: async ({ body, ctx }) => {
+      requireFinance(ctx);
+      const agency = body.agencies.find((a) => a.id === body.agencyId);
+      if (!agency) throw new HttpError(400, 'VALIDATION', `body.agencyId: ${body.agencyId} is not in the register`, 'body.agencyId');
+      if (agency.conflicts.includes(body.subject.deptId) || agency.conflicts.includes(body.subject.unitId)) {
+        throw new HttpError(400, 'VALIDATION', `body.agencyId: ${body.agencyId} declared a conflict with ${body.subject.deptId}/${body.subject.unitId}`, 'body.agencyId');
+      }
+      const workflowId = evaluationKeyEvaluationId(body.subject.ref);
+      try {
+        await temporal.workflow.start('evaluationKeyEvaluation', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ ...body, grades: config.region.evaluation.grades, openedBy: ctx.id }],
+          typedSearchAttributes: [{ key: SA.JixiaoProcess, value: 'evaluation' }],
+        });
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'ALREADY_OPEN', `key evaluation ${body.subject.ref} is already commissioned`, 'body.subject.ref');
+        throw e;
+      }
+      return { workflowId };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/key-evaluations/:ref',
+    summary: 'A key evaluation: agency, drawn and recused experts with the seed, revisions, score and grade',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ ref: Id }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'task.read');
+      return query(evaluationKeyEvaluationId(params.ref), keyEvaluationStatusQuery, `key evaluation ${params.ref}`);
     },
   });
 }

@@ -198,3 +198,49 @@ export const EvaluationPeerReviewInput = z.object({
   dueInMs: z.number().int().positive().optional(),
 });
 export type EvaluationPeerReviewInput = z.input<typeof EvaluationPeerReviewInput>;
+
+/** The key evaluation's dimensions (economy, efficiency, effectiveness, results, sustainability), 20 points each (ours). */
+const Dimensions = z.object({
+  economy: z.number().min(0).max(20),
+  efficiency: z.number().min(0).max(20),
+  effectiveness: z.number().min(0).max(20),
+  results: z.number().min(0).max(20),
+  sustainability: z.number().min(0).max(20),
+});
+
+export const AgencyReportTask = defineTaskType({
+  type: EVALUATION_TASKS.agencyReport,
+  label: { zh: '提交重点评价报告', en: 'Submit the key-evaluation report' },
+  outcomes: {
+    submit: { label: { zh: '提交报告', en: 'Submit the report' }, style: 'primary', form: z.object({ summary: z.string().trim().min(1, 'the report needs its findings').max(10000), scores: Dimensions, attachmentIds: z.array(z.number().int().positive()).max(50).default([]) }) },
+  },
+});
+
+export const AcceptReportTask = defineTaskType({
+  type: EVALUATION_TASKS.acceptReport,
+  label: { zh: '重点评价报告验收', en: 'Accept the key-evaluation report' },
+  outcomes: {
+    accept: { label: { zh: '验收通过', en: 'Accept' }, style: 'primary', form: CommentForm },
+    sendBack: { label: { zh: '退回修改', en: 'Return for revision' }, style: 'danger', form: SendBack },
+  },
+});
+
+export const EvaluationKeyEvaluationInput = z.object({
+  /** What is evaluated: a project, a department's overall spending, a policy, a transfer payment, a mid-term evaluation or a special bond. */
+  subject: z.object({ kind: z.enum(['project', 'department', 'policy', 'transfer', 'midTerm', 'specialBond']), ref: Id, title: z.string().min(1).max(200), deptId: Id, unitId: Id }),
+  agencyId: Id,
+  /** The agency register's entries (机构库): the departments or units each declared a conflict with. */
+  agencies: z.array(z.object({ id: Id, conflicts: z.array(Id).max(500).default([]) })).min(1).max(200),
+  /** The expert library (专家库) to draw from, with declared conflicts. */
+  experts: z.array(z.object({ id: Id, fields: z.array(z.string().min(1).max(50)).max(20), conflicts: z.array(Id).max(500).default([]) })).max(2000).default([]),
+  expertFields: z.array(z.string().min(1).max(50)).max(20).default([]),
+  expertCount: z.number().int().min(0).max(20).default(3),
+  expertSeed: z.number().int().min(0).max(4294967295).optional(),
+  /** Finance staff joining the fieldwork. */
+  financeStaff: z.array(Id).max(20).default([]),
+  grades: z.custom<EvaluationProfile['grades']>((v) => Array.isArray(v)),
+  openedBy: Id,
+  maxRevisions: z.number().int().min(0).max(20).default(5),
+  dueInMs: z.number().int().positive().optional(),
+});
+export type EvaluationKeyEvaluationInput = z.input<typeof EvaluationKeyEvaluationInput>;

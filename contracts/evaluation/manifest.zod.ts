@@ -4,6 +4,9 @@
 import { defineProcess } from '../manifest.zod';
 import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS, type Holders } from '../humanTask/holders.zod';
 import {
+  AcceptReportTask,
+  AgencyReportTask,
+  EvaluationKeyEvaluationInput,
   CheckTask,
   ClosePeerReviewTask,
   ConfirmPeerReviewTask,
@@ -32,7 +35,7 @@ const AGENCIES: Holders = { roles: ['agency_evaluator', 'expert'], scope: 'finan
 export const evaluation = defineProcess({
   name: 'evaluation',
   label: { zh: '绩效评价', en: 'Performance evaluation' },
-  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationChecks', 'evaluationPeerReview'],
+  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationChecks', 'evaluationPeerReview', 'evaluationKeyEvaluation'],
   taskTypes: [
     // the unit fills and its head signs its own report: no segregation, within the unit
     { def: SelfEvaluateTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
@@ -48,8 +51,11 @@ export const evaluation = defineProcess({
     { def: PeerReviewTask, holders: { holders: [AGENCIES], segregation: false } },
     { def: ReviseReportTask, holders: { holders: [AGENCIES], segregation: false } },
     { def: ClosePeerReviewTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
+    // key evaluation (重点评价): the commissioned agency reports through its own inbox, finance accepts or returns
+    { def: AgencyReportTask, holders: { holders: [AGENCIES], segregation: false } },
+    { def: AcceptReportTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
   ],
-  schemas: { EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput, EvaluationPeerReviewInput },
+  schemas: { EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput, EvaluationPeerReviewInput, EvaluationKeyEvaluationInput },
   searchAttributes: { JixiaoProcess: 'Keyword', JixiaoDeptId: 'Keyword', JixiaoStage: 'Keyword', JixiaoOpenTasks: 'Int' },
   profile: ['evaluation', 'rectification'],
   startedBy: ['hand', 'process'],
@@ -60,11 +66,14 @@ export const evaluation = defineProcess({
     confirming: { zh: '名单确认中', en: 'Draw being confirmed' },
     checking: { zh: '抽查复核中', en: 'Checking' },
     reviewing: { zh: '互审中', en: 'Peer reviewing' },
+    fieldwork: { zh: '评价实施中', en: 'Fieldwork' },
+    acceptance: { zh: '报告验收中', en: 'Report in acceptance' },
     done: { zh: '已完成', en: 'Done' },
   },
   conclusions: {
     filed: { zh: '自评已备案', en: 'Self-evaluations filed' },
     checked: { zh: '抽查复核完成', en: 'Checks done' },
     reviewed: { zh: '互审完成', en: 'Peer review closed' },
+    accepted: { zh: '报告已验收', en: 'Report accepted' },
   },
 });

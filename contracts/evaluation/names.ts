@@ -27,14 +27,19 @@ export const EVALUATION_TASKS = {
   reviseReport: 'evaluation.reviseReport',
   /** Finance closes a report's review with its final quality score. */
   closePeerReview: 'evaluation.closePeerReview',
+  /** The commissioned agency submits its key-evaluation report and scores through its own inbox. */
+  agencyReport: 'evaluation.agencyReport',
+  /** Finance accepts the agency's report or returns it for revision. */
+  acceptReport: 'evaluation.acceptReport',
 } as const;
 
-export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview' } as const;
+export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview', keyEvaluation: 'evaluationKeyEvaluation' } as const;
 
 /** One cycle per budget year: a second start for the same year is refused by Temporal. */
 export const evaluationCycleId = (year: number): string => `evaluationCycle:${year}`;
 export const evaluationDepartmentId = (year: number, deptId: string): string => `evaluationDepartment:${year}:${deptId}`;
 export const evaluationChecksId = (year: number): string => `evaluationChecks:${year}`;
+export const evaluationKeyEvaluationId = (ref: string): string => `evaluationKeyEvaluation:${ref}`;
 export const evaluationPeerReviewId = (batchId: string): string => `evaluationPeerReview:${batchId}`;
 
 export interface PeerReviewStatus {
@@ -117,3 +122,17 @@ export function resultGrade(self: Grade | null, check: Grade | null, reEvaluatio
   if (check) return { grade: check, source: 'check' };
   return self ? { grade: self, source: 'self' } : { grade: null, source: null };
 }
+
+export interface KeyEvaluationStatus {
+  ref: string;
+  stage: 'fieldwork' | 'acceptance' | 'accepted';
+  agencyId: string;
+  experts: string[];
+  recusedExperts: string[];
+  expertSeed: number;
+  financeStaff: string[];
+  revisions: number;
+  score: number | null;
+  grade: Grade | null;
+}
+export const keyEvaluationStatusQuery = defineQuery<KeyEvaluationStatus>('evaluation.keyEvaluation');

@@ -2,7 +2,7 @@
 import type { JsonSchema } from '../jsonSchema';
 import type { TaskTypeInfo } from '../humanTask/schemas';
 
-export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationChecksInput' | 'EvaluationPeerReviewInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
+export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationChecksInput' | 'EvaluationPeerReviewInput' | 'EvaluationKeyEvaluationInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
  "schemas": {
   "EvaluationCycleInput": {
    "type": "object",
@@ -245,6 +245,190 @@ export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDe
    "required": [
     "batchId",
     "reports",
+    "openedBy"
+   ]
+  },
+  "EvaluationKeyEvaluationInput": {
+   "type": "object",
+   "properties": {
+    "subject": {
+     "type": "object",
+     "properties": {
+      "kind": {
+       "type": "string",
+       "enum": [
+        "project",
+        "department",
+        "policy",
+        "transfer",
+        "midTerm",
+        "specialBond"
+       ]
+      },
+      "ref": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 100,
+       "pattern": "^[A-Za-z0-9_.:-]+$"
+      },
+      "title": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 200
+      },
+      "deptId": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 100,
+       "pattern": "^[A-Za-z0-9_.:-]+$"
+      },
+      "unitId": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 100,
+       "pattern": "^[A-Za-z0-9_.:-]+$"
+      }
+     },
+     "required": [
+      "kind",
+      "ref",
+      "title",
+      "deptId",
+      "unitId"
+     ]
+    },
+    "agencyId": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "agencies": {
+     "minItems": 1,
+     "maxItems": 200,
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "conflicts": {
+        "default": [],
+        "maxItems": 500,
+        "type": "array",
+        "items": {
+         "type": "string",
+         "minLength": 1,
+         "maxLength": 100,
+         "pattern": "^[A-Za-z0-9_.:-]+$"
+        }
+       }
+      },
+      "required": [
+       "id"
+      ]
+     }
+    },
+    "experts": {
+     "default": [],
+     "maxItems": 2000,
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "fields": {
+        "maxItems": 20,
+        "type": "array",
+        "items": {
+         "type": "string",
+         "minLength": 1,
+         "maxLength": 50
+        }
+       },
+       "conflicts": {
+        "default": [],
+        "maxItems": 500,
+        "type": "array",
+        "items": {
+         "type": "string",
+         "minLength": 1,
+         "maxLength": 100,
+         "pattern": "^[A-Za-z0-9_.:-]+$"
+        }
+       }
+      },
+      "required": [
+       "id",
+       "fields"
+      ]
+     }
+    },
+    "expertFields": {
+     "default": [],
+     "maxItems": 20,
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 50
+     }
+    },
+    "expertCount": {
+     "default": 3,
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 20
+    },
+    "expertSeed": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 4294967295
+    },
+    "financeStaff": {
+     "default": [],
+     "maxItems": 20,
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 100,
+      "pattern": "^[A-Za-z0-9_.:-]+$"
+     }
+    },
+    "grades": {},
+    "openedBy": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "maxRevisions": {
+     "default": 5,
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 20
+    },
+    "dueInMs": {
+     "type": "integer",
+     "exclusiveMinimum": 0,
+     "maximum": 9007199254740991
+    }
+   },
+   "required": [
+    "subject",
+    "agencyId",
+    "agencies",
+    "grades",
     "openedBy"
    ]
   }
@@ -742,6 +926,126 @@ export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDe
       },
       "required": [
        "finalScore"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.agencyReport": {
+   "label": {
+    "zh": "提交重点评价报告",
+    "en": "Submit the key-evaluation report"
+   },
+   "outcomes": {
+    "submit": {
+     "label": {
+      "zh": "提交报告",
+      "en": "Submit the report"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "summary": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 10000
+       },
+       "scores": {
+        "type": "object",
+        "properties": {
+         "economy": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 20
+         },
+         "efficiency": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 20
+         },
+         "effectiveness": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 20
+         },
+         "results": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 20
+         },
+         "sustainability": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 20
+         }
+        },
+        "required": [
+         "economy",
+         "efficiency",
+         "effectiveness",
+         "results",
+         "sustainability"
+        ]
+       },
+       "attachmentIds": {
+        "default": [],
+        "maxItems": 50,
+        "type": "array",
+        "items": {
+         "type": "integer",
+         "exclusiveMinimum": 0,
+         "maximum": 9007199254740991
+        }
+       }
+      },
+      "required": [
+       "summary",
+       "scores"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.acceptReport": {
+   "label": {
+    "zh": "重点评价报告验收",
+    "en": "Accept the key-evaluation report"
+   },
+   "outcomes": {
+    "accept": {
+     "label": {
+      "zh": "验收通过",
+      "en": "Accept"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "maxLength": 2000
+       }
+      }
+     }
+    },
+    "sendBack": {
+     "label": {
+      "zh": "退回修改",
+      "en": "Return for revision"
+     },
+     "style": "danger",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "comment"
       ]
      }
     }

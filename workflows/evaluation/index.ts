@@ -2,3 +2,4 @@ export { evaluationCycle, type CycleResult } from './cycle';
 export { evaluationDepartment, type DepartmentResult } from './department';
 export { evaluationChecks } from './checks';
 export { evaluationPeerReview } from './peerReview';
+export { evaluationKeyEvaluation } from './keyEvaluation';

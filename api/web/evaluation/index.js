@@ -34,6 +34,9 @@ export const vocab = {
     'evaluation.peerReviewSent': { zh: '下发互审任务', en: 'Peer reviews sent' },
     'evaluation.reportScored': { zh: '报告定分', en: 'Report scored' },
     'evaluation.peerReviewClosed': { zh: '互审完成', en: 'Peer review closed' },
+    'evaluation.commissioned': { zh: '委托第三方机构', en: 'Agency commissioned' },
+    'evaluation.reportAccepted': { zh: '报告验收通过', en: 'Report accepted' },
+    'evaluation.reportReturned': { zh: '报告退回修改', en: 'Report returned' },
     'evaluation.reEvaluationRefused': { zh: '无已备案自评，不能再评价', en: 'No filed self-evaluation to re-evaluate' },
   },
   field: {
@@ -55,5 +58,11 @@ export const vocab = {
     form: { zh: '报告规范性', en: 'Form of the report' },
     changes: { zh: '修改说明', en: 'Changes made' },
     finalScore: { zh: '最终得分', en: 'Final score' },
+    scores: { zh: '评价得分', en: 'Scores' },
+    economy: { zh: '经济性', en: 'Economy' },
+    efficiency: { zh: '效率性', en: 'Efficiency' },
+    effectiveness: { zh: '有效性', en: 'Effectiveness' },
+    results: { zh: '效果', en: 'Results' },
+    sustainability: { zh: '可持续性', en: 'Sustainability' },
   },
 };
