@@ -4,6 +4,7 @@
 // (WARNING_TRIGGER_SIGNAL) instead of starting another; a project whose warning has closed may warn again.
 import { z } from 'zod';
 import { Fen, Id, IsoDateTime } from '../common.zod';
+import { WarningProfile } from './profile.zod';
 
 export const WARNING_WORKFLOW = 'warning';
 export const WARNING_TRIGGER_SIGNAL = 'warning.trigger';
@@ -30,3 +31,17 @@ export const WarningTrigger = z.object({
   triggeredAt: IsoDateTime,
 });
 export type WarningTrigger = z.infer<typeof WarningTrigger>;
+
+/**
+ * The warning workflow's full input (start it as a child with id warningWorkflowId(year, project.id),
+ * or client.workflow.signalWithStart with WARNING_TRIGGER_SIGNAL and the same trigger as signal arg).
+ * profile: the region's warning slice (defaults apply when omitted fields); urgeWindowMs: optional
+ * override of the day length in ms, for tests and the bench (deadlines count profile days × urgeWindowMs).
+ */
+export const WarningInput = z.object({
+  trigger: WarningTrigger,
+  profile: WarningProfile,
+  region: z.string().min(1).max(100).optional(),
+  urgeWindowMs: z.number().int().positive().optional(),
+});
+export type WarningInput = z.infer<typeof WarningInput>;
