@@ -16,7 +16,7 @@ export interface PrefillInput {
 export interface PrefillResult {
   /** Per project: the targets to report against and where they come from. */
   targets: Record<string, Pick<Prefill, 'targets' | 'targetsSource'>>;
-  /** Per project: the monitoring results of the year. Empty while monitoring has none (no results are recorded yet). */
+  /** Per project with any: the monitoring results of the year, by round (`{ rounds }`); a project without any is absent. */
   monitoring: Record<string, Record<string, unknown>>;
 }
 
@@ -38,8 +38,8 @@ export function createActivities(deps: ActivityDeps) {
     /**
      * The pre-fill of a page of forms. Targets: no record of approved (or adjusted) targets exists
      * in the product yet, so each project gets its industry's core indicators from finance's
-     * indicator library, the target for the unit to state ('library'). Monitoring: none until the
-     * monitoring process records results; this is where they will be read, by project and year.
+     * indicator library, the target for the unit to state ('library'). Monitoring: the year's results
+     * the monitoring rounds recorded (monitoring_results); none for a project without any.
      */
     async evaluationPrefill(input: PrefillInput): Promise<PrefillResult> {
       const library = new Map<string, Indicator[]>();
@@ -61,7 +61,22 @@ export function createActivities(deps: ActivityDeps) {
           targets: core.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction })),
         };
       }
-      return { targets, monitoring: {} };
+      // the year's monitoring results (migration 004, written by the monitoring rounds), by cut-off
+      const monitoring: PrefillResult['monitoring'] = {};
+      const ids = input.projects.map((p) => p.id);
+      if (ids.length) {
+        const { rows } = await deps.db.query<{ project_id: string; round: string; name: string; cutoff: string; stage: string; overdue: boolean; execution_rate_bp: number; time_progress_bp: number; warned: boolean; hits: unknown; form: unknown }>(
+          `SELECT r.project_id, r.round, m.name, m.cutoff, r.stage, r.overdue, r.execution_rate_bp, r.time_progress_bp, r.warned, r.hits, r.form
+             FROM monitoring_results r JOIN monitoring_rounds m ON m.round = r.round
+            WHERE m.year = $1 AND r.project_id = ANY($2::text[]) ORDER BY m.cutoff, r.project_id`,
+          [input.year, ids],
+        );
+        for (const r of rows) {
+          const entry = (monitoring[r.project_id] ??= { rounds: [] }) as { rounds: unknown[] };
+          entry.rounds.push({ round: r.round, name: r.name, cutoff: r.cutoff, stage: r.stage, overdue: r.overdue, executionRateBp: r.execution_rate_bp, timeProgressBp: r.time_progress_bp, warned: r.warned, hits: r.hits, form: r.form });
+        }
+      }
+      return { targets, monitoring };
     },
 
     /** The units of the departments (all: none given), with their level and prefecture or county. */

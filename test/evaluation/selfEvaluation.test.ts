@@ -29,6 +29,7 @@ describe('the annual self-evaluation of a department', () => {
   let head: Http;
   let reviewer: Http;
   let expected: string[];
+  let monitored: string;
 
   beforeAll(async () => {
     fin = await startStandIn();
@@ -36,6 +37,18 @@ describe('the annual self-evaluation of a department', () => {
     [perf, perf2, preparer, head, reviewer] = await Promise.all(['perf-officer', 'perf-officer2', 'u0101-preparer', 'u0101-head', 'd01-reviewer'].map((u) => sys.as(u)));
     const page = await fin.client.listProjects({ deptId: 'D01', year: EVAL_YEAR, expenditure: 'project', limit: 1000 });
     expected = page.items.filter((p) => !p.transferId).map((p) => p.id).sort();
+    // one project was monitored at the May round (as the monitoring process records it)
+    const [m] = page.items.filter((p) => !p.transferId && p.unitId === 'U0101').slice(-1);
+    monitored = m.id;
+    await sys.deps.db.query(
+      `INSERT INTO monitoring_rounds (round, year, cutoff, name, stage, started_by, opened_at, version) VALUES ($1, $2, '05-31', '5月末监控', 'closed', 'perf-officer', now(), 1)`,
+      [`monitoring:${EVAL_YEAR}:05-31`, EVAL_YEAR],
+    );
+    await sys.deps.db.query(
+      `INSERT INTO monitoring_results (round, project_id, project_name, dept_id, unit_id, batch_id, stage, available_fen, paid_fen, execution_rate_bp, time_progress_bp, warned, version)
+       VALUES ($1, $2, $3, 'D01', 'U0101', 'b1', 'submitted', 100, 20, 2000, 4167, true, 1)`,
+      [`monitoring:${EVAL_YEAR}:05-31`, m.id, m.name],
+    );
   }, 60_000);
   afterAll(async () => {
     await sys?.stop();
@@ -73,11 +86,16 @@ describe('the annual self-evaluation of a department', () => {
       return all.length >= mine.length ? all : undefined;
     }, 'every U0101 form in the preparer’s inbox');
     expect(inbox.filter((t: { type: string }) => t.type === 'evaluation.selfEvaluate')).toHaveLength(mine.length);
+
+    // the monitored project's form carries the round's result; the others have none
+    const [t] = await tasksOf(preparer, monitored);
+    const m = contextOf(await detail(preparer, t.id)).prefill.monitoring;
+    expect(m.rounds).toEqual([expect.objectContaining({ name: '5月末监控', cutoff: '05-31', executionRateBp: 2000, warned: true })]);
   });
 
   it('computes the score from the actual values, signs, returns from the department, resubmits, and is filed by finance', async () => {
     const dept = (await perf.get(`/api/evaluations/cycles/${EVAL_YEAR}/departments/D01`)).body;
-    const item = dept.items.find((i: { unitId: string }) => i.unitId === 'U0101');
+    const item = dept.items.find((i: { unitId: string; projectId: string }) => i.unitId === 'U0101' && i.projectId !== monitored);
     const [task] = await tasksOf(preparer, item.projectId);
     const ctx = contextOf(await detail(preparer, task.id));
     const pre = ctx.prefill;

@@ -9,7 +9,7 @@ export const strings = {
   evaluation_targets: { zh: '绩效目标', en: 'Performance targets' },
   evaluation_targets_library: { zh: '未找到批复目标：已按行业核心指标预填，请填写批复目标值', en: 'No approved targets on record: the industry’s core indicators are pre-filled; state the approved target' },
   evaluation_execution: { zh: '预算执行情况', en: 'Budget execution' },
-  evaluation_monitoring_none: { zh: '暂无运行监控结果', en: 'No monitoring results yet' },
+  evaluation_monitoring_none: { zh: '本年度无运行监控结果', en: 'No monitoring results this year' },
   evaluation_score: { zh: '自评得分（系统计算）', en: 'Self-evaluation score (computed)' },
   evaluation_grade: { zh: '评价等级', en: 'Grade' },
   evaluation_draw_seed: { zh: '抽取种子：{seed}', en: 'Draw seed: {seed}' },
