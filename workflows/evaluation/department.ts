@@ -1,6 +1,6 @@
 // A department's self-evaluations (部门自评) of one budget year, read top to bottom: its projects are
 // read from finance page by page, each gets a form pre-filled with its targets, its year-end
-// execution and its monitoring results (none yet), in its unit's inbox; the unit fills in the actual
+// execution and its monitoring results (null when none), in its unit's inbox; the unit fills in the actual
 // values, the score is computed from them, the unit head signs, the department reviews and submits
 // or returns, finance files or returns. Every project's form is one task on one board.
 import { ApplicationFailure, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
