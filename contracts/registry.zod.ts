@@ -7,10 +7,11 @@ import type { TaskTypeDef } from './humanTask/taskTypes.zod';
 import { TaskHoldersDef } from './humanTask/holders.zod';
 import type { TaskTypeInfo } from './humanTask/schemas';
 import { preAssessment } from './preAssessment/manifest.zod';
+import { monitoring } from './monitoring/manifest.zod';
 import { rectification } from './rectification/manifest.zod';
 import { SEARCH_ATTRIBUTES, type CliSearchAttributeType } from './searchAttributes';
 
-export const PROCESSES: readonly ProcessManifest[] = [preAssessment, rectification];
+export const PROCESSES: readonly ProcessManifest[] = [preAssessment, rectification, monitoring];
 
 /** What the API and the inbox need of the registry's task types, built once per list of processes. */
 export interface TaskCatalog {

@@ -15,7 +15,7 @@ import { rectificationStandIn, warningStandIn } from './standIns/contracts/stand
 
 const dir = new URL('./histories/', import.meta.url);
 const has = (type: string) => PROCESSES.some((p) => p.workflows.includes(type));
-const processes = [...PROCESSES, monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
+const processes = [...PROCESSES.filter((p) => p.name !== 'monitoring'), monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
 
 describe.skipIf(!process.env.RECORD_MONITORING)('record monitoring histories', () => {
   let fin: StandIn;

@@ -12,7 +12,7 @@ import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
 import { rectificationStandIn, warningStandIn } from './standIns/contracts/standIns';
 
 const has = (type: string) => PROCESSES.some((p) => p.workflows.includes(type));
-const processes = [...PROCESSES, monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
+const processes = [...PROCESSES.filter((p) => p.name !== 'monitoring'), monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
 
 describe('a worker stopped in the middle of a round', () => {
   let fin: StandIn;

@@ -18,7 +18,7 @@ import { rectificationStandIn, warningStandIn } from './standIns/contracts/stand
 const SCALE = { departments: 4, units: 16, projects: 300, transfers: 1, countiesPerTransfer: 4, years: 1 as const, libraryShare: 0 };
 /** Theirs when registered, the stand-ins otherwise. */
 const has = (type: string) => PROCESSES.some((p) => p.workflows.includes(type));
-const processes = [...PROCESSES, monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
+const processes = [...PROCESSES.filter((p) => p.name !== 'monitoring'), monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
 
 interface Row {
   project_id: string;

@@ -13,7 +13,7 @@ import { rectificationStandIn, warningStandIn } from './standIns/contracts/stand
 
 const N = Number(process.env.MONITORING_PROJECTS ?? 2000);
 const has = (type: string) => PROCESSES.some((p) => p.workflows.includes(type));
-const processes = [...PROCESSES, monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
+const processes = [...PROCESSES.filter((p) => p.name !== 'monitoring'), monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
 
 describe(`a ${N}-project round`, () => {
   let fin: StandIn;
