@@ -2,7 +2,7 @@
 // Monitoring's web module (api/web/<name>/index.js, served at /monitoring/index.js): the round page
 // for finance and departments (progress by department, an ECharts chart, drill-down to projects with
 // why each warned, the round report), the form's prefill from finance's data, and its words.
-import { get } from '../api.js';
+import { api, get } from '../api.js';
 import { h } from '../dom.js';
 import { translator } from '../i18n.js';
 
@@ -66,6 +66,18 @@ function echarts() {
   });
 }
 
+/**
+ * The report, fetched with the user's token: the HTML in a new window to print, the workbook saved.
+ * @param {string} path @param {string | null} filename
+ */
+async function openReport(path, filename) {
+  const res = /** @type {Response} */ (await api('GET', path, undefined, { raw: true }));
+  const url = URL.createObjectURL(await res.blob());
+  if (!filename) window.open(url, '_blank');
+  else h('a', { href: url, download: filename }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** @param {HTMLElement} main @param {import('../types.js').ViewContext} ctx */
 async function roundView(main, ctx) {
   const year = h('input', { type: 'number', value: String(new Date().getFullYear()), 'aria-label': t('pick_year') });
@@ -104,7 +116,9 @@ async function roundView(main, ctx) {
     const chartEl = h('div', { style: 'width:100%;height:320px' });
     out.append(
       h('h2', {}, t('round_title', { year: y, name: r.name })),
-      h('p', {}, t('stage', { stage: r.stage }), ' ', h('a', { href: `/api/monitoring/rounds/${y}/${c}/report.html`, target: '_blank' }, t('report_html'))),
+      h('p', {}, t('stage', { stage: r.stage }), ' ',
+        h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.html`, null) }, t('report_html')), ' ',
+        h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.xlsx`, `monitoring-${y}-${c}.xlsx`) }, t('report_xlsx'))),
       chartEl,
       h('table', {},
         h('thead', {}, h('tr', {}, h('th', {}, t('col_dept')), ...cols.map((k) => h('th', {}, t(labels[k]))))),
