@@ -6,9 +6,7 @@ import { z } from 'zod';
 import { Fen, Id, IsoDateTime } from '../common.zod';
 import { WarningProfile } from './profile.zod';
 
-export const WARNING_WORKFLOW = 'warning';
-export const WARNING_TRIGGER_SIGNAL = 'warning.trigger';
-export const warningWorkflowId = (year: number, projectId: string): string => `warning:${year}:${projectId}`;
+export { WARNING_WORKFLOW, WARNING_TRIGGER_SIGNAL, warningWorkflowId } from './names';
 
 /** Why it warned (预警依据): the rule, the data it saw, the threshold it crossed, when. Shown as "why this warned". */
 export const WarningTrace = z.object({

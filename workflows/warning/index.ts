@@ -1,0 +1,1 @@
+export { warning, warningStatusQuery, warningTriggerSignal, type WarningResult, type WarningStatus } from './workflow';
