@@ -214,6 +214,11 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
     },
     "urgeWindowMs": {
      "type": "integer",
+     "minimum": 0,
+     "maximum": 9007199254740991
+    },
+    "dayMs": {
+     "type": "integer",
      "exclusiveMinimum": 0,
      "maximum": 9007199254740991
     }

@@ -33,13 +33,14 @@ export type WarningTrigger = z.infer<typeof WarningTrigger>;
 /**
  * The warning workflow's full input (start it as a child with id warningWorkflowId(year, project.id),
  * or client.workflow.signalWithStart with WARNING_TRIGGER_SIGNAL and the same trigger as signal arg).
- * profile: the region's warning slice (defaults apply when omitted fields); urgeWindowMs: optional
- * override of the day length in ms, for tests and the bench (deadlines count profile days × urgeWindowMs).
+ * profile: the region's warning slice; urgeWindowMs: the region's inbox.urgeWindowHours in ms (one urge
+ * per task in this window; absent: no limit); dayMs: the length of a profile day in ms (tests, bench; absent: 24 h).
  */
 export const WarningInput = z.object({
   trigger: WarningTrigger,
   profile: WarningProfile,
   region: z.string().min(1).max(100).optional(),
-  urgeWindowMs: z.number().int().positive().optional(),
+  urgeWindowMs: z.number().int().nonnegative().optional(),
+  dayMs: z.number().int().positive().optional(),
 });
 export type WarningInput = z.infer<typeof WarningInput>;

@@ -75,10 +75,10 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const input = parsed.value;
   const profile: WarningProfile = input.profile;
-  const day = input.urgeWindowMs ?? DAY;
+  const day = input.dayMs ?? DAY;
   const wfId = workflowInfo().workflowId;
   const t0 = input.trigger;
-  const board = new TaskBoard<Tasks>({ process: 'warning', types: WARNING_TYPES });
+  const board = new TaskBoard<Tasks>({ process: 'warning', types: WARNING_TYPES, urgeWindowMs: input.urgeWindowMs });
   const now = (): string => new Date(Date.now()).toISOString();
   const ledgerSteps: string[] = [];
 
