@@ -7,7 +7,7 @@ import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@tempo
 // The warning's and rectification's contracts have no zod-free module yet: their ids and names are
 // plain functions and strings.
 // eslint-disable-next-line no-restricted-imports
-import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningWorkflowId, type WarningTrigger } from '../../contracts/warning/trigger.zod';
+import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningWorkflowId, type WarningInput, type WarningTrigger } from '../../contracts/warning/trigger.zod';
 // eslint-disable-next-line no-restricted-imports
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport } from '../../contracts/rectification/problems.zod';
 import type { RoundProject, RoundSettings, RuleHit } from '../../contracts/monitoring/round.zod';
@@ -33,7 +33,9 @@ export async function warn(s: RoundSettings, round: string, p: RoundProject, hit
     triggeredAt: hit.observedAt,
   };
   const id = warningWorkflowId(s.year, p.id);
-  await startOrSignal(WARNING_WORKFLOW, id, { trigger, profile: s.warning, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs }, WARNING_TRIGGER_SIGNAL, trigger);
+  // the region's warning slice, which every round of the profile carries (roundTemplate)
+  const input: WarningInput = { trigger, profile: s.warning as WarningInput['profile'], urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs };
+  await startOrSignal(WARNING_WORKFLOW, id, input, WARNING_TRIGGER_SIGNAL, trigger);
   return id;
 }
 
