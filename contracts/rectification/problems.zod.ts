@@ -8,14 +8,12 @@ import { z } from 'zod';
 import { Id, IsoDateTime } from '../common.zod';
 import type { CalendarYear } from '../calendar';
 import type { RectificationProfile } from './profile.zod';
+import { PROBLEM_SOURCE_KINDS } from './start';
 
-export const RECTIFICATION_WORKFLOW = 'rectification';
-export const RECTIFICATION_PROBLEMS_SIGNAL = 'rectification.problems';
+export { RECTIFICATION_WORKFLOW, RECTIFICATION_PROBLEMS_SIGNAL, rectificationWorkflowId } from './start';
 
-export const ProblemSourceKind = z.enum(['monitoring', 'warning', 'selfEvaluationCheck', 'evaluation', 'hand']);
+export const ProblemSourceKind = z.enum(PROBLEM_SOURCE_KINDS);
 export type ProblemSourceKind = z.infer<typeof ProblemSourceKind>;
-
-export const rectificationWorkflowId = (unitId: string, kind: ProblemSourceKind, ref: string): string => `rectification:${unitId}:${kind}:${ref}`;
 
 export const Problem = z.object({
   /** Stable within its source (e.g. `<projectId>/<ruleId>`): the same key again is the same problem. */

@@ -4,12 +4,10 @@
 // contract's id, abandoned on close; when one is already running, the trigger is signalled to it.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
-// The warning's and rectification's contracts have no zod-free module yet: their ids and names are
-// plain functions and strings.
-// eslint-disable-next-line no-restricted-imports
-import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningWorkflowId, type WarningInput, type WarningTrigger } from '../../contracts/warning/trigger.zod';
-// eslint-disable-next-line no-restricted-imports
-import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport } from '../../contracts/rectification/problems.zod';
+import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningWorkflowId } from '../../contracts/warning/names';
+import type { WarningInput, WarningTrigger } from '../../contracts/warning/trigger.zod';
+import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId } from '../../contracts/rectification/start';
+import type { ProblemReport } from '../../contracts/rectification/problems.zod';
 import type { RoundProject, RoundSettings, RuleHit } from '../../contracts/monitoring/round.zod';
 
 async function startOrSignal(type: string, workflowId: string, input: unknown, signal: string, payload: unknown): Promise<void> {
