@@ -99,6 +99,8 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   setHandler(warningStatusQuery, () => status);
   // One open warning per project: a second trigger attaches here, with its own trace.
   setHandler(warningTriggerSignal, (t: WarningTrigger) => {
+    // signalWithStart delivers the starting trigger as a signal too: the same trigger attaches once
+    if (status.triggers.some((x) => x.triggeredAt === t.triggeredAt && x.triggeredBy === t.triggeredBy && x.trace.rule.id === t.trace.rule.id)) return;
     status.triggers.push(t);
     status.timeline.push({ at: t.triggeredAt, kind: 'trigger', by: t.triggeredBy, detail: { source: t.source, ref: t.ref ?? null, trace: t.trace, attached: true } });
     board.record({ actorId: t.triggeredBy, actorName: t.triggeredBy, action: 'warning.attached', projectId: t.project.id, detail: { trace: t.trace, source: t.source } });
@@ -235,8 +237,8 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
       decideMs,
     );
     status.timeline.push({ at: now(), kind: 'decision', by: d.decidedBy, detail: { outcome: d.outcome, comment: d.comment ?? null } });
-    if (d.outcome !== 'accept') {
-      returnComment = d.comment ?? '退回';
+    if (d.outcome === 'reject' || d.outcome === 'returned') {
+      returnComment = (d.outcome === 'reject' ? d.form.comment : d.comment) ?? '退回';
       continue; // back to the department with comments
     }
 
@@ -271,8 +273,8 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
       context: { proposal: status.proposal, verifiedBy: v.decidedBy, decidedBy: d.decidedBy },
     });
     status.timeline.push({ at: now(), kind: 'approval', by: ap.decidedBy, detail: { outcome: ap.outcome, comment: ap.comment ?? null } });
-    if (ap.outcome !== 'approve') {
-      returnComment = ap.comment ?? '收回未获批准';
+    if (ap.outcome === 'reject' || ap.outcome === 'returned') {
+      returnComment = (ap.outcome === 'reject' ? ap.form.comment : ap.comment) ?? '收回未获批准';
       continue;
     }
     status.stage = 'moving';
