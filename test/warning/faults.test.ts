@@ -14,7 +14,6 @@ let fin: StandIn;
 let sys: TestSystem;
 let reviewer: Http;
 let perf: Http;
-let director: Http;
 let projects: Pick<Project, 'id' | 'name' | 'deptId' | 'unitId' | 'status'>[];
 let next = 0;
 
@@ -54,7 +53,7 @@ const result = (id: string) => sys.deps.temporal.workflow.getHandle(id).result()
 beforeAll(async () => {
   fin = await startStandIn();
   sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia' }, { processes: [...PROCESSES, warning] });
-  [reviewer, perf, director] = await Promise.all([sys.as('d01-reviewer'), sys.as('perf-officer'), sys.as('director')]);
+  [reviewer, perf] = await Promise.all([sys.as('d01-reviewer'), sys.as('perf-officer')]);
   projects = (await fin.client.listProjects({ deptId: 'D01', year: YEAR, expenditure: 'project', limit: 100 })).items.filter((p) => p.status === 'active');
 }, 120_000);
 afterAll(async () => {
