@@ -9,9 +9,10 @@ import type { TaskTypeInfo } from './humanTask/schemas';
 import { preAssessment } from './preAssessment/manifest.zod';
 import { monitoring } from './monitoring/manifest.zod';
 import { rectification } from './rectification/manifest.zod';
+import { warning } from './warning/manifest.zod';
 import { SEARCH_ATTRIBUTES, type CliSearchAttributeType } from './searchAttributes';
 
-export const PROCESSES: readonly ProcessManifest[] = [preAssessment, rectification, monitoring];
+export const PROCESSES: readonly ProcessManifest[] = [preAssessment, rectification, monitoring, warning];
 
 /** What the API and the inbox need of the registry's task types, built once per list of processes. */
 export interface TaskCatalog {

@@ -71,7 +71,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
         p,
       );
       const now = Date.now();
-      const items = rows.map((r: any) => ({
+      const items = rows.map((r: Record<string, any>) => ({
         workflowId: r.workflow_id,
         projectId: r.project_id,
         projectName: r.project_name,
