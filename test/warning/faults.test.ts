@@ -15,7 +15,8 @@ let sys: TestSystem;
 let reviewer: Http;
 let perf: Http;
 let projects: Pick<Project, 'id' | 'name' | 'deptId' | 'unitId' | 'status'>[];
-let next = 0;
+// workflow ids are the project's, in the run's one namespace: each file takes its own projects
+let next = 5;
 
 const act = (who: Http, id: string, body: unknown) => who.post(`/api/tasks/${encodeURIComponent(id)}/actions`, body);
 const taskOf = (who: Http, workflowId: string, type: string) =>

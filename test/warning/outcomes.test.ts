@@ -15,6 +15,7 @@ let reviewer: Http;
 let perf: Http;
 let director: Http;
 let projects: Pick<Project, 'id' | 'name' | 'deptId' | 'unitId' | 'status'>[];
+// workflow ids are the project's, in the run's one namespace: each file takes its own projects (faults 5+; record.test.ts runs only with RECORD_WARNING=1)
 let next = 0;
 
 const act = (who: Http, id: string, body: unknown) => who.post(`/api/tasks/${encodeURIComponent(id)}/actions`, body);
