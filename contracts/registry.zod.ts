@@ -10,9 +10,10 @@ import { preAssessment } from './preAssessment/manifest.zod';
 import { monitoring } from './monitoring/manifest.zod';
 import { rectification } from './rectification/manifest.zod';
 import { warning } from './warning/manifest.zod';
+import { evaluation } from './evaluation/manifest.zod';
 import { SEARCH_ATTRIBUTES, type CliSearchAttributeType } from './searchAttributes';
 
-export const PROCESSES: readonly ProcessManifest[] = [preAssessment, rectification, monitoring, warning];
+export const PROCESSES: readonly ProcessManifest[] = [preAssessment, monitoring, warning, evaluation, rectification];
 
 /** What the API and the inbox need of the registry's task types, built once per list of processes. */
 export interface TaskCatalog {

@@ -6,8 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { PROCESSES } from '../../contracts/registry.zod';
-import { evaluation } from '../../contracts/evaluation/manifest.zod';
 import { drawExperts } from '../../contracts/evaluation/experts';
 import { REPO_ROOT } from '../../app/processPaths';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
@@ -21,7 +19,7 @@ describe('a key evaluation commissioned to an agency', () => {
   let ag2: Http;
 
   beforeAll(async () => {
-    sys = await startSystem({ REGION: 'wuhai' }, { processes: [...PROCESSES, evaluation] });
+    sys = await startSystem({ REGION: 'wuhai' });
     [perf, ag1, ag2] = await Promise.all(['perf-officer', 'agency1', 'agency2'].map((u) => sys.as(u)));
   }, 60_000);
   afterAll(async () => sys?.stop());

@@ -6,8 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { PROCESSES } from '../../contracts/registry.zod';
-import { evaluation } from '../../contracts/evaluation/manifest.zod';
 import { REPO_ROOT } from '../../app/processPaths';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 
@@ -19,7 +17,7 @@ describe('circular cross peer review of a batch of reports', () => {
   const agency: Record<string, Http> = {};
 
   beforeAll(async () => {
-    sys = await startSystem({ REGION: 'wuhai' }, { processes: [...PROCESSES, evaluation] });
+    sys = await startSystem({ REGION: 'wuhai' });
     perf = await sys.as('perf-officer');
     for (const [org, user] of [['AG1', 'agency1'], ['AG2', 'agency2'], ['AG3', 'agency3']]) agency[org] = await sys.as(user);
   }, 60_000);

@@ -7,8 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { PROCESSES } from '../../contracts/registry.zod';
-import { evaluation } from '../../contracts/evaluation/manifest.zod';
 import { scoreSelfEvaluation } from '../../contracts/evaluation/scoring';
 import { drawChecks } from '../../contracts/evaluation/draw';
 import { selfEvaluationDueAt } from '../../workflows/evaluation/cycle';
@@ -33,7 +31,7 @@ describe('the annual self-evaluation of a department', () => {
 
   beforeAll(async () => {
     fin = await startStandIn();
-    sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'wuhai' }, { processes: [...PROCESSES, evaluation] });
+    sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'wuhai' });
     [perf, perf2, preparer, head, reviewer] = await Promise.all(['perf-officer', 'perf-officer2', 'u0101-preparer', 'u0101-head', 'd01-reviewer'].map((u) => sys.as(u)));
     const page = await fin.client.listProjects({ deptId: 'D01', year: EVAL_YEAR, expenditure: 'project', limit: 1000 });
     expected = page.items.filter((p) => !p.transferId).map((p) => p.id).sort();
