@@ -8,7 +8,7 @@ import { get, orgs, taskPath, users } from './api.js';
 import { fmtTime, h } from './dom.js';
 import { L, t, v } from './i18n.js';
 import { every } from './live.js';
-import { processLabel, processOf } from './processes.js';
+import { processLabel, processOf, processes } from './processes.js';
 import { card, dlRow, genericContext } from './render.js';
 import { app } from './state.js';
 import { decisionPanel } from './taskDecision.js';
@@ -89,6 +89,16 @@ export async function taskView(main, id, { stale }) {
   const contextArgs = { context: state?.spec?.context ?? {}, project: state?.spec?.project, orgNames };
   const panel = process?.module?.contextPanel ? process.module.contextPanel(contextArgs) : genericContext(contextArgs);
   const project = card(t('task_project'), panel ?? h('p.muted', t('none')), 'project');
+  // what other processes hold against the project's unit (e.g. open rectification problems, 整改), below the card
+  const unitId = state?.spec?.project?.unitId;
+  if (unitId) {
+    for (const p of processes()) {
+      p.module?.unitPanel?.(unitId).then(
+        (node) => node && project.append(node),
+        () => undefined, // a panel that cannot load leaves the task page as it is
+      );
+    }
+  }
   const decision =
     open && moves.has('decide') && type?.outcomes?.length
       ? decisionPanel(page)

@@ -156,7 +156,7 @@ export const start = { route: 'rectification', label: strings.start, permission:
 
 /**
  * A unit's open problems, for the pages that list them against its budget requests (pre-assessment,
- * results): `import('/rectification/index.js').then((m) => m.openProblemsPanel('U0101'))`.
+ * results): the shell shows it on their task pages as this module's `unitPanel`.
  * @param {string} unitId
  */
 export async function openProblemsPanel(unitId) {
@@ -223,3 +223,6 @@ export function prefill(context, schema) {
   if (props.verdicts) out.verdicts = problems.map((p) => ({ key: p.key, verdict: 'accepted' }));
   return out;
 }
+
+/** The shell shows it on every task page of a unit's project (a budget request's review among them). */
+export const unitPanel = openProblemsPanel;
