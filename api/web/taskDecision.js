@@ -29,7 +29,8 @@ export function decisionPanel({ d, mine, process }) {
   let extraComment = null;
 
   const drawForm = () => {
-    form = schemaForm(current.schema, values);
+    // the process may narrow the form to this task (e.g. the region's points per aspect)
+    form = schemaForm(process?.module?.formSchema?.(ctx, current.schema) ?? current.schema, values);
     const hasComment = !!current.schema?.properties?.comment;
     extraComment = hasComment ? null : /** @type {HTMLTextAreaElement} */ (h('textarea', { id: 'decide-comment', name: 'comment', rows: 3, maxlength: 2000 }));
     formHost.replaceChildren(...[form.el, extraComment ? h('div.field.wide.extra-comment', h('label', { for: 'decide-comment' }, v('field', 'comment')), extraComment) : null].filter(Boolean));

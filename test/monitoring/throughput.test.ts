@@ -15,7 +15,8 @@ const N = Number(process.env.MONITORING_PROJECTS ?? 2000);
 const has = (type: string) => PROCESSES.some((p) => p.workflows.includes(type));
 const processes = [...PROCESSES.filter((p) => p.name !== 'monitoring'), monitoring, ...(has('warning') ? [] : [warningStandIn]), ...(has('rectification') ? [] : [rectificationStandIn])];
 
-describe(`a ${N}-project round`, () => {
+// a load check, not part of `npm test`: npm run test:load
+describe.skipIf(!process.env.JIXIAO_LOAD)(`a ${N}-project round`, () => {
   let fin: StandIn;
   let sys: TestSystem;
   beforeAll(async () => {

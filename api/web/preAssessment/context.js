@@ -80,3 +80,25 @@ export function prefill(context, schema) {
   }
   return out;
 }
+
+/**
+ * The review form on the region's scale: each aspect's points up to the profile's aspectMaxPoints
+ * (ours: 20), or no points at all where the region gives findings only (the contract allows up to 100).
+ * @param {Record<string, unknown>} context @param {any} schema
+ */
+export function formSchema(context, schema) {
+  const aspects = schema?.properties?.aspects?.properties;
+  if (!aspects || !('aspectMaxPoints' in context)) return schema;
+  const max = context.aspectMaxPoints;
+  const out = structuredClone(schema);
+  for (const a of Object.values(out.properties.aspects.properties)) {
+    const s = /** @type {any} */ (a);
+    if (!s?.properties?.score) continue;
+    if (typeof max === 'number') s.properties.score.maximum = max;
+    else {
+      delete s.properties.score;
+      if (Array.isArray(s.required)) s.required = s.required.filter((/** @type {string} */ k) => k !== 'score');
+    }
+  }
+  return out;
+}

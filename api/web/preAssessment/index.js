@@ -6,7 +6,7 @@ import { applyView } from './apply.js';
 import { strings } from './strings.js';
 
 export { strings, vocab, messages } from './strings.js';
-export { contextPanel, prefill } from './context.js';
+export { contextPanel, formSchema, prefill } from './context.js';
 
 /** @type {import('../types.js').StartPage} */
 export const start = { route: 'new', label: strings.start, permission: 'application.submit', view: applyView };
