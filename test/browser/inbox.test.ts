@@ -464,6 +464,25 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
     await ctx.close();
   });
 
+  it('a reviewer sees the unit’s open rectification problems beside its budget request', async () => {
+    const perf = await sys.as('perf-officer');
+    const ref = `browser-${Date.now()}`;
+    const opened = await perf.post('/api/rectifications', { deptId: 'D01', unitId: 'U0101', source: { ref, label: `专项检查 ${ref}` }, problems: [{ key: `${ref}/exec`, description: `预算执行率仅32%，明显滞后于时间进度（${ref}）` }] });
+    expect(opened.status).toBe(201);
+    await eventually(async () => (await perf.get('/api/rectifications/units/U0101/open-problems')).body.items?.some((p: { description: string }) => p.description.includes(ref)), 'the problem listed as open');
+    const app = application();
+    expect((await preparer.post('/api/pre-assessments', app)).status).toBe(201);
+    const task = await taskFor(perf, app.projectCode);
+
+    const { ctx, page } = await newPage(false, { token: perf.token });
+    await page.goto(`${sys.url}/#/tasks/${encodeURIComponent(task.id)}`);
+    const panel = page.locator('[data-card="project"] .notice.warn', { hasText: '该单位未整改问题' });
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain(ref);
+    await page.screenshot({ path: join(SHOTS, 'task-open-problems.png'), fullPage: true });
+    await ctx.close();
+  });
+
   it('the pages ran without script errors', () => {
     expect(pageErrors).toEqual([]);
   });
