@@ -32,6 +32,7 @@ interface Row {
   body_text: string;
   body_html: string;
   link: string | null;
+  attach_html_as: string | null;
   name: string;
   /** Recorded by an earlier attempt. */
   message_id: string | null;
@@ -114,7 +115,7 @@ export function createDispatcher(o: DispatcherOptions) {
                       WHERE d.id = o.claimed_by AND d.heartbeat_at > now() - make_interval(secs => $3::float8))))
          ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED)
        UPDATE outbox SET claimed_by = $2, claimed_at = now() FROM pick WHERE outbox.id = pick.id
-       RETURNING outbox.id, key, kind, user_id, email, subject, body_text, body_html, link, message_id, digest_key,
+       RETURNING outbox.id, key, kind, user_id, email, subject, body_text, body_html, link, attach_html_as, message_id, digest_key,
                  sending_since, pick.previous_owner, (SELECT name FROM users WHERE users.id = outbox.user_id) AS name`,
       [o.batchSize ?? 2000, id, staleAfterMs / 1000],
     );
@@ -155,7 +156,10 @@ export function createDispatcher(o: DispatcherOptions) {
 
   function content(s: Send): Omit<OutgoingMail, 'messageId'> {
     const r = s.rows[0];
-    if (!s.digestKey) return { to: r.email, subject: r.subject, text: r.body_text, html: r.body_html };
+    if (!s.digestKey) {
+      const attachments = r.attach_html_as ? [{ filename: r.attach_html_as, content: r.body_html, contentType: 'text/html; charset=utf-8' }] : undefined;
+      return { to: r.email, subject: r.subject, text: r.body_text, html: r.body_html, ...(attachments ? { attachments } : {}) };
+    }
     const nudges = s.rows.every((x) => NUDGES.includes(x.kind));
     return { to: r.email, ...renderDigest(r.name, s.rows.map((x) => ({ subject: x.subject, link: x.link })), o.inboxUrl, nudges ? 'nudges' : 'new') };
   }

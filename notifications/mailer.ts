@@ -8,6 +8,7 @@ export interface OutgoingMail {
   text: string;
   html: string;
   messageId: string;
+  attachments?: Array<{ filename: string; content: string; contentType: string }>;
 }
 
 export interface Mailer {
@@ -28,7 +29,7 @@ export function createMailer(cfg: Config['mail']): Mailer {
   });
   return {
     async send(m) {
-      await transport.sendMail({ from: cfg.from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId });
+      await transport.sendMail({ from: cfg.from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, attachments: m.attachments });
     },
     close() {
       transport.close();

@@ -110,6 +110,8 @@ export interface CaughtMail {
   /** Message-ID header, with its angle brackets. */
   messageId: string;
   time: string;
+  /** File names of its attachments. */
+  attachments: string[];
 }
 
 interface MaildevAddress {
@@ -125,6 +127,7 @@ interface MaildevEmail {
   text?: string;
   html?: string;
   headers?: Record<string, string | string[]>;
+  attachments?: Array<{ filename?: string; fileName?: string; generatedFileName?: string }>;
 }
 
 /** Every caught message, oldest first. */
@@ -145,6 +148,7 @@ export async function listMail(webUrl: string): Promise<CaughtMail[]> {
       headers,
       messageId: (Array.isArray(mid) ? mid[0] : mid) ?? '',
       time: m.time,
+      attachments: (m.attachments ?? []).map((a) => a.filename ?? a.fileName ?? a.generatedFileName ?? ''),
     };
   });
 }

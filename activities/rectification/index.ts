@@ -31,7 +31,7 @@ export function createActivities({ db, publicUrl }: Pick<ActivityDeps, 'db' | 'p
       const subject = `【绩效】${m.why === 'issued' ? '整改通知书' : '整改通知书（追加问题）'}：${s.noticeNo}（${names.unit}，${s.source.label}）`;
       const text = noticeText(s, names, link);
       const html = noticeHtml(s, names, link);
-      const out: OutboxRow[] = users.map((u) => ({ key: `${m.key}:${u.id}`, kind: 'notice', user_id: u.id, email: u.email, task_id: null, subject, body_text: `${u.name}，您好：\n\n${text}`, body_html: html, link }));
+      const out: OutboxRow[] = users.map((u) => ({ key: `${m.key}:${u.id}`, kind: 'notice', user_id: u.id, email: u.email, task_id: null, subject, body_text: `${u.name}，您好：\n\n${text}`, body_html: html, link, attach_html_as: `整改通知书-${s.noticeNo}.html` }));
       await insertOutbox(db, out);
       return out.length;
     },

@@ -29,16 +29,18 @@ export interface OutboxRow {
   body_text: string;
   body_html: string;
   link: string | null;
+  /** The HTML body also as an attached file of this name (e.g. 整改通知书-….html). */
+  attach_html_as?: string | null;
 }
 
 /** Idempotent by key: a retried write adds nothing. */
 export async function insertOutbox(q: Queryable, rows: OutboxRow[]): Promise<void> {
   if (!rows.length) return;
   await q.query(
-    `INSERT INTO outbox (key, kind, user_id, email, task_id, subject, body_text, body_html, link)
-     SELECT key, kind, user_id, email, task_id, subject, body_text, body_html, link
+    `INSERT INTO outbox (key, kind, user_id, email, task_id, subject, body_text, body_html, link, attach_html_as)
+     SELECT key, kind, user_id, email, task_id, subject, body_text, body_html, link, attach_html_as
      FROM jsonb_to_recordset($1::jsonb) AS x(key text, kind text, user_id text, email text, task_id text, subject text,
-       body_text text, body_html text, link text)
+       body_text text, body_html text, link text, attach_html_as text)
      ON CONFLICT (key) DO NOTHING`,
     [wellFormedJson(rows)],
   );

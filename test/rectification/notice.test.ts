@@ -51,6 +51,7 @@ describe('a rectification notice to its closure', () => {
     expect(mail.subject).toMatch(/整改通知书：整改〔\d{4}〕\d{5}号（第一中学/);
     for (const p of problems) expect(mail.text).toContain(p.description);
     expect(mail.text).toContain('executionRate：32');
+    expect(mail.attachments).toEqual([expect.stringMatching(/^整改通知书-整改〔\d{4}〕\d{5}号\.html$/)]); // to print and file
 
     // and the printable notice is served to those in scope
     const html = await fetch(`${sys.url}/api/rectifications/${encodeURIComponent(workflowId)}/notice.html`, { headers: { authorization: `Bearer ${dept.token}` } });
