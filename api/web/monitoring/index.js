@@ -2,6 +2,7 @@
 // Monitoring's web module (api/web/<name>/index.js, served at /monitoring/index.js): the round page
 // for finance and departments (progress by department, an ECharts chart, drill-down to projects with
 // why each warned, the round report), the form's prefill from finance's data, and its words.
+import { echarts } from '../charts.js';
 import { api, get } from '../api.js';
 import { h } from '../dom.js';
 import { translator } from '../i18n.js';
@@ -52,19 +53,6 @@ export const vocab = {
 
 const t = translator(strings);
 const CUTOFFS = ['04-30', '05-31', '07-31', '09-30'];
-
-/** ECharts, loaded once from /vendor/echarts.min.js. @returns {Promise<any>} */
-function echarts() {
-  const w = /** @type {any} */ (window);
-  if (w.echarts) return Promise.resolve(w.echarts);
-  return new Promise((resolve, reject) => {
-    const s = document.createElement('script');
-    s.src = '/vendor/echarts.min.js';
-    s.onload = () => resolve(w.echarts);
-    s.onerror = reject;
-    document.head.append(s);
-  });
-}
 
 /**
  * The report, fetched with the user's token: the HTML in a new window to print, the workbook saved.

@@ -5,6 +5,7 @@
 // task context panel (the notice, problems with sources and evidence, the last verdicts, the full
 // history for an accountability case), and openProblemsPanel(unitId) for the pages that list a
 // unit's open problems against its budget requests (pre-assessment, results).
+import { echarts } from '../charts.js';
 import { api, get, getToken, orgs, post } from '../api.js';
 import { clear, fmtDate, h, toast } from '../dom.js';
 import { translator, v } from '../i18n.js';
@@ -16,24 +17,6 @@ export { strings, vocab } from './strings.js';
 
 const t = translator(strings);
 
-/** Loads ECharts once (/vendor/echarts.min.js, a UMD script: it sets window.echarts). */
-/** @type {Promise<any> | null} */
-let echartsLoading = null;
-function echarts() {
-  echartsLoading ??= new Promise((resolve, reject) => {
-    const w = /** @type {any} */ (window);
-    if (w.echarts) return resolve(w.echarts);
-    const s = document.createElement('script');
-    s.src = '/vendor/echarts.min.js';
-    s.onload = () => resolve(w.echarts);
-    s.onerror = () => {
-      echartsLoading = null;
-      reject(new Error('echarts did not load'));
-    };
-    document.head.append(s);
-  });
-  return echartsLoading;
-}
 
 /** @param {HTMLElement} el @param {string} title @param {string[]} names @param {number[]} values @param {'bar' | 'pie'} kind */
 async function chart(el, title, names, values, kind) {
