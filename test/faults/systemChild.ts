@@ -7,6 +7,8 @@ import { startApi } from '../../api/server';
 import { startWorker } from '../../worker/worker';
 
 const config = loadConfig();
+// no finance stand-in runs beside it: no project library entries (as in test/helpers/system.ts)
+config.region.preAssessment.projectLibrary = false;
 const log = createLogger(config, 'child');
 const deps = await buildDeps(config, { log });
 const api = await startApi(deps, 0, '127.0.0.1');
