@@ -34,6 +34,10 @@ export const routes = {
   listProjectLibrary: { method: 'get', path: '/v1/project-library', input: c.ListLibraryQuery, output: c.LibraryPage, summary: 'Project library, paged' },
   recommendNextYearBudget: { method: 'post', path: '/v1/recommendations', input: c.RecommendRequest, output: c.RecommendResult, summary: "Recommend a project's next-year budget (结果应用)" },
   listRecommendations: { method: 'get', path: '/v1/recommendations', input: c.ListRecommendationsQuery, output: c.RecommendationPage, summary: 'Next-year budget recommendations, paged' },
+  reviseTargets: { method: 'post', path: '/v1/target-versions', input: c.ReviseTargetsRequest, output: c.ReviseTargetsResult, summary: "Revise a project's performance targets: a new version (绩效目标调整)" },
+  getTargets: { method: 'get', path: '/v1/projects/:projectId/targets', input: c.GetTargetsQuery, output: c.TargetVersion, summary: "A project's current targets, or the version asked for" },
+  listTargetVersions: { method: 'get', path: '/v1/projects/:projectId/target-versions', input: c.ListTargetVersionsQuery, output: c.TargetVersionList, summary: "Every version of a project's targets, with who revised them and why" },
+  listTargets: { method: 'get', path: '/v1/targets', input: c.ListTargetsQuery, output: c.TargetsPage, summary: 'Current targets of the revised projects of a year, paged by project id' },
   listLedger: { method: 'get', path: '/v1/ledger', input: c.ListLedgerQuery, output: c.LedgerPage, summary: 'Ledger of applied mutations, with their idempotency keys' },
 } satisfies Record<c.FinanceOp, Route>;
 

@@ -41,6 +41,10 @@ export class HttpFinanceClient implements c.FinanceClient {
   listProjectLibrary = (q: c.ListLibraryQuery) => this.call('listProjectLibrary', q);
   recommendNextYearBudget = (r: c.RecommendRequest) => this.call('recommendNextYearBudget', r);
   listRecommendations = (q: c.ListRecommendationsQuery) => this.call('listRecommendations', q);
+  reviseTargets = (r: c.ReviseTargetsRequest) => this.call('reviseTargets', r);
+  getTargets = (q: c.GetTargetsQuery) => this.call('getTargets', q);
+  listTargetVersions = (q: c.ListTargetVersionsQuery) => this.call('listTargetVersions', q);
+  listTargets = (q: c.ListTargetsQuery) => this.call('listTargets', q);
   listLedger = (q: c.ListLedgerQuery) => this.call('listLedger', q);
 
   private async call<K extends c.FinanceOp>(op: K, input: object): Promise<Out<K>> {

@@ -14,6 +14,7 @@ import type { Applied } from './store/idempotency';
 import * as m from './store/mutations';
 import * as r from './store/reads';
 import * as library from './store/library';
+import * as targets from './store/targets';
 
 type In<K extends FinanceOp> = z.infer<FinanceRoutes[K]['input']>;
 type Out<K extends FinanceOp> = z.infer<FinanceRoutes[K]['output']>;
@@ -39,6 +40,10 @@ const handlers: Handlers = {
   recommendNextYearBudget: m.recommendNextYearBudget,
   listRecommendations: r.listRecommendations,
   listLedger: r.listLedger,
+  reviseTargets: targets.reviseTargets,
+  getTargets: targets.getTargets,
+  listTargetVersions: targets.listTargetVersions,
+  listTargets: targets.listTargets,
 };
 
 /** Path params win over query/body fields of the same name. */

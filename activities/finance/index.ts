@@ -80,6 +80,9 @@ export function createFinanceActivities(client: c.FinanceClient) {
     financeListExecution: (q: c.ListExecutionQuery) => guarded(() => client.listExecution({ ...q, limit: pageLimit(q.limit) })),
     financeListIndicators: (q: c.ListIndicatorsQuery) => guarded(() => client.listIndicators({ ...q, limit: pageLimit(q.limit) })),
     financeListLedger: (q: c.ListLedgerQuery) => guarded(() => client.listLedger({ ...q, limit: pageLimit(q.limit) })),
+    /** A project's current targets (or a version): what monitoring rounds and the evaluation read. */
+    financeGetTargets: (q: c.GetTargetsQuery) => guarded(() => client.getTargets(q)),
+    financeListTargetVersions: (q: c.ListTargetVersionsQuery) => guarded(() => client.listTargetVersions(q)),
 
     /**
      * Pages through execution (e.g. a round's laggards with maxRateBp), heartbeating the cursor after
@@ -111,6 +114,11 @@ export function createFinanceActivities(client: c.FinanceClient) {
     financeRecordPayment: (r: Step<c.PaymentRequest>) => guarded(() => client.recordPayment(keyed(r))),
     financeAddToProjectLibrary: (r: Step<c.LibraryRequest>) => guarded(() => client.addToProjectLibrary(keyed(r))),
     financeRecommendNextYearBudget: (r: Step<c.RecommendRequest>) => guarded(() => client.recommendNextYearBudget(keyed(r))),
+    /**
+     * A new version of a project's targets (an approved target adjustment: monitoring's form, the
+     * warning's adjust outcome); key <workflowId>/<step>, so a retry never makes a second version.
+     */
+    financeReviseTargets: (r: Step<c.ReviseTargetsRequest>) => guarded(() => client.reviseTargets(keyed(r))),
   };
 }
 

@@ -277,6 +277,62 @@ export const ListLibraryQuery = z.strictObject({ ...paging, deptId: Id.optional(
 export type ListLibraryQuery = z.infer<typeof ListLibraryQuery>;
 export const LibraryPage = page(LibraryEntry);
 
+/**
+ * Versioned performance targets (绩效目标) of a project. A target adjustment approved by finance for a
+ * policy change or an emergency (002: 因政策变化、突发事件等客观因素…调整绩效目标) is a new version;
+ * the highest is current and is what monitoring rounds and the evaluation read, older versions stay
+ * readable with who revised them, why and from where. Version 0: nothing revised in the finance system
+ * yet (no indicators recorded; readers fall back to the approved targets or the industry's core indicators).
+ */
+export const TargetIndicator = LibraryTarget;
+export type TargetIndicator = z.output<typeof LibraryTarget>;
+/** Where a revision comes from: a monitoring form's adjustment request, a warning's adjust outcome, finance by hand. */
+export const TargetSource = z.enum(['monitoring', 'warning', 'evaluation', 'finance']);
+export type TargetSource = z.infer<typeof TargetSource>;
+export const ReviseTargetsRequest = z.strictObject({
+  ...mutation,
+  projectId: Id,
+  /** The project's budget year (a revision for another year is refused: OUTSIDE_BUDGET_YEAR). */
+  year: z.number().int().min(2000).max(2100),
+  indicators: z.array(LibraryTarget).min(1).max(100),
+  reason: z.string().min(1).max(2000),
+  source: TargetSource,
+  /** Who approved the revision (a user id). */
+  by: z.string().min(1).max(100),
+  /** The product's reference, e.g. the approving workflow's id. */
+  ref: z.string().max(500).optional(),
+});
+export type ReviseTargetsRequest = z.input<typeof ReviseTargetsRequest>;
+export const TargetVersion = z.object({
+  projectId: Id,
+  year: z.number().int(),
+  version: z.number().int().nonnegative(),
+  indicators: z.array(LibraryTarget),
+  /** Null for version 0 (nothing revised). */
+  reason: z.string().nullable(),
+  source: TargetSource.nullable(),
+  by: z.string().nullable(),
+  ref: z.string().nullable(),
+  at: IsoDateTime.nullable(),
+});
+export type TargetVersion = z.infer<typeof TargetVersion>;
+export const ReviseTargetsResult = TargetVersion.extend({ ledgerSeq: z.number().int() });
+export type ReviseTargetsResult = z.infer<typeof ReviseTargetsResult>;
+/** A project's current targets, or the version asked for. */
+export const GetTargetsQuery = z.strictObject({ projectId: Id, version: z.coerce.number().int().nonnegative().optional() });
+export type GetTargetsQuery = z.infer<typeof GetTargetsQuery>;
+/** Every version of a project's targets, oldest first. */
+export const ListTargetVersionsQuery = z.strictObject({ projectId: Id });
+export type ListTargetVersionsQuery = z.infer<typeof ListTargetVersionsQuery>;
+export const TargetVersionList = z.object({ items: z.array(TargetVersion) });
+/**
+ * The current targets of the revised projects of a year, paged by project id; fromId/toId (inclusive)
+ * bound the ids, so a reader paging projects asks for exactly its page's range.
+ */
+export const ListTargetsQuery = z.strictObject({ ...paging, year: Year, deptId: Id.optional(), fromId: Id.optional(), toId: Id.optional() });
+export type ListTargetsQuery = z.infer<typeof ListTargetsQuery>;
+export const TargetsPage = page(TargetVersion);
+
 /** Result linkage (结果应用): next year's budget for a project, from its evaluation. Latest one counts. */
 export const RecommendRequest = z.strictObject({
   ...mutation,
@@ -309,7 +365,7 @@ export const RecommendationPage = page(Recommendation);
 
 // ---- ledger: proof of what happened, exactly once -----------------------------------------------
 
-export const LedgerOp = z.enum(['suspend', 'resume', 'reclaim', 'adjust', 'payment', 'library', 'recommend']);
+export const LedgerOp = z.enum(['suspend', 'resume', 'reclaim', 'adjust', 'payment', 'library', 'recommend', 'targets']);
 export type LedgerOp = z.infer<typeof LedgerOp>;
 export const LedgerEntry = z.object({
   seq: z.number().int(),
@@ -381,6 +437,10 @@ export interface FinanceClient {
   listProjectLibrary(q: ListLibraryQuery): Promise<Out<typeof LibraryPage>>;
   recommendNextYearBudget(r: RecommendRequest): Promise<RecommendResult>;
   listRecommendations(q: ListRecommendationsQuery): Promise<Out<typeof RecommendationPage>>;
+  reviseTargets(r: ReviseTargetsRequest): Promise<ReviseTargetsResult>;
+  getTargets(q: GetTargetsQuery): Promise<TargetVersion>;
+  listTargetVersions(q: ListTargetVersionsQuery): Promise<Out<typeof TargetVersionList>>;
+  listTargets(q: ListTargetsQuery): Promise<Out<typeof TargetsPage>>;
   listLedger(q: ListLedgerQuery): Promise<Out<typeof LedgerPage>>;
 }
 export type FinanceOp = keyof FinanceClient;

@@ -45,3 +45,18 @@ export async function scanLaggards(year: number, asOf: string, maxRateBp: number
   const r = await scanning.financeScanExecution({ year, asOf, maxRateBp, pageSize: 3 });
   return { ids: r.items.map((i) => i.projectId), pages: r.pages };
 }
+
+/** An approved target adjustment: one new version of the project's targets, however often the call is retried. */
+export async function reviseTargetsOnce(projectId: string, year: number, target: string): Promise<{ version: number; current: number }> {
+  const r = await finance.financeReviseTargets({
+    step: 'targets',
+    projectId,
+    year,
+    indicators: [{ level1: 'output', level2: '数量指标', name: '新建校舍面积', target, unit: '平方米', direction: '>=', isCore: true }],
+    reason: '政策调整：上级下达任务调减',
+    source: 'monitoring',
+    by: 'finance_perf_1',
+  });
+  const current = await finance.financeGetTargets({ projectId });
+  return { version: r.version, current: current.version };
+}
