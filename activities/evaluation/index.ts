@@ -128,6 +128,41 @@ export function createActivities(deps: ActivityDeps) {
       });
       return { workflowId };
     },
+
+    /**
+     * A closed peer review's final scores into the agency register's credit record (kind
+     * 'peerReview', one entry per report by <batchId>/<reportId>: a retry writes nothing twice), so
+     * they feed the agency's quality score and the next selection. An author not in the register
+     * (an expert panel's or an unregistered agency's report) is skipped and reported.
+     */
+    async evaluationRecordPeerReviewScores(input: { batchId: string; workflowId: string; scores: Array<{ reportId: string; agencyId: string; finalScore: number }> }): Promise<{ recorded: number; skipped: string[] }> {
+      return deps.db.tx(async (q) => {
+        let recorded = 0;
+        const skipped: string[] = [];
+        for (const s of input.scores) {
+          const key = `peerReview:${input.batchId}/${s.reportId}`;
+          const { rows } = await q.query<{ key: string }>(
+            `INSERT INTO evaluation_agency_credit (key, agency_id, kind, ref, score, reason, recorded_by, recorded_at)
+             SELECT $1, a.id, 'peerReview', $3, $4, $5, 'system', now() FROM evaluation_agencies a WHERE a.id = $2
+             ON CONFLICT (key) DO NOTHING RETURNING key`,
+            [key, s.agencyId, `${input.batchId}/${s.reportId}`, s.finalScore, '互审互评最终得分'],
+          );
+          if (rows.length) {
+            recorded++;
+            await q.query(`INSERT INTO audit (key, at, actor_id, actor_name, action, workflow_id, project_id, reason, detail) VALUES ($1, now(), 'system', '系统', 'evaluation.qualityRecorded', $2, $3, NULL, $4::jsonb) ON CONFLICT (key) DO NOTHING`, [
+              `${input.workflowId}/quality/${s.reportId}`,
+              input.workflowId,
+              s.reportId,
+              JSON.stringify({ agencyId: s.agencyId, finalScore: s.finalScore, batchId: input.batchId }),
+            ]);
+          } else {
+            const { rows: known } = await q.query(`SELECT 1 FROM evaluation_agencies WHERE id = $1`, [s.agencyId]);
+            if (!known.length) skipped.push(s.agencyId);
+          }
+        }
+        return { recorded, skipped };
+      });
+    },
   };
 }
 

@@ -27,6 +27,8 @@ import { scoreSelfEvaluation } from '../../contracts/evaluation/scoring';
 import { require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import type { ProcessRouteDeps } from '../processes';
+import { loadAgencies, loadExperts, recordCommission, registerRoutes } from './register';
+import { selectAgencies } from '../../contracts/evaluation/register';
 
 const Year = z.coerce.number().int().min(2000).max(2100);
 const FINANCE_ROLES = ['finance_performance', 'division_head', 'finance_director'];
@@ -36,7 +38,8 @@ function requireFinance(ctx: User): void {
 }
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
-  const { temporal, config } = deps;
+  const { db, temporal, config } = deps;
+  registerRoutes(api, deps);
   const urgeWindowMs = () => Math.round(config.region.inbox.urgeWindowHours * 3_600_000);
   const query = async <T>(workflowId: string, q: Parameters<ReturnType<typeof temporal.workflow.getHandle>['query']>[0], what: string): Promise<T> => {
     try {
@@ -273,11 +276,29 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     summary: 'Commission a key evaluation to an agency of the register (never one with a declared conflict), with experts drawn from the library',
     tags: ['evaluation'],
     auth: true,
-    body: EvaluationKeyEvaluationInput.omit({ grades: true, openedBy: true }),
+    body: EvaluationKeyEvaluationInput.omit({ grades: true, openedBy: true }).extend({
+      /** Absent: the register's agencies (their conflicts and credit) and the library's active experts. */
+      agencies: EvaluationKeyEvaluationInput.shape.agencies.optional(),
+      experts: EvaluationKeyEvaluationInput.shape.experts.unwrap().optional(),
+    }),
     status: 201,
     response: z.object({ workflowId: z.string() }),
-    handler: async ({ body, ctx }) => {
+    handler: async ({ body: given, ctx }) => {
       requireFinance(ctx);
+      const fromRegister = !given.agencies;
+      const register = fromRegister ? await loadAgencies(db) : [];
+      if (fromRegister) {
+        // the register's selection: no conflict, credit at the minimum or above
+        const sel = selectAgencies(register, { deptId: given.subject.deptId, unitId: given.subject.unitId }, config.region.evaluation.agencyCredit ?? { initialCredit: 80, minCredit: 60 });
+        const out = sel.excluded.find((x) => x.id === given.agencyId);
+        if (out?.reason === 'credit') throw new HttpError(400, 'VALIDATION', `body.agencyId: ${given.agencyId}'s credit ${out.credit} is below the minimum for selection`, 'body.agencyId');
+        if (out?.reason === 'inactive') throw new HttpError(400, 'VALIDATION', `body.agencyId: ${given.agencyId} is not active in the register`, 'body.agencyId');
+      }
+      const body = {
+        ...given,
+        agencies: given.agencies ?? register.filter((a) => a.active).map((a) => ({ id: a.id, conflicts: a.conflicts })),
+        experts: given.experts ?? (await loadExperts(db)).filter((e) => e.active).map((e) => ({ id: e.id, fields: e.fields, conflicts: e.conflicts })),
+      };
       const agency = body.agencies.find((a) => a.id === body.agencyId);
       if (!agency) throw new HttpError(400, 'VALIDATION', `body.agencyId: ${body.agencyId} is not in the register`, 'body.agencyId');
       if (agency.conflicts.includes(body.subject.deptId) || agency.conflicts.includes(body.subject.unitId)) {
@@ -295,6 +316,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
         if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'ALREADY_OPEN', `key evaluation ${body.subject.ref} is already commissioned`, 'body.subject.ref');
         throw e;
       }
+      if (register.some((a) => a.id === body.agencyId)) await recordCommission(db, ctx, { ref: body.subject.ref, agencyId: body.agencyId, workflowId, subject: body.subject });
       return { workflowId };
     },
   });

@@ -36,5 +36,14 @@ export const EvaluationProfile = z.object({
     .default({ dueMonthDay: '05-31', maxReturns: 5 }),
   /** Re-evaluation (再评价, 002, 004): the share of self-evaluated projects finance re-evaluates; default 0.05 *(ours: the seeds say "一定比例")*. */
   reEvaluationShare: z.number().min(0).max(1).default(0.05),
+  /** The agency register's selection (contracts/evaluation/register.ts) *(ours)*. */
+  agencyCredit: z
+    .object({
+      /** Credit of an agency without any peer-reviewed report yet *(ours)*. */
+      initialCredit: z.number().min(0).max(100).default(80),
+      /** An agency below this credit is not selected or commissioned *(ours)*. */
+      minCredit: z.number().min(0).max(100).default(60),
+    })
+    .default({ initialCredit: 80, minCredit: 60 }),
 });
 export type EvaluationProfile = z.infer<typeof EvaluationProfile>;

@@ -2,8 +2,10 @@
 // to bottom: the rotation is computed here (contracts/evaluation/rotation.ts: never an agency's own,
 // loads within one, an expert panel when there is one agency) and shown to finance before it is
 // sent; each reviewer scores the report's quality on the rubric and comments; the author agency
-// revises; finance closes each with its final score, which feeds the agency's quality score.
-import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// revises; finance closes each with its final score, which feeds the agency's quality score (its
+// credit record in the agency register, by an activity).
+import { ApplicationFailure, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { EvaluationActivities } from '../../activities/evaluation';
 import { SA } from '../../contracts/searchAttributes';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
@@ -16,6 +18,7 @@ import { TaskBoard } from '../humanTask';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 const DAY = 24 * 3_600_000;
+const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
 
 export async function evaluationPeerReview(raw: EvaluationPeerReviewInput): Promise<PeerReviewStatus> {
   const parsed = check<EvaluationPeerReviewInput>(EVALUATION_SCHEMAS.EvaluationPeerReviewInput, raw);
@@ -58,6 +61,15 @@ export async function evaluationPeerReview(raw: EvaluationPeerReviewInput): Prom
   const byAgency = new Map<string, number[]>();
   for (const a of status.assignments) byAgency.set(a.author, [...(byAgency.get(a.author) ?? []), a.finalScore ?? 0]);
   for (const [agency, scores] of byAgency) status.agencyQuality[agency] = Math.round((scores.reduce((s, x) => s + x, 0) / scores.length) * 100) / 100;
+  if (patched('jixiao.evaluation.quality-to-register')) {
+    // the final scores feed each agency's quality score in the register (its credit record)
+    const r = await own.evaluationRecordPeerReviewScores({
+      batchId: input.batchId,
+      workflowId: workflowInfo().workflowId,
+      scores: status.assignments.map((a) => ({ reportId: a.reportId, agencyId: a.author, finalScore: a.finalScore ?? 0 })),
+    });
+    if (r.skipped.length) board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.qualityNotRecorded', reason: 'not in the agency register', detail: { agencies: r.skipped } });
+  }
   status.stage = 'done';
   board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.peerReviewClosed', detail: { agencyQuality: status.agencyQuality } });
   publish();

@@ -38,6 +38,12 @@ export const vocab = {
     'evaluation.reportAccepted': { zh: '报告验收通过', en: 'Report accepted' },
     'evaluation.reportReturned': { zh: '报告退回修改', en: 'Report returned' },
     'evaluation.reEvaluationRefused': { zh: '无已备案自评，不能再评价', en: 'No filed self-evaluation to re-evaluate' },
+    'evaluation.agencySaved': { zh: '机构库登记', en: 'Agency register entry saved' },
+    'evaluation.agencyCredit': { zh: '记入机构信用记录', en: 'Agency credit record entry' },
+    'evaluation.agencyCommissioned': { zh: '机构受托记录', en: 'Commission recorded' },
+    'evaluation.expertSaved': { zh: '专家库登记', en: 'Expert library entry saved' },
+    'evaluation.qualityRecorded': { zh: '互审得分记入机构质量', en: 'Peer-review score recorded as agency quality' },
+    'evaluation.qualityNotRecorded': { zh: '机构不在机构库，互审得分未记入', en: 'Agency not in the register: score not recorded' },
   },
   field: {
     indicators: { zh: '绩效指标', en: 'Indicators' },
