@@ -28,6 +28,7 @@ export const ROLES = [
   'competent_head',
   'finance_business',
   'finance_performance',
+  'finance_budget',
   'division_head',
   'finance_director',
   'agency_evaluator',
@@ -54,6 +55,8 @@ const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   competent_head: [...WORKER, 'dashboard.read'],
   finance_business: [...WORKER, 'dashboard.read'],
   finance_performance: [...WORKER, 'dashboard.read'],
+  // the budget division (预算处/科): applies pre-assessment results to the budget (004: 预算科)
+  finance_budget: [...WORKER, 'dashboard.read'],
   division_head: [...WORKER, 'dashboard.read'],
   finance_director: [...WORKER, 'dashboard.read'],
   agency_evaluator: ['task.read', 'task.act'],

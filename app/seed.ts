@@ -39,6 +39,7 @@ export const DEMO_USERS: UserSeed[] = [
   { id: 'perf-head', name: '钱进', org: 'FIN', roles: ['division_head', 'finance_performance'], head: 'director', deptScope: ['*'] },
   { id: 'perf-officer', name: '郑洁', org: 'FIN', roles: ['finance_performance'], head: 'perf-head', deptScope: ['*'] },
   { id: 'perf-officer2', name: '冯磊', org: 'FIN', roles: ['finance_performance'], head: 'perf-head', deptScope: ['*'] },
+  { id: 'budget-officer', name: '马骏', org: 'FIN', roles: ['finance_budget'], head: 'director', deptScope: ['*'] },
   { id: 'biz-officer', name: '吴刚', org: 'FIN', roles: ['finance_business'], head: 'director', deptScope: ['D01', 'D02'] },
   { id: 'd01-head', name: '周伟', org: 'D01', roles: ['competent_head', 'competent_reviewer'] },
   { id: 'd01-reviewer', name: '陈静', org: 'D01', roles: ['competent_reviewer'], head: 'd01-head' },

@@ -11,6 +11,7 @@ import { HttpFinanceClient } from '../../finance/client';
 import { checkIndicators, readLibrary } from './indicators';
 import { publicationRoutes } from './publication';
 import { figureRoutes } from './figures';
+import { noticeRoutes } from './notices';
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
@@ -18,6 +19,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const finance = new HttpFinanceClient({ baseUrl: config.finance.url });
   publicationRoutes(api, db, finance);
   figureRoutes(api, db);
+  noticeRoutes(api, db);
 
   api.route({
     method: 'get',

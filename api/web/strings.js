@@ -183,6 +183,7 @@ export const VOCAB = {
     competent_head: { zh: '主管部门负责人', en: 'Department head' },
     finance_business: { zh: '财政业务处室', en: 'Finance business division' },
     finance_performance: { zh: '财政绩效管理处', en: 'Finance performance division' },
+    finance_budget: { zh: '财政预算处（科）', en: 'Finance budget division' },
     division_head: { zh: '绩效处负责人', en: 'Performance division head' },
     finance_director: { zh: '财政领导', en: 'Finance director' },
     agency_evaluator: { zh: '第三方机构', en: 'Third-party agency' },

@@ -152,6 +152,8 @@ export function check(t: TaskState | undefined, a: TaskActionParsed, def: TaskTy
       need(holds || s.userId === null || s.extra.includes(me) || s.extra.some((g) => a.actor.groups.includes(g)), 'claimed by someone else', TaskErrors.Conflict);
       const v = validateDecision(def, a.outcome, a.form);
       if (!v.ok) throw new MoveError(TaskErrors.Invalid, v.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+      const out = outOfBounds(t.spec.formBounds?.[a.outcome], v.form);
+      if (out.length) throw new MoveError(TaskErrors.Invalid, out.join('; '));
       break;
     }
     case 'saveDraft':
@@ -305,4 +307,20 @@ function settle(t: TaskState, refusing: boolean, stage: number): boolean {
     return true;
   }
   return currentStage(t) === null;
+}
+
+/** The form's numbers outside the task's bounds for this outcome (spec.formBounds), each naming its field. */
+export function outOfBounds(bounds: NonNullable<TaskSpec['formBounds']>[string] | undefined, form: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [field, b] of Object.entries(bounds ?? {})) {
+    const x = form[field];
+    if (typeof x !== 'number') continue;
+    const low = b.gt !== undefined && !(x > b.gt);
+    const high = b.lt !== undefined && !(x < b.lt);
+    if (low || high) {
+      const range = [b.gt !== undefined ? `more than ${b.gt}` : '', b.lt !== undefined ? `less than ${b.lt}` : ''].filter(Boolean).join(' and ');
+      out.push(`form.${field}: must be ${range}${b.why ? ` (${b.why})` : ''}`);
+    }
+  }
+  return out;
 }

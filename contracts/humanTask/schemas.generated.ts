@@ -1019,6 +1019,33 @@ export const GENERATED: Record<'TaskAction' | 'TaskSpec', JsonSchema> = {
     "type": "integer",
     "minimum": 0,
     "maximum": 9007199254740991
+   },
+   "formBounds": {
+    "type": "object",
+    "propertyNames": {
+     "type": "string"
+    },
+    "additionalProperties": {
+     "type": "object",
+     "propertyNames": {
+      "type": "string"
+     },
+     "additionalProperties": {
+      "type": "object",
+      "properties": {
+       "gt": {
+        "type": "number"
+       },
+       "lt": {
+        "type": "number"
+       },
+       "why": {
+        "type": "string",
+        "maxLength": 200
+       }
+      }
+     }
+    }
    }
   },
   "required": [

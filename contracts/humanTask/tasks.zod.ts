@@ -89,6 +89,14 @@ export const TaskSpec = z.object({
    * inbox.urgeWindowHours; the board fills it from its option). Absent: no limit.
    */
   urgeWindowMs: z.number().int().nonnegative().optional(),
+  /**
+   * Bounds of a number in a decision's form that depend on the case (e.g. a reduced amount, 核减后金额:
+   * more than 0 and less than the amount requested), by outcome and form field: `gt` / `lt` exclusive.
+   * Checked with the form wherever a decision is checked (the API and the workflow's Update validator).
+   */
+  formBounds: z
+    .record(z.string(), z.record(z.string(), z.object({ gt: z.number().optional(), lt: z.number().optional(), why: z.string().max(200).optional() })))
+    .optional(),
 });
 export type TaskSpecInput = z.input<typeof TaskSpec>;
 export type TaskSpec = z.output<typeof TaskSpec>;

@@ -54,6 +54,11 @@ export const PreAssessmentProfile = z.object({
    * *(ours: atLibraryEntry)*.
    */
   coreIndicators: z.enum(['atLibraryEntry', 'atSubmission']).default('atLibraryEntry'),
+  /**
+   * Where a report passed after revision goes on as a notice, for the budget (a group key; null: nowhere):
+   * the budget division (Wuhai 004: 修改后的评估报告直接由预算科应用到预算安排环节); elsewhere *(ours)*.
+   */
+  revisedReportsTo: z.string().min(1).nullable().default('finance_budget@FIN'),
   /** Days a reviewer has for a review *(ours)*. */
   reviewDueDays: z.number().int().positive(),
   /** Days before the due date the reviewer is reminded *(ours)*; 0: no reminder. */

@@ -27,7 +27,7 @@ afterAll(async () => sys?.stop());
 const rolesOf = (id: string) => DEMO_USERS.find((u) => u.id === id)!.roles;
 const has = (id: string, ...roles: string[]) => rolesOf(id).some((r) => roles.includes(r));
 const LEADS = ['unit_head', 'competent_head', 'division_head', 'finance_director'];
-const DASHBOARD = ['competent_head', 'finance_business', 'finance_performance', 'division_head', 'finance_director', 'observer'];
+const DASHBOARD = ['competent_head', 'finance_business', 'finance_performance', 'finance_budget', 'division_head', 'finance_director', 'observer'];
 const NO_PROCESS = (id: string) => rolesOf(id).every((r) => ['agency_evaluator', 'expert'].includes(r));
 
 /** endpoint → (user → expected status) */

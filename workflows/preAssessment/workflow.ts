@@ -113,6 +113,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       escalation: { afterMs: 0, to: { group: reviewerOf(route, profile) === 'finance' ? 'division_head@FIN' : `competent_head@${app().deptId}` }, lateDecision: 'allow' },
       priority: route === 'key' ? 2 : 1,
       bulkApprovable: bulkTargetReview(route, app(), profile),
+      ...reducedBounds('passReduced'),
       context: { application: app(), route, revision: status.revision, aspectMaxPoints: profile.aspectMaxPoints === undefined ? 20 : profile.aspectMaxPoints },
       notifySubmitter: false, // the applicant hears the conclusion, or gets the revision task
     });
@@ -164,6 +165,15 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
     board.record({ actorId: input.submittedBy, actorName: input.submittedByName, action: 'preAssessment.resubmitted', projectId: project().id, detail: { revision: status.revision } });
   }
 
+  /**
+   * A reduced amount (核减后通过, 削减) is more than 0 and less than the amount requested: refused where
+   * the decision is made (the Update's validator), naming the field. Runs recorded before it: no bounds.
+   */
+  function reducedBounds(outcome: 'passReduced' | 'cut'): { formBounds?: Record<string, Record<string, { gt: number; lt: number; why: string }>> } {
+    if (!patched('jixiao.preAssessment.reduced-bounds')) return {};
+    return { formBounds: { [outcome]: { approvedAmountFen: { gt: 0, lt: app().amountFen, why: `核减后金额应大于0且小于申报金额 ${app().amountFen} 分` } } } };
+  }
+
   /** What the review found, before anyone signs it off (null: returned or withdrawn). */
   function findingOf(review: TaskResultOf<Tasks, typeof reviewType>): Finding | null {
     switch (review.outcome) {
@@ -199,6 +209,7 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
       candidateGroups: [financeTargetGroup(by)],
       submittedBy: input.submittedBy,
       excludeUsers: [departmentReviewer],
+      ...reducedBounds('cut'),
       dueInMs: reviewDueMs,
       remindBeforeMs: profile.reminderBeforeDays > 0 ? [Math.min(profile.reminderBeforeDays * DAY, Math.floor(reviewDueMs / 2))] : [],
       escalation: { afterMs: 0, to: { group: 'division_head@FIN' }, lateDecision: 'allow' },
@@ -280,6 +291,17 @@ export async function preAssessment(rawInput: PreAssessmentInput): Promise<PreAs
     publish();
     board.record({ actorId: 'system', actorName: '系统', action: `preAssessment.${conclusion}`, projectId: project().id, reason, detail: { approvedAmountFen: status.approvedAmountFen, score: status.score } });
     board.notify({ kind: 'decided', to: [input.submittedBy], title: `${route === 'targetReview' && conclusion === 'passed' ? '绩效目标审核通过' : CONCLUSION_ZH[conclusion]}：${app().name}`, projectName: app().name, reason });
+    // a report passed after revision goes on to the budget division for the budget (004: 修改后的评估报告直接由预算科应用到预算安排环节)
+    const budgetDivision = profile.revisedReportsTo;
+    if (budgetDivision && route !== 'targetReview' && status.revision > 0 && (conclusion === 'passed' || conclusion === 'passedReduced')) {
+      board.notify({
+        kind: 'notice',
+        to: [budgetDivision],
+        title: `修改后的事前绩效评估报告：${app().name}`,
+        projectName: app().name,
+        reason: `${CONCLUSION_ZH[conclusion]}（修改${status.revision}次），核定金额 ${((status.approvedAmountFen ?? app().amountFen) / 100).toFixed(2)} 元，${app().deptId}/${app().unitId}，${app().year}年预算`,
+      });
+    }
     await board.drain();
     return { conclusion, approvedAmountFen: status.approvedAmountFen, score: status.score, revisions: status.revision };
   }

@@ -87,10 +87,11 @@ export function prefill(context, schema) {
  * @param {Record<string, unknown>} context @param {any} schema
  */
 export function formSchema(context, schema) {
-  const aspects = schema?.properties?.aspects?.properties;
-  if (!aspects || !('aspectMaxPoints' in context)) return schema;
+  const bounded = withReducedBounds(context, schema);
+  const aspects = bounded?.properties?.aspects?.properties;
+  if (!aspects || !('aspectMaxPoints' in context)) return bounded;
   const max = context.aspectMaxPoints;
-  const out = structuredClone(schema);
+  const out = structuredClone(bounded);
   for (const a of Object.values(out.properties.aspects.properties)) {
     const s = /** @type {any} */ (a);
     if (!s?.properties?.score) continue;
@@ -100,5 +101,18 @@ export function formSchema(context, schema) {
       if (Array.isArray(s.required)) s.required = s.required.filter((/** @type {string} */ k) => k !== 'score');
     }
   }
+  return out;
+}
+
+/**
+ * A reduced amount (核减后金额) is more than 0 and less than the amount applied for: the form says so
+ * before it is sent (the workflow refuses it too, naming the field).
+ * @param {Record<string, unknown>} context @param {any} schema
+ */
+function withReducedBounds(context, schema) {
+  const requested = /** @type {Application | undefined} */ (context?.application)?.amountFen;
+  if (!schema?.properties?.approvedAmountFen || typeof requested !== 'number') return schema;
+  const out = structuredClone(schema);
+  out.properties.approvedAmountFen = { ...out.properties.approvedAmountFen, exclusiveMinimum: 0, exclusiveMaximum: requested };
   return out;
 }
