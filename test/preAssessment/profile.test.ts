@@ -99,3 +99,22 @@ describe('where each pre-assessment value comes from', () => {
     }
   });
 });
+
+describe('values that are ours, shown as ours', () => {
+  const origin = (region: string, path: string) => profileValues(regionProfile(region, quiet), 'preAssessment').find((v) => v.path === path);
+
+  it.each(['inner-mongolia', 'altay', 'xinjiang'])('%s: continuing projects below 1,000,000 yuan keep their target review with the department: a profile value, default (ours), no seed', (region) => {
+    const v = origin(region, 'preAssessment.targetReview.financeFromFen');
+    expect(v).toMatchObject({ value: 100_000_000, source: null, origin: 'default (ours)' });
+    // the rule reads it: 999,999.99 yuan continuing stays with the department, 1,000,000 reaches finance
+    expect(financeTargetReview({ amountFen: 99_999_999, isNew: false }, profile(region))).toBeNull();
+    expect(financeTargetReview({ amountFen: 100_000_000, isNew: false }, profile(region))).toBe('performance');
+  });
+
+  it('Wuhai (004): every department’s targets reach finance (0), and revised reports go to the budget division, both from 004', () => {
+    expect(origin('wuhai', 'preAssessment.targetReview.financeFromFen')).toMatchObject({ value: 0, source: { seed: '004' } });
+    expect(origin('wuhai', 'preAssessment.revisedReportsTo')).toMatchObject({ value: 'finance_budget@FIN', source: { seed: '004' } });
+    expect(origin('wuhai', 'preAssessment.revisedReportsTo')?.origin).toContain('预算科');
+    expect(origin('inner-mongolia', 'preAssessment.revisedReportsTo')).toMatchObject({ value: 'finance_budget@FIN', origin: 'default (ours)' });
+  });
+});
