@@ -37,7 +37,7 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   const auth = createAuth(db, config.auth);
   const api = createApi<User>((req) => auth.authenticate(req));
   directoryRoutes(api, { db, auth, demoUsers: config.auth.demoUsers });
-  inboxRoutes(api, { db, temporal, catalog: taskCatalog(processes.map((p) => p.process)) });
+  inboxRoutes(api, { db, temporal, catalog: taskCatalog(processes.map((p) => p.process)), publicUrl: config.api.publicUrl });
   for (const p of processes) p.routes(api, { db, temporal, config });
   const info = processInfo(processes.map((p) => p.process));
   api.route({

@@ -2,11 +2,14 @@
 // those that arrive while one is in flight travel together in the next `task.actMany`. Temporal
 // refuses more than a few in-flight Updates per execution (history.maxInFlightUpdates, 10 by
 // default), and a department's round of 300 forms can easily get more on its last day; sharing one
-// Update also shares one workflow task and one projection write.
+// Update also shares one workflow task and one projection write. Each answer carries what the
+// moves left for the inbox (`{ projection: true }`): it is written here at once, and the board's own
+// projection activity becomes a backstop.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TaskErrors, taskActManyUpdate, type RefusedMove, type TaskActionResult } from '../contracts/humanTask/messages';
-import type { TaskAction, TaskState } from '../contracts/humanTask/tasks.zod';
+import type { TaskAction } from '../contracts/humanTask/tasks.zod';
+import type { ProjectionBatch } from '../contracts/humanTask/inbox';
 
 export class MoveRefused extends Error {
   constructor(
@@ -29,8 +32,8 @@ export class UpdateCoalescer {
 
   constructor(
     private readonly temporal: Client,
-    /** Called with the committed task states of each answered batch before its moves resolve. */
-    private readonly onCommitted: (states: TaskState[]) => Promise<void> = async () => undefined,
+    /** Called with what each answered batch committed for the inbox before its moves resolve. */
+    private readonly onCommitted: (batch: ProjectionBatch) => Promise<void> = async () => undefined,
     private readonly maxBatch = 200,
   ) {}
 
@@ -68,9 +71,9 @@ export class UpdateCoalescer {
   private async send(workflowId: string, batch: Pending[]): Promise<void> {
     while (batch.length) {
       try {
-        const results = await this.temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [batch.map((p) => p.move)] });
-        const states = results.flatMap((r) => (r && 'state' in r && r.state ? [r.state] : []));
-        if (states.length) await this.onCommitted(states).catch(() => undefined); // the projection activity writes them too
+        const results = await this.temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [batch.map((p) => p.move), { projection: true }] });
+        const committed = committedOf(results);
+        if (committed) await this.onCommitted(committed).catch(() => undefined); // the board's backstop writes it too
         batch.forEach((p, i) => {
           const r = results[i];
           if (r && 'error' in r) p.reject(new MoveRefused(r.error.type, r.error.message));
@@ -90,6 +93,15 @@ export class UpdateCoalescer {
       }
     }
   }
+}
+
+/** What an answer committed for the inbox: its projection, or (from a board without it) the moved tasks' states. */
+export function committedOf(results: Array<TaskActionResult | { error: unknown } | undefined>): ProjectionBatch | undefined {
+  const ok = results.filter((r): r is TaskActionResult => !!r && !('error' in r));
+  const carried = ok.find((r) => r.projection)?.projection;
+  if (carried) return carried;
+  const tasks = ok.flatMap((r) => (r.state ? [r.state] : []));
+  return tasks.length ? { tasks, audit: [], mail: [] } : undefined;
 }
 
 function refusedMoves(e: unknown): RefusedMove[] | undefined {

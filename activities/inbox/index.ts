@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db';
 import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import type { Faults } from '../../app/faults';
-import { writeBatch, type ProjectionFailure } from './projection';
+import { writeBatch, type ProjectionFailure } from '../../db/inbox/batch';
 
 export interface InboxDeps {
   db: Db;

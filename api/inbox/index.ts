@@ -10,8 +10,8 @@ import type { InboxRouteDeps } from './task';
 
 export type { InboxRouteDeps };
 
-export function inboxRoutes(api: Api<User>, { db, temporal, catalog = TASKS }: InboxRouteDeps): void {
+export function inboxRoutes(api: Api<User>, { db, temporal, catalog = TASKS, publicUrl }: InboxRouteDeps): void {
   readRoutes(api, { db, catalog });
-  moveRoutes(api, { db, temporal, catalog });
+  moveRoutes(api, { db, temporal, catalog, publicUrl });
   fileRoutes(api, { db });
 }

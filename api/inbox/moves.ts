@@ -10,9 +10,11 @@ import { TaskAction, TASK_ACTIONS, type TaskState } from '../../contracts/humanT
 import { TaskErrors, taskActUpdate, type TaskActionResult } from '../../contracts/humanTask/messages';
 import type { Db } from '../../db';
 import { upsertTasks, type TaskRow } from '../../db/inbox/tasks';
+import { writeBatch } from '../../db/inbox/batch';
+import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import { actorOf, require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
-import { MoveRefused, UpdateCoalescer } from '../coalescer';
+import { committedOf, MoveRefused, UpdateCoalescer } from '../coalescer';
 import { checkHandoff } from '../handoffs';
 import { IdParam, loadTask } from './task';
 
@@ -32,14 +34,16 @@ export function moveHttpError(type: string | undefined, message: string): HttpEr
 
 /** The answer to a move, without the state the API has already written. */
 const brief = (r: TaskActionResult): TaskActionResult => ({ taskId: r.taskId, status: r.status, version: r.version });
+/** The task's own committed state in an answer (in its projection, or beside it). */
+const stateOf = (r: TaskActionResult): TaskState | undefined => r.state ?? r.projection?.tasks.find((t) => t.id === r.taskId);
 
 /** Executions a bulk decision sends to at the same time. */
 const BULK_LANES = 8;
 
-export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS }: { db: Db; temporal: Client; catalog: TaskCatalog }): void {
-  // Update results are committed: their task states go to the inbox at once (read your writes);
-  // the board's projection activity writes the same versions, with the audit and the mail, a moment later
-  const writeCommitted = (states: TaskState[]): Promise<void> => upsertTasks(db, states);
+export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS, publicUrl }: { db: Db; temporal: Client; catalog: TaskCatalog; publicUrl: string }): void {
+  // Update results are committed: what they carry for the inbox (task rows, audit, mail) is written at
+  // once (read your writes); the board's projection activity writes the same again later, as a backstop
+  const writeCommitted = async (batch: ProjectionBatch): Promise<void> => void (await writeBatch(db, batch, publicUrl));
   const coalescer = new UpdateCoalescer(temporal, writeCommitted);
 
   /** A move from a request body, with the task and the actor filled in from the row and the token. */
@@ -75,9 +79,11 @@ export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS }: { d
     }
     try {
       // a request with an Idempotency-Key is its own Update (its id is the key); the rest share one
-      const r = updateId ? await handle.executeUpdate(taskActUpdate, { args: [move], updateId }) : await coalescer.submit(row.workflow_id, move);
-      if (updateId && r.state) await writeCommitted([r.state]);
-      if (rowSaysClosed && r.state) await upsertTasks(db, [r.state], { force: true }); // Temporal wins over the row
+      const r = updateId ? await handle.executeUpdate(taskActUpdate, { args: [move, { projection: true }], updateId }) : await coalescer.submit(row.workflow_id, move);
+      const committed = updateId ? committedOf([r]) : undefined;
+      if (committed) await writeCommitted(committed).catch(() => undefined); // the board's backstop writes it too
+      const state = stateOf(r);
+      if (rowSaysClosed && state) await upsertTasks(db, [state], { force: true }); // Temporal wins over the row
       return brief(r);
     } catch (e) {
       if (e instanceof MoveRefused) throw moveHttpError(e.type, e.message);

@@ -24,4 +24,6 @@ export interface InboxRouteDeps {
   temporal: Client;
   /** The task types it knows (default: the registry's). */
   catalog?: TaskCatalog;
+  /** For the links in mails the API writes from an answer's projection. */
+  publicUrl: string;
 }

@@ -60,3 +60,12 @@ export async function askWithCarryOver(specs: TaskSpecInput[], maxUpdates: numbe
   }
   return results;
 }
+
+/** Asks the first task; once it is decided, asks the second (the work a decision wakes). */
+export async function askInTurn(first: TaskSpecInput, second: TaskSpecInput, backstopMs: number): Promise<TaskResult[]> {
+  const board = new TaskBoard({ process: 'test', types: TestApproval, backstopMs });
+  const a = await board.ask(first);
+  const b = await board.ask(second);
+  await board.drain();
+  return [a, b];
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pino from 'pino';
 import type { Db } from '../../db';
 import { productDb } from '../helpers/fixtures';
-import { writeBatch } from '../../activities/inbox/projection';
+import { writeBatch } from '../../db/inbox/batch';
 import type { MailEvent } from '../../contracts/humanTask/inbox';
 import { createMailer, type Mailer } from '../../notifications/mailer';
 import { createDispatcher, messageId } from '../../notifications/dispatcher';

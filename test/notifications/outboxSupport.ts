@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../../db';
-import { writeBatch } from '../../activities/inbox/projection';
+import { writeBatch } from '../../db/inbox/batch';
 import type { MailEvent } from '../../contracts/humanTask/inbox';
 import { messageId } from '../../notifications/dispatcher';
 import { listMail } from '../../scripts/mailCatcher';

@@ -3,9 +3,9 @@
 // (validator first, so a refused move leaves no trace). Beside it: outbox.ts (what the changes
 // leave in the inbox, the audit trail and the mail outbox, flushed in batches) and deadlines.ts
 // (due dates, reminders and escalation on one durable timer per board).
-import { ApplicationFailure, proxySinks, setHandler, workflowInfo, type Sinks } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxySinks, setHandler, workflowInfo, type Sinks } from '@temporalio/workflow';
 import type { MailKind } from '../../contracts/humanTask/inbox';
-import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type TaskActManyResult, type TaskActionResult } from '../../contracts/humanTask/messages';
+import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type AnswerOptions, type TaskActManyResult, type TaskActionResult } from '../../contracts/humanTask/messages';
 import type {
   ClosingOutcome,
   Signer,
@@ -47,6 +47,8 @@ export interface BoardOptions {
    * profile's inbox.urgeWindowHours, as workflow input); a spec's own urgeWindowMs wins. Absent: no limit.
    */
   urgeWindowMs?: number;
+  /** How long what an Update's answer carried waits for the board's own write (default 30 s; see outbox.ts). */
+  backstopMs?: number;
 }
 
 /** What a board carries across continue-as-new: its open tasks and their timers. */
@@ -77,16 +79,16 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   private readonly deadlines: Deadlines;
 
   constructor(private readonly opts: BoardOptions) {
-    this.outbox = new Outbox(this.workflowId, opts.process, () => ++this.seq, opts.restore?.process);
+    this.outbox = new Outbox(this.workflowId, opts.process, () => ++this.seq, opts.restore?.process, opts.backstopMs);
     this.types = new Map(Object.entries(opts.types));
     if (opts.restore) {
       for (const t of opts.restore.tasks) this.tasks.set(t.id, t);
       this.seq = opts.restore.seq;
     }
     this.deadlines = new Deadlines(this.tasks, this.outbox, opts.calendar, opts.restore?.timers);
-    setHandler(taskActUpdate, (input: TaskAction) => this.act(input), { validator: (input) => void this.checked(input) });
-    setHandler(taskActManyUpdate, (inputs) => this.actMany(inputs), {
-      validator: (inputs) => {
+    setHandler(taskActUpdate, (input: TaskAction, opts?: AnswerOptions) => this.act(input, opts), { validator: (input, _opts?: AnswerOptions) => void this.checked(input) });
+    setHandler(taskActManyUpdate, (inputs, opts?: AnswerOptions) => this.actMany(inputs, opts), {
+      validator: (inputs, _opts?: AnswerOptions) => {
         if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 1000) throw ApplicationFailure.nonRetryable('expected 1 to 1000 moves', TaskErrors.Invalid);
         if (this.outbox.committed) refuseBatch(inputs, this.tasks, this.types);
       },
@@ -206,12 +208,47 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
     }
   }
 
-  private async act(input: unknown): Promise<TaskActionResult> {
+  private async act(input: unknown, opts?: AnswerOptions): Promise<TaskActionResult> {
     this.updates++;
+    if (this.carries(opts)) return this.answer((await this.withProjection([() => this.applyMove(input)]))[0] as TaskActionResult);
     const r = this.applyMove(input);
     if (this.outbox.committed) return this.answer(withStates([r], this.tasks)[0]);
     await this.outbox.drain();
     return this.answer(r);
+  }
+
+  /** The caller writes the answer's projection (see ANSWER_CARRIES_PROJECTION in outbox.ts). */
+  private carries(opts: AnswerOptions | undefined): boolean {
+    return opts?.projection === true && this.outbox.answers;
+  }
+
+  /**
+   * Applies the moves, lets the workflow code they wake run on (the next task it asks is in the
+   * answer too), then answers with everything pending for the inbox on the first result that is no refusal.
+   */
+  private async withProjection(moves: Array<() => TaskActionResult>): Promise<TaskActManyResult> {
+    this.outbox.beginAnswer();
+    let out: TaskActManyResult;
+    try {
+      out = moves.map((m) => {
+        try {
+          return m();
+        } catch (e) {
+          if (moves.length === 1) throw e;
+          const f = e instanceof ApplicationFailure ? e : ApplicationFailure.nonRetryable(String(e), TaskErrors.Invalid);
+          return { taskId: '', error: { type: f.type ?? TaskErrors.Invalid, message: f.message } };
+        }
+      });
+    } catch (e) {
+      this.outbox.answer(); // nothing moved: what is pending stays the loop's
+      throw e;
+    }
+    // conditions are checked once every microtask has run: the woken workflow code has moved on by then
+    await condition(() => true);
+    const projection = this.outbox.answer();
+    if (!projection) return withStates(out, this.tasks);
+    const first = out.findIndex((r) => !('error' in r));
+    return out.map((r, i) => (i === first ? { ...r, projection } : r));
   }
 
   /** The Update's answer leaves with the workflow task's completion: the last point before Temporal records it. */
@@ -221,8 +258,13 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   }
 
   /** Each move is checked and applied on its own: a refused one is reported and leaves no trace. */
-  private async actMany(inputs: unknown[]): Promise<TaskActManyResult> {
+  private async actMany(inputs: unknown[], opts?: AnswerOptions): Promise<TaskActManyResult> {
     this.updates++;
+    if (this.carries(opts)) {
+      const out = await this.withProjection(inputs.map((input) => () => this.applyMove(input)));
+      // a refused move is named by its input (withProjection does not know it)
+      return this.answer(out.map((r, i) => ('error' in r && !r.taskId ? { ...r, taskId: String((inputs[i] as { taskId?: unknown })?.taskId ?? '') } : r)));
+    }
     const out: TaskActManyResult = inputs.map((input) => {
       try {
         return this.applyMove(input);

@@ -1,7 +1,10 @@
 // The board's outbox: what its changes leave outside Temporal (inbox rows, audit events, mail, the
 // process row), gathered between flushes and written in chunks by one loop. Never ahead of the
 // history: after COMMITTED_PROJECTION an ordinary activity writes each batch, which Temporal
-// schedules only once the workflow task that made the change is recorded.
+// schedules only once the workflow task that made the change is recorded. After
+// ANSWER_CARRIES_PROJECTION a move's Update answer may carry what is pending to a caller that
+// writes it (the API), and the activity then runs only as a backstop, BACKSTOP_MS later: one
+// workflow task per decision instead of three (Update, activity scheduled, activity completed).
 import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { InboxActivities } from '../../activities/inbox';
 import type { AuditEvent, MailEvent, MailKind, ProcessRow, ProjectionBatch } from '../../contracts/humanTask/inbox';
@@ -22,6 +25,15 @@ const committed = proxyActivities<InboxActivities>({
 });
 
 export const COMMITTED_PROJECTION = 'jixiao.board.committed-projection';
+export const ANSWER_CARRIES_PROJECTION = 'jixiao.board.answer-carries-projection';
+
+/**
+ * What an Update's answer carried is written again this long after (or at drain(), or with the
+ * next change no answer carried): only a caller that died between the answer and its write needs it.
+ */
+const BACKSTOP_MS = 30_000;
+/** An answer carries at most this much (JSON characters); a larger batch the board writes itself at once. */
+const ANSWER_BUDGET = 256 * 1024;
 
 /** A batch stays well under Temporal's payload limits (it is recorded as the activity's input). */
 const CHUNK = 100;
@@ -34,11 +46,23 @@ export class Outbox {
   private mail: MailEvent[] = [];
   private processRow: ProcessRow | undefined;
   private processDirty = false;
-  /** Counts changes; flushedRev is the last one in the inbox. */
+  /** Carried by an answer, not yet written by the board itself (the backstop writes them). */
+  private readonly carried = new Map<string, TaskState>();
+  private carriedAudit: AuditEvent[] = [];
+  private carriedMail: MailEvent[] = [];
+  private processCarried = false;
+  /** Counts changes; flushedRev is the last one in the inbox, answeredRev the last one an answer carried. */
   private rev = 0;
   private flushedRev = 0;
+  private answeredRev = 0;
+  /** Updates collecting their answer: the loop must not take the batch from under them. */
+  private answering = 0;
+  /** drain() waits: no backstop delay. */
+  private urgent = false;
   /** Projection by an ordinary activity, after the change is committed (see COMMITTED_PROJECTION). */
   readonly committed = patched(COMMITTED_PROJECTION);
+  /** Answers may carry the projection (see ANSWER_CARRIES_PROJECTION). */
+  readonly answers = this.committed && patched(ANSWER_CARRIES_PROJECTION);
 
   constructor(
     private readonly workflowId: string,
@@ -46,6 +70,7 @@ export class Outbox {
     /** For process-level event keys, shared with the board's snapshot. */
     private readonly nextSeq: () => number,
     restoredProcess?: ProcessRow,
+    private readonly backstopMs = BACKSTOP_MS,
   ) {
     this.processRow = restoredProcess;
   }
@@ -141,22 +166,63 @@ export class Outbox {
   /** Waits until every change so far is in the inbox. */
   async drain(): Promise<void> {
     const target = this.rev;
+    this.urgent = true;
     await condition(() => this.flushedRev >= target);
+  }
+
+  /** An Update begins to collect its answer: the loop waits until answer() has taken the batch. */
+  beginAnswer(): void {
+    this.answering++;
+  }
+
+  /**
+   * The pending batch for an Update's answer, its items then carried (the backstop writes them
+   * later); undefined when it is too large, and then the loop writes it at once.
+   */
+  answer(): ProjectionBatch | undefined {
+    this.answering--;
+    const batch: ProjectionBatch = {
+      tasks: [...this.dirty.values()].map((t) => cloneTask(t)),
+      audit: this.audit,
+      mail: this.mail,
+      process: this.processDirty ? this.processRow : undefined,
+    };
+    if (JSON.stringify(batch).length > ANSWER_BUDGET) return undefined;
+    for (const [id, t] of this.dirty) this.carried.set(id, t);
+    this.dirty.clear();
+    this.carriedAudit.push(...this.audit);
+    this.carriedMail.push(...this.mail);
+    this.audit = [];
+    this.mail = [];
+    if (this.processDirty) this.processCarried = true;
+    this.processDirty = false;
+    this.answeredRev = this.rev;
+    return batch;
   }
 
   async loop(): Promise<void> {
     for (;;) {
-      await condition(() => this.rev > this.flushedRev);
+      await condition(() => this.rev > this.flushedRev && this.answering === 0);
+      if (this.answers && this.answeredRev >= this.rev && !this.urgent) {
+        // everything pending went out with an answer: the write is a backstop, it can wait
+        await condition(() => (this.rev > this.answeredRev || this.urgent) && this.answering === 0, this.backstopMs);
+      }
       const rev = this.rev;
+      this.urgent = false;
       // Snapshot: later changes to the same tasks go in the next batch.
-      const tasks = [...this.dirty.values()].map((t) => cloneTask(t));
+      // (the same live task objects: the latest state of each, once)
+      const tasks = [...new Map([...this.carried, ...this.dirty]).values()].map((t) => cloneTask(t));
       this.dirty.clear();
-      const audit = this.audit;
-      const mail = this.mail;
+      this.carried.clear();
+      const audit = [...this.carriedAudit, ...this.audit];
+      const mail = [...this.carriedMail, ...this.mail];
       this.audit = [];
       this.mail = [];
-      const process = this.processDirty ? this.processRow : undefined;
+      this.carriedAudit = [];
+      this.carriedMail = [];
+      const process = this.processDirty || this.processCarried ? this.processRow : undefined;
       this.processDirty = false;
+      this.processCarried = false;
       if (this.committed) await Promise.all(chunks({ tasks, audit, mail, process }).map((b) => committed.projectTasks(b)));
       else await legacy.projectTasks({ tasks, audit, mail, process });
       this.flushedRev = rev;

@@ -1,13 +1,13 @@
 // Writes a batch from the human-task primitive in one transaction: task rows (versioned upsert, so
 // retries and out-of-order writes never regress a row), audit events, outbox mails (rendered here,
 // by notifications/templates.ts) and the process row. The rows themselves belong to db/inbox/.
-import type { Db, Queryable } from '../../db';
+import type { Db, Queryable } from '../index';
 import type { MailEvent, ProjectionBatch } from '../../contracts/humanTask/inbox';
-import { upsertTasks } from '../../db/inbox/tasks';
-import { insertAudit } from '../../db/inbox/audit';
-import { insertOutbox, recipientsOf, type OutboxRow } from '../../db/inbox/outbox';
-import { upsertProcess } from '../../db/inbox/processes';
-import { recordFailure, type ProjectionFailure } from '../../db/inbox/failures';
+import { upsertTasks } from './tasks';
+import { insertAudit } from './audit';
+import { insertOutbox, recipientsOf, type OutboxRow } from './outbox';
+import { upsertProcess } from './processes';
+import { recordFailure, type ProjectionFailure } from './failures';
 import { renderMail, taskLink } from '../../notifications/templates';
 
 export type { ProjectionFailure };
