@@ -77,6 +77,17 @@ export function createActivities({ db, finance }: ActivityDeps) {
         guarded(() => finance.listProjects(q)),
       ]);
       const byId = new Map(projects.items.map((p) => [p.id, p]));
+      // the current targets of the page's revised projects (an approved adjustment, 002): the form's lines
+      const ids = exec.items.map((e) => e.projectId).sort();
+      const targets = new Map<string, NonNullable<RoundProject['targets']>>();
+      if (ids.length) {
+        let tc: string | undefined;
+        do {
+          const t = await guarded(() => finance.listTargets({ year: input.year, deptId: input.deptId, fromId: ids[0], toId: ids[ids.length - 1], limit: MAX_PAGE, ...(tc ? { cursor: tc } : {}) }));
+          for (const v of t.items) if (v.version > 0) targets.set(v.projectId, { version: v.version, indicators: v.indicators });
+          tc = t.nextCursor ?? undefined;
+        } while (tc);
+      }
       const out: RoundProject[] = [];
       for (const e of exec.items) {
         const p = byId.get(e.projectId) ?? (await guarded(() => finance.getProject({ projectId: e.projectId })));
@@ -91,6 +102,7 @@ export function createActivities({ db, finance }: ActivityDeps) {
           paidFen: e.paidFen,
           executionRateBp: e.executionRateBp,
           indicators: await indicatorsOf(p.industry),
+          ...(targets.has(e.projectId) ? { targets: targets.get(e.projectId) } : {}),
         });
       }
       return { projects: out, nextCursor: exec.nextCursor };

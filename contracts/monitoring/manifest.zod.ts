@@ -2,8 +2,8 @@
 // profile, on a Temporal Schedule; a part per department; batches of projects, each a TaskBoard of
 // monitoring forms (监控表) the units fill in and their department reviews.
 import { defineProcess } from '../manifest.zod';
-import { DEPARTMENT_REVIEWERS, UNIT_PREPARERS } from '../humanTask/holders.zod';
-import { FormTask, MonitoringBatchInput, MonitoringDepartmentInput, MonitoringRoundInput, ReviewTask } from './round.zod';
+import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS } from '../humanTask/holders.zod';
+import { AdjustmentTask, FormTask, MonitoringBatchInput, MonitoringDepartmentInput, MonitoringRoundInput, ReviewTask } from './round.zod';
 
 export const monitoring = defineProcess({
   name: 'monitoring',
@@ -14,6 +14,8 @@ export const monitoring = defineProcess({
     { def: FormTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
     // the competent department reviews it and may return it (退回) when incomplete
     { def: ReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
+    // finance's performance division approves or refuses a target adjustment asked for from the form (002)
+    { def: AdjustmentTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
   ],
   schemas: { MonitoringRoundInput, MonitoringDepartmentInput, MonitoringBatchInput },
   searchAttributes: {

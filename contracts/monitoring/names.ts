@@ -13,5 +13,7 @@ export const batchWorkflowId = (department: string, batch: number): string => `$
 export const scheduleId = (taskQueue: string, cutoff: string): string => `${schedulePrefix(taskQueue)}${cutoff}`;
 export const schedulePrefix = (taskQueue: string): string => `monitoring-round:${taskQueue}:`;
 
-export const MONITORING_TASKS = { form: 'monitoring.form', review: 'monitoring.review' } as const;
+export const MONITORING_TASKS = { form: 'monitoring.form', review: 'monitoring.review', adjustment: 'monitoring.targetAdjustment' } as const;
+/** Signal a batch sends its department when it is done (its counts), so the department may continue-as-new without its children. */
+export const BATCH_DONE_SIGNAL = 'monitoring.batchDone';
 

@@ -19,10 +19,14 @@ export const MonitoringProfile = z.object({
   response: z.enum(['warning', 'rectification']).default('warning'),
   /** Reminders this many days before a form falls due *(ours)*. */
   reminderBeforeDays: z.number().int().nonnegative().default(3),
-  /** A form still open this many days after its due date escalates to the unit's head and is flagged overdue *(ours)*. */
+  /** A form still open this many working days after its due date escalates to the unit's head and is flagged overdue *(ours)*. */
   escalateAfterDays: z.number().int().nonnegative().default(3),
-  /** The round closes this many days after the due date: forms still open are closed as not submitted *(ours)*. */
+  /** The round closes this many working days after the due date: forms still open are closed as not submitted *(ours)*. */
   closeAfterDays: z.number().int().positive().default(15),
+  /** The department reviews a submitted form within this many working days *(ours)*. */
+  reviewDueWorkingDays: z.number().int().positive().default(5),
+  /** Finance decides a target adjustment within this many working days *(ours)*. */
+  adjustmentDueWorkingDays: z.number().int().positive().default(5),
 });
 export type MonitoringProfile = z.infer<typeof MonitoringProfile>;
 export type MonitoringProfileInput = z.input<typeof MonitoringProfile>;

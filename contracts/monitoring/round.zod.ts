@@ -4,6 +4,7 @@
 // for the evaluation stage. Workflow code imports only types from here (zod stays out of it).
 import { z } from 'zod';
 import { Fen, Id, IsoDate } from '../common.zod';
+import { LibraryTarget } from '../finance/finance.zod';
 import { defineTaskType } from '../humanTask/taskTypes.zod';
 import type { CalendarYear } from '../calendar';
 import { MonitoringProfile } from './profile.zod';
@@ -37,10 +38,37 @@ export const MonitoringForm = z.object({
 });
 export type MonitoringForm = z.output<typeof MonitoringForm>;
 
+/**
+ * A target adjustment request (绩效目标调整, 002: 因政策变化、突发事件等客观因素导致绩效目标需调整的),
+ * made from the monitoring form instead of submitting it: the kind, the reasons and the proposed
+ * targets. Finance approves or refuses it; an approved one is a new version of the project's targets
+ * in the finance system, which later rounds and the evaluation read.
+ */
+export const TargetAdjustmentRequest = z.object({
+  kind: z.enum(['policy', 'emergency']),
+  reason: z.string().trim().min(1).max(2000),
+  indicators: z.array(LibraryTarget).min(1).max(50),
+  attachments: z.array(z.string().min(1).max(200)).max(20).default([]),
+});
+export type TargetAdjustmentRequest = z.output<typeof TargetAdjustmentRequest>;
+export const ADJUSTMENT_KINDS = { policy: '政策变化', emergency: '突发事件' } as const;
+
 export const FormTask = defineTaskType({
   type: MONITORING_TASKS.form,
   label: { zh: '填报绩效监控表', en: 'Fill in the monitoring form' },
-  outcomes: { submit: { label: { zh: '提交', en: 'Submit' }, style: 'primary', form: MonitoringForm } },
+  outcomes: {
+    submit: { label: { zh: '提交', en: 'Submit' }, style: 'primary', form: MonitoringForm },
+    adjust: { label: { zh: '申请调整绩效目标', en: 'Request a target adjustment' }, style: 'default', form: TargetAdjustmentRequest },
+  },
+});
+
+export const AdjustmentTask = defineTaskType({
+  type: MONITORING_TASKS.adjustment,
+  label: { zh: '审批绩效目标调整', en: 'Approve a target adjustment' },
+  outcomes: {
+    approve: { label: { zh: '批准调整', en: 'Approve' }, style: 'primary', form: z.object({ comment: z.string().max(2000).optional() }) },
+    refuse: { label: { zh: '不予调整', en: 'Refuse' }, style: 'danger', form: z.object({ reason: z.string().trim().min(1).max(2000) }) },
+  },
 });
 
 export const ReviewTask = defineTaskType({
@@ -63,6 +91,8 @@ export const RoundProject = z.object({
   executionRateBp: z.number().int().nonnegative(),
   /** The industry's core indicators, to fill the form's lines in. */
   indicators: z.array(z.object({ code: Id, name: z.string() })).max(10),
+  /** The project's current targets in the finance system when revised (version > 0): the form's lines then. */
+  targets: z.object({ version: z.number().int().positive(), indicators: z.array(LibraryTarget).max(50) }).optional(),
 });
 export type RoundProject = z.infer<typeof RoundProject>;
 
@@ -82,6 +112,12 @@ export const RoundSettings = z.object({
   formDueMs: z.number().int().positive().optional(),
   /** Projects per batch workflow (one TaskBoard): bounds every history and payload. */
   batchSize: z.number().int().min(1).max(500).default(200),
+  /** A batch or department run continues as new past this many history events (Temporal's limit is far above) *(ours)*. */
+  maxHistoryEvents: z.number().int().min(50).max(50_000).default(5_000),
+  /** ... or past this many bytes of history *(ours)*. */
+  maxHistoryBytes: z.number().int().min(10_000).default(4_000_000),
+  /** ... or once its board has taken this many Updates (Temporal limits Updates per run) *(ours)*. */
+  maxUpdatesPerRun: z.number().int().min(1).max(2_000).default(1_000),
   /** Who started it: 'schedule' or a user id. */
   startedBy: z.string().min(1).max(100).default('schedule'),
 });
@@ -102,6 +138,12 @@ export const MonitoringDepartmentInput = z.object({
   cursor: z.string().nullable().default(null),
   batches: z.number().int().nonnegative().default(0),
   totals: z.record(z.string(), z.number()).default({}),
+  /** Carried too: forms per unit so far (for the digest), the batches done, whether the digest went out. */
+  units: z.record(z.string(), z.number()).default({}),
+  done: z.array(z.number().int().nonnegative()).default([]),
+  digestSent: z.boolean().default(false),
+  /** True in a run continued as new (its batches are counted by their signal). */
+  continued: z.boolean().default(false),
 });
 export type MonitoringDepartmentInput = z.input<typeof MonitoringDepartmentInput>;
 

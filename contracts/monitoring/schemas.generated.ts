@@ -90,6 +90,18 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
        "type": "integer",
        "exclusiveMinimum": 0,
        "maximum": 9007199254740991
+      },
+      "reviewDueWorkingDays": {
+       "default": 5,
+       "type": "integer",
+       "exclusiveMinimum": 0,
+       "maximum": 9007199254740991
+      },
+      "adjustmentDueWorkingDays": {
+       "default": 5,
+       "type": "integer",
+       "exclusiveMinimum": 0,
+       "maximum": 9007199254740991
       }
      },
      "required": [
@@ -127,6 +139,24 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
      "type": "integer",
      "minimum": 1,
      "maximum": 500
+    },
+    "maxHistoryEvents": {
+     "default": 5000,
+     "type": "integer",
+     "minimum": 50,
+     "maximum": 50000
+    },
+    "maxHistoryBytes": {
+     "default": 4000000,
+     "type": "integer",
+     "minimum": 10000,
+     "maximum": 9007199254740991
+    },
+    "maxUpdatesPerRun": {
+     "default": 1000,
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2000
     },
     "startedBy": {
      "default": "schedule",
@@ -241,6 +271,18 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
          "type": "integer",
          "exclusiveMinimum": 0,
          "maximum": 9007199254740991
+        },
+        "reviewDueWorkingDays": {
+         "default": 5,
+         "type": "integer",
+         "exclusiveMinimum": 0,
+         "maximum": 9007199254740991
+        },
+        "adjustmentDueWorkingDays": {
+         "default": 5,
+         "type": "integer",
+         "exclusiveMinimum": 0,
+         "maximum": 9007199254740991
         }
        },
        "required": [
@@ -278,6 +320,24 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
        "type": "integer",
        "minimum": 1,
        "maximum": 500
+      },
+      "maxHistoryEvents": {
+       "default": 5000,
+       "type": "integer",
+       "minimum": 50,
+       "maximum": 50000
+      },
+      "maxHistoryBytes": {
+       "default": 4000000,
+       "type": "integer",
+       "minimum": 10000,
+       "maximum": 9007199254740991
+      },
+      "maxUpdatesPerRun": {
+       "default": 1000,
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 2000
       },
       "startedBy": {
        "default": "schedule",
@@ -327,6 +387,33 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
      "additionalProperties": {
       "type": "number"
      }
+    },
+    "units": {
+     "default": {},
+     "type": "object",
+     "propertyNames": {
+      "type": "string"
+     },
+     "additionalProperties": {
+      "type": "number"
+     }
+    },
+    "done": {
+     "default": [],
+     "type": "array",
+     "items": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 9007199254740991
+     }
+    },
+    "digestSent": {
+     "default": false,
+     "type": "boolean"
+    },
+    "continued": {
+     "default": false,
+     "type": "boolean"
     }
    },
    "required": [
@@ -425,6 +512,18 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
          "type": "integer",
          "exclusiveMinimum": 0,
          "maximum": 9007199254740991
+        },
+        "reviewDueWorkingDays": {
+         "default": 5,
+         "type": "integer",
+         "exclusiveMinimum": 0,
+         "maximum": 9007199254740991
+        },
+        "adjustmentDueWorkingDays": {
+         "default": 5,
+         "type": "integer",
+         "exclusiveMinimum": 0,
+         "maximum": 9007199254740991
         }
        },
        "required": [
@@ -462,6 +561,24 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
        "type": "integer",
        "minimum": 1,
        "maximum": 500
+      },
+      "maxHistoryEvents": {
+       "default": 5000,
+       "type": "integer",
+       "minimum": 50,
+       "maximum": 50000
+      },
+      "maxHistoryBytes": {
+       "default": 4000000,
+       "type": "integer",
+       "minimum": 10000,
+       "maximum": 9007199254740991
+      },
+      "maxUpdatesPerRun": {
+       "default": 1000,
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 2000
       },
       "startedBy": {
        "default": "schedule",
@@ -571,6 +688,83 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
           "name"
          ]
         }
+       },
+       "targets": {
+        "type": "object",
+        "properties": {
+         "version": {
+          "type": "integer",
+          "exclusiveMinimum": 0,
+          "maximum": 9007199254740991
+         },
+         "indicators": {
+          "maxItems": 50,
+          "type": "array",
+          "items": {
+           "type": "object",
+           "properties": {
+            "code": {
+             "type": "string",
+             "minLength": 1,
+             "maxLength": 100,
+             "pattern": "^[A-Za-z0-9_.:-]+$"
+            },
+            "level1": {
+             "type": "string",
+             "enum": [
+              "output",
+              "benefit",
+              "satisfaction"
+             ]
+            },
+            "level2": {
+             "type": "string",
+             "minLength": 1,
+             "maxLength": 50
+            },
+            "name": {
+             "type": "string",
+             "minLength": 1,
+             "maxLength": 200
+            },
+            "target": {
+             "type": "string",
+             "minLength": 1,
+             "maxLength": 100
+            },
+            "unit": {
+             "default": "",
+             "type": "string",
+             "maxLength": 20
+            },
+            "direction": {
+             "type": "string",
+             "enum": [
+              ">=",
+              "<=",
+              "="
+             ]
+            },
+            "isCore": {
+             "default": false,
+             "type": "boolean"
+            }
+           },
+           "required": [
+            "level1",
+            "level2",
+            "name",
+            "target",
+            "direction"
+           ],
+           "additionalProperties": false
+          }
+         }
+        },
+        "required": [
+         "version",
+         "indicators"
+        ]
        }
       },
       "required": [
@@ -688,6 +882,109 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
        "expectedExecutionPct"
       ]
      }
+    },
+    "adjust": {
+     "label": {
+      "zh": "申请调整绩效目标",
+      "en": "Request a target adjustment"
+     },
+     "style": "default",
+     "form": {
+      "type": "object",
+      "properties": {
+       "kind": {
+        "type": "string",
+        "enum": [
+         "policy",
+         "emergency"
+        ]
+       },
+       "reason": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+       },
+       "indicators": {
+        "minItems": 1,
+        "maxItems": 50,
+        "type": "array",
+        "items": {
+         "type": "object",
+         "properties": {
+          "code": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 100,
+           "pattern": "^[A-Za-z0-9_.:-]+$"
+          },
+          "level1": {
+           "type": "string",
+           "enum": [
+            "output",
+            "benefit",
+            "satisfaction"
+           ]
+          },
+          "level2": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 50
+          },
+          "name": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 200
+          },
+          "target": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 100
+          },
+          "unit": {
+           "default": "",
+           "type": "string",
+           "maxLength": 20
+          },
+          "direction": {
+           "type": "string",
+           "enum": [
+            ">=",
+            "<=",
+            "="
+           ]
+          },
+          "isCore": {
+           "default": false,
+           "type": "boolean"
+          }
+         },
+         "required": [
+          "level1",
+          "level2",
+          "name",
+          "target",
+          "direction"
+         ],
+         "additionalProperties": false
+        }
+       },
+       "attachments": {
+        "default": [],
+        "maxItems": 20,
+        "type": "array",
+        "items": {
+         "type": "string",
+         "minLength": 1,
+         "maxLength": 200
+        }
+       }
+      },
+      "required": [
+       "kind",
+       "reason",
+       "indicators"
+      ]
+     }
     }
    }
   },
@@ -711,6 +1008,50 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
         "maxLength": 2000
        }
       }
+     }
+    }
+   }
+  },
+  "monitoring.targetAdjustment": {
+   "label": {
+    "zh": "审批绩效目标调整",
+    "en": "Approve a target adjustment"
+   },
+   "outcomes": {
+    "approve": {
+     "label": {
+      "zh": "批准调整",
+      "en": "Approve"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "maxLength": 2000
+       }
+      }
+     }
+    },
+    "refuse": {
+     "label": {
+      "zh": "不予调整",
+      "en": "Refuse"
+     },
+     "style": "danger",
+     "form": {
+      "type": "object",
+      "properties": {
+       "reason": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "reason"
+      ]
      }
     }
    }

@@ -4,46 +4,101 @@
 // for the form); each project's monitoring form (监控表) opens in its unit's inbox with the data filled
 // in, due in working days, with reminders and escalation; a submitted form is evaluated on the form
 // rules, reasons and measures are required when behind, and the department reviews it and may return
-// it. A form still open after the escalation is flagged overdue; at the round's close it is closed as
-// not submitted. Every project's result is stored for the evaluation stage.
-import { ApplicationFailure, condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+// it. From the form a unit may instead ask for a target adjustment (002): finance approves it (a new
+// version of the targets in the finance system, which the form then shows) or refuses it. A form still
+// open after the escalation is flagged overdue (working days on the region's calendar); at the round's
+// close it is closed as not submitted. Every project's result is stored for the evaluation stage. A
+// batch whose history grows long continues as new with its open tasks and each project's state; one
+// cancelled (finance re-ran its department) closes its open tasks first.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MonitoringActivities } from '../../activities/monitoring';
+import type { FinanceActivities } from '../../activities/finance';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { MONITORING_TASKS } from '../../contracts/monitoring/names';
-import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit } from '../../contracts/monitoring/round.zod';
+import { BATCH_DONE_SIGNAL, MONITORING_TASKS } from '../../contracts/monitoring/names';
+import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit, TargetAdjustmentRequest } from '../../contracts/monitoring/round.zod';
 import { emptyTotals, executionLagHit, formHits, isBehind, missingReasons, timeProgressBp } from '../../contracts/monitoring/rules';
+import { workingDays } from '../../contracts/calendar';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { monitoring as manifest } from '../../contracts/monitoring/manifest.zod';
-import { TaskBoard } from '../humanTask';
+import { TaskBoard, type BoardSnapshot } from '../humanTask';
 import { pushToRectification, warn } from './respond';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 
 const { monitoringSaveResults } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '10s' } });
+const { financeReviseTargets } = proxyActivities<FinanceActivities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '10s' } });
 
-type Parsed = { settings: RoundSettings; round: string; deptId: string; batch: number; projects: RoundProject[] };
+type Parsed = { settings: RoundSettings; round: string; deptId: string; batch: number; projects: RoundProject[]; restore?: Carried };
+
+/** Where one project's monitoring stands: the task it waits on and what the next one needs. */
+interface Loop {
+  phase: 'form' | 'review' | 'adjust';
+  rev: number;
+  returnReason: string | null;
+  /** The task awaited now (after a restore: the one to resume). */
+  key: string | null;
+  submittedBy: string | null;
+  request: TargetAdjustmentRequest | null;
+  /** The project's targets after an approved adjustment in this round. */
+  targets: RoundProject['targets'] | null;
+}
+
+/** What a batch carries across continue-as-new. */
+interface Carried {
+  board: BoardSnapshot;
+  results: ProjectResult[];
+  loops: Array<[string, Loop]>;
+  running: string[];
+  started: number;
+  flagged: boolean;
+  hits: Array<[string, RuleHit]>;
+  runs: number;
+}
+
+const KIND = { policy: '政策变化', emergency: '突发事件' } as const;
 
 export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringBatchInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const { settings: s, round, projects } = parsed.value;
+  const carried = parsed.value.restore;
   const profile = s.profile;
   const batchId = workflowInfo().workflowId;
-  const board = new TaskBoard<Tasks>({ process: 'monitoring', types: MONITORING_TYPES, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs });
+  const board = new TaskBoard<Tasks>({ process: 'monitoring', types: MONITORING_TYPES, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, restore: carried?.board });
   const tp = timeProgressBp(s.year, s.cutoff);
   const openedAt = new Date(Date.now()).toISOString();
   const day = s.dayMs;
   const dueWorkingDays = profile.rounds.find((r) => r.cutoff === s.cutoff)?.dueWorkingDays ?? profile.rounds[0].dueWorkingDays;
+  const dueMs = s.formDueMs;
+  // Deadlines in working days on the region's calendar (review due, escalation, overdue, close); tests
+  // that shorten the form's due date (formDueMs) keep their relative durations.
+  const onCalendar = !dueMs && (carried ? true : patched('jixiao.monitoring.working-days'));
+  const canContinue = carried ? true : patched('jixiao.monitoring.batch-continue-as-new');
 
   const results = new Map<string, ProjectResult>();
   const dirty = new Set<string>();
-  for (const p of projects) {
-    results.set(p.id, {
-      round, projectId: p.id, projectName: p.name, deptId: p.deptId, unitId: p.unitId, transferId: p.transferId, batchId,
-      stage: 'form', overdue: false, availableFen: p.availableFen, paidFen: p.paidFen, executionRateBp: p.executionRateBp,
-      timeProgressBp: tp, form: null, hits: [], responseRef: null, version: Date.now(),
-    });
+  if (carried) {
+    for (const r of carried.results) results.set(r.projectId, r);
+  } else {
+    for (const p of projects) {
+      results.set(p.id, {
+        round, projectId: p.id, projectName: p.name, deptId: p.deptId, unitId: p.unitId, transferId: p.transferId, batchId,
+        stage: 'form', overdue: false, availableFen: p.availableFen, paidFen: p.paidFen, executionRateBp: p.executionRateBp,
+        timeProgressBp: tp, form: null, hits: [], responseRef: null, version: Date.now(),
+      });
+    }
   }
   const touch = (id: string, change: Partial<ProjectResult>) => {
     const r = results.get(id) as ProjectResult;
@@ -55,12 +110,24 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
     dirty.clear();
     for (let i = 0; i < rows.length; i += 100) await monitoringSaveResults(rows.slice(i, i + 100));
   };
+  /** Monitoring loops doing something other than waiting for a person (continue-as-new waits for none). */
+  let busy = 0;
+  const working = async <T>(fn: () => Promise<T>): Promise<T> => {
+    busy++;
+    try {
+      return await fn();
+    } finally {
+      busy--;
+    }
+  };
 
   // 1. The data rule on finance's execution at the cut-off, and the region's response at once.
-  const hits = new Map<string, RuleHit>();
-  for (const p of projects) {
-    const h = executionLagHit(p, tp, profile, openedAt);
-    if (h) hits.set(p.id, h);
+  const hits = new Map<string, RuleHit>(carried?.hits ?? []);
+  if (!carried) {
+    for (const p of projects) {
+      const h = executionLagHit(p, tp, profile, openedAt);
+      if (h) hits.set(p.id, h);
+    }
   }
   const respond = async (items: Array<{ p: RoundProject; hits: RuleHit[] }>): Promise<void> => {
     if (!items.length) return;
@@ -75,92 +142,202 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
       }));
     }
   };
-  for (const p of projects) if (hits.has(p.id)) touch(p.id, { hits: [hits.get(p.id) as RuleHit] });
-  const responding = respond(projects.filter((p) => hits.has(p.id)).map((p) => ({ p, hits: [hits.get(p.id) as RuleHit] })));
+  let responding: Promise<void> = Promise.resolve();
+  if (!carried) {
+    for (const p of projects) if (hits.has(p.id)) touch(p.id, { hits: [hits.get(p.id) as RuleHit] });
+    responding = respond(projects.filter((p) => hits.has(p.id)).map((p) => ({ p, hits: [hits.get(p.id) as RuleHit] })));
+  }
 
-  // 2. The forms, each in its unit's inbox with finance's data filled in.
-  const dueMs = s.formDueMs;
+  // 2. The forms, each in its unit's inbox with finance's data (and its current targets) filled in.
+  const openMs = carried?.started ?? Date.now();
+  const cal = workingDays(s.calendar);
+  const formDueAt = onCalendar ? cal.add(openMs, dueWorkingDays) : 0;
   const formDue = dueMs ? { dueInMs: dueMs } : { due: { workingDays: dueWorkingDays } };
   const remind = dueMs ? [Math.max(1, Math.floor(dueMs / 2))] : profile.reminderBeforeDays > 0 ? [profile.reminderBeforeDays * day] : [];
-  const escalateAfterMs = dueMs ? dueMs : profile.escalateAfterDays * day;
+  const escalateAfterMs = dueMs ? dueMs : onCalendar ? cal.add(formDueAt, profile.escalateAfterDays) - formDueAt : profile.escalateAfterDays * day;
+  const reviewDue = onCalendar ? { due: { workingDays: profile.reviewDueWorkingDays } } : { dueInMs: 5 * day };
+  const adjustmentDue = dueMs ? { dueInMs: 5 * day } : { due: { workingDays: profile.adjustmentDueWorkingDays } };
 
-  async function monitor(p: RoundProject): Promise<void> {
+  const byId = new Map(projects.map((p) => [p.id, p]));
+  const loops = new Map<string, Loop>(carried?.loops ?? projects.map((p) => [p.id, { phase: 'form', rev: 0, returnReason: null, key: null, submittedBy: null, request: null, targets: null }]));
+
+  async function monitor(p: RoundProject, resume: boolean): Promise<void> {
+    const st = loops.get(p.id) as Loop;
     const ref = { id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, amountFen: p.availableFen };
     const data = { executionRatePct: p.executionRateBp / 100, timeProgressPct: tp / 100, availableFen: p.availableFen, paidFen: p.paidFen, cutoff: `${s.year}-${s.cutoff}`, round: s.name };
-    let returnReason: string | null = null;
-    for (let rev = 0; ; rev++) {
-      touch(p.id, { stage: 'form' });
-      const f: { outcome: string; form: unknown; decidedBy: string } = await board.ask({
-        key: `form-${p.id}-${rev}`,
-        type: MONITORING_TASKS.form,
-        title: `绩效监控表（${s.name}）：${p.name}`,
-        project: ref,
-        candidateGroups: [`unit_preparer@${p.unitId}`],
-        ...formDue,
-        remindBeforeMs: remind,
-        escalation: { afterMs: escalateAfterMs, to: { group: `unit_head@${p.unitId}` }, lateDecision: 'allow' },
-        context: { execution: data, indicators: p.indicators.map((i) => ({ ...i, core: true })), warned: hits.has(p.id), returnReason, revision: rev },
-      });
-      if (f.outcome !== 'submit') return; // returned by the unit itself: it stays unsubmitted
-      const form = f.form as MonitoringForm;
-      const fh = formHits(form, profile, new Date(Date.now()).toISOString());
-      if (isBehind(form, [...(hits.has(p.id) ? [hits.get(p.id) as RuleHit] : []), ...fh]) && missingReasons(form).length) {
-        returnReason = `项目存在偏差，请填写：${missingReasons(form).map((m) => (m === 'deviationReason' ? '偏差原因' : '纠偏措施')).join('、')}`;
-        board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.formIncomplete', projectId: p.id, reason: returnReason });
+    const wait = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+      st.key = key;
+      if (resume) {
+        resume = false;
+        return board.resume(key) as Promise<T>;
+      }
+      return ask();
+    };
+    for (;;) {
+      const rev = st.rev;
+      if (st.phase === 'form') {
+        if (!resume) touch(p.id, { stage: 'form' });
+        const targets = st.targets ?? p.targets ?? null;
+        const indicators = targets
+          ? targets.indicators.map((t, i) => ({ code: t.code ?? `T${i + 1}`, name: t.name, core: t.isCore, target: t.target, unit: t.unit, direction: t.direction }))
+          : p.indicators.map((i) => ({ ...i, core: true }));
+        const f: { outcome: string; form: unknown; decidedBy: string } = await wait(`form-${p.id}-${rev}`, () =>
+          board.ask({
+            key: `form-${p.id}-${rev}`,
+            type: MONITORING_TASKS.form,
+            title: `绩效监控表（${s.name}）：${p.name}`,
+            project: ref,
+            candidateGroups: [`unit_preparer@${p.unitId}`],
+            ...formDue,
+            remindBeforeMs: remind,
+            escalation: { afterMs: escalateAfterMs, to: { group: `unit_head@${p.unitId}` }, lateDecision: 'allow' },
+            context: { execution: data, indicators, warned: hits.has(p.id), returnReason: st.returnReason, revision: rev, ...(targets ? { targetsVersion: targets.version } : {}) },
+          }),
+        );
+        if (f.outcome === 'adjust') {
+          st.phase = 'adjust';
+          st.request = f.form as TargetAdjustmentRequest;
+          st.submittedBy = f.decidedBy;
+          continue;
+        }
+        if (f.outcome !== 'submit') return; // returned by the unit itself: it stays unsubmitted
+        const form = f.form as MonitoringForm;
+        const fh = formHits(form, profile, new Date(Date.now()).toISOString());
+        if (isBehind(form, [...(hits.has(p.id) ? [hits.get(p.id) as RuleHit] : []), ...fh]) && missingReasons(form).length) {
+          st.returnReason = `项目存在偏差，请填写：${missingReasons(form).map((m) => (m === 'deviationReason' ? '偏差原因' : '纠偏措施')).join('、')}`;
+          board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.formIncomplete', projectId: p.id, reason: st.returnReason });
+          st.rev++;
+          continue;
+        }
+        const r = results.get(p.id) as ProjectResult;
+        const fresh = fh.filter((h) => !r.hits.some((x) => x.rule.id === h.rule.id && x.source === 'form'));
+        touch(p.id, { stage: 'review', form, hits: [...r.hits, ...fresh] });
+        if (fresh.length) await working(() => respond([{ p, hits: fresh }]));
+        st.phase = 'review';
+        st.submittedBy = f.decidedBy;
         continue;
       }
-      const r = results.get(p.id) as ProjectResult;
-      const fresh = fh.filter((h) => !r.hits.some((x) => x.rule.id === h.rule.id && x.source === 'form'));
-      touch(p.id, { stage: 'review', form, hits: [...r.hits, ...fresh] });
-      if (fresh.length) await respond([{ p, hits: fresh }]);
-      const review: { outcome: string; comment: string | null } = await board.ask({
-        key: `review-${p.id}-${rev}`,
-        type: MONITORING_TASKS.review,
-        title: `审核绩效监控表（${s.name}）：${p.name}`,
-        project: ref,
-        candidateGroups: [`competent_reviewer@${p.deptId}`],
-        submittedBy: f.decidedBy,
-        dueInMs: 5 * day,
-        context: { execution: data, form, hits: (results.get(p.id) as ProjectResult).hits, revision: rev },
-        notifySubmitter: true,
-      });
-      if (review.outcome === 'approve') {
-        touch(p.id, { stage: 'approved' });
-        return;
+      if (st.phase === 'review') {
+        const form = (results.get(p.id) as ProjectResult).form;
+        const review: { outcome: string; comment: string | null } = await wait(`review-${p.id}-${rev}`, () =>
+          board.ask({
+            key: `review-${p.id}-${rev}`,
+            type: MONITORING_TASKS.review,
+            title: `审核绩效监控表（${s.name}）：${p.name}`,
+            project: ref,
+            candidateGroups: [`competent_reviewer@${p.deptId}`],
+            submittedBy: st.submittedBy,
+            ...reviewDue,
+            context: { execution: data, form, hits: (results.get(p.id) as ProjectResult).hits, revision: rev },
+            notifySubmitter: true,
+          }),
+        );
+        if (review.outcome === 'approve') {
+          touch(p.id, { stage: 'approved' });
+          return;
+        }
+        if (review.outcome === 'withdrawn') return;
+        st.returnReason = review.comment ?? '退回修改';
+        st.phase = 'form';
+        st.rev++;
+        continue;
       }
-      if (review.outcome === 'withdrawn') return;
-      returnReason = review.comment ?? '退回修改';
+      // st.phase === 'adjust': finance approves or refuses the unit's target adjustment (002)
+      const request = st.request as TargetAdjustmentRequest;
+      const current = st.targets ?? p.targets ?? null;
+      const d: { outcome: string; form: { comment?: string; reason?: string } | null; comment: string | null; decidedBy: string } = await wait(`adjust-${p.id}-${rev}`, () =>
+        board.ask({
+          key: `adjust-${p.id}-${rev}`,
+          type: MONITORING_TASKS.adjustment,
+          title: `绩效目标调整申请（${KIND[request.kind]}）：${p.name}`,
+          project: ref,
+          candidateGroups: ['finance_performance@FIN'],
+          submittedBy: st.submittedBy,
+          ...adjustmentDue,
+          context: { execution: data, request, currentTargets: current?.indicators ?? p.indicators, currentVersion: current?.version ?? 0, round: s.name },
+          notifySubmitter: true,
+        }),
+      );
+      if (d.outcome === 'approve') {
+        const v = await working(() =>
+          financeReviseTargets({
+            step: `targets-${p.id}-${rev}`,
+            projectId: p.id,
+            year: s.year,
+            indicators: request.indicators,
+            reason: `${KIND[request.kind]}：${request.reason}`,
+            source: 'monitoring',
+            by: d.decidedBy,
+            ref: batchId,
+          }),
+        );
+        st.targets = { version: v.version, indicators: v.indicators };
+        st.returnReason = `绩效目标已调整（第${v.version}版），请按调整后的目标填报`;
+        board.record({ actorId: d.decidedBy, actorName: d.decidedBy, action: 'monitoring.targetsRevised', projectId: p.id, reason: request.reason, detail: { version: v.version, kind: request.kind } });
+      } else if (d.outcome === 'refuse') {
+        st.returnReason = `绩效目标调整未获批准：${d.form?.reason ?? d.comment ?? ''}`;
+      } else {
+        st.returnReason = d.outcome === 'withdrawn' ? '已撤回目标调整申请，请填报监控表' : `绩效目标调整申请被退回：${d.comment ?? ''}`;
+      }
+      st.request = null;
+      st.phase = 'form';
+      st.rev++;
     }
   }
 
-  const running = new Set(projects.map((p) => p.id));
-  const all = projects.map((p) => monitor(p).finally(() => running.delete(p.id)));
+  const running = new Set(carried?.running ?? projects.map((p) => p.id));
+  const all = [...running].map((id) => monitor(byId.get(id) as RoundProject, !!carried).finally(() => running.delete(id)));
   void all;
   await responding;
   await save();
 
   // 3. Overdue beyond escalation: flagged (still open for a late submission); the round's close ends the rest.
-  const overdueAfter = (dueMs ?? dueWorkingDays * day) + escalateAfterMs;
-  const closeAfter = (dueMs ? dueMs * 3 : dueWorkingDays * day + profile.closeAfterDays * day);
-  const started = Date.now();
-  let flagged = false;
-  for (;;) {
-    const until = flagged ? started + closeAfter : started + overdueAfter;
-    const settled = await condition(() => running.size === 0 || dirty.size > 0, Math.max(1, until - Date.now()));
-    await save();
-    if (running.size === 0) break;
-    if (settled) continue;
-    if (!flagged) {
-      flagged = true;
-      for (const id of running) if ((results.get(id) as ProjectResult).stage === 'form') touch(id, { overdue: true });
-      continue;
+  const started = carried?.started ?? (onCalendar ? openMs : Date.now());
+  const overdueAt = dueMs ? started + 2 * dueMs : onCalendar ? formDueAt + escalateAfterMs : started + dueWorkingDays * day + escalateAfterMs;
+  const closeAt = dueMs ? started + dueMs * 3 : onCalendar ? cal.add(formDueAt, profile.closeAfterDays) : started + dueWorkingDays * day + profile.closeAfterDays * day;
+  if (onCalendar && !carried) board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.batchOpened', detail: { batchId, projects: projects.length, formDueAt: new Date(formDueAt).toISOString(), overdueAt: new Date(overdueAt).toISOString(), closeAt: new Date(closeAt).toISOString() } });
+  let flagged = carried?.flagged ?? false;
+  const tooLong = () => {
+    if (!canContinue) return false;
+    const info = workflowInfo();
+    return board.continueAsNewAdvised(s.maxUpdatesPerRun) || info.historyLength > s.maxHistoryEvents || (info.historySize ?? 0) > s.maxHistoryBytes;
+  };
+  try {
+    for (;;) {
+      const until = flagged ? closeAt : overdueAt;
+      const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong(), Math.max(1, until - Date.now()));
+      await save();
+      if (running.size === 0) break;
+      if (canContinue && tooLong()) {
+        // hand the open tasks and each project's state to a new run, once no loop is between two tasks
+        await condition(() => busy === 0);
+        await save();
+        await board.drain();
+        await condition(allHandlersFinished);
+        const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1 };
+        return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
+      }
+      if (settled) continue;
+      if (!flagged) {
+        flagged = true;
+        for (const id of running) if ((results.get(id) as ProjectResult).stage === 'form') touch(id, { overdue: true });
+        continue;
+      }
+      for (const id of running) {
+        const r = results.get(id) as ProjectResult;
+        for (const key of board.openKeys().filter((k) => k.includes(`-${id}-`))) board.cancel(key, '监控已结束');
+        touch(id, { stage: r.stage === 'form' ? 'notSubmitted' : r.stage });
+      }
+      break;
     }
-    for (const id of running) {
-      const r = results.get(id) as ProjectResult;
-      for (const key of board.openKeys().filter((k) => k.includes(`-${id}-`))) board.cancel(key, '监控已结束');
-      touch(id, { stage: r.stage === 'form' ? 'notSubmitted' : r.stage });
-    }
-    break;
+  } catch (e) {
+    if (!isCancellation(e)) throw e;
+    // finance re-ran the department: this batch's open tasks close, the new run opens its own
+    await CancellationScope.nonCancellable(async () => {
+      for (const key of board.openKeys()) board.cancel(key, '重新监控：已由新的监控任务取代');
+      await board.drain();
+    });
+    throw e;
   }
   await save();
   await board.drain();
@@ -173,6 +350,13 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
     if (r.overdue) totals.overdue++;
     if (r.stage === 'notSubmitted') totals.notSubmitted++;
     if (r.hits.length) totals.warned++;
+  }
+  // the department may have continued as new meanwhile: it counts its batches by this signal
+  const parent = workflowInfo().parent;
+  if (parent && (carried ? true : patched('jixiao.monitoring.batch-done-signal'))) {
+    await getExternalWorkflowHandle(parent.workflowId)
+      .signal(BATCH_DONE_SIGNAL, { batch: parsed.value.batch, totals })
+      .catch(() => undefined); // a department already gone (re-run, terminated) needs no count
   }
   return totals;
 }

@@ -1,50 +1,116 @@
 // A department's part of a round: pages through its project expenditure at the cut-off (never the
 // whole department in memory), starts a batch workflow per page, sends the department one digest mail
-// listing its units' forms (not one per project), and adds up the batches' counts.
-import { ApplicationFailure, ParentClosePolicy, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+// listing its units' forms (not one per project), and adds up the batches' counts. Its batches report
+// their counts by signal, so a department with many batches continues as new (cursor, counts and
+// the batches done carried) without touching them; cancelled (finance re-ran it), it cancels them.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineSignal,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MonitoringActivities } from '../../activities/monitoring';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { MONITORING_BATCH_WORKFLOW, batchWorkflowId } from '../../contracts/monitoring/names';
+import { BATCH_DONE_SIGNAL, MONITORING_BATCH_WORKFLOW, batchWorkflowId } from '../../contracts/monitoring/names';
 import type { MonitoringDepartmentInput, RoundSettings, RoundTotals } from '../../contracts/monitoring/round.zod';
 import { addTotals, emptyTotals } from '../../contracts/monitoring/rules';
 import { TaskBoard } from '../humanTask';
 import type { monitoringBatch } from './batch';
 
 const { monitoringPage } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '60s', retry: { maximumInterval: '10s' } });
+const batchDone = defineSignal<[{ batch: number; totals: RoundTotals }]>(BATCH_DONE_SIGNAL);
 
-type Parsed = { settings: RoundSettings; round: string; deptId: string; deptName: string };
+type Parsed = { settings: RoundSettings; round: string; deptId: string; deptName: string; cursor: string | null; batches: number; totals: Record<string, number>; units: Record<string, number>; done: number[]; digestSent: boolean; continued: boolean };
 
 export async function monitoringDepartment(raw: MonitoringDepartmentInput): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringDepartmentInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
-  const { settings: s, round, deptId, deptName } = parsed.value;
+  const v = parsed.value;
+  const { settings: s, round, deptId, deptName } = v;
   const me = workflowInfo().workflowId;
   const board = new TaskBoard({ process: 'monitoring', types: MONITORING_TYPES });
-  const units = new Map<string, number>();
+  const bySignal = v.continued || patched('jixiao.monitoring.department-continue-as-new');
+  const units = new Map<string, number>(Object.entries(v.units));
   const batches: Array<Promise<RoundTotals>> = [];
-  let cursor: string | null = null;
-  do {
-    const page: Awaited<ReturnType<MonitoringActivities['monitoringPage']>> = await monitoringPage({ year: s.year, cutoff: s.cutoff, deptId, cursor, limit: s.batchSize });
-    cursor = page.nextCursor;
-    if (!page.projects.length) break;
-    for (const p of page.projects) units.set(p.unitId, (units.get(p.unitId) ?? 0) + 1);
-    batches.push(
-      executeChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, {
-        workflowId: batchWorkflowId(me, batches.length),
-        args: [{ settings: s, round, deptId, batch: batches.length, projects: page.projects }],
-        parentClosePolicy: ParentClosePolicy.TERMINATE,
-      }),
-    );
-  } while (cursor);
+  let started = v.batches;
+  let cursor: string | null = v.cursor;
+  let paged = v.continued && cursor === null;
+  const done = new Map<number, RoundTotals>();
+  let doneTotals = { ...emptyTotals(), ...v.totals } as RoundTotals;
+  for (const b of v.done) done.set(b, emptyTotals()); // counted in doneTotals already
+  setHandler(batchDone, ({ batch, totals }) => {
+    if (done.has(batch)) return; // counted once
+    done.set(batch, totals);
+    doneTotals = addTotals(doneTotals, totals);
+  });
+  const tooLong = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > s.maxHistoryEvents || (info.historySize ?? 0) > s.maxHistoryBytes;
+  };
+  const carryOn = async () => {
+    await board.drain();
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof monitoringDepartment>({
+      settings: raw.settings, round, deptId, deptName, cursor, batches: started, totals: doneTotals, units: Object.fromEntries(units),
+      done: [...done.keys()], digestSent: v.digestSent, continued: true,
+    });
+  };
 
-  if (units.size) {
-    const lines = [...units].map(([u, n]) => `${u}：${n} 张`).join('；');
-    board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}：${deptName}所属单位绩效监控表已下发`, reason: `共 ${[...units.values()].reduce((a, b) => a + b, 0)} 张：${lines}` });
-    board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.departmentOpened', detail: { round, deptId, units: units.size, batches: batches.length } });
+  try {
+    while (!paged) {
+      const page: Awaited<ReturnType<MonitoringActivities['monitoringPage']>> = await monitoringPage({ year: s.year, cutoff: s.cutoff, deptId, cursor, limit: s.batchSize });
+      cursor = page.nextCursor;
+      if (!page.projects.length) break;
+      for (const p of page.projects) units.set(p.unitId, (units.get(p.unitId) ?? 0) + 1);
+      const input = { settings: s, round, deptId, batch: started, projects: page.projects };
+      if (bySignal) {
+        await startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+      } else {
+        batches.push(executeChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.TERMINATE }));
+      }
+      started++;
+      if (!cursor) break;
+      if (bySignal && tooLong()) return await carryOn();
+    }
+    paged = true;
+
+    if (units.size && !v.digestSent) {
+      const lines = [...units].map(([u, n]) => `${u}：${n} 张`).join('；');
+      board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}：${deptName}所属单位绩效监控表已下发`, reason: `共 ${[...units.values()].reduce((a, b) => a + b, 0)} 张：${lines}` });
+      board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.departmentOpened', detail: { round, deptId, units: units.size, batches: started } });
+      v.digestSent = true;
+    }
+    if (!bySignal) {
+      let totals = emptyTotals();
+      for (const t of await Promise.all(batches)) totals = addTotals(totals, t);
+      await board.drain();
+      return totals;
+    }
+    for (;;) {
+      await condition(() => done.size >= started || tooLong());
+      if (done.size >= started) break;
+      return await carryOn();
+    }
+    await board.drain();
+    return doneTotals;
+  } catch (e) {
+    if (!isCancellation(e) || !bySignal) throw e;
+    // re-run by finance: its batches (abandoned children) are cancelled with it and close their tasks
+    await CancellationScope.nonCancellable(async () => {
+      for (let b = 0; b < started; b++) if (!done.has(b)) await getExternalWorkflowHandle(batchWorkflowId(me, b)).cancel().catch(() => undefined);
+    });
+    throw e;
   }
-  let totals = emptyTotals();
-  for (const t of await Promise.all(batches)) totals = addTotals(totals, t);
-  await board.drain();
-  return totals;
 }

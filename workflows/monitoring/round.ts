@@ -1,7 +1,7 @@
 // A monitoring round (绩效运行监控), read top to bottom: its id is the year and the period (the cut-off),
 // so a second start is refused and changes nothing; it starts a part per department (or again for the
 // one finance re-runs), keeps its row with progress for the round page, and closes when every part has.
-import { ApplicationFailure, ParentClosePolicy, condition, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, condition, getExternalWorkflowHandle, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { MonitoringActivities } from '../../activities/monitoring';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS } from '../../contracts/monitoring/schemas';
@@ -39,15 +39,21 @@ export async function monitoringRound(raw: MonitoringRoundInput): Promise<RoundT
       args: [{ settings, round, deptId: d.id, deptName: d.name }],
       parentClosePolicy: ParentClosePolicy.TERMINATE,
     });
-    void h.result().then((t) => {
-      if ((runs.get(d.id) ?? 0) !== run) return; // a re-run superseded it
-      results.set(d.id, t);
-      pending.delete(d.id);
-    });
+    void h.result().then(
+      (t) => {
+        if ((runs.get(d.id) ?? 0) !== run) return; // a re-run superseded it
+        results.set(d.id, t);
+        pending.delete(d.id);
+      },
+      () => undefined, // cancelled by a re-run (or failed: the round page shows the department still open)
+    );
   };
   setHandler(rerunDepartmentSignal, ({ deptId }) => {
     const d = depts.find((x) => x.id === deptId);
     if (!d || status.stage === 'closed') return;
+    const previous = departmentWorkflowId(round, deptId, runs.get(deptId) ?? 0);
+    // the superseded part is cancelled: its open forms close, so no project has two
+    if (patched('jixiao.monitoring.rerun-cancels')) void getExternalWorkflowHandle(previous).cancel().catch(() => undefined);
     runs.set(deptId, (runs.get(deptId) ?? 0) + 1);
     results.delete(deptId);
     void start(d);
