@@ -15,6 +15,7 @@ import {
   evaluationCycleId,
   evaluationDepartmentId,
   reEvaluateSignal,
+  reEvaluationDrawSignal,
   evaluationPeerReviewId,
   evaluationKeyEvaluationId,
   keyEvaluationStatusQuery,
@@ -199,6 +200,28 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
         throw e;
       }
       return { accepted: true as const };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/checks/:year/re-evaluation-draws',
+    summary: 'Draw the region’s re-evaluation share (再评价) of the filed self-evaluations by a seed: the list goes to finance to confirm before any re-evaluation is sent',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year }),
+    body: z.object({ seed: z.number().int().min(0).max(4294967295).optional() }),
+    status: 202,
+    response: z.object({ accepted: z.literal(true), share: z.number() }),
+    handler: async ({ params, body, ctx }) => {
+      requireFinance(ctx);
+      try {
+        await temporal.workflow.getHandle(evaluationChecksId(params.year)).signal(reEvaluationDrawSignal, { by: ctx.id, seed: body.seed });
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'NOT_FOUND', `the checks of ${params.year} are not open`, 'year');
+        throw e;
+      }
+      return { accepted: true as const, share: config.region.evaluation.reEvaluationShare };
     },
   });
 

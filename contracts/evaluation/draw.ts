@@ -89,3 +89,13 @@ export function drawChecks(population: readonly CheckCandidate[], rule: CheckRul
   const items = pop.filter((p) => chosen.has(p.projectId)).map((p) => ({ projectId: p.projectId, deptId: p.deptId, unitId: p.unitId, amountFen: p.amountFen, reason: chosen.get(p.projectId) as CheckReason }));
   return { seed, populationSize: pop.length, localities: { drawn: drawnLocalities, of: localities.length }, items };
 }
+
+/**
+ * The re-evaluation draw (再评价抽取, 002, 004): ceil(share × n) of the filed self-evaluations, by the
+ * seed; the population is sorted first, so its order does not change the draw; sorted by project id.
+ */
+export function drawReEvaluations(projectIds: readonly string[], share: number, seed: number): string[] {
+  const pop = [...new Set(projectIds)].sort();
+  const k = share > 0 ? Math.ceil(pop.length * share - 1e-9) : 0;
+  return sample(pop, k, rng(seed)).sort();
+}

@@ -106,6 +106,15 @@ export const ReEvaluateTask = defineTaskType({
   },
 });
 
+export const ConfirmReEvaluationDrawTask = defineTaskType({
+  type: EVALUATION_TASKS.confirmReEvaluationDraw,
+  label: { zh: '再评价名单确认', en: 'Confirm the re-evaluation draw' },
+  outcomes: {
+    send: { label: { zh: '确认并下发', en: 'Confirm and send' }, style: 'primary', form: CommentForm },
+    redraw: { label: { zh: '重新抽取', en: 'Draw again' }, form: z.object({ comment: z.string().trim().min(1).max(2000) }) },
+  },
+});
+
 /** The rest of a rectification notice's input (RectificationInput without its report). */
 export const RectificationOptions = z.object({
   profile: z.custom<RectificationProfile>((v) => typeof v === 'object' && v !== null),

@@ -20,6 +20,7 @@ import {
   EvaluationDepartmentInput,
   FinanceFileTask,
   ReEvaluateTask,
+  ConfirmReEvaluationDrawTask,
   SelfEvaluateTask,
   UnitSignTask,
 } from './evaluation.zod';
@@ -46,6 +47,7 @@ export const evaluation = defineProcess({
     { def: ConfirmDrawTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
     { def: CheckTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
     { def: ReEvaluateTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
+    { def: ConfirmReEvaluationDrawTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
     // circular cross peer review (互审互评): the rotation confirmed and closed by finance, reviewed by another agency
     { def: ConfirmPeerReviewTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
     { def: PeerReviewTask, holders: { holders: [AGENCIES], segregation: false } },

@@ -19,6 +19,8 @@ export const EVALUATION_TASKS = {
   check: 'evaluation.check',
   /** Finance's re-evaluation (再评价): its grade replaces the self grade for the results. */
   reEvaluate: 'evaluation.reEvaluate',
+  /** Finance sees the seeded draw of the profile's re-evaluation share before any re-evaluation is sent. */
+  confirmReEvaluationDraw: 'evaluation.confirmReEvaluationDraw',
   /** Finance sees the peer-review rotation before it is sent (互审分配确认). */
   confirmPeerReview: 'evaluation.confirmPeerReview',
   /** Another agency (or the expert panel) scores a report's quality (互审互评). */
@@ -105,6 +107,8 @@ export interface ChecksStatus {
   redraws: number;
   checks: Array<{ projectId: string; deptId: string; unitId: string; selfScore: number | null; adjustedScore: number | null; grade: Grade | null; problems: number; rectificationId: string | null; done: boolean }>;
   reEvaluations: Array<{ projectId: string; score: number; grade: Grade; by: string }>;
+  /** Draws of the profile's re-evaluation share (再评价抽取), each with its seed, as confirmed or turned down. */
+  reEvaluationDraws?: Array<{ seed: number; share: number; population: number; projectIds: string[]; outcome: 'confirming' | 'sent' | 'redrawn' }>;
 }
 
 export const departmentStatusQuery = defineQuery<DepartmentStatus>('evaluation.department');
@@ -112,6 +116,8 @@ export const cycleStatusQuery = defineQuery<CycleStatus>('evaluation.cycle');
 export const checksStatusQuery = defineQuery<ChecksStatus>('evaluation.checks');
 /** Finance chooses a project for re-evaluation (再评价) while the checks run. */
 export const reEvaluateSignal = defineSignal<[{ projectId: string; by: string }]>('evaluation.reEvaluate');
+/** Finance asks for the seeded draw of the profile's re-evaluation share (reEvaluationShare), shown to it before sending. */
+export const reEvaluationDrawSignal = defineSignal<[{ by: string; seed?: number }]>('evaluation.reEvaluationDraw');
 
 /**
  * The grade a project's evaluation results carry: a re-evaluation's replaces the self grade (002,

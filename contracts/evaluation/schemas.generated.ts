@@ -787,6 +787,50 @@ export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDe
     }
    }
   },
+  "evaluation.confirmReEvaluationDraw": {
+   "label": {
+    "zh": "再评价名单确认",
+    "en": "Confirm the re-evaluation draw"
+   },
+   "outcomes": {
+    "send": {
+     "label": {
+      "zh": "确认并下发",
+      "en": "Confirm and send"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "maxLength": 2000
+       }
+      }
+     }
+    },
+    "redraw": {
+     "label": {
+      "zh": "重新抽取",
+      "en": "Draw again"
+     },
+     "style": "default",
+     "form": {
+      "type": "object",
+      "properties": {
+       "comment": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000
+       }
+      },
+      "required": [
+       "comment"
+      ]
+     }
+    }
+   }
+  },
   "evaluation.confirmPeerReview": {
    "label": {
     "zh": "互审分配确认",

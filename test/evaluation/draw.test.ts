@@ -2,7 +2,7 @@
 // project; Xinjiang reviews every region-level unit and draws at least 10% of its prefectures and
 // counties; the rest is a seeded random share. Same seed, same draw.
 import { describe, expect, it } from 'vitest';
-import { drawChecks, type CheckCandidate, type CheckRule } from '../../contracts/evaluation/draw';
+import { drawReEvaluations, drawChecks, type CheckCandidate, type CheckRule } from '../../contracts/evaluation/draw';
 import { regionProfile } from '../../config/regions';
 
 const rule = (region: string): CheckRule => {
@@ -66,5 +66,17 @@ describe('Xinjiang’s checks (003)', () => {
     const d = drawChecks(big, { ...rule('xinjiang') }, 9);
     expect(performance.now() - t).toBeLessThan(1000);
     expect(d.localities.drawn).toHaveLength(40);
+  });
+
+  it('draws the re-evaluation share rounded up, whatever the order, the same for the same seed', () => {
+    const ids = Array.from({ length: 41 }, (_, i) => `P${String(i).padStart(3, '0')}`);
+    const d = drawReEvaluations(ids, 0.05, 11);
+    expect(d).toHaveLength(3); // ceil(41 × 5%) = ceil(2.05)
+    expect(drawReEvaluations([...ids].reverse(), 0.05, 11)).toEqual(d);
+    expect(new Set(d).size).toBe(3);
+    expect(d.every((x) => ids.includes(x))).toBe(true);
+    expect(drawReEvaluations(ids, 0.1, 11)).toHaveLength(5);
+    expect(drawReEvaluations(ids, 0, 11)).toEqual([]);
+    expect(drawReEvaluations(ids.slice(0, 20), 0.05, 11)).toHaveLength(1); // exactly 1.0 stays 1
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { scoreSelfEvaluation } from '../../contracts/evaluation/scoring';
-import { drawChecks } from '../../contracts/evaluation/draw';
+import { drawChecks, drawReEvaluations } from '../../contracts/evaluation/draw';
 import { selfEvaluationDueAt } from '../../workflows/evaluation/cycle';
 import { REPO_ROOT } from '../../app/processPaths';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
@@ -215,9 +215,45 @@ describe('the annual self-evaluation of a department', () => {
     const notice = await sys.deps.temporal.workflow.getHandle(done.rectificationId).describe();
     expect(notice.type).toBe('rectification');
 
-    // re-evaluation of a project not checked: its grade replaces the self grade
-    const filed = (await perf.get(`/api/evaluations/cycles/${EVAL_YEAR}/departments/D01`)).body.items;
-    const target = filed.find((f: { projectId: string }) => f.projectId !== first.projectId);
+    const filedNow = (await perf.get(`/api/evaluations/cycles/${EVAL_YEAR}/departments/D01`)).body.items;
+    // the region's re-evaluation share, drawn by a seed and shown to finance before anything is sent;
+    // finance draws again once, then sends: each drawn project is re-evaluated and its grade counts
+    const share = sys.config.region.evaluation.reEvaluationShare;
+    const ids = filedNow.map((f: { projectId: string }) => f.projectId);
+    expect((await preparer.post(`/api/evaluations/checks/${EVAL_YEAR}/re-evaluation-draws`, { seed: 1 })).status).toBe(403);
+    expect((await perf.post(`/api/evaluations/checks/${EVAL_YEAR}/re-evaluation-draws`, { seed: 'x' })).status).toBe(400);
+    expect((await perf.post(`/api/evaluations/checks/${EVAL_YEAR}/re-evaluation-draws`, { seed: 4242 })).body).toEqual({ accepted: true, share });
+    const shown = await eventually(async () => (await perf.get('/api/tasks?process=evaluation&type=evaluation.confirmReEvaluationDraw')).body.items?.[0], 'the re-evaluation draw shown to finance');
+    const shownCtx = contextOf(await detail(perf, shown.id));
+    const expectedDraw = drawReEvaluations(ids, share, 4242);
+    expect(expectedDraw).toHaveLength(Math.ceil(ids.length * share));
+    expect(shownCtx).toMatchObject({ seed: 4242, share, population: ids.length });
+    expect(shownCtx.items.map((i: { projectId: string }) => i.projectId)).toEqual(expectedDraw);
+    // nothing sent before finance confirms
+    for (const id of expectedDraw) expect((await tasksOf(perf2, id)).filter((t) => t.type === 'evaluation.reEvaluate')).toEqual([]);
+    expect((await decide(perf, shown.id, 'redraw', { comment: '换一批' })).status).toBe(200);
+    const second = await eventually(async () => (await perf.get('/api/tasks?process=evaluation&type=evaluation.confirmReEvaluationDraw')).body.items?.find((t: { id: string }) => t.id !== shown.id), 'the second draw');
+    const secondCtx = contextOf(await detail(perf, second.id));
+    expect(secondCtx.seed).not.toBe(4242);
+    expect(secondCtx.items.map((i: { projectId: string }) => i.projectId)).toEqual(drawReEvaluations(ids, share, secondCtx.seed));
+    expect((await decide(perf, second.id, 'send', { comment: '同意' })).status).toBe(200);
+    const drawn: string[] = secondCtx.items.map((i: { projectId: string }) => i.projectId);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const id of drawn) {
+      const t = await eventually(async () => (await tasksOf(perf2, id)).find((x) => x.type === 'evaluation.reEvaluate'), `re-evaluation of ${id}`);
+      expect((await decide(perf2, t.id, 'submit', { score: 79.99, findings: '产出质量未达标' })).status).toBe(200);
+    }
+    const after = await eventually(async () => {
+      const c = (await perf.get(`/api/evaluations/checks/${EVAL_YEAR}`)).body;
+      return drawn.every((id) => c.reEvaluations.some((r: { projectId: string }) => r.projectId === id)) ? c : undefined;
+    }, 'the drawn re-evaluations done');
+    expect(after.reEvaluationDraws.map((d: { seed: number; outcome: string }) => [d.seed, d.outcome])).toEqual([[4242, 'redrawn'], [secondCtx.seed, 'sent']]);
+    const rows2 = (await perf.get(`/api/evaluations/results/${EVAL_YEAR}/D01`)).body as any[];
+    for (const id of drawn) expect(rows2.find((x) => x.projectId === id)).toMatchObject({ grade: '中', source: 'reEvaluation' });
+
+    // re-evaluation of one project, neither checked nor drawn: its grade replaces the self grade
+    const filed = filedNow;
+    const target = filed.find((f: { projectId: string }) => f.projectId !== first.projectId && !drawn.includes(f.projectId));
     expect((await perf.post(`/api/evaluations/checks/${EVAL_YEAR}/re-evaluations`, { projectId: target.projectId })).status).toBe(202);
     const re = await eventually(async () => (await tasksOf(perf2, target.projectId)).find((t) => t.type === 'evaluation.reEvaluate'), 'the re-evaluation task');
     expect((await decide(perf2, re.id, 'submit', { score: 59.5, findings: '效益未达预期' })).status).toBe(200);

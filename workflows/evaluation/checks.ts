@@ -3,8 +3,9 @@
 // with it) is shown to finance, who sends it or draws again; each drawn self-evaluation gets a
 // check task; a checker's adjusted score and findings go back to the unit, and its problems open
 // (or join) the unit's rectification notice through the rectification contract. Finance may choose
-// projects for re-evaluation (再评价) while the checks run; a re-evaluation's grade replaces the
-// self grade for the results.
+// projects for re-evaluation (再评价) while the checks run, one by one or as the profile's share
+// (reEvaluationShare) drawn by a recorded seed and shown to finance before it is sent; a
+// re-evaluation's grade replaces the self grade for the results.
 import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../../contracts/searchAttributes';
 import type { EvaluationActivities } from '../../activities/evaluation';
@@ -13,8 +14,8 @@ import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { EvaluationChecksInput } from '../../contracts/evaluation/evaluation.zod';
 import type { evaluation as manifest } from '../../contracts/evaluation/manifest.zod';
 import { EVALUATION_SCHEMAS, EVALUATION_TYPES } from '../../contracts/evaluation/schemas';
-import { checksStatusQuery, EVALUATION_TASKS, reEvaluateSignal, type ChecksStatus, type SelfEvaluationItem } from '../../contracts/evaluation/names';
-import { drawChecks, type CheckCandidate, type CheckDraw } from '../../contracts/evaluation/draw';
+import { checksStatusQuery, EVALUATION_TASKS, reEvaluateSignal, reEvaluationDrawSignal, type ChecksStatus, type SelfEvaluationItem } from '../../contracts/evaluation/names';
+import { drawChecks, drawReEvaluations, type CheckCandidate, type CheckDraw } from '../../contracts/evaluation/draw';
 import { gradeOf } from '../../contracts/evaluation/scoring';
 import type { ProblemReport } from '../../contracts/rectification/problems.zod';
 import { TaskBoard } from '../humanTask';
@@ -59,8 +60,14 @@ export async function evaluationChecks(raw: EvaluationChecksInput): Promise<Chec
   const reEvaluations: Array<Promise<void>> = [];
   let filedById = new Map<string, SelfEvaluationItem & { deptId: string }>();
   const pendingReEvaluations: Array<{ projectId: string; by: string }> = [];
+  /** Projects a re-evaluation task was opened for (one each). */
+  const requested = new Set<string>();
   setHandler(reEvaluateSignal, (r) => {
     pendingReEvaluations.push(r);
+  });
+  const pendingDraws: Array<{ by: string; seed?: number }> = [];
+  setHandler(reEvaluationDrawSignal, (r) => {
+    pendingDraws.push(r);
   });
 
   // The population: every filed self-evaluation of the departments, with its unit's level and locality.
@@ -144,8 +151,9 @@ export async function evaluationChecks(raw: EvaluationChecksInput): Promise<Chec
   let checksDone = false;
   void Promise.all(checks).then(() => (checksDone = true));
   for (;;) {
-    await condition(() => pendingReEvaluations.length > 0 || checksDone);
+    await condition(() => pendingReEvaluations.length > 0 || pendingDraws.length > 0 || checksDone);
     while (pendingReEvaluations.length) reEvaluations.push(reEvaluate(pendingReEvaluations.shift() as { projectId: string; by: string }));
+    while (pendingDraws.length) reEvaluations.push(drawShare(pendingDraws.shift() as { by: string; seed?: number }, (status.reEvaluationDraws ??= []).length));
     if (checksDone) break;
   }
   await Promise.all(reEvaluations);
@@ -154,7 +162,45 @@ export async function evaluationChecks(raw: EvaluationChecksInput): Promise<Chec
   await board.drain();
   return status;
 
+  /**
+   * The profile's share of the filed self-evaluations drawn for re-evaluation by a seed (finance's,
+   * or Temporal's recorded generator), shown to finance, sent or drawn again; each drawn project
+   * then gets its re-evaluation task. Projects already re-evaluated or asked for stay in the
+   * population (the draw is over every filed one), but are not asked twice.
+   */
+  async function drawShare(req: { by: string; seed?: number }, n: number): Promise<void> {
+    const share = profile.reEvaluationShare ?? 0.05;
+    const ids = [...filedById.keys()];
+    let seed = req.seed ?? Math.floor(Math.random() * 4294967296);
+    for (let round = 0; ; round++) {
+      const projectIds = drawReEvaluations(ids, share, seed);
+      const entry = { seed, share, population: ids.length, projectIds, outcome: 'confirming' as 'confirming' | 'sent' | 'redrawn' };
+      (status.reEvaluationDraws ??= []).push(entry);
+      board.record({ actorId: req.by, actorName: req.by, action: 'evaluation.reEvaluationDrawn', detail: { seed, share, population: ids.length, drawn: projectIds.length } });
+      publish();
+      const confirm = await board.ask({
+        key: `confirmReEvaluationDraw-${n}-${round}`,
+        type: EVALUATION_TASKS.confirmReEvaluationDraw,
+        title: `${year}年度再评价名单确认（${projectIds.length}个项目）`,
+        candidateGroups: ['finance_performance@FIN'],
+        dueInMs,
+        context: { seed, share, population: ids.length, items: projectIds.map((id) => { const f = filedById.get(id); return { projectId: id, name: f?.name ?? id, deptId: f?.deptId ?? null, unitId: f?.unitId ?? null, selfScore: f?.score?.total ?? null, selfGrade: f?.grade ?? null }; }) },
+      });
+      if (confirm.outcome === 'send') {
+        entry.outcome = 'sent';
+        board.record({ actorId: confirm.decidedBy, actorName: confirm.decidedBy, action: 'evaluation.reEvaluationDrawConfirmed', reason: confirm.comment, detail: { seed, projectIds } });
+        const asked = new Set(status.reEvaluations.map((r) => r.projectId));
+        await Promise.all(projectIds.filter((id) => !asked.has(id) && !requested.has(id)).map((projectId) => reEvaluate({ projectId, by: confirm.decidedBy })));
+        return;
+      }
+      entry.outcome = 'redrawn';
+      board.record({ actorId: confirm.decidedBy, actorName: confirm.decidedBy, action: 'evaluation.reEvaluationRedrawn', reason: confirm.outcome === 'redraw' ? confirm.form.comment : confirm.comment, detail: { seed } });
+      seed = Math.floor(Math.random() * 4294967296);
+    }
+  }
+
   async function reEvaluate(req: { projectId: string; by: string }): Promise<void> {
+    requested.add(req.projectId);
     const self = filedById.get(req.projectId);
     if (!self) {
       board.record({ actorId: req.by, actorName: req.by, action: 'evaluation.reEvaluationRefused', projectId: req.projectId, reason: 'no filed self-evaluation of this project' });
