@@ -6,6 +6,8 @@ import { ApproveReclaimTask, DecideTask, FinanceRefusedTask, VerifyTask } from '
 
 /** A finance director (局领导) approves a reclaim. */
 const FINANCE_DIRECTORS: Holders = { roles: ['finance_director'], scope: 'finance', leads: ['finance_director'] };
+/** Finance's business division (业务处室), when the region's profile has it decide (warning.deciderRole). */
+const FINANCE_BUSINESS: Holders = { roles: ['finance_business', 'division_head'], scope: 'finance', leads: ['division_head', 'finance_director'] };
 
 export const warning = defineProcess({
   name: 'warning',
@@ -13,9 +15,9 @@ export const warning = defineProcess({
   workflows: ['warning'],
   taskTypes: [
     { def: VerifyTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
-    { def: DecideTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
+    { def: DecideTask, holders: { holders: [FINANCE_PERFORMANCE, FINANCE_BUSINESS], segregation: true } },
     { def: ApproveReclaimTask, holders: { holders: [FINANCE_DIRECTORS], segregation: true } },
-    { def: FinanceRefusedTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
+    { def: FinanceRefusedTask, holders: { holders: [FINANCE_PERFORMANCE, FINANCE_BUSINESS], segregation: false } },
   ],
   schemas: { WarningInput, WarningTrigger },
   searchAttributes: {

@@ -131,21 +131,44 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
     },
     "profile": {
      "default": {
+      "raisedBy": [
+       "round",
+       "form",
+       "hand"
+      ],
       "verifyDueDays": 10,
       "decideDueDays": 5,
+      "approveDueDays": 5,
       "remindDaysBefore": [
        3,
        1
       ],
+      "escalateAfterDays": 0,
       "expiryDaysAfterDue": 5,
       "expiryAction": "stay_suspended_escalate",
       "verifierRole": "competent_reviewer",
       "deciderRole": "finance_performance",
-      "reclaimApproverRole": "finance_director",
       "resumeReasonMinChars": 10
      },
      "type": "object",
      "properties": {
+      "raisedBy": {
+       "default": [
+        "round",
+        "form",
+        "hand"
+       ],
+       "minItems": 1,
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "round",
+         "form",
+         "hand"
+        ]
+       }
+      },
       "verifyDueDays": {
        "default": 10,
        "type": "integer",
@@ -153,6 +176,12 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
        "maximum": 365
       },
       "decideDueDays": {
+       "default": 5,
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 365
+      },
+      "approveDueDays": {
        "default": 5,
        "type": "integer",
        "minimum": 1,
@@ -169,6 +198,12 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
         "minimum": 0,
         "maximum": 365
        }
+      },
+      "escalateAfterDays": {
+       "default": 0,
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 365
       },
       "expiryDaysAfterDue": {
        "default": 5,
@@ -187,17 +222,18 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
       "verifierRole": {
        "default": "competent_reviewer",
        "type": "string",
-       "minLength": 1
+       "enum": [
+        "competent_reviewer",
+        "competent_head"
+       ]
       },
       "deciderRole": {
        "default": "finance_performance",
        "type": "string",
-       "minLength": 1
-      },
-      "reclaimApproverRole": {
-       "default": "finance_director",
-       "type": "string",
-       "minLength": 1
+       "enum": [
+        "finance_performance",
+        "finance_business"
+       ]
       },
       "resumeReasonMinChars": {
        "default": 10,
@@ -458,7 +494,21 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
           "code": {
            "type": "string",
            "minLength": 1,
-           "maxLength": 100
+           "maxLength": 100,
+           "pattern": "^[A-Za-z0-9_.:-]+$"
+          },
+          "level1": {
+           "type": "string",
+           "enum": [
+            "output",
+            "benefit",
+            "satisfaction"
+           ]
+          },
+          "level2": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 50
           },
           "name": {
            "type": "string",
@@ -468,14 +518,34 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
           "target": {
            "type": "string",
            "minLength": 1,
-           "maxLength": 200
+           "maxLength": 100
+          },
+          "unit": {
+           "default": "",
+           "type": "string",
+           "maxLength": 20
+          },
+          "direction": {
+           "type": "string",
+           "enum": [
+            ">=",
+            "<=",
+            "="
+           ]
+          },
+          "isCore": {
+           "default": false,
+           "type": "boolean"
           }
          },
          "required": [
-          "code",
+          "level1",
+          "level2",
           "name",
-          "target"
-         ]
+          "target",
+          "direction"
+         ],
+         "additionalProperties": false
         }
        },
        "deltaFen": {

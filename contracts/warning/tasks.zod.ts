@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { Fen } from '../common.zod';
 import { CommentForm, defineTaskType } from '../humanTask/taskTypes.zod';
+import { LibraryTarget } from '../finance/finance.zod';
 
 import { WARNING_TASKS } from './names';
 
@@ -32,7 +33,8 @@ export const VerifyTask = defineTaskType({
       label: { zh: '建议调整目标或预算', en: 'Propose adjusting' },
       form: z.object({
         ...Verification,
-        newTargets: z.array(z.object({ code: z.string().min(1).max(100), name: z.string().min(1).max(200), target: z.string().min(1).max(200) })).max(100).default([]),
+        /** The project's targets from now on, as the finance system keeps them (a new target version on acceptance). */
+        newTargets: z.array(LibraryTarget).max(100).default([]),
         deltaFen: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
         adjustReason: z.string().trim().min(1).max(5000),
       }),

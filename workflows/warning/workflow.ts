@@ -2,7 +2,9 @@
 // payments stop at once; the competent department verifies and proposes; finance decides; money moves
 // only by that decision, exactly once (finance calls keyed `<workflowId>/<step>`); a reclaim needs a
 // finance director who did not verify; a refusal by the finance system gives a person a task.
-import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// Every task has its deadline, reminders and escalation from the profile; an adjustment's new targets
+// become the project's next target version in the finance system (what later rounds and the evaluation read).
+import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { FinanceActivities } from '../../activities/finance';
 import { SA } from '../../contracts/searchAttributes';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
@@ -17,6 +19,8 @@ import { TaskBoard } from '../humanTask';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 const DAY = 24 * 60 * 60 * 1000;
+/** A reclaim is approved by a finance director (the manifest's holders of warning.approveReclaim). */
+const RECLAIM_APPROVERS = 'finance_director@FIN';
 
 /** Retried through outages (idempotent by key); a business refusal (422) is not retried. */
 const finance = proxyActivities<FinanceActivities>({
@@ -50,6 +54,8 @@ export interface WarningStatus {
   conclusion: WarningConclusion | null;
   /** Adjusted targets, for later rounds and the evaluation. */
   adjustedTargets: unknown[] | null;
+  /** The finance system's target version the adjustment made (null: none made). */
+  targetsVersion: number | null;
   timeline: TimelineEntry[];
 }
 
@@ -75,7 +81,15 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const input = parsed.value;
   const profile: WarningProfile = input.profile;
+  // a region whose rounds push deviations to rectification (Xinjiang, 003) raises no warning from them
+  if (!profile.raisedBy.includes(input.trigger.source)) {
+    throw ApplicationFailure.nonRetryable(`trigger.source: this region raises warnings by ${profile.raisedBy.join(', ')} only, not by ${input.trigger.source}`, 'NotRaisedHere');
+  }
   const day = input.dayMs ?? DAY;
+  /** Reminders before a deadline of dueMs, from the profile. */
+  const remindersFor = (dueMs: number): number[] => profile.remindDaysBefore.map((d) => d * day).filter((ms) => ms > 0 && ms < dueMs);
+  const escalateAfterMs = (profile.escalateAfterDays ?? 0) * day;
+  const FINANCE_HEAD = 'division_head@FIN';
   const wfId = workflowInfo().workflowId;
   const t0 = input.trigger;
   const board = new TaskBoard<Tasks>({ process: 'warning', types: WARNING_TYPES, urgeWindowMs: input.urgeWindowMs });
@@ -94,6 +108,7 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
     proposal: null,
     conclusion: null,
     adjustedTargets: null,
+    targetsVersion: null,
     timeline: [{ at: t0.triggeredAt, kind: 'trigger', by: t0.triggeredBy, detail: { source: t0.source, ref: t0.ref ?? null, trace: t0.trace } }],
   };
   setHandler(warningStatusQuery, () => status);
@@ -101,6 +116,7 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   setHandler(warningTriggerSignal, (t: WarningTrigger) => {
     // signalWithStart delivers the starting trigger as a signal too: the same trigger attaches once
     if (status.triggers.some((x) => x.triggeredAt === t.triggeredAt && x.triggeredBy === t.triggeredBy && x.trace.rule.id === t.trace.rule.id)) return;
+    if (!profile.raisedBy.includes(t.source)) return; // as at the start: not a source this region warns from
     status.triggers.push(t);
     status.timeline.push({ at: t.triggeredAt, kind: 'trigger', by: t.triggeredBy, detail: { source: t.source, ref: t.ref ?? null, trace: t.trace, attached: true } });
     board.record({ actorId: t.triggeredBy, actorName: t.triggeredBy, action: 'warning.attached', projectId: t.project.id, detail: { trace: t.trace, source: t.source } });
@@ -161,6 +177,9 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
           project: project(),
           candidateGroups: [`${profile.deciderRole}@FIN`],
           dueInMs: profile.decideDueDays * day,
+          ...(patched('jixiao.warning.approval-deadlines')
+            ? { remindBeforeMs: remindersFor(profile.decideDueDays * day), escalation: { afterMs: escalateAfterMs, to: { group: FINANCE_HEAD }, lateDecision: 'allow' as const } }
+            : {}),
           context: { step, rule: refusal.type, message: refusal.message },
         });
         status.stage = before;
@@ -196,8 +215,8 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
       project: project(),
       candidateGroups: [`${profile.verifierRole}@${t0.project.deptId}`],
       dueInMs: dueMs,
-      remindBeforeMs: profile.remindDaysBefore.map((d) => d * day).filter((ms) => ms > 0 && ms < dueMs),
-      escalation: { afterMs: 0, to: { group: `competent_head@${t0.project.deptId}` }, lateDecision: 'allow' },
+      remindBeforeMs: remindersFor(dueMs),
+      escalation: { afterMs: escalateAfterMs, to: { group: `competent_head@${t0.project.deptId}` }, lateDecision: 'allow' },
       context: { triggers: status.triggers, returnComment: lastComment, round, resumeReasonMinChars: profile.resumeReasonMinChars },
       notifySubmitter: false,
     });
@@ -230,8 +249,8 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
         candidateGroups: [`${profile.deciderRole}@FIN`],
         excludeUsers: [v.decidedBy],
         dueInMs: decideMs,
-        remindBeforeMs: profile.remindDaysBefore.map((x) => x * day).filter((ms) => ms > 0 && ms < decideMs),
-        escalation: { afterMs: 0, to: { group: 'division_head@FIN' }, lateDecision: 'allow' },
+        remindBeforeMs: remindersFor(decideMs),
+        escalation: { afterMs: escalateAfterMs, to: { group: FINANCE_HEAD }, lateDecision: 'allow' },
         context: { proposal: status.proposal, verifiedBy: v.decidedBy, triggers: status.triggers },
       }),
       decideMs,
@@ -256,22 +275,36 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
         if (a === 'stay') return finish('staySuspended');
       }
       status.adjustedTargets = f.newTargets;
+      if (f.newTargets.length && patched('jixiao.warning.revise-targets')) {
+        // the adjusted targets become the project's next version in the finance system (002: 调整绩效目标)
+        const indicators = f.newTargets;
+        const t = await move('targets', (step) =>
+          finance.financeReviseTargets({ step, projectId: t0.project.id, year: t0.year, indicators, reason: f.adjustReason.slice(0, 2000), source: 'warning', by: d.decidedBy, ref: wfId }),
+        );
+        if (t === 'stay') return finish('staySuspended');
+        if (t !== 'done') status.targetsVersion = t.version;
+      }
       const r = await move('resume', (step) => finance.financeResumePayments({ step, projectId: t0.project.id, reason: f.adjustReason.slice(0, 500), ref: wfId }), 'NOT_SUSPENDED');
       return finish(r === 'stay' ? 'staySuspended' : 'adjusted');
     }
     // reclaim: a finance director who is not the verifier approves
     status.stage = 'reclaimApproval';
     publish();
-    const ap = await board.ask({
+    const approvalDeadlines = patched('jixiao.warning.approval-deadlines');
+    const approveMs = approvalDeadlines ? (profile.approveDueDays ?? profile.decideDueDays) * day : decideMs;
+    const approveAsk = board.ask({
       key: `approveReclaim-${round}`,
       type: WARNING_TASKS.approveReclaim,
       title: `${zh(WARNING_TASKS.approveReclaim)}：${t0.project.name}`,
       project: project(),
-      candidateGroups: [`${profile.reclaimApproverRole}@FIN`],
+      candidateGroups: [RECLAIM_APPROVERS],
       excludeUsers: [v.decidedBy],
-      dueInMs: decideMs,
+      dueInMs: approveMs,
+      // no one below a director approves a reclaim: an overdue approval escalates to every director
+      ...(approvalDeadlines ? { remindBeforeMs: remindersFor(approveMs), escalation: { afterMs: escalateAfterMs, to: { group: RECLAIM_APPROVERS }, lateDecision: 'allow' as const } } : {}),
       context: { proposal: status.proposal, verifiedBy: v.decidedBy, decidedBy: d.decidedBy },
     });
+    const ap = approvalDeadlines ? await untilExpiry(approveAsk, approveMs) : await approveAsk;
     status.timeline.push({ at: now(), kind: 'approval', by: ap.decidedBy, detail: { outcome: ap.outcome, comment: ap.comment ?? null } });
     if (ap.outcome === 'reject' || ap.outcome === 'returned') {
       returnComment = (ap.outcome === 'reject' ? ap.form.comment : ap.comment) ?? '收回未获批准';
