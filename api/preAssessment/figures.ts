@@ -10,6 +10,7 @@ import type { Api } from '../http';
 
 export interface DeptFigures {
   deptId: string;
+  deptName: string;
   assessed: number;
   passedFirstTime: number;
   /** passedFirstTime / assessed, 0..1 (null: none assessed). */
@@ -22,13 +23,13 @@ export interface DeptFigures {
 const DECIDED = ['passed', 'passedReduced', 'failed', 'delayed', 'cancelled'];
 
 export async function figures(db: Db, year: number): Promise<DeptFigures[]> {
-  const { rows } = await db.query<{ dept_id: string; assessed: number; first: number; requested: string; approved: string }>(
-    `SELECT dept_id,
+  const { rows } = await db.query<{ dept_id: string; dept_name: string | null; assessed: number; first: number; requested: string; approved: string }>(
+    `SELECT dept_id, (SELECT name FROM orgs o WHERE o.id = p.dept_id) AS dept_name,
             count(*)::int AS assessed,
             count(*) FILTER (WHERE summary->>'conclusion' IN ('passed', 'passedReduced') AND (summary->>'revision')::int = 0)::int AS first,
             coalesce(sum((summary->>'amountFen')::bigint), 0)::text AS requested,
             coalesce(sum(CASE WHEN summary->>'conclusion' IN ('passed', 'passedReduced') THEN (summary->>'approvedAmountFen')::bigint ELSE 0 END), 0)::text AS approved
-       FROM processes
+       FROM processes p
       WHERE process = 'preAssessment' AND status = 'completed' AND (summary->>'year')::int = $1 AND summary->>'conclusion' = ANY($2::text[])
       GROUP BY dept_id ORDER BY dept_id`,
     [year, DECIDED],
@@ -36,12 +37,13 @@ export async function figures(db: Db, year: number): Promise<DeptFigures[]> {
   return rows.map((r) => {
     const requestedFen = Number(r.requested);
     const approvedFen = Number(r.approved);
-    return { deptId: r.dept_id, assessed: r.assessed, passedFirstTime: r.first, firstPassRate: r.assessed ? r.first / r.assessed : null, requestedFen, approvedFen, cutFen: requestedFen - approvedFen };
+    return { deptId: r.dept_id, deptName: r.dept_name ?? r.dept_id, assessed: r.assessed, passedFirstTime: r.first, firstPassRate: r.assessed ? r.first / r.assessed : null, requestedFen, approvedFen, cutFen: requestedFen - approvedFen };
   });
 }
 
 const COLS: Array<[keyof DeptFigures, string]> = [
   ['deptId', '部门'],
+  ['deptName', '部门名称'],
   ['assessed', '评审项目数'],
   ['passedFirstTime', '一次通过数'],
   ['firstPassRate', '一次性审核通过率'],
@@ -66,7 +68,9 @@ export function figureRoutes(api: Api<User>, db: Db): void {
     query: z.object({ year: z.coerce.number().int().min(2000).max(2100), format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
     handler: async ({ query, ctx, res }) => {
       require(ctx, 'dashboard.read');
-      const rows = await figures(db, query.year);
+      // a department's head sees its own department's figures; finance, its leads and observers all
+      const deptOnly = ctx.roles.every((r) => r === 'competent_head' || r === 'competent_reviewer') ? ctx.deptId : null;
+      const rows = (await figures(db, query.year)).filter((r) => !deptOnly || r.deptId === deptOnly);
       if (query.format === 'json') return { year: query.year, items: rows };
       const name = `pre-assessment-${query.year}`;
       if (query.format === 'csv') {

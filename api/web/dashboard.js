@@ -4,8 +4,8 @@
 // come from the server (GET /api/process-types).
 import { get } from './api.js';
 import { h, svg } from './dom.js';
-import { t } from './i18n.js';
-import { conclusionLabel, processLabel, stageLabel } from './processes.js';
+import { L, t } from './i18n.js';
+import { conclusionLabel, dashboardPanels, processLabel, stageLabel } from './processes.js';
 import { app } from './state.js';
 
 /** @typedef {{ open?: number, completed?: number, overdue?: number }} Figures */
@@ -42,6 +42,12 @@ export async function dashboardView(main, { stale }) {
       ),
     ),
   );
+  // each process's own card (e.g. pre-assessment's figures), below the shared ones
+  for (const p of dashboardPanels()) {
+    const body = h('div');
+    main.append(h('section.card.process-panel', { 'data-process': p.process }, h('h2.card-title', L(p.title, p.process)), body));
+    p.render(body, { stale }).catch((e) => body.replaceChildren(h('p.notice.warn', String(e?.message ?? e))));
+  }
 }
 
 /** One row per item: completed | open (not overdue) | overdue, as shares of the row's total. */

@@ -57,5 +57,9 @@ export const conclusionLabel = (process, conclusion) => (conclusion == null ? t(
 export function startPages() {
   return processes().flatMap((p) => (p.module?.start ? [{ process: p.name, ...p.module.start }] : []));
 }
+/** The processes' cards on the dashboard, in the registry's order. */
+export function dashboardPanels() {
+  return processes().flatMap((p) => (p.module?.dashboardPanel ? [{ process: p.name, ...p.module.dashboardPanel }] : []));
+}
 /** @param {string} route */
 export const startPage = (route) => startPages().find((s) => s.route === route);

@@ -123,6 +123,7 @@ export {};
  * @property {(args: ContextArgs) => Node | null} [contextPanel]  the task page's project card
  * @property {(context: Record<string, unknown>, schema: JsonSchema) => Record<string, unknown>} [prefill]  a decision form's starting values
  * @property {(context: Record<string, unknown>, schema: JsonSchema) => JsonSchema} [formSchema]  a decision form narrowed to the task (e.g. the region's points per aspect)
+ * @property {{ title: Label, render: (el: HTMLElement, ctx: { stale: () => boolean }) => Promise<void> }} [dashboardPanel]  its card on the dashboard (pre-assessment: the figures finance reports)
  * @property {(unitId: string) => Promise<Node | null>} [unitPanel]  what it holds against a unit, shown on every task page of the unit's projects (rectification: open problems for the budget request)
  */
 

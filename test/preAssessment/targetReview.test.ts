@@ -104,13 +104,13 @@ describe('the figures finance reports', () => {
       const d01 = r.body.items?.find((x: { deptId: string }) => x.deptId === 'D01');
       return d01?.assessed === 6 ? d01 : undefined;
     }, 'the figures of D01');
-    expect(f).toEqual({ deptId: 'D01', assessed: 6, passedFirstTime: 3, firstPassRate: 0.5, requestedFen: 4_500_000 * YUAN, approvedFen: 2_340_000 * YUAN, cutFen: 2_160_000 * YUAN });
+    expect(f).toEqual({ deptId: 'D01', deptName: '教育厅', assessed: 6, passedFirstTime: 3, firstPassRate: 0.5, requestedFen: 4_500_000 * YUAN, approvedFen: 2_340_000 * YUAN, cutFen: 2_160_000 * YUAN });
 
     const csv = await fetch(`${sys.url}/api/pre-assessment-figures?year=2027&format=csv`, { headers: { authorization: `Bearer ${lead.token}` } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const text = await csv.text();
     expect(text).toContain('一次性审核通过率');
-    expect(text).toContain('D01,6,3,50,4500000,2340000,2160000');
+    expect(text).toContain('D01,教育厅,6,3,50,4500000,2340000,2160000');
 
     const xlsx = await fetch(`${sys.url}/api/pre-assessment-figures?year=2027&format=xlsx`, { headers: { authorization: `Bearer ${lead.token}` } });
     expect(xlsx.status).toBe(200);
@@ -118,8 +118,12 @@ describe('the figures finance reports', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await xlsx.arrayBuffer());
     const ws = wb.worksheets[0];
-    expect(ws.getRow(2).values).toEqual([undefined, 'D01', 6, 3, 50, 4_500_000, 2_340_000, 2_160_000]);
+    expect(ws.getRow(2).values).toEqual([undefined, 'D01', '教育厅', 6, 3, 50, 4_500_000, 2_340_000, 2_160_000]);
 
     expect((await preparer.get('/api/pre-assessment-figures?year=2027')).status).toBe(403);
+    // a department's head sees its own department only
+    const [d01, d02] = await Promise.all([sys.as('d01-head'), sys.as('d02-head')]);
+    expect((await d01.get('/api/pre-assessment-figures?year=2027')).body.items.map((x: { deptId: string }) => x.deptId)).toEqual(['D01']);
+    expect((await d02.get('/api/pre-assessment-figures?year=2027')).body.items.some((x: { deptId: string }) => x.deptId === 'D01')).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { strings } from './strings.js';
 
 export { strings, vocab, messages } from './strings.js';
 export { contextPanel, formSchema, prefill } from './context.js';
+export { dashboardPanel } from './figures.js';
 
 /** @type {import('../types.js').StartPage} */
 export const start = { route: 'new', label: strings.start, permission: 'application.submit', view: applyView };
