@@ -12,6 +12,7 @@ import { checkIndicators, readLibrary } from './indicators';
 import { publicationRoutes } from './publication';
 import { figureRoutes } from './figures';
 import { noticeRoutes } from './notices';
+import { congressReportRoutes } from './congressReport';
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
@@ -20,6 +21,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   publicationRoutes(api, db, finance);
   figureRoutes(api, db);
   noticeRoutes(api, db);
+  congressReportRoutes(api, db, finance, () => config.region.preAssessment);
 
   api.route({
     method: 'get',

@@ -59,6 +59,13 @@ export const PreAssessmentProfile = z.object({
    * the budget division (Wuhai 004: 修改后的评估报告直接由预算科应用到预算安排环节); elsewhere *(ours)*.
    */
   revisedReportsTo: z.string().min(1).nullable().default('finance_budget@FIN'),
+  /**
+   * Which approved targets are the important ones (重要绩效目标) that go with the draft budget to the
+   * People's Congress and the government (004): 'core', each project's core indicators (核心指标), or
+   * 'keyProjects', every target of the projects of key-assessment size and the others' core indicators
+   * *(ours: core; no seed says which targets are important)*.
+   */
+  importantTargets: z.enum(['core', 'keyProjects']).default('core'),
   /** Days a reviewer has for a review *(ours)*. */
   reviewDueDays: z.number().int().positive(),
   /** Days before the due date the reviewer is reminded *(ours)*; 0: no reminder. */

@@ -22,6 +22,8 @@ export const figureStrings = {
   figures_none: { zh: '该年度尚无已完成的评审。', en: 'No concluded reviews for this year.' },
   figures_csv: { zh: '导出 CSV', en: 'CSV' },
   figures_xlsx: { zh: '导出 Excel', en: 'Excel' },
+  important_html: { zh: '重要绩效目标表（打印）', en: 'Important targets (print)' },
+  important_xlsx: { zh: '重要绩效目标表（Excel）', en: 'Important targets (Excel)' },
 };
 const t = translator(figureStrings);
 
@@ -30,11 +32,12 @@ const t = translator(figureStrings);
 /** fen → 万元, two decimals */
 const wan = (/** @type {number} */ fen) => Math.round(fen / 100) / 10000;
 
-/** @param {string} path @param {string} filename */
+/** Fetched with the user's token: saved under `filename`, or (null) opened in a new window to print. @param {string} path @param {string | null} filename */
 async function save(path, filename) {
   const res = /** @type {Response} */ (await api('GET', path, undefined, { raw: true }));
   const url = URL.createObjectURL(await res.blob());
-  h('a', { href: url, download: filename }).click();
+  if (!filename) window.open(url, '_blank');
+  else h('a', { href: url, download: filename }).click();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
@@ -99,6 +102,9 @@ async function render(el, ctx) {
       h('button', { onclick: () => void show() }, t('figures_show')),
       h('button', { onclick: () => void save(`/api/pre-assessment-figures?year=${year.value}&format=csv`, `pre-assessment-${year.value}.csv`) }, t('figures_csv')),
       h('button', { onclick: () => void save(`/api/pre-assessment-figures?year=${year.value}&format=xlsx`, `pre-assessment-${year.value}.xlsx`) }, t('figures_xlsx')),
+      // the important targets that go with the draft budget to the People's Congress and the government (004)
+      h('button', { onclick: () => void save(`/api/important-targets?year=${year.value}&format=html`, null) }, t('important_html')),
+      h('button', { onclick: () => void save(`/api/important-targets?year=${year.value}&format=xlsx`, `important-targets-${year.value}.xlsx`) }, t('important_xlsx')),
     ),
     chartEl,
     table,
