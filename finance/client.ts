@@ -27,6 +27,11 @@ export class HttpFinanceClient implements c.FinanceClient {
   listUnits = (q: c.ListUnitsQuery) => this.call('listUnits', q);
   listIndustries = () => this.call('listIndustries', {});
   listIndicators = (q: c.ListIndicatorsQuery) => this.call('listIndicators', q);
+  getIndicator = (q: c.GetIndicatorQuery) => this.call('getIndicator', q);
+  addIndicator = (r: c.AddIndicatorRequest) => this.call('addIndicator', r);
+  reviseIndicator = (r: c.ReviseIndicatorRequest) => this.call('reviseIndicator', r);
+  retireIndicator = (r: c.RetireIndicatorRequest) => this.call('retireIndicator', r);
+  listIndicatorChanges = (q: c.ListIndicatorChangesQuery) => this.call('listIndicatorChanges', q);
   listTransfers = (q: c.ListTransfersQuery) => this.call('listTransfers', q);
   getProject = (q: c.GetProjectQuery) => this.call('getProject', q);
   listProjects = (q: c.ListProjectsQuery) => this.call('listProjects', q);

@@ -15,6 +15,7 @@ import * as m from './store/mutations';
 import * as r from './store/reads';
 import * as library from './store/library';
 import * as targets from './store/targets';
+import * as indicators from './store/indicators';
 
 type In<K extends FinanceOp> = z.infer<FinanceRoutes[K]['input']>;
 type Out<K extends FinanceOp> = z.infer<FinanceRoutes[K]['output']>;
@@ -25,6 +26,11 @@ const handlers: Handlers = {
   listUnits: r.listUnits,
   listIndustries: (db) => r.listIndustries(db),
   listIndicators: r.listIndicators,
+  getIndicator: indicators.getIndicator,
+  addIndicator: indicators.addIndicator,
+  reviseIndicator: indicators.reviseIndicator,
+  retireIndicator: indicators.retireIndicator,
+  listIndicatorChanges: indicators.listIndicatorChanges,
   listTransfers: r.listTransfers,
   getProject: (db, i) => r.getProject(db, i.projectId),
   listProjects: r.listProjects,

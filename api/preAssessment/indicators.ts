@@ -13,6 +13,7 @@ export interface LibraryFilter {
   industry?: string;
   level?: Indicator['level1'];
   core?: boolean;
+  includeRetired?: boolean;
 }
 
 /** The industry by its code or name (an application may name 教育 or edu). */
@@ -27,7 +28,7 @@ export async function readLibrary(finance: FinanceClient, f: LibraryFilter): Pro
   const out: Indicator[] = [];
   let cursor: string | undefined;
   do {
-    const page = await finance.listIndicators({ industry: industry?.code, coreOnly: f.core === true ? true : undefined, cursor, limit: 500 });
+    const page = await finance.listIndicators({ industry: industry?.code, coreOnly: f.core === true ? true : undefined, includeRetired: f.includeRetired ? true : undefined, cursor, limit: 500 });
     out.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -49,9 +50,12 @@ export async function checkIndicators(finance: FinanceClient, a: ProjectApplicat
       const library = await readLibrary(finance, { industry: industry.code });
       const common = coded ? await readLibrary(finance, {}) : [];
       const known = new Map([...common, ...library].map((x) => [x.code, x]));
-      a.indicators.forEach((i, n) => {
-        if (i.code && !known.has(i.code)) details.push({ field: `body.indicators.${n}.code`, message: `${i.code} is not in the indicator library` });
-      });
+      // a retired entry is refused for a new application (it stays readable for the old ones)
+      const unknown = a.indicators.flatMap((i, n) => (i.code && !known.has(i.code) ? [{ code: i.code, n }] : []));
+      const retired = unknown.length ? new Set((await readLibrary(finance, { includeRetired: true })).filter((x) => x.status === 'retired').map((x) => x.code)) : new Set<string>();
+      for (const { code, n } of unknown) {
+        details.push({ field: `body.indicators.${n}.code`, message: retired.has(code) ? `${code} is retired from the indicator library: not for new applications` : `${code} is not in the indicator library` });
+      }
       if (strict) {
         const have = new Set(a.indicators.map((i) => i.code).filter(Boolean));
         const missing = library.filter((x) => x.isCore && !have.has(x.code));

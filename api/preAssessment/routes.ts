@@ -13,6 +13,7 @@ import { publicationRoutes } from './publication';
 import { figureRoutes } from './figures';
 import { noticeRoutes } from './notices';
 import { congressReportRoutes } from './congressReport';
+import { libraryMaintenanceRoutes } from './libraryMaintenance';
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
@@ -22,6 +23,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   figureRoutes(api, db);
   noticeRoutes(api, db);
   congressReportRoutes(api, db, finance, () => config.region.preAssessment);
+  libraryMaintenanceRoutes(api, db, finance);
 
   api.route({
     method: 'get',
@@ -33,6 +35,8 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       industry: z.string().min(1).max(50).optional(),
       level: z.enum(['output', 'benefit', 'satisfaction']).optional(),
       core: z.stringbool().optional(),
+      /** Retired entries too (they stay readable for the applications that used them). */
+      includeRetired: z.stringbool().optional(),
     }),
     handler: async ({ query }) => ({ items: await readLibrary(finance, query) }),
   });

@@ -62,11 +62,62 @@ export const Indicator = z.object({
   unit: z.string(),
   direction: z.enum(['>=', '<=', '=']),
   isCore: z.boolean(),
+  /** The entry's version: a revision makes a new one, the old ones stay readable (getIndicator with version). */
+  version: z.number().int().positive().optional(),
+  /** A retired entry is refused for new applications and stays readable for old ones. */
+  status: z.enum(['active', 'retired']).optional(),
 });
 export type Indicator = z.infer<typeof Indicator>;
-export const ListIndicatorsQuery = z.strictObject({ ...paging, industry: Id.optional(), coreOnly: z.stringbool().optional() });
+/** Lists the library in force; includeRetired lists retired entries too. */
+export const ListIndicatorsQuery = z.strictObject({ ...paging, industry: Id.optional(), coreOnly: z.stringbool().optional(), includeRetired: z.stringbool().optional() });
 export type ListIndicatorsQuery = z.infer<typeof ListIndicatorsQuery>;
 export const IndicatorPage = page(Indicator);
+/** One indicator, retired or not, at its current version or the one asked for. */
+export const GetIndicatorQuery = z.strictObject({ code: Id, version: z.coerce.number().int().positive().optional() });
+export type GetIndicatorQuery = z.infer<typeof GetIndicatorQuery>;
+/** Who changes the library and why (指标库维护, by finance). */
+const change = { ...mutation, by: z.string().min(1).max(100), reason: z.string().trim().min(1).max(2000) };
+/** A new common (通用) or industry indicator; the industry must be the library's. */
+export const AddIndicatorRequest = z.strictObject({
+  ...change,
+  code: z.string().regex(/^[a-z][a-z0-9]*\.[A-Za-z0-9.-]{1,40}$/, 'an industry prefix and a number, e.g. edu.07'),
+  industry: Id,
+  level1: IndicatorLevel1,
+  level2: z.string().trim().min(1).max(50),
+  name: z.string().trim().min(1).max(200),
+  unit: z.string().max(20).default(''),
+  direction: z.enum(['>=', '<=', '=']),
+  isCore: z.boolean().default(false),
+});
+export type AddIndicatorRequest = z.input<typeof AddIndicatorRequest>;
+/** A new version of an indicator: the fields given change, the old version stays readable. */
+export const ReviseIndicatorRequest = z.strictObject({
+  ...change,
+  code: Id,
+  level2: z.string().trim().min(1).max(50).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  unit: z.string().max(20).optional(),
+  direction: z.enum(['>=', '<=', '=']).optional(),
+  isCore: z.boolean().optional(),
+});
+export type ReviseIndicatorRequest = z.input<typeof ReviseIndicatorRequest>;
+export const RetireIndicatorRequest = z.strictObject({ ...change, code: Id });
+export type RetireIndicatorRequest = z.input<typeof RetireIndicatorRequest>;
+export const IndicatorChange = z.object({
+  seq: z.number().int(),
+  code: Id,
+  version: z.number().int(),
+  action: z.enum(['added', 'revised', 'retired']),
+  by: z.string(),
+  reason: z.string(),
+  before: Indicator.nullable(),
+  after: Indicator,
+  at: IsoDateTime,
+});
+export type IndicatorChange = z.infer<typeof IndicatorChange>;
+export const ListIndicatorChangesQuery = z.strictObject({ code: Id });
+export type ListIndicatorChangesQuery = z.infer<typeof ListIndicatorChangesQuery>;
+export const IndicatorChangeList = z.object({ items: z.array(IndicatorChange) });
 
 /** A special transfer payment (专项转移支付), broken down to county-level projects. */
 export const Transfer = z.object({ id: Id, deptId: Id, year: z.number().int(), name: z.string(), totalFen: Fen });
@@ -365,7 +416,7 @@ export const RecommendationPage = page(Recommendation);
 
 // ---- ledger: proof of what happened, exactly once -----------------------------------------------
 
-export const LedgerOp = z.enum(['suspend', 'resume', 'reclaim', 'adjust', 'payment', 'library', 'recommend', 'targets']);
+export const LedgerOp = z.enum(['suspend', 'resume', 'reclaim', 'adjust', 'payment', 'library', 'recommend', 'targets', 'indicator']);
 export type LedgerOp = z.infer<typeof LedgerOp>;
 export const LedgerEntry = z.object({
   seq: z.number().int(),
@@ -423,6 +474,11 @@ export interface FinanceClient {
   listUnits(q: ListUnitsQuery): Promise<Out<typeof UnitPage>>;
   listIndustries(): Promise<Out<typeof IndustryList>>;
   listIndicators(q: ListIndicatorsQuery): Promise<Out<typeof IndicatorPage>>;
+  getIndicator(q: GetIndicatorQuery): Promise<Indicator>;
+  addIndicator(r: AddIndicatorRequest): Promise<Indicator>;
+  reviseIndicator(r: ReviseIndicatorRequest): Promise<Indicator>;
+  retireIndicator(r: RetireIndicatorRequest): Promise<Indicator>;
+  listIndicatorChanges(q: ListIndicatorChangesQuery): Promise<Out<typeof IndicatorChangeList>>;
   listTransfers(q: ListTransfersQuery): Promise<Out<typeof TransferList>>;
   getProject(q: GetProjectQuery): Promise<Project>;
   listProjects(q: ListProjectsQuery): Promise<Out<typeof ProjectPage>>;

@@ -27,8 +27,9 @@ export async function listIndicators(q: Queryable, f: c.ListIndicatorsQuery): Pr
   const w = new Where()
     .eq(f.industry, (p) => `industry = ${p}`)
     .eq(f.coreOnly ? true : undefined, (p) => `is_core = ${p}`)
+    .eq(f.includeRetired ? undefined : 'active', (p) => `status = ${p}`)
     .eq(decodeCursor(f.cursor), (p) => `code > ${p}`);
-  const sql = `SELECT code, industry, level1, level2, name, unit, direction, is_core AS "isCore"
+  const sql = `SELECT code, industry, level1, level2, name, unit, direction, is_core AS "isCore", version, status
     FROM indicators ${w.sql} ORDER BY code LIMIT ${limit + 1}`;
   return keysetPage<c.Indicator, c.Indicator>(q, sql, w.params, limit, (r) => r.code, (r) => r);
 }
