@@ -113,7 +113,7 @@ export const RoundSettings = z.object({
   /** Projects per batch workflow (one TaskBoard): bounds every history and payload. */
   batchSize: z.number().int().min(1).max(500).default(200),
   /** A batch or department run continues as new past this many history events (Temporal's limit is far above) *(ours)*. */
-  maxHistoryEvents: z.number().int().min(50).max(50_000).default(5_000),
+  maxHistoryEvents: z.number().int().min(20).max(50_000).default(5_000),
   /** ... or past this many bytes of history *(ours)*. */
   maxHistoryBytes: z.number().int().min(10_000).default(4_000_000),
   /** ... or once its board has taken this many Updates (Temporal limits Updates per run) *(ours)*. */

@@ -143,7 +143,7 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
     "maxHistoryEvents": {
      "default": 5000,
      "type": "integer",
-     "minimum": 50,
+     "minimum": 20,
      "maximum": 50000
     },
     "maxHistoryBytes": {
@@ -324,7 +324,7 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
       "maxHistoryEvents": {
        "default": 5000,
        "type": "integer",
-       "minimum": 50,
+       "minimum": 20,
        "maximum": 50000
       },
       "maxHistoryBytes": {
@@ -565,7 +565,7 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
       "maxHistoryEvents": {
        "default": 5000,
        "type": "integer",
-       "minimum": 50,
+       "minimum": 20,
        "maximum": 50000
       },
       "maxHistoryBytes": {

@@ -9,24 +9,24 @@
 // open after the escalation is flagged overdue (working days on the region's calendar); at the round's
 // close it is closed as not submitted. Every project's result is stored for the evaluation stage. A
 // batch whose history grows long continues as new with its open tasks and each project's state; one
-// cancelled (finance re-ran its department) closes its open tasks first.
+// superseded (finance re-ran its department) closes its open tasks and ends.
 import {
   ApplicationFailure,
-  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  isCancellation,
   patched,
   proxyActivities,
+  setHandler,
+  defineSignal,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MonitoringActivities } from '../../activities/monitoring';
 import type { FinanceActivities } from '../../activities/finance';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { BATCH_DONE_SIGNAL, MONITORING_TASKS } from '../../contracts/monitoring/names';
+import { BATCH_DONE_SIGNAL, MONITORING_TASKS, SUPERSEDED_SIGNAL } from '../../contracts/monitoring/names';
 import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit, TargetAdjustmentRequest } from '../../contracts/monitoring/round.zod';
 import { emptyTotals, executionLagHit, formHits, isBehind, missingReasons, timeProgressBp } from '../../contracts/monitoring/rules';
 import { workingDays } from '../../contracts/calendar';
@@ -66,6 +66,8 @@ interface Carried {
   hits: Array<[string, RuleHit]>;
   runs: number;
 }
+
+const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
 
 const KIND = { policy: '政策变化', emergency: '突发事件' } as const;
 
@@ -297,47 +299,58 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   const closeAt = dueMs ? started + dueMs * 3 : onCalendar ? cal.add(formDueAt, profile.closeAfterDays) : started + dueWorkingDays * day + profile.closeAfterDays * day;
   if (onCalendar && !carried) board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.batchOpened', detail: { batchId, projects: projects.length, formDueAt: new Date(formDueAt).toISOString(), overdueAt: new Date(overdueAt).toISOString(), closeAt: new Date(closeAt).toISOString() } });
   let flagged = carried?.flagged ?? false;
+  let supersededBy: string | null = null;
+  if (canContinue) setHandler(superseded, ({ by }) => void (supersededBy ??= by));
+  /** Every running project waits on an open task: the state a new run can resume from. */
+  const quiet = () => {
+    if (busy > 0) return false;
+    const open = new Set(board.openKeys());
+    for (const id of running) {
+      const k = (loops.get(id) as Loop).key;
+      if (!k || !open.has(k)) return false;
+    }
+    return true;
+  };
   const tooLong = () => {
     if (!canContinue) return false;
     const info = workflowInfo();
     return board.continueAsNewAdvised(s.maxUpdatesPerRun) || info.historyLength > s.maxHistoryEvents || (info.historySize ?? 0) > s.maxHistoryBytes;
   };
-  try {
-    for (;;) {
-      const until = flagged ? closeAt : overdueAt;
-      const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong(), Math.max(1, until - Date.now()));
-      await save();
-      if (running.size === 0) break;
-      if (canContinue && tooLong()) {
-        // hand the open tasks and each project's state to a new run, once no loop is between two tasks
-        await condition(() => busy === 0);
+  for (;;) {
+    const until = flagged ? closeAt : overdueAt;
+    const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong() || !!supersededBy, Math.max(1, until - Date.now()));
+    if (supersededBy) {
+      // finance re-ran the department: this batch's open tasks close, the new part opens its own
+      for (const key of board.openKeys()) board.cancel(key, '重新监控：已由新的监控任务取代');
+      await board.drain();
+      return emptyTotals();
+    }
+    await save();
+    if (running.size === 0) break;
+    if (canContinue && tooLong()) {
+      // hand the open tasks and each project's state to a new run, once every loop waits on a task
+      for (;;) {
+        await condition(quiet);
         await save();
         await board.drain();
         await condition(allHandlersFinished);
-        const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1 };
-        return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
+        if (quiet() && dirty.size === 0) break;
       }
-      if (settled) continue;
-      if (!flagged) {
-        flagged = true;
-        for (const id of running) if ((results.get(id) as ProjectResult).stage === 'form') touch(id, { overdue: true });
-        continue;
-      }
-      for (const id of running) {
-        const r = results.get(id) as ProjectResult;
-        for (const key of board.openKeys().filter((k) => k.includes(`-${id}-`))) board.cancel(key, '监控已结束');
-        touch(id, { stage: r.stage === 'form' ? 'notSubmitted' : r.stage });
-      }
-      break;
+      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1 };
+      return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
     }
-  } catch (e) {
-    if (!isCancellation(e)) throw e;
-    // finance re-ran the department: this batch's open tasks close, the new run opens its own
-    await CancellationScope.nonCancellable(async () => {
-      for (const key of board.openKeys()) board.cancel(key, '重新监控：已由新的监控任务取代');
-      await board.drain();
-    });
-    throw e;
+    if (settled) continue;
+    if (!flagged) {
+      flagged = true;
+      for (const id of running) if ((results.get(id) as ProjectResult).stage === 'form') touch(id, { overdue: true });
+      continue;
+    }
+    for (const id of running) {
+      const r = results.get(id) as ProjectResult;
+      for (const key of board.openKeys().filter((k) => k.includes(`-${id}-`))) board.cancel(key, '监控已结束');
+      touch(id, { stage: r.stage === 'form' ? 'notSubmitted' : r.stage });
+    }
+    break;
   }
   await save();
   await board.drain();

@@ -2,10 +2,10 @@
 // whole department in memory), starts a batch workflow per page, sends the department one digest mail
 // listing its units' forms (not one per project), and adds up the batches' counts. Its batches report
 // their counts by signal, so a department with many batches continues as new (cursor, counts and
-// the batches done carried) without touching them; cancelled (finance re-ran it), it cancels them.
+// the batches done carried) without touching them; superseded (finance re-ran it), it tells them to
+// close their open forms and ends.
 import {
   ApplicationFailure,
-  CancellationScope,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -13,7 +13,6 @@ import {
   defineSignal,
   executeChild,
   getExternalWorkflowHandle,
-  isCancellation,
   patched,
   proxyActivities,
   setHandler,
@@ -23,7 +22,7 @@ import {
 import type { MonitoringActivities } from '../../activities/monitoring';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { BATCH_DONE_SIGNAL, MONITORING_BATCH_WORKFLOW, batchWorkflowId } from '../../contracts/monitoring/names';
+import { BATCH_DONE_SIGNAL, MONITORING_BATCH_WORKFLOW, SUPERSEDED_SIGNAL, batchWorkflowId } from '../../contracts/monitoring/names';
 import type { MonitoringDepartmentInput, RoundSettings, RoundTotals } from '../../contracts/monitoring/round.zod';
 import { addTotals, emptyTotals } from '../../contracts/monitoring/rules';
 import { TaskBoard } from '../humanTask';
@@ -31,6 +30,7 @@ import type { monitoringBatch } from './batch';
 
 const { monitoringPage } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '60s', retry: { maximumInterval: '10s' } });
 const batchDone = defineSignal<[{ batch: number; totals: RoundTotals }]>(BATCH_DONE_SIGNAL);
+const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
 
 type Parsed = { settings: RoundSettings; round: string; deptId: string; deptName: string; cursor: string | null; batches: number; totals: Record<string, number>; units: Record<string, number>; done: number[]; digestSent: boolean; continued: boolean };
 
@@ -55,6 +55,8 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
     done.set(batch, totals);
     doneTotals = addTotals(doneTotals, totals);
   });
+  let supersededBy: string | null = null;
+  if (bySignal) setHandler(superseded, ({ by }) => void (supersededBy ??= by));
   const tooLong = () => {
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength > s.maxHistoryEvents || (info.historySize ?? 0) > s.maxHistoryBytes;
@@ -68,49 +70,44 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
     });
   };
 
-  try {
-    while (!paged) {
-      const page: Awaited<ReturnType<MonitoringActivities['monitoringPage']>> = await monitoringPage({ year: s.year, cutoff: s.cutoff, deptId, cursor, limit: s.batchSize });
-      cursor = page.nextCursor;
-      if (!page.projects.length) break;
-      for (const p of page.projects) units.set(p.unitId, (units.get(p.unitId) ?? 0) + 1);
-      const input = { settings: s, round, deptId, batch: started, projects: page.projects };
-      if (bySignal) {
-        await startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
-      } else {
-        batches.push(executeChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.TERMINATE }));
-      }
-      started++;
-      if (!cursor) break;
-      if (bySignal && tooLong()) return await carryOn();
+  while (!paged && !supersededBy) {
+    const page: Awaited<ReturnType<MonitoringActivities['monitoringPage']>> = await monitoringPage({ year: s.year, cutoff: s.cutoff, deptId, cursor, limit: s.batchSize });
+    cursor = page.nextCursor;
+    if (!page.projects.length) break;
+    for (const p of page.projects) units.set(p.unitId, (units.get(p.unitId) ?? 0) + 1);
+    const input = { settings: s, round, deptId, batch: started, projects: page.projects };
+    if (bySignal) {
+      await startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+    } else {
+      batches.push(executeChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.TERMINATE }));
     }
-    paged = true;
+    started++;
+    if (!cursor) break;
+    if (bySignal && tooLong()) return await carryOn();
+  }
+  paged = true;
 
-    if (units.size && !v.digestSent) {
-      const lines = [...units].map(([u, n]) => `${u}：${n} 张`).join('；');
-      board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}：${deptName}所属单位绩效监控表已下发`, reason: `共 ${[...units.values()].reduce((a, b) => a + b, 0)} 张：${lines}` });
-      board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.departmentOpened', detail: { round, deptId, units: units.size, batches: started } });
-      v.digestSent = true;
-    }
-    if (!bySignal) {
-      let totals = emptyTotals();
-      for (const t of await Promise.all(batches)) totals = addTotals(totals, t);
-      await board.drain();
-      return totals;
-    }
-    for (;;) {
-      await condition(() => done.size >= started || tooLong());
-      if (done.size >= started) break;
-      return await carryOn();
-    }
+  if (units.size && !v.digestSent && !supersededBy) {
+    const lines = [...units].map(([u, n]) => `${u}：${n} 张`).join('；');
+    board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}：${deptName}所属单位绩效监控表已下发`, reason: `共 ${[...units.values()].reduce((a, b) => a + b, 0)} 张：${lines}` });
+    board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.departmentOpened', detail: { round, deptId, units: units.size, batches: started } });
+    v.digestSent = true;
+  }
+  if (!bySignal) {
+    let totals = emptyTotals();
+    for (const t of await Promise.all(batches)) totals = addTotals(totals, t);
+    await board.drain();
+    return totals;
+  }
+  await condition(() => done.size >= started || !!supersededBy || tooLong());
+  if (supersededBy) {
+    // re-run by finance: every batch still open closes its forms; the new part opens its own
+    for (let b = 0; b < started; b++) if (!done.has(b)) await getExternalWorkflowHandle(batchWorkflowId(me, b)).signal(SUPERSEDED_SIGNAL, { by: supersededBy }).catch(() => undefined);
+    board.record({ actorId: supersededBy, actorName: supersededBy, action: 'monitoring.departmentSuperseded', detail: { round, deptId, batches: started } });
     await board.drain();
     return doneTotals;
-  } catch (e) {
-    if (!isCancellation(e) || !bySignal) throw e;
-    // re-run by finance: its batches (abandoned children) are cancelled with it and close their tasks
-    await CancellationScope.nonCancellable(async () => {
-      for (let b = 0; b < started; b++) if (!done.has(b)) await getExternalWorkflowHandle(batchWorkflowId(me, b)).cancel().catch(() => undefined);
-    });
-    throw e;
   }
+  if (done.size < started) return await carryOn();
+  await board.drain();
+  return doneTotals;
 }

@@ -5,7 +5,7 @@ import { ApplicationFailure, ParentClosePolicy, condition, getExternalWorkflowHa
 import type { MonitoringActivities } from '../../activities/monitoring';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS } from '../../contracts/monitoring/schemas';
-import { MONITORING_DEPARTMENT_WORKFLOW, departmentWorkflowId } from '../../contracts/monitoring/names';
+import { MONITORING_DEPARTMENT_WORKFLOW, SUPERSEDED_SIGNAL, departmentWorkflowId } from '../../contracts/monitoring/names';
 import type { MonitoringRoundInput, RoundSettings, RoundTotals } from '../../contracts/monitoring/round.zod';
 import { addTotals, emptyTotals, rerunDepartmentSignal, roundStatusQuery, type RoundStatus } from '../../contracts/monitoring/rules';
 import { SA } from '../../contracts/searchAttributes';
@@ -45,15 +45,15 @@ export async function monitoringRound(raw: MonitoringRoundInput): Promise<RoundT
         results.set(d.id, t);
         pending.delete(d.id);
       },
-      () => undefined, // cancelled by a re-run (or failed: the round page shows the department still open)
+      () => undefined, // failed: the round page shows the department still open
     );
   };
-  setHandler(rerunDepartmentSignal, ({ deptId }) => {
+  setHandler(rerunDepartmentSignal, ({ deptId, by }) => {
     const d = depts.find((x) => x.id === deptId);
     if (!d || status.stage === 'closed') return;
     const previous = departmentWorkflowId(round, deptId, runs.get(deptId) ?? 0);
     // the superseded part is cancelled: its open forms close, so no project has two
-    if (patched('jixiao.monitoring.rerun-cancels')) void getExternalWorkflowHandle(previous).cancel().catch(() => undefined);
+    if (patched('jixiao.monitoring.rerun-supersedes')) void getExternalWorkflowHandle(previous).signal(SUPERSEDED_SIGNAL, { by: by ?? 'finance' }).catch(() => undefined);
     runs.set(deptId, (runs.get(deptId) ?? 0) + 1);
     results.delete(deptId);
     void start(d);
