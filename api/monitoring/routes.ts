@@ -190,6 +190,32 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
 
   api.route({
     method: 'get',
+    path: '/api/monitoring/rounds/:year/:cutoff/transfers',
+    summary: "Penetrating monitoring (穿透式监控): a round's special transfer payments, each aggregating its county projects",
+    tags: ['monitoring'],
+    auth: true,
+    params: RoundParams,
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'dashboard.read');
+      const { rows } = await db.query<{ transferId: string; projects: number; submitted: number; warned: number; overdue: number; availableFen: string; paidFen: string }>(
+        `SELECT transfer_id AS "transferId", count(*)::int AS projects, count(*) FILTER (WHERE form IS NOT NULL)::int AS submitted,
+           count(*) FILTER (WHERE warned)::int AS warned, count(*) FILTER (WHERE overdue)::int AS overdue,
+           sum(available_fen)::text AS "availableFen", sum(paid_fen)::text AS "paidFen"
+         FROM monitoring_results WHERE round = $1 AND transfer_id IS NOT NULL GROUP BY transfer_id ORDER BY transfer_id`,
+        [roundId(params.year, params.cutoff)],
+      );
+      return {
+        items: rows.map((r) => {
+          const available = Number(r.availableFen);
+          const paid = Number(r.paidFen);
+          return { ...r, availableFen: available, paidFen: paid, executionRateBp: available ? Math.floor((paid * 10_000) / available) : 10_000 };
+        }),
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
     path: '/api/monitoring/transfers/:transferId',
     summary: 'Penetrating monitoring (穿透式监控) of a special transfer payment: its county projects with execution, form and warnings',
     tags: ['monitoring'],

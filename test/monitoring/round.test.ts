@@ -167,6 +167,16 @@ describe('a monitoring round under the Inner Mongolia profile', () => {
     expect(t.status).toBe(200);
     expect(t.body.items.map((x: { projectId: string }) => x.projectId).sort()).toEqual(county.map((x) => x.id).sort());
     expect(t.body.totals.projects).toBe(county.length);
+    // the round's transfers, each aggregating its county projects (the page opens any of them)
+    const list = await perf.get(`/api/monitoring/rounds/${YEAR}/04-30/transfers`);
+    expect(list.status).toBe(200);
+    const row = list.body.items.find((x: { transferId: string }) => x.transferId === transfers[0].id);
+    expect(row).toMatchObject({ projects: county.length, availableFen: t.body.totals.availableFen, paidFen: t.body.totals.paidFen, executionRateBp: t.body.totals.executionRateBp });
+    // drill-down: a department's units, then one unit's projects
+    const dept = (await perf.get(`/api/monitoring/rounds/${YEAR}/04-30/projects?deptId=D01&limit=1000`)).body.items as Array<{ unitId: string; projectId: string }>;
+    const unit = dept[0].unitId;
+    const ofUnit = (await perf.get(`/api/monitoring/rounds/${YEAR}/04-30/projects?unitId=${unit}&limit=1000`)).body.items as Array<{ unitId: string; projectId: string }>;
+    expect(ofUnit.map((x) => x.projectId)).toEqual(dept.filter((x) => x.unitId === unit).map((x) => x.projectId));
     const xlsx = await fetch(`${sys.url}/api/monitoring/rounds/${YEAR}/04-30/report.xlsx`, { headers: { authorization: `Bearer ${perf.token}` } });
     expect(xlsx.status).toBe(200);
     expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');

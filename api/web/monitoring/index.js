@@ -1,7 +1,8 @@
 // @ts-check
 // Monitoring's web module (api/web/<name>/index.js, served at /monitoring/index.js): the round page
-// for finance and departments (progress by department, an ECharts chart, drill-down to projects with
-// why each warned, the round report), the form's prefill from finance's data, and its words.
+// for finance and departments (progress by department, an ECharts chart, drill-down from a department
+// to its units and a unit's projects with why each warned, the special transfer payments with their
+// county projects: 穿透式监控, the round report), the form's prefill from finance's data, and its words.
 import { echarts } from '../charts.js';
 import { api, get } from '../api.js';
 import { h } from '../dom.js';
@@ -28,6 +29,17 @@ export const strings = {
   report_html: { zh: '打印报告', en: 'Printable report' },
   report_xlsx: { zh: '导出 Excel', en: 'Excel report' },
   stage: { zh: '状态：{stage}', en: 'Stage: {stage}' },
+  col_unit: { zh: '单位', en: 'Unit' },
+  col_stage: { zh: '环节', en: 'Stage' },
+  units_of: { zh: '{dept} 所属单位', en: 'Units of {dept}' },
+  projects_of: { zh: '{unit} 的项目', en: 'Projects of {unit}' },
+  transfers: { zh: '专项转移支付（穿透式监控）', en: 'Special transfer payments (penetrating monitoring)' },
+  col_transfer: { zh: '转移支付', en: 'Transfer' },
+  col_amount: { zh: '可用/已支付（元）', en: 'Available / paid (yuan)' },
+  county_projects: { zh: '{transfer} 的县级项目', en: 'County projects of {transfer}' },
+  no_transfers: { zh: '本轮无专项转移支付项目。', en: 'No special transfer payment in this round.' },
+  form_of: { zh: '{project} 的监控表', en: 'Monitoring form of {project}' },
+  no_form: { zh: '尚未填报。', en: 'Not submitted yet.' },
 };
 
 /** @type {import('../types.js').Vocab} */
@@ -39,6 +51,9 @@ export const vocab = {
     'monitoring.schedule.resume': { zh: '恢复监控计划', en: 'Round schedule resumed' },
     'monitoring.formIncomplete': { zh: '监控表缺少偏差原因或纠偏措施，退回填报', en: 'Form returned: deviation reasons or measures missing' },
     'monitoring.departmentOpened': { zh: '部门监控表已下发', en: "Department's forms opened" },
+    'monitoring.targetsRevised': { zh: '绩效目标调整已批准（新版本）', en: 'Target adjustment approved (new version)' },
+    'monitoring.batchOpened': { zh: '监控表批次下发（截止、逾期、结束日期按工作日）', en: 'Forms opened (due, overdue and close in working days)' },
+    'monitoring.departmentSuperseded': { zh: '部门重新监控，原监控表关闭', en: "Department re-run: its previous forms closed" },
   },
   field: {
     indicators: { zh: '绩效指标完成情况', en: 'Indicator progress' },
@@ -48,6 +63,10 @@ export const vocab = {
     deviationReason: { zh: '偏差原因', en: 'Reasons for the deviation' },
     measures: { zh: '纠偏措施', en: 'Corrective measures' },
     attachments: { zh: '佐证材料', en: 'Evidence' },
+    kind: { zh: '调整原因类型（政策变化/突发事件）', en: 'Why (policy change / emergency)' },
+    reason: { zh: '调整理由', en: 'Reasons' },
+    target: { zh: '调整后目标值', en: 'Adjusted target' },
+    comment: { zh: '意见', en: 'Comment' },
   },
 };
 
@@ -89,17 +108,95 @@ async function roundView(main, ctx) {
     const cols = /** @type {const} */ (['projects', 'submitted', 'approved', 'overdue', 'notSubmitted', 'warned']);
     const labels = { projects: 'col_projects', submitted: 'col_submitted', approved: 'col_approved', overdue: 'col_overdue', notSubmitted: 'col_not_submitted', warned: 'col_warned' };
     const projects = h('div', {});
+    const why = (/** @type {any} */ x) => x.hits.map((/** @type {any} */ hit) => `${hit.rule.label}：${JSON.stringify(hit.data)}（${JSON.stringify(hit.threshold)}）`).join('；');
+    const formBlock = h('div', {});
+    /** One project opened: its form as submitted and why it warned. */
+    const openProject = (/** @type {any} */ x) => {
+      const f = x.form;
+      formBlock.replaceChildren(
+        h('h3', {}, t('form_of', { project: x.projectName })),
+        f
+          ? h('table', {}, h('tbody', {},
+            ...f.indicators.map((/** @type {any} */ i) => h('tr', {}, h('td', {}, i.name), h('td', {}, `${i.completedPct}% → ${i.expectedPct}%`))),
+            h('tr', {}, h('td', {}, '预计全年预算执行率'), h('td', {}, `${f.expectedExecutionPct}%`)),
+            ...(f.deviationReason ? [h('tr', {}, h('td', {}, '偏差原因'), h('td', {}, f.deviationReason))] : []),
+            ...(f.measures ? [h('tr', {}, h('td', {}, '纠偏措施'), h('td', {}, f.measures))] : [])))
+          : h('p', {}, t('no_form')),
+        h('p', {}, why(x)),
+      );
+    };
+    const projectTable = (/** @type {any[]} */ items) =>
+      h('table', {},
+        h('thead', {}, h('tr', {}, ...['col_project', 'col_unit', 'col_stage', 'col_rate', 'col_why'].map((k) => h('th', {}, t(k))))),
+        h('tbody', {}, ...items.map((/** @type {any} */ x) => h('tr', {},
+          h('td', {}, h('a', { href: '#', onclick: (/** @type {Event} */ e) => { e.preventDefault(); openProject(x); } }, x.projectName)),
+          h('td', {}, x.unitId),
+          h('td', {}, `${x.stage}${x.overdue ? '（逾期）' : ''}`),
+          h('td', {}, `${(x.executionRateBp / 100).toFixed(1)}%${x.timeProgressBp === undefined ? '' : ` / ${(x.timeProgressBp / 100).toFixed(1)}%`}`),
+          h('td', {}, why(x))))));
+    /** A unit's projects. */
+    const unitDrill = async (/** @type {string} */ unitId) => {
+      /** @type {any} */
+      const p = await get(`/api/monitoring/rounds/${y}/${c}/projects?unitId=${encodeURIComponent(unitId)}&limit=1000`);
+      unitProjects.replaceChildren(h('h3', {}, t('projects_of', { unit: unitId })), projectTable(p.items));
+      formBlock.replaceChildren();
+    };
+    const unitProjects = h('div', {});
+    /** A department's units, each with its counts, then a unit's projects. */
     const drill = async (/** @type {string} */ deptId) => {
       /** @type {any} */
-      const p = await get(`/api/monitoring/rounds/${y}/${c}/projects?deptId=${encodeURIComponent(deptId)}`);
+      const p = await get(`/api/monitoring/rounds/${y}/${c}/projects?deptId=${encodeURIComponent(deptId)}&limit=1000`);
+      /** @type {Map<string, { projects: number, submitted: number, approved: number, overdue: number, notSubmitted: number, warned: number }>} */
+      const units = new Map();
+      for (const x of p.items) {
+        const u = units.get(x.unitId) ?? { projects: 0, submitted: 0, approved: 0, overdue: 0, notSubmitted: 0, warned: 0 };
+        u.projects++;
+        if (x.stage !== 'form' && x.stage !== 'notSubmitted') u.submitted++;
+        if (x.stage === 'approved') u.approved++;
+        if (x.overdue) u.overdue++;
+        if (x.stage === 'notSubmitted') u.notSubmitted++;
+        if (x.warned) u.warned++;
+        units.set(x.unitId, u);
+      }
       projects.replaceChildren(
+        h('h3', {}, t('units_of', { dept: deptId })),
         h('table', {},
-          h('thead', {}, h('tr', {}, ...['col_project', 'col_rate', 'col_why'].map((k) => h('th', {}, t(k))))),
-          h('tbody', {}, ...p.items.map((/** @type {any} */ x) => h('tr', {},
-            h('td', {}, `${x.projectName}（${x.unitId}）`),
-            h('td', {}, `${(x.executionRateBp / 100).toFixed(1)}% / ${(x.timeProgressBp / 100).toFixed(1)}%`),
-            h('td', {}, x.hits.map((/** @type {any} */ hit) => `${hit.rule.label}：${JSON.stringify(hit.data)}（${JSON.stringify(hit.threshold)}）`).join('；')))))),
+          h('thead', {}, h('tr', {}, h('th', {}, t('col_unit')), ...cols.map((k) => h('th', {}, t(labels[k]))))),
+          h('tbody', {}, ...[...units].map(([unitId, u]) => h('tr', {},
+            h('td', {}, h('a', { href: '#', onclick: (/** @type {Event} */ e) => { e.preventDefault(); void unitDrill(unitId); } }, unitId)),
+            ...cols.map((k) => h('td', {}, String(u[k]))))))),
+        unitProjects,
       );
+      unitProjects.replaceChildren();
+      formBlock.replaceChildren();
+    };
+    /** 穿透式监控: the round's special transfer payments, each opening its county projects. */
+    const transfers = h('div', {});
+    const county = h('div', {});
+    const showTransfers = async () => {
+      /** @type {any} */
+      const list = await get(`/api/monitoring/rounds/${y}/${c}/transfers`);
+      const yuan = (/** @type {number} */ fen) => (fen / 100).toFixed(2);
+      transfers.replaceChildren(
+        h('h2', {}, t('transfers')),
+        list.items.length
+          ? h('table', {},
+            h('thead', {}, h('tr', {}, ...['col_transfer', 'col_projects', 'col_amount', 'col_rate', 'col_submitted', 'col_overdue', 'col_warned'].map((k) => h('th', {}, t(k))))),
+            h('tbody', {}, ...list.items.map((/** @type {any} */ x) => h('tr', {},
+              h('td', {}, h('a', { href: '#', onclick: (/** @type {Event} */ e) => { e.preventDefault(); void openTransfer(x.transferId); } }, x.transferId)),
+              h('td', {}, String(x.projects)),
+              h('td', {}, `${yuan(x.availableFen)} / ${yuan(x.paidFen)}`),
+              h('td', {}, `${(x.executionRateBp / 100).toFixed(1)}%`),
+              h('td', {}, String(x.submitted)), h('td', {}, String(x.overdue)), h('td', {}, String(x.warned))))))
+          : h('p', {}, t('no_transfers')),
+        county,
+      );
+    };
+    const openTransfer = async (/** @type {string} */ transferId) => {
+      /** @type {any} */
+      const tr = await get(`/api/monitoring/transfers/${encodeURIComponent(transferId)}?year=${y}&cutoff=${c}`);
+      county.replaceChildren(h('h3', {}, t('county_projects', { transfer: transferId })), projectTable(tr.items));
+      formBlock.replaceChildren();
     };
     const chartEl = h('div', { style: 'width:100%;height:320px' });
     out.append(
@@ -114,7 +211,10 @@ async function roundView(main, ctx) {
           h('td', {}, h('a', { href: '#', onclick: (/** @type {Event} */ e) => { e.preventDefault(); void drill(d.deptId); } }, d.deptId)),
           ...cols.map((k) => h('td', {}, String(d[k]))))))),
       projects,
+      transfers,
+      formBlock,
     );
+    void showTransfers();
     const ec = await echarts();
     if (ctx.stale()) return;
     chart?.dispose();
