@@ -29,7 +29,9 @@ const STATUS_OF: Record<string, number> = {
 /** Maps a refused move (from our pre-check or from the workflow's validator) to an HTTP error. */
 export function moveHttpError(type: string | undefined, message: string): HttpError {
   const status = (type && STATUS_OF[type]) || 409;
-  return new HttpError(status, type ?? 'REFUSED', message);
+  // a refused form names its field first (form.approvedAmountFen: …): the error names it as the request's
+  const field = /^(form\.[A-Za-z0-9_.]+):/.exec(message)?.[1];
+  return new HttpError(status, type ?? 'REFUSED', message, field ? `body.${field}` : undefined);
 }
 
 /** The answer to a move, without the state the API has already written. */

@@ -35,6 +35,7 @@ describe('pre-assessment conclusions: reduced-amount bounds and who is told', ()
       const bad = await act(perf, task.id, { action: 'decide', outcome: 'passReduced', form: { aspects: aspects(15), approvedAmountFen }, comment: '核减' });
       expect(bad.status, `approvedAmountFen ${approvedAmountFen}`).toBe(400);
       expect(bad.body.error.message).toContain('form.approvedAmountFen: must be more than 0 and less than 600000000');
+      expect(bad.body.error.field).toBe('body.form.approvedAmountFen');
       expect(bad.body.error.message).toContain('less than 600000000');
     }
     // the workflow's Update validator refuses it too (a client that bypasses the API): no trace in the history
