@@ -5,10 +5,12 @@
 // runs none of them.
 // Every latency and throughput phase runs --reps times (default 3) and is reported as median [min–max];
 // the trivial-workflow ceiling is measured in the same run, and each figure is given as its ratio to it.
-// Phases: the ceiling; open a round (many tasks per execution, the stand-in monitoring board); submit
-// pre-assessments (one execution per project, continuing projects below the bulk threshold); list the
-// inbox with 50 users; decide at a steady 20/s while another round opens; saturate decisions; bulk
-// approval by department heads on the pre-assessments' target reviews; the longest workflow task.
+// Phases: the ceiling; open a real monitoring round (bench/round.ts: the monitoring workflows over the
+// finance stand-in's province, warnings suspending payments at once); submit pre-assessments (one
+// execution per project, continuing projects below the bulk threshold); list the inbox with 50 users;
+// units submit their monitoring forms at a steady 20/s while another round opens; saturate those
+// submissions; bulk approval by department heads (the pre-assessments' target reviews, and the
+// monitoring forms' reviews); the longest workflow task.
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -22,12 +24,13 @@ import { buildDeps, openProductDb } from '../app/deps';
 import { createAuth } from '../api/auth';
 import { startDevServer } from '../scripts/temporal/devServer';
 import { freePort } from '../scripts/temporal/ports';
-import type { TaskSpecInput } from '../contracts/humanTask/tasks.zod';
-import type { benchBatch, benchTrivial } from './workflows';
+import type { benchTrivial } from './workflows';
+import { openForms, openMonitoringRound, seedDirectoryFromFinance, submission, type OpenForm } from './round';
 import { postgresBin, startPostgres } from '../scripts/postgres';
 import { startFinanceService } from '../finance/main';
 import { HttpFinanceClient } from '../finance/client';
 import { preAssessmentWorkflowId } from '../contracts/preAssessment/rules';
+import { temporal as proto } from '@temporalio/proto';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -38,8 +41,6 @@ const num = (flag: string, dflt: number): number => {
 const PROJECTS = num('--projects', quick ? 3000 : 30000);
 const REPS = Math.max(1, num('--reps', 3));
 const PROJECTS_PER_UNIT = 15;
-// One workflow execution per department (its units' forms: ~300 tasks) by default; `--per unit` for 15.
-const PER: 'department' | 'unit' = argv.includes('--per') && argv[argv.indexOf('--per') + 1] === 'unit' ? 'unit' : 'department';
 const UNITS_PER_DEPT = 20;
 const LIST_USERS = 50;
 const LIST_SECONDS = quick ? 8 : 20;
@@ -47,7 +48,6 @@ const DECIDE_RATE = 20;
 const DECIDE_SECONDS = quick ? 10 : 30;
 const SATURATE_SECONDS = quick ? 6 : 20;
 const SATURATE_CONCURRENCY = 50;
-const BACKGROUND_STARTS_PER_SECOND = 8; // a round keeps opening units' forms while officers decide
 const CEILING_WORKFLOWS = num('--ceiling', quick ? 300 : 1000);
 const CEILING_CLIENTS = 32;
 const BULK_PER_REP = num('--bulk', quick ? 200 : 2000); // pre-assessments submitted (and approved in bulk) per run
@@ -106,7 +106,6 @@ async function main(): Promise<void> {
     command,
     projects: PROJECTS,
     reps: REPS,
-    per: PER,
     quick,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: pgVersion, loadavgAtStart: loadavg() },
   };
@@ -162,7 +161,9 @@ async function main(): Promise<void> {
     const units = Math.ceil(PROJECTS / PROJECTS_PER_UNIT);
     const depts = Math.ceil(units / UNITS_PER_DEPT);
     await seedOrgs(db, depts, units);
-    say(`${PROJECTS} projects, ${units} units in ${depts} departments, one workflow execution per ${PER} (${PER === 'unit' ? PROJECTS_PER_UNIT : PROJECTS_PER_UNIT * UNITS_PER_DEPT} tasks)`);
+    const directory = await seedDirectoryFromFinance(db);
+    const year = new Date().getFullYear();
+    say(`monitoring: the finance stand-in's ${directory.departments.length} departments and ${directory.units} units; pre-assessments: ${units} bench units in ${depts} departments`);
 
     // --- 0. the finance stand-in with the province data set --------------------------------------
     if (!argv.includes('--no-finance')) {
@@ -209,11 +210,13 @@ async function main(): Promise<void> {
     results.ceiling = { clients: CEILING_CLIENTS, workflows: CEILING_WORKFLOWS, ...ceiling };
     const ceil = ceiling.workflowsPerSecond.median;
 
-    // --- 2. open a round's tasks: each run opens the boards of a third of the departments ---------
-    const open = await repeat('open a round', async (rep) => {
-      const mine = Array.from({ length: PROJECTS }, (_, p) => p).filter((p) => (deptOf(p, units) - 1) % REPS === rep);
-      const r = await openRound(deps, `r1-${rep}`, mine, units);
-      return { tasks: r.tasks, workflows: r.workflows, tasksPerSecond: r.tasksPerSecond, workflowsPerSecond: r.workflowsPerSecond };
+    // --- 2. a real monitoring round: each run opens the round of a third of the departments -------
+    const rounds: string[] = [];
+    const open = await repeat('open a monitoring round', async (rep) => {
+      const mine = directory.departments.filter((_, i) => i % REPS === rep);
+      const r = await openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '07-31', deptIds: mine, suffix: `bench${rep}`, progress: say });
+      rounds.push(r.round);
+      return { forms: r.forms, warned: r.warned, suspended: r.suspended, seconds: r.seconds, formsPerSecond: r.formsPerSecond, suspensionP50Ms: r.suspensionP50Ms, suspensionP99Ms: r.suspensionP99Ms, suspensionMaxMs: r.suspensionMaxMs };
     });
     results.open = open;
 
@@ -247,10 +250,12 @@ async function main(): Promise<void> {
     results.submitPreAssessments = { perRun: BULK_PER_REP, clients: SUBMIT_CLIENTS, amountFen, ...submit };
 
     // --- 4. the inbox under 50 concurrent users --------------------------------------------------
+    const listUnits = (await db.query<{ unit_id: string }>(`SELECT DISTINCT unit_id FROM tasks WHERE type = 'monitoring.form' AND status = 'open' ORDER BY unit_id`)).rows.map((r) => r.unit_id);
     const tokens = await Promise.all(
-      Array.from({ length: LIST_USERS }, (_, i) => tokenOf(auth, i < 40 ? `p-${unitId(1 + ((i * 37) % units))}` : i < 48 ? `r-${deptId(1 + (i % depts))}` : 'perf-officer')),
+      // 40 unit preparers and 8 department reviewers of the round, 2 finance officers
+      Array.from({ length: LIST_USERS }, (_, i) => tokenOf(auth, i < 40 ? `p-${listUnits[(i * 37) % listUnits.length]}` : i < 48 ? `r-${directory.departments[(i * 13) % directory.departments.length]}` : 'perf-officer')),
     );
-    const queries = ['', '&sort=priority', '&overdue=true', '&q=project', '&mine=visible', '&sort=created&order=desc', '&process=bench'];
+    const queries = ['', '&sort=priority', '&overdue=true', '&q=project', '&mine=visible', '&sort=created&order=desc', '&process=monitoring'];
     const listOnce = async (token: string, n: number): Promise<number> => {
       const t0 = performance.now();
       const r = await fetch(`${apiUrl}/api/tasks?limit=50${queries[n % queries.length]}`, { headers: { authorization: `Bearer ${token}` } });
@@ -282,23 +287,26 @@ async function main(): Promise<void> {
     });
     results.list = { users: LIST_USERS, seconds: LIST_SECONDS, atWork: listAtWork, saturation: listSaturation };
 
-    // --- 5. decisions on the board's tasks at a steady 20/s while another round opens ------------
-    const openTasks = (await db.query<{ id: string; unit_id: string }>(`SELECT id, unit_id FROM tasks WHERE status = 'open' AND process = 'bench' ORDER BY random()`)).rows;
-    const decide = async (t: { id: string; unit_id: string }): Promise<number> => {
+    // --- 5. units submit monitoring forms at a steady 20/s while another round opens -------------
+    // a submission is the real one: the batch workflow evaluates the form's rules and opens the
+    // department's review (审核) task, whose row comes back with the Update's answer
+    const openTasks: OpenForm[] = (await Promise.all(rounds.map((r) => openForms(db, `${r}:`)))).flat().sort(() => Math.random() - 0.5);
+    const decide = async (t: OpenForm): Promise<number> => {
       const token = await tokenOf(auth, `p-${t.unit_id}`);
       const t0 = performance.now();
       const r = await fetch(`${apiUrl}/api/tasks/${encodeURIComponent(t.id)}/actions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ action: 'decide', outcome: 'approve', form: {} }),
+        body: JSON.stringify(submission(t)),
       });
       const body = await r.text();
       if (r.status !== 200) throw new Error(`decide: HTTP ${r.status} ${body}`);
       return performance.now() - t0;
     };
-    const steady = await repeat(`decisions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
-      const bgProjects = Array.from({ length: Math.round(PROJECTS / 10) }, (_, p) => p);
-      const background = argv.includes('--no-background') ? Promise.resolve({ tasks: 0 }) : openRound(deps, `r2-${rep}`, bgProjects, units, BACKGROUND_STARTS_PER_SECOND);
+    const steady = await repeat(`form submissions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
+      // the background: the 1-4月 round of a tenth of the departments opening meanwhile (warnings attach to the open ones)
+      const bgDepts = directory.departments.filter((_, i) => i % 10 === rep);
+      const background = argv.includes('--no-background') ? Promise.resolve({ forms: 0 }) : openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '04-30', deptIds: bgDepts, suffix: `bench-bg${rep}` });
       const lat: number[] = [];
       const pending: Promise<void>[] = [];
       const start = performance.now();
@@ -313,12 +321,12 @@ async function main(): Promise<void> {
       }
       await Promise.all(pending);
       const bg = await background;
-      return { p50: pct(lat, 50), p99: pct(lat, 99), openedMeanwhile: bg.tasks };
+      return { p50: pct(lat, 50), p99: pct(lat, 99), openedMeanwhile: bg.forms };
     });
     results.decideSteady = { rate: DECIDE_RATE, seconds: DECIDE_SECONDS, ...steady };
 
     // --- 6. decision saturation on the board's tasks -----------------------------------------------
-    const saturation = await repeat(`decision saturation, ${SATURATE_CONCURRENCY} in flight`, async (rep) => {
+    const saturation = await repeat(`form submission saturation, ${SATURATE_CONCURRENCY} in flight`, async (rep) => {
       const lat: number[] = [];
       const budget = Math.floor(openTasks.length / (REPS - rep)); // leave tasks for the later runs
       let taken = 0;
@@ -369,14 +377,58 @@ async function main(): Promise<void> {
     results.bulk = { perRequest: BULK_PER_REQUEST, heads: BULK_HEADS, ...bulk, refusals: bulkFailures.slice(0, 10) };
     if (bulkFailures.length) say(`bulk approval refused ${bulkFailures.length}: ${bulkFailures.slice(0, 3).join('; ')}`);
 
+    // --- 7b. bulk approval by department reviewers of the monitoring forms' reviews -----------------
+    // many reviews live in one batch execution: a page of them is one Update (task.actMany)
+    const reviewPages = async (): Promise<Array<{ dept: string; ids: string[] }>> => {
+      const rows = (await db.query<{ id: string; dept_id: string }>(`SELECT id, dept_id FROM tasks WHERE type = 'monitoring.review' AND status = 'open' AND bulk_approvable ORDER BY dept_id, workflow_id, id`)).rows;
+      const byDept = new Map<string, string[]>();
+      for (const r of rows) byDept.set(r.dept_id, [...(byDept.get(r.dept_id) ?? []), r.id]);
+      const pages: Array<{ dept: string; ids: string[] }> = [];
+      for (const [dept, ids] of byDept) for (let i = 0; i < ids.length; i += BULK_PER_REQUEST) pages.push({ dept, ids: ids.slice(i, i + BULK_PER_REQUEST) });
+      return pages;
+    };
+    const allReviewPages = await reviewPages();
+    if (allReviewPages.length >= REPS) {
+      const per = Math.floor(allReviewPages.length / REPS);
+      results.bulkReviews = await repeat('bulk approval of monitoring form reviews', async (rep) => {
+        const pages = allReviewPages.slice(rep * per, (rep + 1) * per);
+        let decided = 0;
+        let refused = 0;
+        const t0 = performance.now();
+        await Promise.all(Array.from({ length: BULK_HEADS }, async () => {
+          for (let g = pages.shift(); g; g = pages.shift()) {
+            const r = await fetch(`${apiUrl}/api/tasks/bulk-decide`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `r-${g.dept}`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ taskIds: g.ids, outcome: 'approve', comment: '监控表填报完整，批量审核通过。' }) });
+            const body = (await r.json()) as { decided: number; failed: number };
+            if (r.status !== 200) throw new Error(`bulk reviews: HTTP ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+            decided += body.decided;
+            refused += body.failed;
+          }
+        }));
+        return { perSecond: decided / ((performance.now() - t0) / 1000), decided, refused };
+      });
+    } else {
+      results.bulkReviews = null;
+      say(`bulk approval of monitoring reviews: only ${allReviewPages.length} pages of bulk-approvable reviews, skipped`);
+    }
+
     // --- 8. memory, mail, and the longest workflow tasks (from the histories) ---------------------
     const outbox = (await db.query<{ rows: number; mails: number }>(`SELECT count(*)::int AS rows, count(DISTINCT coalesce(digest_key, key))::int AS mails FROM outbox WHERE sent_at IS NOT NULL`)).rows[0];
     results.mail = outbox;
     const openNow = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE status = 'open'`)).rows[0].n;
     results.memoryMiB = { worker: Math.round(rss(workerChild.pid)), workerMax: Math.round(Math.max(workerRssMax, rss(workerChild.pid))), api: Math.round(rss(apiChild.pid)), temporalServer: Math.round(rss(temporal.pid)), loadGenerator: Math.round(rss(process.pid)), openTasks: openNow };
-    const boards = (await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE process = 'bench'`)).rows.map((r) => r.workflow_id);
+    // the monitoring batches (each opens its projects' forms in its first workflow task), their departments and rounds, and the warnings
+    const boards = (await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE process = 'monitoring'`)).rows.map((r) => r.workflow_id);
+    const parents = [...new Set(boards.map((b) => b.replace(/:b\d+$/, '')))];
+    const warnings = (await db.query<{ workflow_id: string }>(`SELECT workflow_id FROM processes WHERE process = 'warning' ORDER BY workflow_id LIMIT 300`)).rows.map((r) => r.workflow_id);
     const pre = submitted.flat().filter((_, i) => i % Math.max(1, Math.floor(submitted.flat().length / 300)) === 0);
-    results.workflowTasks = { boards: await longestWorkflowTasks(deps, boards), preAssessments: await longestWorkflowTasks(deps, pre), workerWarnings: wftWarnings.length, firstWarnings: wftWarnings.slice(0, 5) };
+    results.workflowTasks = {
+      boards: await longestWorkflowTasks(deps, boards),
+      departmentsAndRounds: await longestWorkflowTasks(deps, [...parents, ...rounds]),
+      warnings: await longestWorkflowTasks(deps, warnings),
+      preAssessments: await longestWorkflowTasks(deps, pre),
+      workerWarnings: wftWarnings.length,
+      firstWarnings: wftWarnings.slice(0, 5),
+    };
     results.machine = { ...(results.machine as object), loadavgAtEnd: loadavg() };
 
     // --- output: JSON and the section for BENCHMARKS.md -------------------------------------------
@@ -404,8 +456,6 @@ async function main(): Promise<void> {
 
 const unitId = (u: number): string => `BU${String(u).padStart(5, '0')}`;
 const deptId = (d: number): string => `BD${String(d).padStart(3, '0')}`;
-const unitOf = (p: number, units: number): number => 1 + (p % units);
-const deptOf = (p: number, units: number): number => Math.ceil(unitOf(p, units) / UNITS_PER_DEPT);
 
 const tokens = new Map<string, Promise<string>>();
 function tokenOf(auth: ReturnType<typeof createAuth>, user: string): Promise<string> {
@@ -439,44 +489,6 @@ async function seedOrgs(db: Awaited<ReturnType<typeof openProductDb>>, depts: nu
   );
 }
 
-/** Starts one board workflow per department (or unit) of the given projects, each asking for all its projects' forms at once; waits until the inbox shows them all. */
-async function openRound(deps: Awaited<ReturnType<typeof buildDeps>>, round: string, projects: number[], units: number, startsPerSecond?: number) {
-  const batches = new Map<number, TaskSpecInput[]>();
-  for (const p of projects) {
-    const u = unitOf(p, units);
-    const key = PER === 'unit' ? u : deptOf(p, units);
-    if (!batches.has(key)) batches.set(key, []);
-    const dueInMs = p % 20 === 0 ? 1000 : (15 + (p % 10)) * 86_400_000; // 5% come due at once: overdue
-    batches.get(key)!.push({
-      key: `form-${round}-${p}`,
-      type: 'preAssessment.targetReview',
-      title: `运行监控表 ${round} project ${p}`,
-      project: { id: `P${round}-${p}`, name: `project ${p}`, code: `C${p}`, deptId: deptId(deptOf(p, units)), unitId: unitId(u) },
-      candidateGroups: [`unit_preparer@${unitId(u)}`],
-      dueInMs,
-      remindBeforeMs: dueInMs > 2 * 86_400_000 ? [2 * 86_400_000] : [],
-      priority: p % 4,
-      bulkApprovable: true,
-    });
-  }
-  const ids = [...batches.keys()].map((k) => `bench:${round}:${k}`);
-  const t0 = performance.now();
-  const queue = [...batches.entries()];
-  // paced: one start every 1/startsPerSecond s (a round keeps opening forms); else as fast as 32 clients go
-  let seq = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        if (startsPerSecond) await sleep(Math.max(0, t0 + (seq++ * 1000) / startsPerSecond - performance.now()));
-        await deps.temporal.workflow.start<typeof benchBatch>('benchBatch', { taskQueue: deps.config.temporal.taskQueue, workflowId: `bench:${round}:${job[0]}`, args: [job[1]] });
-      }
-    }),
-  );
-  await waitFor(async () => (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = ANY($1)`, [ids])).rows[0].n >= projects.length, `round ${round} in the inbox`);
-  const seconds = (performance.now() - t0) / 1000;
-  return { tasks: projects.length, workflows: batches.size, seconds, tasksPerSecond: projects.length / seconds, workflowsPerSecond: batches.size / seconds };
-}
-
 /**
  * The longest workflow tasks of these executions, from their histories: WorkflowTaskStarted →
  * WorkflowTaskCompleted (the worker's turn: activation, workflow code, the completion's RPC), the
@@ -486,11 +498,15 @@ async function longestWorkflowTasks(deps: Awaited<ReturnType<typeof buildDeps>>,
   const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): number => (t ? Number(String(t.seconds ?? 0)) * 1000 + (t.nanos ?? 0) / 1e6 : NaN);
   let max = { ms: 0, workflowId: '', first: false };
   let firstMax = 0;
+  let maxEvents = 0;
+  let maxBytes = 0;
   const all: number[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: 8 }, async () => {
     for (let k = next++; k < workflowIds.length; k = next++) {
       const history = await deps.temporal.workflow.getHandle(workflowIds[k]).fetchHistory();
+      maxEvents = Math.max(maxEvents, history.events?.length ?? 0);
+      maxBytes = Math.max(maxBytes, proto.api.history.v1.History.encode(history).finish().length);
       const started = new Map<string, number>();
       let first = true;
       for (const e of history.events ?? []) {
@@ -508,7 +524,7 @@ async function longestWorkflowTasks(deps: Awaited<ReturnType<typeof buildDeps>>,
       }
     }
   }));
-  return { executions: workflowIds.length, workflowTasks: all.length, maxMs: max.ms, maxIn: max.workflowId, maxWasFirst: max.first, firstTaskMaxMs: firstMax, p99Ms: pct(all, 99), over1s: all.filter((d) => d > 1000).length };
+  return { executions: workflowIds.length, historyEventsMax: maxEvents, historyBytesMax: maxBytes, workflowTasks: all.length, maxMs: max.ms, maxIn: max.workflowId, maxWasFirst: max.first, firstTaskMaxMs: firstMax, p99Ms: pct(all, 99), over1s: all.filter((d) => d > 1000).length };
 }
 
 /** The dated section for BENCHMARKS.md: machine, command, median [min–max] of each figure and its ratio to the ceiling. */
@@ -524,28 +540,38 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
   const st = g<Record<string, Spread>>('decideSteady');
   const sat = g<Record<string, Spread>>('decideSaturation');
   const bulk = g<Record<string, Spread>>('bulk');
+  const br = g<Record<string, Spread> | null>('bulkReviews');
   const mem = g<Record<string, number>>('memoryMiB');
-  const wft = g<{ boards: { maxMs: number; firstTaskMaxMs: number; p99Ms: number; over1s: number; workflowTasks: number }; preAssessments: { maxMs: number; p99Ms: number; workflowTasks: number }; workerWarnings: number }>('workflowTasks');
+  type Wft = { maxMs: number; firstTaskMaxMs: number; p99Ms: number; over1s: number; workflowTasks: number; historyEventsMax: number; historyBytesMax: number };
+  const wft = g<{ boards: Wft; departmentsAndRounds: Wft; warnings: Wft; preAssessments: Wft; workerWarnings: number }>('workflowTasks');
+  const hist = (x: Wft): string => `largest history ${fmt(x.historyEventsMax)} events, ${fmt(Math.round(x.historyBytesMax / 1024))} KiB`;
   const c = g<Record<string, Spread>>('ceiling');
   const rows: string[][] = [
     ['trivial-workflow ceiling (32 clients start a workflow that returns at once, await it)', s(c.workflowsPerSecond, ' wf/s'), '1×'],
-    [`open a round: ${fmt(open.tasks.median)} tasks per run in ${fmt(open.workflows.median)} board executions`, s(open.tasksPerSecond, ' tasks/s'), thr(open.tasksPerSecond)],
-    ['the same, executions started per second', s(open.workflowsPerSecond, ' wf/s'), thr(open.workflowsPerSecond)],
+    [`open a real monitoring round: ${fmt(open.forms.median)} forms per run (${fmt(open.warned.median)} warned at open), until every form is in its unit's inbox, every warned project suspended on the finance ledger and its verification open`, s(open.formsPerSecond, ' forms/s'), thr(open.formsPerSecond)],
+    ['the same, seconds per run', s(open.seconds, ' s'), ''],
+    ['warning trigger → suspension on the finance ledger while the round opens, p99 (max)', `${s(open.suspensionP99Ms, ' ms')} (${fmt(open.suspensionMaxMs.max)} ms)`, lat(open.suspensionP99Ms)],
     [`submit pre-assessments over HTTP (${BULK_PER_REP} per run, ${SUBMIT_CLIENTS} preparers), until their target reviews are in the inbox`, s(sub.applicationsPerSecond, ' /s'), thr(sub.applicationsPerSecond)],
     ['inbox list, 50 officers at work, p99', s(list.atWork.p99, ' ms'), lat(list.atWork.p99)],
     ['inbox list saturation, 50 without pause', s(list.saturation.perSecond, ' req/s'), thr(list.saturation.perSecond)],
-    [`decisions at ${DECIDE_RATE}/s while a round opens (board tasks), p50`, s(st.p50, ' ms'), lat(st.p50)],
-    [`decisions at ${DECIDE_RATE}/s while a round opens (board tasks), p99`, s(st.p99, ' ms'), lat(st.p99)],
-    [`decision saturation, ${SATURATE_CONCURRENCY} in flight (board tasks)`, s(sat.perSecond, ' /s'), thr(sat.perSecond)],
+    [`monitoring forms submitted at ${DECIDE_RATE}/s while another round opens, p50`, s(st.p50, ' ms'), lat(st.p50)],
+    [`monitoring forms submitted at ${DECIDE_RATE}/s while another round opens, p99`, s(st.p99, ' ms'), lat(st.p99)],
+    [`form submission saturation, ${SATURATE_CONCURRENCY} in flight`, s(sat.perSecond, ' /s'), thr(sat.perSecond)],
     ['the same, p99', s(sat.p99, ' ms'), lat(sat.p99)],
     [`bulk approval of real pre-assessment target reviews (${BULK_HEADS} department heads at once, ${BULK_PER_REQUEST} per request), answered`, s(bulk.perSecond, ' /s'), thr(bulk.perSecond)],
     ['the same, until every approved pre-assessment concluded', s(bulk.concludedPerSecond, ' /s'), thr(bulk.concludedPerSecond)],
     ['the same, tasks refused per run (e.g. an Update past its deadline)', s(bulk.refused), ''],
+    ...(br
+      ? [
+          [`bulk approval of monitoring form reviews (${BULK_HEADS} department reviewers at once, ${BULK_PER_REQUEST} per request; many reviews per execution)`, s(br.perSecond, ' /s'), thr(br.perSecond)],
+          ['the same, refused per run', s(br.refused), ''],
+        ]
+      : []),
   ];
   return [
     `## ${String(r.date).slice(0, 16).replace('T', ' ')} UTC — \`${String(r.command)}\``,
     '',
-    `${fmt(r.projects as number)} projects, one board execution per ${String(r.per)}; ${String(r.reps)} runs per phase, median [min–max]; ` +
+    `The finance stand-in's ${r.quick ? 'quick' : 'province'} data set (monitoring: project expenditure only), pre-assessments on ${fmt(r.projects as number)} bench projects; ${String(r.reps)} runs per phase, median [min–max]; ` +
       `machine: ${m.cpus}× ${m.model}, ${m.memGiB} GB, Node ${m.node}, ${m.postgres}, Temporal CLI dev server (SQLite WAL); ` +
       `load average ${m.loadavgAtStart.map((x) => x.toFixed(1)).join('/')} at the start, ${m.loadavgAtEnd.map((x) => x.toFixed(1)).join('/')} at the end. ` +
       'Ratio: a throughput ÷ the ceiling\'s median; a latency × the ceiling (how many trivial workflows the ceiling completes meanwhile).',
@@ -554,8 +580,10 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
     '| --- | --- | --- |',
     ...rows.map((x) => `| ${x.join(' | ')} |`),
     '',
-    `Longest workflow task (WorkflowTaskStarted → Completed in the histories): boards ${fmt(wft.boards.maxMs)} ms (first task of a board at most ${fmt(wft.boards.firstTaskMaxMs)} ms; p99 ${fmt(wft.boards.p99Ms)} ms of ${fmt(wft.boards.workflowTasks)}; ${wft.boards.over1s} over 1 s), ` +
-      `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
+    `Longest workflow task (WorkflowTaskStarted → Completed in the histories): monitoring batches ${fmt(wft.boards.maxMs)} ms (the first, which opens a batch's forms, at most ${fmt(wft.boards.firstTaskMaxMs)} ms; p99 ${fmt(wft.boards.p99Ms)} ms of ${fmt(wft.boards.workflowTasks)}; ${wft.boards.over1s} over 1 s; ${hist(wft.boards)}), ` +
+      `departments and rounds ${fmt(wft.departmentsAndRounds.maxMs)} ms (p99 ${fmt(wft.departmentsAndRounds.p99Ms)} ms; ${hist(wft.departmentsAndRounds)}), ` +
+      `warnings (a sample) ${fmt(wft.warnings.maxMs)} ms (p99 ${fmt(wft.warnings.p99Ms)} ms; ${hist(wft.warnings)}), ` +
+      `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}; ${hist(wft.preAssessments)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
       `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax}) with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`,
     '',
   ].join('\n');
