@@ -22,6 +22,7 @@ import {
   peerReviewStatusQuery,
   resultGrade,
   type ChecksStatus,
+  type CycleStatus,
   type DepartmentStatus,
 } from '../../contracts/evaluation/names';
 import { scoreSelfEvaluation } from '../../contracts/evaluation/scoring';
@@ -89,6 +90,41 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     handler: async ({ params, ctx }) => {
       require(ctx, 'process.read');
       return query(evaluationCycleId(params.year), cycleStatusQuery, `the self-evaluation cycle of ${params.year}`);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/cycles/:year/progress',
+    summary: 'A year’s self-evaluation progress by department: forms by stage (filling, signing, department review, finance review, filed), returns and grades',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      const cycle = await query<CycleStatus>(evaluationCycleId(params.year), cycleStatusQuery, `the self-evaluation cycle of ${params.year}`);
+      const departments = await Promise.all(
+        cycle.departments.map(async (d) => {
+          let s: DepartmentStatus | null = null;
+          try {
+            s = await temporal.workflow.getHandle(d.workflowId).query(departmentStatusQuery);
+          } catch (e) {
+            if (!(e instanceof WorkflowNotFoundError)) throw e;
+          }
+          const byStage: Record<string, number> = { filling: 0, signing: 0, departmentReview: 0, financeReview: 0, filed: 0 };
+          const grades: Record<string, number> = {};
+          let returns = 0;
+          for (const i of s?.items ?? []) {
+            byStage[i.stage] = (byStage[i.stage] ?? 0) + 1;
+            if (i.grade) grades[i.grade] = (grades[i.grade] ?? 0) + 1;
+            returns += i.returns;
+          }
+          return { deptId: d.deptId, opened: s?.opened ?? false, done: d.done, projects: s?.items.length ?? 0, byStage, grades, returns };
+        }),
+      );
+      const total = departments.reduce((n, d) => n + d.projects, 0);
+      const filed = departments.reduce((n, d) => n + d.byStage.filed, 0);
+      return { year: cycle.year, stage: cycle.stage, dueAt: cycle.dueAt, projects: total, filed, departments };
     },
   });
 

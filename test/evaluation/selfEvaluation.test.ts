@@ -78,6 +78,11 @@ describe('the annual self-evaluation of a department', () => {
     if (Date.now() > selfEvaluationDueAt(EVAL_YEAR, '04-30')) expect(dueAt - Date.now()).toBeGreaterThan(23 * 3_600_000);
     else expect(dueAt).toBe(selfEvaluationDueAt(EVAL_YEAR, '04-30'));
 
+    // the start page's progress: every form of the department, all still with the units
+    const progress = (await perf.get(`/api/evaluations/cycles/${EVAL_YEAR}/progress`)).body;
+    expect(progress).toMatchObject({ year: EVAL_YEAR, stage: 'open', projects: expected.length, filed: 0 });
+    expect(progress.departments).toEqual([expect.objectContaining({ deptId: 'D01', opened: true, projects: expected.length, byStage: { filling: expected.length, signing: 0, departmentReview: 0, financeReview: 0, filed: 0 } })]);
+    expect((await perf.get(`/api/evaluations/cycles/${EVAL_YEAR + 5}/progress`)).status).toBe(404);
     const mine = dept.items.filter((i: { unitId: string }) => i.unitId === 'U0101');
     const inbox = await eventually(async () => {
       const all = (await preparer.get('/api/tasks?process=evaluation&limit=200')).body.items ?? [];

@@ -1,7 +1,11 @@
 // @ts-check
 // Evaluation's web module (api/web/<name>/index.js, served at /evaluation/index.js): its words for the
-// shell's generic task page and audit trail. Stage and conclusion labels are in its manifest
-// (contracts/evaluation/manifest.zod.ts). No start page yet: finance opens a cycle over the API.
+// shell's generic task page and audit trail, and its start page: finance opens a year's
+// self-evaluation cycle and follows its progress by department (forms by stage, grades). Stage and
+// conclusion labels are in its manifest (contracts/evaluation/manifest.zod.ts).
+import { api, get } from '../api.js';
+import { h } from '../dom.js';
+import { translator } from '../i18n.js';
 
 /** @type {import('../types.js').Strings} */
 export const strings = {
@@ -13,7 +17,82 @@ export const strings = {
   evaluation_score: { zh: '自评得分（系统计算）', en: 'Self-evaluation score (computed)' },
   evaluation_grade: { zh: '评价等级', en: 'Grade' },
   evaluation_draw_seed: { zh: '抽取种子：{seed}', en: 'Draw seed: {seed}' },
+  start: { zh: '年度绩效自评', en: 'Annual self-evaluation' },
+  pick_year: { zh: '年度', en: 'Year' },
+  depts: { zh: '部门（逗号分隔，空为全部）', en: 'Departments (comma separated, empty: all)' },
+  open_cycle: { zh: '启动年度自评', en: 'Open the year’s self-evaluation' },
+  show: { zh: '查看进度', en: 'Show progress' },
+  opened: { zh: '已启动：{id}，报告截止 {due}', en: 'Opened: {id}, reports due {due}' },
+  not_open: { zh: '该年度自评尚未启动。', en: 'This year’s self-evaluation is not open.' },
+  summary: { zh: '{stage}：{filed}/{projects} 份已备案，截止 {due}', en: '{stage}: {filed} of {projects} filed, due {due}' },
+  col_dept: { zh: '部门', en: 'Department' },
+  col_projects: { zh: '项目', en: 'Projects' },
+  col_filling: { zh: '填报中', en: 'Filling' },
+  col_signing: { zh: '待签字', en: 'Signing' },
+  col_departmentReview: { zh: '部门审核', en: 'Department review' },
+  col_financeReview: { zh: '财政审核', en: 'Finance review' },
+  col_filed: { zh: '已备案', en: 'Filed' },
+  col_returns: { zh: '退回次数', en: 'Returns' },
+  col_grades: { zh: '等级分布', en: 'Grades' },
 };
+const t = translator(strings);
+
+const STAGES = /** @type {const} */ (['filling', 'signing', 'departmentReview', 'financeReview', 'filed']);
+
+/** @param {HTMLElement} main @param {import('../types.js').ViewContext} ctx */
+async function cycleView(main, ctx) {
+  const year = h('input', { type: 'number', value: String(new Date().getFullYear() - 1), 'aria-label': t('pick_year') });
+  const depts = h('input', { type: 'text', placeholder: t('depts'), 'aria-label': t('depts') });
+  const msg = h('p', { role: 'status' });
+  const out = h('div', {});
+  const y = () => Number(/** @type {HTMLInputElement} */ (year).value);
+  const show = async () => {
+    out.replaceChildren();
+    /** @type {any} */
+    let p;
+    try {
+      p = await get(`/api/evaluations/cycles/${y()}/progress`);
+    } catch {
+      if (!ctx.stale()) out.append(h('p', {}, t('not_open')));
+      return;
+    }
+    if (ctx.stale()) return;
+    out.append(
+      h('p', {}, t('summary', { stage: p.stage, filed: String(p.filed), projects: String(p.projects), due: String(p.dueAt).slice(0, 10) })),
+      h('table', {},
+        h('thead', {}, h('tr', {}, ...['col_dept', 'col_projects', ...STAGES.map((s) => `col_${s}`), 'col_returns', 'col_grades'].map((k) => h('th', {}, t(k))))),
+        h('tbody', {}, ...p.departments.map((/** @type {any} */ d) => h('tr', {},
+          h('td', {}, d.deptId),
+          h('td', {}, String(d.projects)),
+          ...STAGES.map((s) => h('td', {}, String(d.byStage[s] ?? 0))),
+          h('td', {}, String(d.returns)),
+          h('td', {}, Object.entries(d.grades).map(([g, n]) => `${g} ${n}`).join('，')))))),
+    );
+  };
+  const open = async () => {
+    const ids = /** @type {HTMLInputElement} */ (depts).value.split(/[,，\s]+/).filter(Boolean);
+    try {
+      /** @type {any} */
+      const r = await api('POST', '/api/evaluations/cycles', { year: y(), ...(ids.length ? { deptIds: ids } : {}) });
+      msg.textContent = t('opened', { id: r.workflowId, due: r.dueMonthDay });
+    } catch (e) {
+      msg.textContent = String(/** @type {Error} */ (e).message ?? e);
+    }
+    await show();
+  };
+  main.replaceChildren(
+    h('h2', {}, t('start')),
+    h('div', {}, year, depts, h('button', { type: 'button', onclick: open }, t('open_cycle')), h('button', { type: 'button', onclick: show }, t('show'))),
+    msg,
+    out,
+  );
+  await show();
+  const timer = setInterval(() => void show(), 15_000);
+  return () => clearInterval(timer);
+}
+
+/** @type {import('../types.js').StartPage} */
+export const start = { route: 'evaluation', label: strings.start, permission: 'process.read', view: cycleView };
 
 /** @type {import('../types.js').Vocab} */
 export const vocab = {
