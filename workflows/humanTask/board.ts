@@ -71,6 +71,8 @@ type ClosingOf<S> = 'submittedBy' extends keyof S ? (S[keyof S & 'submittedBy'] 
 export class TaskBoard<M extends TaskForms = TaskForms> {
   private readonly tasks = new Map<string, TaskState>();
   private readonly waiters = new Map<string, (r: TaskResult) => void>();
+  /** Results of tasks decided while no one waited (after continue-as-new, before `resume()`). */
+  private readonly unawaited = new Map<string, TaskResult>();
   private readonly types: Map<string, TaskTypeInfo>;
   private seq = 0;
   private updates = 0;
@@ -127,6 +129,12 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   /** Waits again for an open task carried over by continue-as-new (of type T, on a typed board). */
   resume<T extends keyof M & string = keyof M & string>(key: string): Promise<TaskResultOf<M, T>> {
     const id = `${this.workflowId}:${key}`;
+    // decided before anyone waited again: an Update a new run received before its code resumed the task
+    const early = this.unawaited.get(id);
+    if (early) {
+      this.unawaited.delete(id);
+      return Promise.resolve(early as TaskResultOf<M, T>);
+    }
     if (this.tasks.get(id)?.status !== 'open') throw ApplicationFailure.nonRetryable(`no open task ${id} to resume`, TaskErrors.NotFound);
     return new Promise((resolve) => this.waiters.set(id, resolve as (r: TaskResult) => void));
   }
@@ -296,7 +304,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
       this.deadlines.closed();
       const waiter = this.waiters.get(t.id);
       this.waiters.delete(t.id);
-      waiter?.({
+      (waiter ?? ((r: TaskResult) => void this.unawaited.set(t.id, r)))({
         taskId: t.id,
         outcome: res.completed.outcome,
         form: res.completed.form,
