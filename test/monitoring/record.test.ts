@@ -6,7 +6,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESSES } from '../../contracts/registry.zod';
 import { monitoring } from '../../contracts/monitoring/manifest.zod';
-import { MONITORING_SCHEDULED_WORKFLOW, roundId } from '../../contracts/monitoring/names';
+import { MONITORING_ROUND_WORKFLOW, MONITORING_SCHEDULED_WORKFLOW, roundId } from '../../contracts/monitoring/names';
 import { roundTemplate } from '../../contracts/monitoring/settings';
 import { shanghaiDate } from '../../contracts/calendar';
 import { eventually, startSystem, type TestSystem } from '../helpers/system';
@@ -57,5 +57,55 @@ describe.skipIf(!process.env.RECORD_MONITORING)('record monitoring histories', (
       const history = await sys.deps.temporal.workflow.getHandle(id).fetchHistory();
       writeFileSync(new URL(`${type}-returned-approved-${stamp}.json`, dir), historyToJSON(history));
     }
+  }, 120_000);
+
+  it('a round on the working-day calendar: a target adjustment approved, a form approved, batches and the department continued as new (recorded while running)', async () => {
+    const year = Number(shanghaiDate(Date.now()).slice(0, 4));
+    const r = sys.config.region.monitoring.rounds[0];
+    const t = roundTemplate(sys.config.region, r, 'record');
+    const round = roundId(year, '11-30');
+    await sys.deps.temporal.workflow.start(MONITORING_ROUND_WORKFLOW, {
+      workflowId: round,
+      taskQueue: sys.config.temporal.taskQueue,
+      args: [{ ...t, cutoff: '11-30', profile: { ...t.profile, executionLagPoints: 100 }, year, deptIds: ['D01'], batchSize: 2, maxHistoryEvents: 30 }],
+    });
+    const reviewer = await sys.as('d01-reviewer');
+    const perf = await sys.as('perf-officer');
+    const formsOf = async () => (await sys.deps.db.query<{ id: string; unit_id: string; status: string }>(`SELECT id, unit_id, status FROM tasks WHERE workflow_id LIKE $1 AND type = 'monitoring.form' ORDER BY id`, [`${round}:%`])).rows;
+    const forms = await eventually(async () => {
+      const f = (await formsOf()).filter((x) => x.unit_id === 'U0101' || x.unit_id === 'U0102');
+      return f.length >= 2 && f;
+    }, 'two forms', 60_000);
+    const [adjusted, submitted] = forms;
+    const preparer = await sys.as(`${adjusted.unit_id.toLowerCase()}-preparer`);
+    const preparer2 = await sys.as(`${submitted.unit_id.toLowerCase()}-preparer`);
+    const mine = async () => (await formsOf()).filter((x) => x.status === 'open');
+    const target = { level1: 'output', level2: '数量指标', name: '新建校舍面积', target: '800', unit: '平方米', direction: '>=', isCore: true };
+    expect((await preparer.post(`/api/tasks/${encodeURIComponent(adjusted.id)}/actions`, { action: 'decide', outcome: 'adjust', form: { kind: 'policy', reason: '政策调整', indicators: [target] } })).status).toBe(200);
+    const adj = await eventually(async () => ((await perf.get('/api/tasks?type=monitoring.targetAdjustment')).body.items ?? []).find((x: { id: string }) => x.id.startsWith(`${round}:`)), 'the adjustment');
+    expect((await perf.post(`/api/tasks/${encodeURIComponent(adj.id)}/actions`, { action: 'decide', outcome: 'approve', form: { comment: '同意' } })).status).toBe(200);
+    const form = { indicators: [{ code: 'X1', name: '核心产出', core: true, completedPct: 60, expectedPct: 100 }], expectedExecutionPct: 100 };
+    expect((await preparer2.post(`/api/tasks/${encodeURIComponent(submitted.id)}/actions`, { action: 'decide', outcome: 'submit', form })).status).toBe(200);
+    const review = await eventually(async () => ((await reviewer.get('/api/tasks?type=monitoring.review')).body.items ?? []).find((x: { id: string }) => x.id.startsWith(`${round}:`)), 'the review');
+    expect((await reviewer.post(`/api/tasks/${encodeURIComponent(review.id)}/actions`, { action: 'decide', outcome: 'approve', form: { comment: '同意' } })).status).toBe(200);
+    const reopened = await eventually(async () => (await mine()).find((x: { id: string }) => x.id.endsWith('-1')), 'the form reopened with the new targets');
+    const batchId = reopened.id.split(':form-')[0];
+    const deptId = batchId.replace(/:b\d+$/, '');
+    await new Promise((res) => setTimeout(res, 2000));
+    mkdirSync(dir, { recursive: true });
+    const stamp = new Date().toISOString().slice(0, 10);
+    for (const [type, id] of [['monitoringRound', round], ['monitoringDepartment', deptId], ['monitoringBatch', batchId]]) {
+      const history = await sys.deps.temporal.workflow.getHandle(id).fetchHistory();
+      writeFileSync(new URL(`${type}-calendar-adjusted-continued-${stamp}.json`, dir), historyToJSON(history));
+      // and the first run, which continued as new (the carried runs replay from the restore)
+      let previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      let first = null;
+      while (previous) {
+        first = await sys.deps.temporal.workflow.getHandle(id, previous).fetchHistory();
+        previous = first.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      }
+      if (first) writeFileSync(new URL(`${type}-calendar-adjusted-first-run-${stamp}.json`, dir), historyToJSON(first));
+    }
+    await sys.deps.temporal.workflow.getHandle(round).terminate('recorded');
   }, 120_000);
 });
