@@ -155,6 +155,19 @@ describe("last year's round started by hand: a re-run for one department, deadli
       return t.length >= all.length && t;
     }, 'every form open', 90_000);
     const othersBefore = before.filter((t) => t.dept_id !== 'D01').map((t) => [t.id, t.status, t.version]);
+    // each unit hears of each of its forms (assigned mail); each department gets one digest for the round
+    const u0101 = before.filter((t) => t.unit_id === 'U0101').map((t) => t.id).sort();
+    const mails = await eventually(async () => {
+      const m = (await sys.deps.db.query<{ task_id: string }>(`SELECT task_id FROM outbox WHERE kind = 'assigned' AND user_id = 'u0101-preparer' AND task_id LIKE $1 ORDER BY task_id`, [`${round}:%`])).rows;
+      return m.length >= u0101.length && m;
+    }, 'the forms\' assigned mail', 30_000);
+    expect(mails.map((m) => m.task_id)).toEqual(u0101);
+    const digests = await eventually(async () => {
+      const d = (await sys.deps.db.query<{ subject: string; body_text: string }>(`SELECT subject, body_text FROM outbox WHERE kind = 'notice' AND user_id = 'd01-reviewer' AND subject LIKE $1`, [`%${LAST_YEAR}年%所属单位绩效监控表已下发%`])).rows;
+      return d.length > 0 && d;
+    }, "the department's digest", 30_000);
+    expect(digests).toHaveLength(1);
+    expect(digests[0].body_text).toContain('U0101');
 
     const rr = await perf.post('/api/monitoring/rounds', { year: LAST_YEAR, cutoff, deptId: 'D01' });
     expect(rr.body).toMatchObject({ round, started: false, rerun: 'D01' });
