@@ -3,7 +3,11 @@
 // declared conflicts; a circular cross peer review's final scores feed each agency's quality score
 // and credit; the next selection ranks by credit and leaves out conflicts and agencies below the
 // minimum, and a commission from the register is refused for such an agency and recorded otherwise.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { REPO_ROOT } from '../../app/processPaths';
 import { drawExperts } from '../../contracts/evaluation/experts';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 
@@ -87,6 +91,10 @@ describe('the agency register and the expert library', () => {
     }
     const done = await sys.deps.temporal.workflow.getHandle(`evaluationPeerReview:${batchId}`).result();
     expect(done.agencyQuality).toEqual(finalScores);
+    if (process.env.RECORD_HISTORIES) {
+      const h = await sys.deps.temporal.workflow.getHandle(`evaluationPeerReview:${batchId}`).fetchHistory();
+      writeFileSync(join(REPO_ROOT, 'test', 'replay', 'histories', `evaluationPeerReview-quality-to-register-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(h));
+    }
 
     // the register carries the final scores as each agency's quality score and credit
     const list = (await perf.get('/api/evaluations/agencies')).body as any[];
