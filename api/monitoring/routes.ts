@@ -15,6 +15,7 @@ import { Id } from '../../contracts/common.zod';
 import { require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import type { ProcessRouteDeps } from '../processes';
+import { warningsByIds } from '../warning/read';
 
 const FINANCE_ROLES = ['finance_performance', 'division_head', 'finance_director'];
 const Cutoff = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
@@ -273,12 +274,13 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       byDept.columns = COLS.map(([key, header]) => ({ key, header, width: 14 }));
       for (const r of await reportRows(round)) byDept.addRow(r);
       const warned = wb.addWorksheet('预警项目');
-      warned.columns = [['projectId', '项目编号'], ['projectName', '项目名称'], ['deptId', '部门'], ['unitId', '单位'], ['rate', '执行率%'], ['rules', '触发规则']].map(([key, header]) => ({ key, header, width: key === 'projectName' ? 40 : 14 }));
-      const { rows } = await db.query<{ projectId: string; projectName: string; deptId: string; unitId: string; rate: number; hits: Array<{ rule: { label: string } }> }>(
-        `SELECT project_id AS "projectId", project_name AS "projectName", dept_id AS "deptId", unit_id AS "unitId", execution_rate_bp / 100.0 AS rate, hits FROM monitoring_results WHERE round = $1 AND warned ORDER BY project_id`,
+      warned.columns = [['projectId', '项目编号'], ['projectName', '项目名称'], ['deptId', '部门'], ['unitId', '单位'], ['rate', '执行率%'], ['rules', '触发规则'], ['warning', '预警处理']].map(([key, header]) => ({ key, header, width: key === 'projectName' ? 40 : 14 }));
+      const { rows } = await db.query<{ projectId: string; projectName: string; deptId: string; unitId: string; rate: number; hits: Array<{ rule: { label: string } }>; responseRef: string | null }>(
+        `SELECT project_id AS "projectId", project_name AS "projectName", dept_id AS "deptId", unit_id AS "unitId", execution_rate_bp / 100.0 AS rate, hits, response_ref AS "responseRef" FROM monitoring_results WHERE round = $1 AND warned ORDER BY project_id`,
         [round],
       );
-      for (const r of rows) warned.addRow({ ...r, rate: Number(r.rate), rules: r.hits.map((h) => h.rule.label).join('；') });
+      const warnings = await warningsByIds(db, rows.map((r) => r.responseRef ?? '')); // the warning module's read API
+      for (const { responseRef, ...r } of rows) warned.addRow({ ...r, rate: Number(r.rate), rules: r.hits.map((h) => h.rule.label).join('；'), warning: [warnings.get(responseRef ?? '')?.stage, warnings.get(responseRef ?? '')?.conclusion].filter(Boolean).join(' / ') });
       res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('content-disposition', `attachment; filename="monitoring-${params.year}-${params.cutoff}.xlsx"`);
       res.end(Buffer.from(await wb.xlsx.writeBuffer()));
@@ -301,11 +303,14 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       const esc = (v: unknown) => String(v).replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
       const rows = await reportRows(round);
       const body = rows.map((r) => `<tr>${COLS.map(([k]) => `<td>${esc(r[k as keyof typeof r])}</td>`).join('')}</tr>`).join('');
+      const refs = (await db.query<{ ref: string }>(`SELECT response_ref AS ref FROM monitoring_results WHERE round = $1 AND warned AND response_ref IS NOT NULL ORDER BY project_id`, [round])).rows;
+      const ws = [...(await warningsByIds(db, refs.map((r) => r.ref))).values()]; // the warning module's read API
+      const wTable = ws.length ? `<h2>预警项目</h2><table><thead><tr><th>项目</th><th>部门</th><th>阶段</th><th>结论</th><th>已持续（天）</th></tr></thead><tbody>${ws.map((w) => `<tr><td>${esc(w.projectName)}</td><td>${esc(w.deptId)}</td><td>${esc(w.stage)}</td><td>${esc(w.conclusion ?? '')}</td><td>${w.ageDays}</td></tr>`).join('')}</tbody></table>` : '';
       res.type('html').send(
         `<!doctype html><html lang="zh"><meta charset="utf-8"><title>${esc(params.year)}年${esc(head.name)}报告</title>` +
           `<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:right}@media print{button{display:none}}</style>` +
           `<h1>${esc(params.year)}年${esc(head.name)}绩效运行监控报告</h1><p>状态：${esc(head.stage)}</p>` +
-          `<table><thead><tr>${COLS.map(([, h]) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table><button onclick="print()">打印</button></html>`,
+          `<table><thead><tr>${COLS.map(([, h]) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>${wTable}<button onclick="print()">打印</button></html>`,
       );
     },
   });

@@ -8,6 +8,7 @@ import { SA } from '../../contracts/searchAttributes';
 import { require, scopeSql, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import type { ProcessRouteDeps } from '../processes';
+import { openWarningFigures } from './read';
 
 const RaiseBody = z.strictObject({
   year: z.number().int().min(2000).max(2100),
@@ -32,6 +33,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     response: z.object({ workflowId: z.string() }),
     handler: async ({ body, ctx }) => {
       if (!ctx.roles.some((r) => FINANCE_ROLES.includes(r))) throw new HttpError(403, 'FORBIDDEN', 'only finance raises a warning by hand');
+      if (!config.region.warning.raisedBy.includes('hand')) throw new HttpError(409, 'NOT_RAISED_HERE', `this region raises warnings by ${config.region.warning.raisedBy.join(', ')} only`);
       const at = new Date().toISOString();
       const trigger: WarningTrigger = { year: body.year, project: body.project, source: 'hand', trace: { ...body.trace, data: { ...body.trace.data, reason: body.reason } }, triggeredBy: ctx.id, triggeredAt: at };
       const workflowId = warningWorkflowId(body.year, body.project.id);
@@ -85,6 +87,25 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       const byDept: Record<string, number> = {};
       for (const i of items) byDept[i.deptId ?? '-'] = (byDept[i.deptId ?? '-'] ?? 0) + 1;
       return { items, byDept };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/warnings/dashboard',
+    summary: "The dashboard's open warnings: counted by department and by age (days since raised: 0-7, 8-14, 15-30, >30), the oldest's age",
+    tags: ['warning'],
+    auth: true,
+    response: z.object({
+      open: z.number().int(),
+      byDept: z.array(z.object({ deptId: z.string(), open: z.number().int() })),
+      byAge: z.array(z.object({ bucket: z.string(), open: z.number().int() })),
+      oldestDays: z.number().int(),
+    }),
+    handler: async ({ ctx }) => {
+      require(ctx, 'dashboard.read');
+      const p: unknown[] = [];
+      return openWarningFigures(db, scopeSql(ctx, p, 't', { actors: false }), p);
     },
   });
 

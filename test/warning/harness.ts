@@ -4,7 +4,7 @@
 // its status and result, the project's ledger (payments left out), and a task found in the inbox.
 // Workflow ids are the project's, in the run's one namespace, and every file's stand-in has the same
 // projects: each file takes its own (`harness(dept, first)`; D01 has 8 projects, D02 9): outcomes
-// D01 0–5, roles D01 6–7, faults D02 0–2, deadlines D02 3–6, record D01 0 only with RECORD_WARNING=1.
+// D01 0–5, visible D01 6–7, faults D02 0–2, deadlines D02 3–6, record D01 0 only with RECORD_WARNING=1.
 import { afterAll, beforeAll } from 'vitest';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { startStandIn, YEAR, type StandIn } from '../finance/standIn';

@@ -3,6 +3,7 @@
 // age and department, a warning's timeline (trigger with its rule's trace, suspension, verification,
 // decision, money movements with people and times), the task page's context panel, and its words.
 import { get } from '../api.js';
+import { echarts } from '../charts.js';
 import { h } from '../dom.js';
 import { translator } from '../i18n.js';
 
@@ -25,6 +26,9 @@ export const strings = {
   verified_by: { zh: '核实人', en: 'Verified by' },
   refused_rule: { zh: '财政系统拒绝原因', en: 'Refused by the finance system' },
   none: { zh: '暂无未结预警', en: 'No open warnings' },
+  by_dept: { zh: '未结预警（按部门）', en: 'Open warnings by department' },
+  by_age: { zh: '未结预警（按持续天数）', en: 'Open warnings by age (days)' },
+  kpi: { zh: '未结预警 {open} 个，最长 {oldest} 天', en: '{open} open warnings, the oldest {oldest} days' },
   k_trigger: { zh: '触发预警', en: 'Triggered' },
   k_suspension: { zh: '暂停支付', en: 'Payments suspended' },
   k_verification: { zh: '部门核实', en: 'Verified' },
@@ -84,10 +88,18 @@ export function contextPanel({ context }) {
   return h('div.project', {}, ...parts);
 }
 
-/** Open warnings, oldest first, with their department; a click shows the timeline. */
+/** A bar chart of counts (ECharts, shared loader). @param {HTMLElement} el @param {string} title @param {string[]} names @param {number[]} values */
+async function bars(el, title, names, values) {
+  const e = await echarts();
+  const c = e.init(el);
+  c.setOption({ title: { text: title, left: 'center', textStyle: { fontSize: 14 } }, tooltip: {}, xAxis: { type: 'category', data: names }, yAxis: { type: 'value', minInterval: 1 }, series: [{ type: 'bar', data: values }] });
+  return c;
+}
+
+/** The dashboard of open warnings (by department and by age, ECharts), then the list oldest first; a click shows the timeline. */
 /** @param {HTMLElement} main @param {import('../types.js').ViewContext} ctx */
 async function openView(main, ctx) {
-  const r = /** @type {any} */ (await get('/api/warnings'));
+  const [r, d] = /** @type {any[]} */ (await Promise.all([get('/api/warnings'), get('/api/warnings/dashboard')]));
   if (ctx.stale()) return;
   const detail = h('div', {});
   const rows = r.items.map((/** @type {any} */ w) => {
@@ -98,13 +110,22 @@ async function openView(main, ctx) {
     };
     return h('tr', {}, h('td', {}, h('a', { href: '#', onclick: (/** @type {Event} */ e) => { e.preventDefault(); void open(); } }, show(w.projectName))), h('td', {}, show(w.deptId)), h('td', {}, show(w.stage)), h('td', {}, String(w.ageDays)));
   });
+  const boxes = { dept: h('div.chart', { style: 'height:240px' }), age: h('div.chart', { style: 'height:240px' }) };
   main.replaceChildren(
     h('h1', {}, t('open_warnings')),
+    h('p.kpi', {}, t('kpi', { open: d.open, oldest: d.oldestDays })),
+    d.open ? h('div.charts', {}, boxes.dept, boxes.age) : null,
     rows.length
       ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('col_project')), h('th', {}, t('col_dept')), h('th', {}, t('col_stage')), h('th', {}, t('col_age')))), h('tbody', {}, ...rows))
       : h('p', {}, t('none')),
     detail,
   );
+  if (!d.open) return undefined;
+  const charts = [
+    await bars(boxes.dept, t('by_dept'), d.byDept.map((/** @type {any} */ x) => x.deptId), d.byDept.map((/** @type {any} */ x) => x.open)),
+    await bars(boxes.age, t('by_age'), d.byAge.map((/** @type {any} */ x) => x.bucket), d.byAge.map((/** @type {any} */ x) => x.open)),
+  ];
+  return () => charts.forEach((c) => c.dispose());
 }
 
 /** @type {import('../types.js').StartPage} */
