@@ -79,6 +79,11 @@ export function createActivities(deps: ActivityDeps) {
       return { targets, monitoring };
     },
 
+    /** The department's transfer payments to lower levels (专项转移支付) of the year. */
+    async evaluationListTransfers(input: { year: number; deptId: string }): Promise<Array<{ id: string; name: string; totalFen: number }>> {
+      return (await finance.listTransfers({ year: input.year })).items.filter((t) => t.deptId === input.deptId).map((t) => ({ id: t.id, name: t.name, totalFen: t.totalFen }));
+    },
+
     /** The units of the departments (all: none given), with their level and prefecture or county. */
     async evaluationListUnits(input: { deptIds?: string[] }): Promise<UnitBrief[]> {
       const out: UnitBrief[] = [];

@@ -39,6 +39,20 @@ export const SelfEvaluateTask = defineTaskType({
   outcomes: { submit: { label: { zh: '提交单位负责人', en: 'Submit to the unit head' }, style: 'primary', form: SelfEvaluationForm } },
 });
 
+/** The department's overall self-evaluation: its own indicators (kind, direction, target, actual), the score computed. */
+export const OverallSelfEvaluateTask = defineTaskType({
+  type: EVALUATION_TASKS.overall,
+  label: { zh: '部门整体绩效自评', en: 'Department-wide overall self-evaluation' },
+  outcomes: { submit: { label: { zh: '报送财政', en: 'Submit to finance' }, style: 'primary', form: SelfEvaluationForm } },
+});
+
+/** A transfer payment to lower levels, self-evaluated by the department that pays it. */
+export const TransferSelfEvaluateTask = defineTaskType({
+  type: EVALUATION_TASKS.transfer,
+  label: { zh: '转移支付绩效自评', en: 'Self-evaluation of a transfer payment' },
+  outcomes: { submit: { label: { zh: '报送财政', en: 'Submit to finance' }, style: 'primary', form: SelfEvaluationForm } },
+});
+
 export const UnitSignTask = defineTaskType({
   type: EVALUATION_TASKS.sign,
   label: { zh: '自评报告签字', en: 'Sign the self-evaluation' },

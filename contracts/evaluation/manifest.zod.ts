@@ -23,6 +23,8 @@ import {
   ConfirmReEvaluationDrawTask,
   SelfEvaluateTask,
   UnitSignTask,
+  OverallSelfEvaluateTask,
+  TransferSelfEvaluateTask,
 } from './evaluation.zod';
 
 /** The unit's head, who signs the unit's report (单位负责人). */
@@ -44,6 +46,9 @@ export const evaluation = defineProcess({
     // the department and finance review what the unit submitted: never the unit itself
     { def: DepartmentReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
     { def: FinanceFileTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
+    // the department's overall self-evaluation and its transfer payments' (部门整体自评, 转移支付自评)
+    { def: OverallSelfEvaluateTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: false } },
+    { def: TransferSelfEvaluateTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: false } },
     { def: ConfirmDrawTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
     { def: CheckTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
     { def: ReEvaluateTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },

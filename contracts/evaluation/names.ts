@@ -13,6 +13,10 @@ export const EVALUATION_TASKS = {
   departmentReview: 'evaluation.departmentReview',
   /** Finance reviews and files it (财政审核、备案), or returns it. */
   file: 'evaluation.financeFile',
+  /** The department fills its overall self-evaluation (部门整体自评). */
+  overall: 'evaluation.overallSelfEvaluate',
+  /** The department self-evaluates a transfer payment to lower levels (转移支付自评). */
+  transfer: 'evaluation.transferSelfEvaluate',
   /** Finance sees the check draw before any check is sent (抽查名单确认). */
   confirmDraw: 'evaluation.confirmDraw',
   /** A checker's review of one self-evaluation (抽查复核): adjusted score, findings, problems. */
@@ -90,6 +94,10 @@ export interface DepartmentStatus {
   pagesRead: number;
   opened: boolean;
   items: SelfEvaluationItem[];
+  /** The department-wide overall self-evaluation (部门整体自评), kept apart from the projects'. */
+  overall?: SelfEvaluationItem | null;
+  /** A self-evaluation per transfer payment to lower levels (转移支付), by transfer id. */
+  transfers?: SelfEvaluationItem[];
 }
 
 export interface CycleStatus {

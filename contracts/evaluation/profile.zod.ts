@@ -12,6 +12,10 @@ export const EvaluationProfile = z.object({
     .length(4),
   /** Points of each part of a self-evaluation, out of 100 *(ours: national practice)*. */
   weights: z.object({ output: z.number(), benefit: z.number(), satisfaction: z.number(), execution: z.number() }),
+  /** Points of each part of a department's overall self-evaluation (部门整体自评); absent: the project weights *(ours)*. */
+  overallWeights: z.object({ output: z.number(), benefit: z.number(), satisfaction: z.number(), execution: z.number() }).optional(),
+  /** Points of each part of a transfer payment's self-evaluation (转移支付自评); absent: the project weights *(ours)*. */
+  transferWeights: z.object({ output: z.number(), benefit: z.number(), satisfaction: z.number(), execution: z.number() }).optional(),
   /** The checks of self-evaluations (自评抽查复核, the draw in contracts/evaluation/draw.ts). */
   spotCheck: z.object({
     /** Every project of at least this amount is checked (Wuhai 004: 100万元以上, inclusive); elsewhere *(ours)*. */

@@ -654,6 +654,182 @@ export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDe
     }
    }
   },
+  "evaluation.overallSelfEvaluate": {
+   "label": {
+    "zh": "部门整体绩效自评",
+    "en": "Department-wide overall self-evaluation"
+   },
+   "outcomes": {
+    "submit": {
+     "label": {
+      "zh": "报送财政",
+      "en": "Submit to finance"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "indicators": {
+        "minItems": 1,
+        "maxItems": 100,
+        "type": "array",
+        "items": {
+         "type": "object",
+         "properties": {
+          "name": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 200
+          },
+          "target": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 100
+          },
+          "actual": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 100
+          },
+          "completionPct": {
+           "type": "number",
+           "minimum": 0,
+           "maximum": 100
+          },
+          "kind": {
+           "type": "string",
+           "enum": [
+            "output",
+            "benefit",
+            "satisfaction"
+           ]
+          },
+          "direction": {
+           "type": "string",
+           "enum": [
+            ">=",
+            "<=",
+            "="
+           ]
+          },
+          "gapReason": {
+           "type": "string",
+           "maxLength": 2000
+          }
+         },
+         "required": [
+          "name",
+          "actual"
+         ]
+        }
+       },
+       "measures": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 5000
+       },
+       "summary": {
+        "default": "",
+        "type": "string",
+        "maxLength": 5000
+       }
+      },
+      "required": [
+       "indicators",
+       "measures"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.transferSelfEvaluate": {
+   "label": {
+    "zh": "转移支付绩效自评",
+    "en": "Self-evaluation of a transfer payment"
+   },
+   "outcomes": {
+    "submit": {
+     "label": {
+      "zh": "报送财政",
+      "en": "Submit to finance"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "indicators": {
+        "minItems": 1,
+        "maxItems": 100,
+        "type": "array",
+        "items": {
+         "type": "object",
+         "properties": {
+          "name": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 200
+          },
+          "target": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 100
+          },
+          "actual": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 100
+          },
+          "completionPct": {
+           "type": "number",
+           "minimum": 0,
+           "maximum": 100
+          },
+          "kind": {
+           "type": "string",
+           "enum": [
+            "output",
+            "benefit",
+            "satisfaction"
+           ]
+          },
+          "direction": {
+           "type": "string",
+           "enum": [
+            ">=",
+            "<=",
+            "="
+           ]
+          },
+          "gapReason": {
+           "type": "string",
+           "maxLength": 2000
+          }
+         },
+         "required": [
+          "name",
+          "actual"
+         ]
+        }
+       },
+       "measures": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 5000
+       },
+       "summary": {
+        "default": "",
+        "type": "string",
+        "maxLength": 5000
+       }
+      },
+      "required": [
+       "indicators",
+       "measures"
+      ]
+     }
+    }
+   }
+  },
   "evaluation.confirmDraw": {
    "label": {
     "zh": "抽查名单确认",

@@ -173,6 +173,50 @@ describe('the annual self-evaluation of a department', () => {
       const f = await eventually(async () => (await tasksOf(perf, item.projectId)).find((t) => t.type === 'evaluation.financeFile'), 'file');
       expect((await decide(perf2, f.id, 'file')).status).toBe(200);
     }
+    // the department's overall self-evaluation and one per transfer payment, apart from the projects':
+    // the department fills each with its own indicators, the score is computed on the department's (or
+    // the transfer's projects') execution; finance returns the overall one once, then files
+    const transfers = (await fin.client.listTransfers({ year: EVAL_YEAR })).items.filter((t) => t.deptId === 'D01');
+    const whole = await eventually(async () => {
+      const d = (await perf.get(`/api/evaluations/cycles/${EVAL_YEAR}/departments/D01`)).body;
+      return d.overall && d.transfers?.length === transfers.length ? d : undefined;
+    }, 'the overall and transfer self-evaluations opened');
+    expect(whole.overall).toMatchObject({ projectId: 'overall:D01', stage: 'filling' });
+    expect(whole.transfers.map((t: { projectId: string }) => t.projectId).sort()).toEqual(transfers.map((t) => t.id).sort());
+    const own = [
+      { name: '部门重点任务完成率', kind: 'output', direction: '>=', target: '100', actual: '90', gapReason: '两项任务顺延' },
+      { name: '群众满意度', kind: 'satisfaction', direction: '>=', target: '90', actual: '92' },
+      { name: '单位管理费用占比', kind: 'benefit', direction: '<=', target: '5', actual: '4' },
+    ];
+    const fillWhole = async (type: string, ref: string, skip: string[] = []) => {
+      const t = await eventually(async () => (await tasksOf(reviewer, ref)).find((x) => x.type === type && !skip.includes(x.id)), `${type} ${ref}`);
+      const c = contextOf(await detail(reviewer, t.id));
+      // without its own indicators' kind, direction and target the form is refused
+      expect((await decide(reviewer, t.id, 'submit', { indicators: [], measures: '无' })).status).toBe(400);
+      expect((await decide(reviewer, t.id, 'submit', { indicators: own, measures: '压实责任，加快进度' })).status).toBe(200);
+      return { task: t, ctx: c };
+    };
+    const w = sys.config.region.evaluation;
+    const o1 = await fillWhole('evaluation.overallSelfEvaluate', 'overall:D01');
+    const expectScore = (c: any) => scoreSelfEvaluation(own as any, c.prefill.execution.executionRateBp, c.weights, w.grades);
+    expect(o1.ctx.weights).toEqual(w.overallWeights ?? w.weights);
+    const f1 = await eventually(async () => (await tasksOf(perf, 'overall:D01')).find((x) => x.type === 'evaluation.financeFile'), 'finance’s filing of the overall one');
+    expect(contextOf(await detail(perf, f1.id)).score.total).toBe(expectScore(o1.ctx).total);
+    expect((await decide(perf, f1.id, 'sendBack', { comment: '补充部门整体支出绩效分析' })).status).toBe(200);
+    const o2 = await fillWhole('evaluation.overallSelfEvaluate', 'overall:D01', [o1.task.id]);
+    expect(o2.ctx.returnReason).toBe('补充部门整体支出绩效分析');
+    const f2 = await eventually(async () => (await tasksOf(perf, 'overall:D01')).find((x) => x.type === 'evaluation.financeFile' && x.id !== f1.id), 'the second filing');
+    expect((await decide(perf, f2.id, 'file', { comment: '备案' })).status).toBe(200);
+    for (const tr of transfers) {
+      const x = await fillWhole('evaluation.transferSelfEvaluate', tr.id);
+      const f = await eventually(async () => (await tasksOf(perf, tr.id)).find((y) => y.type === 'evaluation.financeFile'), 'the transfer’s filing');
+      expect(contextOf(await detail(perf, f.id)).score.total).toBe(expectScore(x.ctx).total);
+      expect((await decide(perf, f.id, 'file')).status).toBe(200);
+    }
+    const wholeDone = (await perf.get(`/api/evaluations/cycles/${EVAL_YEAR}/departments/D01`)).body;
+    expect(wholeDone.overall).toMatchObject({ stage: 'filed', returns: 1, grade: expectScore(o1.ctx).grade });
+    // the projects' forms are untouched by them
+    expect(wholeDone.items.map((i: { projectId: string }) => i.projectId).sort()).toEqual(expected);
     const cycle = await sys.deps.temporal.workflow.getHandle(`evaluationCycle:${EVAL_YEAR}`).result();
     expect(cycle.departments[0]).toMatchObject({ deptId: 'D01', projects: expected.length, filed: expected.length });
 
@@ -287,7 +331,7 @@ describe('the annual self-evaluation of a department', () => {
         ['evaluationChecks', `evaluationChecks:${EVAL_YEAR}`],
       ]) {
         const h = await sys.deps.temporal.workflow.getHandle(id).fetchHistory();
-        writeFileSync(join(HISTORIES, `${type}-wuhai-${day}.json`), historyToJSON(h));
+        writeFileSync(join(HISTORIES, `${type}-wuhai-whole-${day}.json`), historyToJSON(h));
       }
     }
   }, 120_000);

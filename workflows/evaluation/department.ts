@@ -2,20 +2,24 @@
 // read from finance page by page, each gets a form pre-filled with its targets, its year-end
 // execution and its monitoring results (null when none), in its unit's inbox; the unit fills in the actual
 // values, the score is computed from them, the unit head signs, the department reviews and submits
-// or returns, finance files or returns. Every project's form is one task on one board.
-import { ApplicationFailure, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// or returns, finance files or returns. Every project's form is one task on one board. Beside them
+// (patched 'jixiao.evaluation.overall-and-transfers'): the department's overall self-evaluation
+// (部门整体自评) and one per transfer payment to lower levels (转移支付), each filled by the
+// department with its own indicators, scored by the profile's overall or transfer weights on the
+// execution of the department's (or the transfer's) projects, filed or returned by finance.
+import { ApplicationFailure, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../../contracts/searchAttributes';
 import type { FinanceActivities } from '../../activities/finance';
 import type { EvaluationActivities } from '../../activities/evaluation';
 import type { Execution, ProjectSummary } from '../../contracts/finance/finance.zod';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
-import type { ProjectRef, TaskResultOf } from '../../contracts/humanTask/tasks.zod';
+import type { ClosingOutcome, ProjectRef, TaskResultOf } from '../../contracts/humanTask/tasks.zod';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { EvaluationDepartmentInput, SelfEvaluationForm } from '../../contracts/evaluation/evaluation.zod';
 import type { evaluation as manifest } from '../../contracts/evaluation/manifest.zod';
 import { EVALUATION_SCHEMAS, EVALUATION_TYPES } from '../../contracts/evaluation/schemas';
 import { departmentStatusQuery, EVALUATION_TASKS, type DepartmentStatus, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
-import { scoreSelfEvaluation, type ScoredIndicator } from '../../contracts/evaluation/scoring';
+import { scoreSelfEvaluation, type ScoredIndicator, type Weights as EvaluationProfileWeights } from '../../contracts/evaluation/scoring';
 import { TaskBoard } from '../humanTask';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
@@ -75,11 +79,14 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   // The projects (项目支出: basic expenditure is the department's overall self-evaluation's), page by
   // page: each page's forms open as soon as it is read.
   const running: Array<Promise<void>> = [];
+  /** A transfer payment's county projects, for its execution. */
+  const transferProjects = new Map<string, string[]>();
   cursor = undefined;
   do {
     const page: { items: ProjectSummary[]; nextCursor: string | null } = await finance.financeListProjects({ deptId, year, expenditure: 'project', cursor, limit: input.pageSize });
     status.pagesRead++;
     const projects = page.items.filter((p) => !p.transferId); // a transfer's county projects are the lower level's
+    for (const p of page.items) if (p.transferId) transferProjects.set(p.transferId, [...(transferProjects.get(p.transferId) ?? []), p.id]);
     const prefill = projects.length ? await own.evaluationPrefill({ year, projects: projects.map((p) => ({ id: p.id, industry: p.industry })) }) : { targets: {}, monitoring: {} };
     for (const p of projects) {
       const t = prefill.targets[p.id] ?? { targets: [], targetsSource: 'library' as const };
@@ -91,6 +98,25 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   status.opened = true;
   board.record({ actorId: input.openedBy, actorName: '财政', action: 'evaluation.formsOpened', detail: { year, deptId, projects: status.items.length, pages: status.pagesRead } });
   publish();
+  if (patched('jixiao.evaluation.overall-and-transfers')) {
+    status.overall = null;
+    status.transfers = [];
+    const rate = (ids: string[]): Prefill['execution'] => {
+      let availableFen = 0;
+      let paidFen = 0;
+      for (const id of ids) {
+        const e = execution.get(id);
+        if (e) [availableFen, paidFen] = [availableFen + e.availableFen, paidFen + e.paidFen];
+      }
+      return { availableFen, paidFen, executionRateBp: availableFen > 0 ? Math.floor((paidFen * 10000) / availableFen) : 0 };
+    };
+    const ownIds = status.items.map((i) => i.projectId);
+    running.push(wholeEvaluate('overall', `overall:${deptId}`, `${year}年度部门整体绩效自评（${deptId}）`, rate(ownIds), profile.overallWeights ?? profile.weights));
+    const transfers = await own.evaluationListTransfers({ year, deptId });
+    for (const t of transfers) running.push(wholeEvaluate('transfer', t.id, `${year}年度转移支付绩效自评：${t.name}`, rate(transferProjects.get(t.id) ?? []), profile.transferWeights ?? profile.weights, t.totalFen));
+    board.record({ actorId: input.openedBy, actorName: '财政', action: 'evaluation.wholeFormsOpened', detail: { year, deptId, overall: 1, transfers: transfers.map((t) => t.id) } });
+    publish();
+  }
 
   await Promise.all(running);
   publish();
@@ -98,6 +124,64 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   const grades: Record<string, number> = {};
   for (const i of status.items) if (i.grade) grades[i.grade] = (grades[i.grade] ?? 0) + 1;
   return { deptId, projects: status.items.length, filed: status.items.filter((i) => i.stage === 'filed').length, grades };
+
+  /**
+   * The department's overall self-evaluation, or a transfer payment's: the department fills it with
+   * its own indicators, the score is computed by the given weights, finance files it or returns it.
+   */
+  async function wholeEvaluate(kind: 'overall' | 'transfer', ref: string, name: string, exec: Prefill['execution'], weights: EvaluationProfileWeights, amountFen = exec?.availableFen ?? 0): Promise<void> {
+    const item: SelfEvaluationItem = { projectId: ref, name, unitId: deptId, amountFen, stage: 'filling', returns: 0, score: null, grade: null, filedAt: null };
+    if (kind === 'overall') status.overall = item;
+    else status.transfers?.push(item);
+    const pre: Prefill = { projectId: ref, name, deptId, unitId: deptId, amountFen, industry: '', targets: [], targetsSource: 'library', execution: exec, monitoring: null };
+    const project: ProjectRef = { id: ref, name, code: ref, deptId, unitId: deptId, amountFen };
+    let returnReason: string | null = null;
+    const safe = ref.replace(/[^A-Za-z0-9_.-]/g, '_'); // a task key's characters
+    for (;;) {
+      const round = item.returns;
+      item.stage = 'filling';
+      const fill: TaskResultOf<Tasks, typeof EVALUATION_TASKS.overall, 'returned'> = await board.ask({
+        key: `${kind}-${safe}-${round}`,
+        type: kind === 'overall' ? EVALUATION_TASKS.overall : EVALUATION_TASKS.transfer,
+        title: name,
+        project,
+        dueInMs: input.dueInMs,
+        candidateGroups: [`competent_reviewer@${deptId}`],
+        context: { kind, prefill: pre, weights, returnReason, round },
+      });
+      if (fill.outcome !== 'submit') continue;
+      const scored = scoredIndicators(pre, fill.form);
+      if (typeof scored === 'string') {
+        returnReason = scored;
+        item.returns++;
+        board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.formRefused', projectId: ref, reason: scored });
+        continue;
+      }
+      item.score = scoreSelfEvaluation(scored, exec?.executionRateBp ?? 0, weights, profile.grades);
+      item.grade = item.score.grade;
+      board.record({ actorId: fill.decidedBy, actorName: fill.decidedBy, action: 'evaluation.selfEvaluated', projectId: ref, detail: { kind, score: item.score.total, grade: item.grade, round } });
+      item.stage = 'financeReview';
+      const filing: TaskResultOf<Tasks, typeof EVALUATION_TASKS.file, ClosingOutcome> = await board.ask({
+        key: `file-${safe}-${round}`,
+        type: EVALUATION_TASKS.file,
+        title: `自评财政审核备案：${name}`,
+        project,
+        dueInMs: input.dueInMs,
+        notifySubmitter: false,
+        candidateGroups: ['finance_performance@FIN'],
+        submittedBy: fill.decidedBy,
+        context: { kind, prefill: pre, form: fill.form, score: item.score, round },
+      });
+      if (filing.outcome === 'file' || item.returns >= maxReturns) break;
+      returnReason = filing.outcome === 'sendBack' ? filing.form.comment : (filing.comment ?? '退回');
+      item.returns++;
+      board.record({ actorId: filing.decidedBy, actorName: filing.decidedBy, action: 'evaluation.returned', projectId: ref, reason: returnReason, detail: { kind, returns: item.returns } });
+    }
+    item.stage = 'filed';
+    item.filedAt = new Date().toISOString();
+    board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.filed', projectId: ref, detail: { kind, score: item.score?.total ?? null, grade: item.grade, returns: item.returns } });
+    publish();
+  }
 
   /** One project's self-evaluation, from the unit's form to finance's filing. */
   async function selfEvaluate(pre: Prefill): Promise<void> {
