@@ -20,7 +20,10 @@ export interface RoundFigures {
   verifications: number;
   seconds: number;
   formsPerSecond: number;
-  /** Trigger (the rule's observedAt) → the suspension's row on the finance ledger, per warned project. */
+  /**
+   * Trigger (the rule's observedAt) → the suspension's row on the finance ledger, per project this
+   * round warned first (a project already suspended by an open warning gets no second row).
+   */
   suspensionP50Ms: number;
   suspensionP99Ms: number;
   suspensionMaxMs: number;
@@ -76,10 +79,10 @@ export async function openMonitoringRound(
                 (SELECT count(*)::int FROM monitoring_results WHERE round = $2 AND warned) AS warned,
                 (SELECT count(*)::int FROM monitoring_results WHERE round = $2 AND warned AND response_ref IS NOT NULL) AS answered,
                 (SELECT count(DISTINCT l.project_id)::int FROM finance.ledger l JOIN monitoring_results r ON r.project_id = l.project_id AND r.round = $2 AND r.warned
-                  WHERE l.op = 'suspend' AND l.at >= $3) AS suspended,
+                  WHERE l.op = 'suspend') AS suspended,
                 (SELECT count(*)::int FROM tasks t JOIN monitoring_results r ON r.round = $2 AND r.warned AND t.project_id = r.project_id
-                  WHERE t.type = $4 AND t.status = 'open') AS verifications`,
-        [`${round}:%`, round, started, WARNING_TASKS.verify],
+                  WHERE t.type = $3 AND t.status = 'open') AS verifications`,
+        [`${round}:%`, round, WARNING_TASKS.verify],
       )
     ).rows[0];
   let last = performance.now();

@@ -2,16 +2,21 @@
 // the benchmark's workflows (bench/workflows.ts: the product's plus the stand-in board batch and a
 // trivial workflow). Configuration from the environment, as worker/main.ts; `ready` on IPC once it polls.
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { buildDeps, openProductDb } from '../app/deps';
-import { startWorker } from '../worker/worker';
+import { startWorker, WORKFLOWS_PATH } from '../worker/worker';
 
 const config = loadConfig();
 const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 const db = await openProductDb(config, log);
 const deps = await buildDeps(config, { log, db });
-const worker = await startWorker(deps, { workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)) });
+// every registered process's workflows (the registry's entry) and the bench's own
+const entry = join(dirname(WORKFLOWS_PATH), 'bench-workflows.ts');
+writeFileSync(entry, `export * from ${JSON.stringify(WORKFLOWS_PATH)};\nexport * from ${JSON.stringify(fileURLToPath(new URL('./workflows.ts', import.meta.url)))};\n`);
+const worker = await startWorker(deps, { workflowsPath: entry });
 process.send?.('ready');
 const stop = async (): Promise<void> => {
   await worker.shutdown();

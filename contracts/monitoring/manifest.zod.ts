@@ -12,8 +12,9 @@ export const monitoring = defineProcess({
   taskTypes: [
     // the unit fills in its own project's form: no segregation, it stays within the unit
     { def: FormTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
-    // the competent department reviews it and may return it (退回) when incomplete
-    { def: ReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
+    // the competent department reviews it and may return it (退回) when incomplete; forms no rule
+    // fired on may be approved in bulk (the batch marks them bulkApprovable)
+    { def: ReviewTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true }, bulk: { outcomes: ['approve'] } },
     // finance's performance division approves or refuses a target adjustment asked for from the form (002)
     { def: AdjustmentTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
   ],

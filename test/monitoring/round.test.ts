@@ -155,6 +155,41 @@ describe('a monitoring round under the Inner Mongolia profile', () => {
     expect(review).toBeDefined();
   }, 60_000);
 
+  it('the department approves in bulk the reviews of forms no rule fired on; a form that warned is refused in bulk, looked at on its own', async () => {
+    const rows = await eventually(async () => {
+      const r = await results(sys, round);
+      return r.length >= included.size && r;
+    }, 'the round open', 60_000);
+    // three on-track projects of D01's units with demo preparers: two forms on track, one with a core indicator expected at 50%
+    const picked = rows.filter((r) => ['U0101', 'U0102'].includes(r.unit_id) && !r.warned && r.stage === 'form').slice(0, 3);
+    expect(picked, 'three D01 projects on schedule').toHaveLength(3);
+    const [calm1, calm2, behind] = picked;
+    const form = (expectedPct: number) => ({ indicators: [{ code: 'X1', name: '核心产出', core: true, completedPct: 40, expectedPct }], expectedExecutionPct: 95, deviationReason: '按计划推进', measures: '按月调度' });
+    for (const [r, f] of [[calm1, form(100)], [calm2, form(100)], [behind, form(50)]] as const) {
+      const preparer = await sys.as(`${r.unit_id.toLowerCase()}-preparer`);
+      const t = await eventually(async () => (await preparer.get(`/api/tasks?q=${r.project_id}`)).body.items?.find((x: { type: string }) => x.type === 'monitoring.form'), 'the form');
+      expect((await preparer.post(`/api/tasks/${encodeURIComponent(t.id)}/actions`, { action: 'decide', outcome: 'submit', form: f })).status).toBe(200);
+    }
+    const head = await sys.as('d01-head'); // bulk approval is a lead's (部门负责人)
+    const reviews = await eventually(async () => {
+      const items = (await head.get('/api/tasks?limit=200&type=monitoring.review')).body.items as Array<{ id: string; projectId: string }> | undefined;
+      const mine = items?.filter((t) => picked.some((r) => r.project_id === t.projectId));
+      return mine && mine.length === 3 && mine;
+    }, 'the three reviews in the department inbox');
+    const res = await head.post('/api/tasks/bulk-decide', { taskIds: reviews.map((t) => t.id), outcome: 'approve', comment: '填报完整' });
+    expect(res.status).toBe(200);
+    expect(res.body.decided).toBe(2);
+    const refused = (res.body.results as Array<{ taskId: string; ok: boolean; error?: string }>).filter((x) => !x.ok);
+    expect(refused.map((x) => x.taskId)).toEqual([reviews.find((t) => t.projectId === behind.project_id)!.id]);
+    expect(refused[0].error).toMatch(/not approved in bulk/);
+    const approved = await eventually(async () => {
+      const r = (await results(sys, round)).filter((x) => [calm1, calm2].some((c) => c.project_id === x.project_id) && x.stage === 'approved');
+      return r.length === 2 && r;
+    }, 'the two on-track projects approved');
+    expect(approved).toHaveLength(2);
+    expect((await results(sys, round)).find((x) => x.project_id === behind.project_id)?.stage).toBe('review');
+  }, 90_000);
+
   it("the round page shows progress by department; a transfer payment's page lists its county projects", async () => {
     const perf = await sys.as('perf-officer');
     const page = await perf.get(`/api/monitoring/rounds/${YEAR}/04-30`);

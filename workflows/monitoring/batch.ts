@@ -232,6 +232,8 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
             ...reviewDue,
             context: { execution: data, form, hits: (results.get(p.id) as ProjectResult).hits, revision: rev },
             notifySubmitter: true,
+            // a form no rule fired on may be approved in bulk (批量审核); one that warned is looked at on its own
+            bulkApprovable: (results.get(p.id) as ProjectResult).hits.length === 0,
           }),
         );
         if (review.outcome === 'approve') {
