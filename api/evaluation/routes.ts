@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Id } from '../../contracts/common.zod';
-import { EvaluationKeyEvaluationInput, EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
+import { EvaluationDepartmentEvaluationInput, EvaluationKeyEvaluationInput, EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
 import { SA } from '../../contracts/searchAttributes';
 import {
   checksStatusQuery,
@@ -18,6 +18,8 @@ import {
   reEvaluationDrawSignal,
   evaluationPeerReviewId,
   evaluationKeyEvaluationId,
+  evaluationDepartmentEvaluationId,
+  departmentEvaluationStatusQuery,
   keyEvaluationStatusQuery,
   peerReviewStatusQuery,
   resultGrade,
@@ -286,6 +288,52 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
         const re = checks?.reEvaluations.find((r) => r.projectId === i.projectId) ?? null;
         return { projectId: i.projectId, name: i.name, selfScore: i.score?.total ?? null, selfGrade: i.grade, ...resultGrade(i.grade, check?.grade ?? null, re?.grade ?? null) };
       });
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/department-evaluations',
+    summary: 'A department evaluates chosen projects of its units (部门评价), with its own report, apart from the self-evaluations',
+    tags: ['evaluation'],
+    auth: true,
+    body: EvaluationDepartmentEvaluationInput.pick({ year: true, projects: true, dueInMs: true }),
+    status: 201,
+    response: z.object({ workflowId: z.string() }),
+    handler: async ({ body, ctx }) => {
+      if (!ctx.deptId || !ctx.roles.some((r) => r === 'competent_head' || r === 'competent_reviewer')) throw new HttpError(403, 'FORBIDDEN', 'only a competent department evaluates its units’ projects');
+      const deptId = ctx.deptId;
+      const { rows } = await db.query<{ id: string }>(`SELECT id FROM orgs WHERE id = ANY($1::text[]) AND parent_id = $2`, [body.projects.map((p) => p.unitId), deptId]);
+      const ours = new Set(rows.map((r) => r.id));
+      const bad = body.projects.findIndex((p) => !ours.has(p.unitId));
+      if (bad >= 0) throw new HttpError(400, 'VALIDATION', `body.projects.${bad}.unitId: ${body.projects[bad].unitId} is not a unit of ${deptId}`, `body.projects.${bad}.unitId`);
+      const workflowId = evaluationDepartmentEvaluationId(body.year, deptId);
+      try {
+        await temporal.workflow.start('evaluationDepartmentEvaluation', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ ...body, deptId, grades: config.region.evaluation.grades, openedBy: ctx.id }],
+          typedSearchAttributes: [{ key: SA.JixiaoProcess, value: 'evaluation' }],
+        });
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'ALREADY_OPEN', `the department evaluation of ${body.year} is already open`, 'body.year');
+        throw e;
+      }
+      return { workflowId };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/evaluations/department-evaluations/:year/:deptId',
+    summary: 'A department evaluation: each chosen project’s score, grade and findings, and the department’s report',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year, deptId: Id }),
+    handler: async ({ params, ctx }) => {
+      require(ctx, 'process.read');
+      if (ctx.deptId && ctx.deptId !== params.deptId && !ctx.roles.some((r) => FINANCE_ROLES.includes(r) || r === 'observer')) throw new HttpError(403, 'FORBIDDEN', 'another department’s evaluation', 'deptId');
+      return query(evaluationDepartmentEvaluationId(params.year, params.deptId), departmentEvaluationStatusQuery, `the department evaluation of ${params.deptId} in ${params.year}`);
     },
   });
 

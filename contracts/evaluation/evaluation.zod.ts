@@ -53,6 +53,29 @@ export const TransferSelfEvaluateTask = defineTaskType({
   outcomes: { submit: { label: { zh: '报送财政', en: 'Submit to finance' }, style: 'primary', form: SelfEvaluationForm } },
 });
 
+export const DepartmentEvaluateTask = defineTaskType({
+  type: EVALUATION_TASKS.departmentEvaluate,
+  label: { zh: '部门评价', en: 'Department evaluation of a project' },
+  outcomes: { submit: { label: { zh: '提交评价结果', en: 'Submit the evaluation' }, style: 'primary', form: z.object({ score: z.number().min(0).max(100), findings: z.string().trim().min(1, 'the findings are required').max(5000) }) } },
+});
+
+export const DepartmentReportTask = defineTaskType({
+  type: EVALUATION_TASKS.departmentReport,
+  label: { zh: '部门评价报告', en: 'Department evaluation report' },
+  outcomes: { submit: { label: { zh: '提交报告', en: 'Submit the report' }, style: 'primary', form: z.object({ summary: z.string().trim().min(1, 'the report needs its conclusions').max(10000) }) } },
+});
+
+export const EvaluationDepartmentEvaluationInput = z.object({
+  year: z.number().int().min(2000).max(2100),
+  deptId: Id,
+  /** The projects of its units the department chose to evaluate. */
+  projects: z.array(z.object({ projectId: Id, name: z.string().min(1).max(200), unitId: Id, amountFen: z.number().int().nonnegative() })).min(1).max(500),
+  grades: z.custom<EvaluationProfile['grades']>((v) => Array.isArray(v)),
+  openedBy: Id,
+  dueInMs: z.number().int().positive().optional(),
+});
+export type EvaluationDepartmentEvaluationInput = z.input<typeof EvaluationDepartmentEvaluationInput>;
+
 export const UnitSignTask = defineTaskType({
   type: EVALUATION_TASKS.sign,
   label: { zh: '自评报告签字', en: 'Sign the self-evaluation' },

@@ -24,6 +24,9 @@ import {
   SelfEvaluateTask,
   UnitSignTask,
   OverallSelfEvaluateTask,
+  DepartmentEvaluateTask,
+  DepartmentReportTask,
+  EvaluationDepartmentEvaluationInput,
   TransferSelfEvaluateTask,
 } from './evaluation.zod';
 
@@ -38,7 +41,7 @@ const AGENCIES: Holders = { roles: ['agency_evaluator', 'expert'], scope: 'finan
 export const evaluation = defineProcess({
   name: 'evaluation',
   label: { zh: '绩效评价', en: 'Performance evaluation' },
-  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationChecks', 'evaluationPeerReview', 'evaluationKeyEvaluation'],
+  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationChecks', 'evaluationPeerReview', 'evaluationKeyEvaluation', 'evaluationDepartmentEvaluation'],
   taskTypes: [
     // the unit fills and its head signs its own report: no segregation, within the unit
     { def: SelfEvaluateTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
@@ -49,6 +52,9 @@ export const evaluation = defineProcess({
     // the department's overall self-evaluation and its transfer payments' (部门整体自评, 转移支付自评)
     { def: OverallSelfEvaluateTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: false } },
     { def: TransferSelfEvaluateTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: false } },
+    // department evaluation (部门评价): the department evaluates its units' projects, never the unit itself
+    { def: DepartmentEvaluateTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: true } },
+    { def: DepartmentReportTask, holders: { holders: [DEPARTMENT_REVIEWERS], segregation: false } },
     { def: ConfirmDrawTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
     { def: CheckTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
     { def: ReEvaluateTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: true } },
@@ -62,7 +68,7 @@ export const evaluation = defineProcess({
     { def: AgencyReportTask, holders: { holders: [AGENCIES], segregation: false } },
     { def: AcceptReportTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
   ],
-  schemas: { EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput, EvaluationPeerReviewInput, EvaluationKeyEvaluationInput },
+  schemas: { EvaluationDepartmentEvaluationInput, EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput, EvaluationPeerReviewInput, EvaluationKeyEvaluationInput },
   searchAttributes: { JixiaoProcess: 'Keyword', JixiaoDeptId: 'Keyword', JixiaoStage: 'Keyword', JixiaoOpenTasks: 'Int' },
   profile: ['evaluation', 'rectification'],
   startedBy: ['hand', 'process'],

@@ -17,6 +17,10 @@ export const EVALUATION_TASKS = {
   overall: 'evaluation.overallSelfEvaluate',
   /** The department self-evaluates a transfer payment to lower levels (转移支付自评). */
   transfer: 'evaluation.transferSelfEvaluate',
+  /** A department evaluates one chosen project of its units (部门评价, 001, 003). */
+  departmentEvaluate: 'evaluation.departmentEvaluate',
+  /** The department's own report of its evaluation (部门评价报告). */
+  departmentReport: 'evaluation.departmentReport',
   /** Finance sees the check draw before any check is sent (抽查名单确认). */
   confirmDraw: 'evaluation.confirmDraw',
   /** A checker's review of one self-evaluation (抽查复核): adjusted score, findings, problems. */
@@ -39,11 +43,13 @@ export const EVALUATION_TASKS = {
   acceptReport: 'evaluation.acceptReport',
 } as const;
 
-export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview', keyEvaluation: 'evaluationKeyEvaluation' } as const;
+export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', departmentEvaluation: 'evaluationDepartmentEvaluation', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview', keyEvaluation: 'evaluationKeyEvaluation' } as const;
 
 /** One cycle per budget year: a second start for the same year is refused by Temporal. */
 export const evaluationCycleId = (year: number): string => `evaluationCycle:${year}`;
 export const evaluationDepartmentId = (year: number, deptId: string): string => `evaluationDepartment:${year}:${deptId}`;
+/** A department's evaluation of chosen projects (部门评价), one per year and department, apart from the self-evaluations. */
+export const evaluationDepartmentEvaluationId = (year: number, deptId: string): string => `evaluationDepartmentEvaluation:${year}:${deptId}`;
 export const evaluationChecksId = (year: number): string => `evaluationChecks:${year}`;
 export const evaluationKeyEvaluationId = (ref: string): string => `evaluationKeyEvaluation:${ref}`;
 export const evaluationPeerReviewId = (batchId: string): string => `evaluationPeerReview:${batchId}`;
@@ -150,3 +156,12 @@ export interface KeyEvaluationStatus {
   grade: Grade | null;
 }
 export const keyEvaluationStatusQuery = defineQuery<KeyEvaluationStatus>('evaluation.keyEvaluation');
+
+export interface DepartmentEvaluationStatus {
+  year: number;
+  deptId: string;
+  stage: 'evaluating' | 'reporting' | 'done';
+  projects: Array<{ projectId: string; name: string; unitId: string; score: number | null; grade: Grade | null; findings: string | null; by: string | null }>;
+  report: { summary: string; by: string; at: string } | null;
+}
+export const departmentEvaluationStatusQuery = defineQuery<DepartmentEvaluationStatus>('evaluation.departmentEvaluation');

@@ -2,8 +2,81 @@
 import type { JsonSchema } from '../jsonSchema';
 import type { TaskTypeInfo } from '../humanTask/schemas';
 
-export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationChecksInput' | 'EvaluationPeerReviewInput' | 'EvaluationKeyEvaluationInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
+export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' | 'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationChecksInput' | 'EvaluationPeerReviewInput' | 'EvaluationKeyEvaluationInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
  "schemas": {
+  "EvaluationDepartmentEvaluationInput": {
+   "type": "object",
+   "properties": {
+    "year": {
+     "type": "integer",
+     "minimum": 2000,
+     "maximum": 2100
+    },
+    "deptId": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "projects": {
+     "minItems": 1,
+     "maxItems": 500,
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "projectId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200
+       },
+       "unitId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "amountFen": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991
+       }
+      },
+      "required": [
+       "projectId",
+       "name",
+       "unitId",
+       "amountFen"
+      ]
+     }
+    },
+    "grades": {},
+    "openedBy": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "dueInMs": {
+     "type": "integer",
+     "exclusiveMinimum": 0,
+     "maximum": 9007199254740991
+    }
+   },
+   "required": [
+    "year",
+    "deptId",
+    "projects",
+    "grades",
+    "openedBy"
+   ]
+  },
   "EvaluationCycleInput": {
    "type": "object",
    "properties": {
@@ -825,6 +898,68 @@ export const GENERATED: { schemas: Record<'EvaluationCycleInput' | 'EvaluationDe
       "required": [
        "indicators",
        "measures"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.departmentEvaluate": {
+   "label": {
+    "zh": "部门评价",
+    "en": "Department evaluation of a project"
+   },
+   "outcomes": {
+    "submit": {
+     "label": {
+      "zh": "提交评价结果",
+      "en": "Submit the evaluation"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "score": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 100
+       },
+       "findings": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 5000
+       }
+      },
+      "required": [
+       "score",
+       "findings"
+      ]
+     }
+    }
+   }
+  },
+  "evaluation.departmentReport": {
+   "label": {
+    "zh": "部门评价报告",
+    "en": "Department evaluation report"
+   },
+   "outcomes": {
+    "submit": {
+     "label": {
+      "zh": "提交报告",
+      "en": "Submit the report"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "summary": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 10000
+       }
+      },
+      "required": [
+       "summary"
       ]
      }
     }

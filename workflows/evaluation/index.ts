@@ -3,3 +3,4 @@ export { evaluationDepartment, type DepartmentResult } from './department';
 export { evaluationChecks } from './checks';
 export { evaluationPeerReview } from './peerReview';
 export { evaluationKeyEvaluation } from './keyEvaluation';
+export { evaluationDepartmentEvaluation } from './departmentEvaluation';
