@@ -30,7 +30,8 @@ import { postgresBin, startPostgres } from '../scripts/postgres';
 import { startFinanceService } from '../finance/main';
 import { HttpFinanceClient } from '../finance/client';
 import { preAssessmentWorkflowId } from '../contracts/preAssessment/rules';
-import { temporal as proto } from '@temporalio/proto';
+import protoModule from '@temporalio/proto';
+const proto = protoModule.temporal;
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
