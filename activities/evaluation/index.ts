@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from '../index';
-import type { Indicator } from '../../contracts/finance/finance.zod';
+import type { Indicator, LibraryTarget } from '../../contracts/finance/finance.zod';
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport, type RectificationInput } from '../../contracts/rectification/problems.zod';
 import type { RectificationOptions } from '../../contracts/evaluation/evaluation.zod';
 import { departmentStatusQuery, evaluationDepartmentId, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
@@ -36,9 +36,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * The pre-fill of a page of forms. Targets: no record of approved (or adjusted) targets exists
-     * in the product yet, so each project gets its industry's core indicators from finance's
-     * indicator library, the target for the unit to state ('library'). Monitoring: the year's results
+     * The pre-fill of a page of forms. Targets: a project whose targets were revised during the year
+     * gets the finance system's current version ('approved'); the others their industry's core
+     * indicators from finance's indicator library, the target for the unit to state ('library'). Monitoring: the year's results
      * the monitoring rounds recorded (monitoring_results); none for a project without any.
      */
     async evaluationPrefill(input: PrefillInput): Promise<PrefillResult> {
@@ -53,13 +53,25 @@ export function createActivities(deps: ActivityDeps) {
         } while (cursor);
         library.set(industry, items);
       }
+      // the targets revised during the year (an approved adjustment from a monitoring form or a
+      // warning, 002): the finance system's current version, paged over this page's id range
+      const revised = new Map<string, LibraryTarget[]>();
+      const sorted = input.projects.map((p) => p.id).sort();
+      if (sorted.length) {
+        let cursor: string | undefined;
+        do {
+          const page = await finance.listTargets({ year: input.year, fromId: sorted[0], toId: sorted[sorted.length - 1], limit: 500, ...(cursor ? { cursor } : {}) });
+          for (const v of page.items) if (v.version > 0) revised.set(v.projectId, v.indicators);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
       const targets: PrefillResult['targets'] = {};
       for (const p of input.projects) {
+        const current = revised.get(p.id);
         const core = library.get(p.industry) ?? [];
-        targets[p.id] = {
-          targetsSource: 'library',
-          targets: core.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction })),
-        };
+        targets[p.id] = current
+          ? { targetsSource: 'approved', targets: current.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: i.target, unit: i.unit, direction: i.direction })) }
+          : { targetsSource: 'library', targets: core.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction })) };
       }
       // the year's monitoring results (migration 004, written by the monitoring rounds), by cut-off
       const monitoring: PrefillResult['monitoring'] = {};

@@ -28,6 +28,7 @@ describe('the annual self-evaluation of a department', () => {
   let reviewer: Http;
   let expected: string[];
   let monitored: string;
+  let revised: string;
 
   beforeAll(async () => {
     fin = await startStandIn();
@@ -38,6 +39,12 @@ describe('the annual self-evaluation of a department', () => {
     // one project was monitored at the May round (as the monitoring process records it)
     const [m] = page.items.filter((p) => !p.transferId && p.unitId === 'U0101').slice(-1);
     monitored = m.id;
+    // another had its targets revised during the year (an approved adjustment: a new version in the finance system)
+    revised = page.items.filter((p) => !p.transferId && p.unitId === 'U0101' && p.id !== m.id).slice(-1)[0].id; // not the one the next test fills in
+    await fin.client.reviseTargets({
+      idempotencyKey: `eval-revised-${revised}`, projectId: revised, year: EVAL_YEAR, source: 'monitoring', by: 'perf-officer', reason: '政策变化，调减建设规模',
+      indicators: [{ level1: 'output', level2: '数量指标', name: '新建校舍面积', target: '800', unit: '平方米', direction: '>=', isCore: true }],
+    });
     await sys.deps.db.query(
       `INSERT INTO monitoring_rounds (round, year, cutoff, name, stage, started_by, opened_at, version) VALUES ($1, $2, '05-31', '5月末监控', 'closed', 'perf-officer', now(), 1)`,
       [`monitoring:${EVAL_YEAR}:05-31`, EVAL_YEAR],
@@ -94,6 +101,12 @@ describe('the annual self-evaluation of a department', () => {
     const [t] = await tasksOf(preparer, monitored);
     const m = contextOf(await detail(preparer, t.id)).prefill.monitoring;
     expect(m.rounds).toEqual([expect.objectContaining({ name: '5月末监控', cutoff: '05-31', executionRateBp: 2000, warned: true })]);
+    // the revised project's form reports against the finance system's current targets; the others against the library's core indicators
+    const [rt] = await tasksOf(preparer, revised);
+    const rp = contextOf(await detail(preparer, rt.id)).prefill;
+    expect(rp.targetsSource).toBe('approved');
+    expect(rp.targets).toEqual([{ kind: 'output', category: '数量指标', name: '新建校舍面积', target: '800', unit: '平方米', direction: '>=' }]);
+    expect(contextOf(await detail(preparer, t.id)).prefill.targetsSource).toBe('library');
   });
 
   it('computes the score from the actual values, signs, returns from the department, resubmits, and is filed by finance', async () => {
@@ -164,7 +177,8 @@ describe('the annual self-evaluation of a department', () => {
       const [p, h] = users[item.unitId].map((u) => http[u]);
       const [fill] = await eventually(async () => (await tasksOf(p, item.projectId)).filter((t) => t.type === 'evaluation.selfEvaluate').slice(0, 1) as any, `form ${item.projectId}`);
       const pre = contextOf(await detail(p, fill.id)).prefill;
-      const indicators = pre.targets.length ? pre.targets.map((t: { name: string }) => ({ name: t.name, target: '10', actual: '10' })) : [{ name: '完成数量', kind: 'output', direction: '>=', target: '10', actual: '10' }];
+      // an approved target stays as approved (the workflow refuses a changed one)
+      const indicators = pre.targets.length ? pre.targets.map((t: { name: string; target: string | null }) => ({ name: t.name, target: t.target ?? '10', actual: t.target ?? '10' })) : [{ name: '完成数量', kind: 'output', direction: '>=', target: '10', actual: '10' }];
       expect((await decide(p, fill.id, 'submit', { indicators, measures: '无' })).status).toBe(200);
       const s = await eventually(async () => (await tasksOf(h, item.projectId)).find((t) => t.type === 'evaluation.unitSign'), 'sign');
       expect((await decide(h, s.id, 'sign')).status).toBe(200);
