@@ -41,6 +41,11 @@ export interface GenerateOptions {
    * and 1,000,000 yuan (Altay's tier, 001).
    */
   gate?: { mandatoryAboveFen: number; keyAssessmentFromFen: number };
+  /**
+   * Project ids are `<prefix><year>-<n>` (default 'P'): test files sharing one Temporal namespace
+   * take different prefixes, since workflow ids are per project (one open warning per project).
+   */
+  projectIdPrefix?: string;
 }
 
 /** Pre-assessment threshold for new major projects (Inner Mongolia: 5,000,000 yuan). */
@@ -174,7 +179,7 @@ export function generate(opts: GenerateOptions = {}): Dataset {
     const schedule: ScheduleOptions = { year: y, ...sched };
     let seq = 0;
     const addProject = (p: Omit<GenProject, 'id' | 'year' | 'lines'>): number => {
-      const project = { id: `P${y}-${pad(++seq, 5)}`, year: y, ...p, lines: budgetLines(rng, p.originalFen) };
+      const project = { id: `${opts.projectIdPrefix ?? 'P'}${y}-${pad(++seq, 5)}`, year: y, ...p, lines: budgetLines(rng, p.originalFen) };
       projects.push(project);
       const paid = paymentSchedule(rng, schedule, project.id, project.originalFen, project.lines.length);
       payments.push(...paid);

@@ -25,6 +25,8 @@ export interface StartFinanceOptions {
   url?: string;
   /** Data set to load when the store is empty. */
   scale?: ScaleName | ScaleSpec;
+  /** GenerateOptions.projectIdPrefix. */
+  projectIdPrefix?: string;
   seed?: number;
   year?: number;
   /** The region profile's pre-assessment gate the generated data follows (GenerateOptions.gate). */
@@ -43,7 +45,7 @@ export async function startFinanceService(opts: StartFinanceOptions): Promise<Fi
   const log = opts.log ?? pino({ name: 'finance' });
   const db = opts.db ?? (await openDb({ url: opts.url, dataDir: opts.dataDir, schema: 'finance' }));
   await migrate(db, FINANCE_MIGRATIONS);
-  const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year, gate: opts.gate });
+  const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year, gate: opts.gate, projectIdPrefix: opts.projectIdPrefix });
   if (seeded) log.info(seeded, 'finance store seeded');
   const faults = new Faults();
   const host = opts.host ?? '127.0.0.1';

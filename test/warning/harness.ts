@@ -105,7 +105,7 @@ export function harness(dept: 'D01' | 'D02', first: number, opts: { enabled?: bo
 
   beforeAll(async () => {
     if (opts.enabled === false) return;
-    h.fin = await startStandIn();
+    h.fin = await startStandIn({ projectIdPrefix: 'W' }); // its own project ids: another file's warning on P2026-00009 would take this file's trigger
     h.sys = await startSystem({ FINANCE_URL: h.fin.url, REGION: 'inner-mongolia' }, { processes: PROCESSES_WITH_WARNING });
     [h.reviewer, h.perf, h.perfHead, h.director, h.biz] = await Promise.all([`${dept.toLowerCase()}-reviewer`, 'perf-officer', 'perf-head', 'director', 'biz-officer'].map((u) => h.sys.as(u)));
     projects = (await h.fin.client.listProjects({ deptId: dept, year: YEAR, expenditure: 'project', limit: 100 })).items.filter((p) => p.status === 'active');

@@ -66,7 +66,6 @@ export const vocab = {
     kind: { zh: '调整原因类型（政策变化/突发事件）', en: 'Why (policy change / emergency)' },
     reason: { zh: '调整理由', en: 'Reasons' },
     target: { zh: '调整后目标值', en: 'Adjusted target' },
-    comment: { zh: '意见', en: 'Comment' },
   },
 };
 
