@@ -213,7 +213,14 @@ describe('durability', () => {
       sys.worker = await startWorker(sys.deps);
 
       expect((await reviewer.get(`/api/tasks/${encodeURIComponent(task.id)}`)).body.task.status).toBe('open');
-      const ok = await reviewer.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'approve', form: {} });
+      // as the web inbox does: with an Idempotency-Key, and again after a 503's Retry-After (the new
+      // worker's first workflow task replays the history; on a loaded machine that may outlast the call's deadline)
+      const decide = () => reviewer.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'approve', form: {} }, { 'idempotency-key': `restart-${task.id}` });
+      let ok = await decide();
+      for (let i = 0; i < 5 && ok.status === 503; i++) {
+        await new Promise((res) => setTimeout(res, 1000));
+        ok = await decide();
+      }
       expect(ok.status).toBe(200);
       expect(await sys.deps.temporal.workflow.getHandle(r.body.workflowId).result()).toMatchObject({ conclusion: 'passed', revisions: 0 });
     } finally {
