@@ -218,7 +218,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
 
   private async act(input: unknown, opts?: AnswerOptions): Promise<TaskActionResult> {
     this.updates++;
-    if (this.carries(opts)) return this.answer((await this.withProjection([() => this.applyMove(input)]))[0] as TaskActionResult);
+    if (this.carries(opts)) return this.answer((await this.withProjection(() => [this.applyMove(input)]))[0] as TaskActionResult);
     const r = this.applyMove(input);
     if (this.outbox.committed) return this.answer(withStates([r], this.tasks)[0]);
     await this.outbox.drain();
@@ -234,21 +234,13 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
    * Applies the moves, lets the workflow code they wake run on (the next task it asks is in the
    * answer too), then answers with everything pending for the inbox on the first result that is no refusal.
    */
-  private async withProjection(moves: Array<() => TaskActionResult>): Promise<TaskActManyResult> {
+  private async withProjection(applyMoves: () => TaskActManyResult): Promise<TaskActManyResult> {
     this.outbox.beginAnswer();
     let out: TaskActManyResult;
     try {
-      out = moves.map((m) => {
-        try {
-          return m();
-        } catch (e) {
-          if (moves.length === 1) throw e;
-          const f = e instanceof ApplicationFailure ? e : ApplicationFailure.nonRetryable(String(e), TaskErrors.Invalid);
-          return { taskId: '', error: { type: f.type ?? TaskErrors.Invalid, message: f.message } };
-        }
-      });
+      out = applyMoves();
     } catch (e) {
-      this.outbox.answer(); // nothing moved: what is pending stays the loop's
+      this.outbox.cancelAnswer(); // nothing moved: what is pending stays the loop's, written at once
       throw e;
     }
     // conditions are checked once every microtask has run: the woken workflow code has moved on by then
@@ -268,12 +260,16 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   /** Each move is checked and applied on its own: a refused one is reported and leaves no trace. */
   private async actMany(inputs: unknown[], opts?: AnswerOptions): Promise<TaskActManyResult> {
     this.updates++;
-    if (this.carries(opts)) {
-      const out = await this.withProjection(inputs.map((input) => () => this.applyMove(input)));
-      // a refused move is named by its input (withProjection does not know it)
-      return this.answer(out.map((r, i) => ('error' in r && !r.taskId ? { ...r, taskId: String((inputs[i] as { taskId?: unknown })?.taskId ?? '') } : r)));
-    }
-    const out: TaskActManyResult = inputs.map((input) => {
+    if (this.carries(opts)) return this.answer(await this.withProjection(() => this.applyEach(inputs)));
+    const out = this.applyEach(inputs);
+    if (this.outbox.committed) return this.answer(withStates(out, this.tasks));
+    await this.outbox.drain();
+    return this.answer(out);
+  }
+
+  /** Each move applied on its own; a refused one is named by its input's task id. */
+  private applyEach(inputs: unknown[]): TaskActManyResult {
+    return inputs.map((input) => {
       try {
         return this.applyMove(input);
       } catch (e) {
@@ -281,9 +277,6 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
         return { taskId: String((input as { taskId?: unknown })?.taskId ?? ''), error: { type: f.type ?? TaskErrors.Invalid, message: f.message } };
       }
     });
-    if (this.outbox.committed) return this.answer(withStates(out, this.tasks));
-    await this.outbox.drain();
-    return this.answer(out);
   }
 
   private applyMove(input: unknown): TaskActionResult {

@@ -175,6 +175,11 @@ export class Outbox {
     this.answering++;
   }
 
+  /** An Update that began to collect its answer moved nothing: the loop may write what is pending. */
+  cancelAnswer(): void {
+    this.answering--;
+  }
+
   /**
    * The pending batch for an Update's answer, its items then carried (the backstop writes them
    * later); undefined when it is too large, and then the loop writes it at once.
