@@ -5,7 +5,7 @@
 // profile's rule, Xinjiang's: region level in full, ceil(10%) of prefectures and counties, a share of
 // the rest). The real parts run as in bench/run.ts, each in a process of its own: a Temporal dev
 // server on SQLite, PostgreSQL, the finance stand-in with last year's closed budget, the worker
-// (bench/evaluationWorker.ts) and the API (api/main.ts). Prints the figures as JSON.
+// (bench/worker.ts, the bench's worker: every registered process's workflows and the trivial one) and the API (api/main.ts). Prints the figures as JSON.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const config = loadConfig(env as NodeJS.ProcessEnv);
     const db = await openProductDb(config, log); // migrates before the worker and the API start
     const deps = await buildDeps(config, { log, db });
-    const workerChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./evaluationWorker.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const workerChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     children.push(workerChild);
     await new Promise<void>((resolve, reject) => {
       workerChild.once('message', () => resolve());
