@@ -122,7 +122,7 @@ export async function openMonitoringRound(
   };
 }
 
-/** An open monitoring form, with what its unit needs to fill it in. */
+/** An open monitoring form, with what its unit needs to fill it in (the caller shuffles them, across rounds). */
 export interface OpenForm {
   id: string;
   unit_id: string;
@@ -133,7 +133,7 @@ export async function openForms(db: Db, roundPrefix: string): Promise<OpenForm[]
   return (
     await db.query<OpenForm>(
       `SELECT id, unit_id, coalesce(state->'spec'->'context'->'indicators', '[]'::jsonb) AS indicators FROM tasks
-        WHERE workflow_id LIKE $1 AND type = 'monitoring.form' AND status = 'open' ORDER BY random()`,
+        WHERE workflow_id LIKE $1 AND type = 'monitoring.form' AND status = 'open'`,
       [`${roundPrefix}%`],
     )
   ).rows;
