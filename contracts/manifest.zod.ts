@@ -38,9 +38,17 @@ export interface ProcessManifest {
   /** Labels of its stages and conclusions for the inbox and dashboards. */
   stages: Record<string, Label>;
   conclusions: Record<string, Label>;
+  /**
+   * A task queue of its own, `<main queue>.<ownTaskQueue>`, polled by a worker with slots of its own:
+   * for work that must not wait behind a round's bulk (a warning stops payments at once).
+   */
+  ownTaskQueue?: string;
   /** Where its layer modules live (default: the repository root); a test's toy process sets its own. */
   root?: string;
 }
+
+/** The name of a process's own task queue (see ProcessManifest.ownTaskQueue). */
+export const ownTaskQueueName = (main: string, own: string): string => `${main}.${own}`;
 
 export function defineProcess<const M extends ProcessManifest>(m: M): M {
   return m;

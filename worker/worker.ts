@@ -1,11 +1,14 @@
-// The worker: every workflow and activity of jixiao on one task queue, plus the mail dispatcher.
-import { NativeConnection, Runtime, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+// The worker: every workflow and activity of jixiao on the main task queue, and on the own queue of each
+// process that has one (a worker with slots of its own, so a warning's suspension never waits behind a
+// round's forms: ProcessManifest.ownTaskQueue), from one workflow bundle; plus the mail dispatcher.
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { FaultSinks } from '../workflows/humanTask/board';
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
 import { processActivities, processStartups, workflowsEntry } from './processes';
-import type { ProcessManifest } from '../contracts/manifest.zod';
+import { ownTaskQueueName, type ProcessManifest } from '../contracts/manifest.zod';
+import { PROCESSES } from '../contracts/registry.zod';
 import { createDispatcher } from '../notifications/dispatcher';
 import { connectionOptions } from '../app/temporalConnection';
 import { reconcile } from '../app/reconcile';
@@ -22,22 +25,25 @@ export interface RunningWorker {
 
 let runtimeInstalled = false;
 
-/** Routes the SDK's own logs into ours; its routine INFO lines become debug. */
+/** The SDK's logger interface over ours; its routine INFO lines become debug. */
+function sdkLogger(log: Logger) {
+  const sdk = log.child({ component: 'temporal' });
+  const at = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) => sdk[level](meta ?? {}, message);
+  return {
+    log: (level: string, message: string, meta?: Record<string, unknown>) => sdk[level === 'INFO' ? 'debug' : (level.toLowerCase() as 'warn')](meta ?? {}, message),
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('debug'),
+    warn: at('warn'),
+    error: at('error'),
+  };
+}
+
+/** Routes the SDK's own logs into ours. */
 function installRuntime(log: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const sdk = log.child({ component: 'temporal' });
-  const at = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) => sdk[level](meta ?? {}, message);
-  Runtime.install({
-    logger: {
-      log: (level, message, meta) => sdk[level === 'INFO' ? 'debug' : (level.toLowerCase() as 'warn')](meta ?? {}, message),
-      trace: at('trace'),
-      debug: at('debug'),
-      info: at('debug'),
-      warn: at('warn'),
-      error: at('error'),
-    },
-  });
+  Runtime.install({ logger: sdkLogger(log) });
 }
 
 /**
@@ -67,27 +73,52 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   installRuntime(log);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const activityDeps = { db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log, temporal: deps.temporal, taskQueue: config.temporal.taskQueue, region: config.region };
-  const worker = await Worker.create({
+  const workflowsPath = overrides.workflowsPath ?? (processes ? workflowsEntry(processes) : WORKFLOWS_PATH);
+  const own = [...new Set((processes ?? PROCESSES).flatMap((p) => (p.ownTaskQueue ? [p.ownTaskQueue] : [])))];
+  // one bundle for every queue's worker (bundling is seconds and memory)
+  const code = own.length && !overrides.workflowBundle ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: sdkLogger(log) }) } : { workflowsPath };
+  const { workflowsPath: _path, ...rest } = overrides;
+  void _path;
+  const activities = { ...createActivities(activityDeps), ...(await processActivities(activityDeps, processes)) };
+  const common = {
     connection,
     namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    workflowsPath: processes ? workflowsEntry(processes) : WORKFLOWS_PATH,
-    activities: { ...createActivities(activityDeps), ...(await processActivities(activityDeps, processes)) },
+    ...code,
+    activities,
     sinks: {
       faults: { point: { fn: (_info, name: string, workflowId: string) => deps.faults.hit(name, { workflowId }), callDuringReplay: false } },
     } satisfies InjectedSinks<FaultSinks>,
+    shutdownGraceTime: '10s',
+  };
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: config.temporal.taskQueue,
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
-    shutdownGraceTime: '10s',
-    ...overrides,
+    ...rest,
   });
+  // few, short tasks: small slots, a thread of its own
+  const lanes = await Promise.all(
+    own.map((q) => Worker.create({ ...common, taskQueue: ownTaskQueueName(config.temporal.taskQueue, q), maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentActivityTaskExecutions: 20, ...rest })),
+  );
   await processStartups(activityDeps, processes);
   const dispatcher = createDispatcher({ db: deps.db, mailer: deps.mailer, log, inboxUrl: `${config.api.publicUrl}/` });
   dispatcher.start();
   const drift = startDriftCheck(deps);
-  const done = worker
-    .run()
+  const all = [worker, ...lanes];
+  // one worker failing stops the others: the process runs all of its queues or none
+  const runs = all.map((w) =>
+    w.run().catch((e: unknown) => {
+      for (const o of all) if (o.getState() === 'RUNNING') o.shutdown();
+      throw e;
+    }),
+  );
+  const done = Promise.allSettled(runs)
+    .then((rs) => {
+      const failed = rs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })
     .finally(async () => {
       await drift.stop();
       await dispatcher.stop();
@@ -98,7 +129,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     worker,
     done,
     async shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

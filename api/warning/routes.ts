@@ -2,7 +2,7 @@
 // timeline; the dashboard's open warnings by age and department.
 import { z } from 'zod';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, WarningTrace, warningWorkflowId, type WarningInput, type WarningTrigger } from '../../contracts/warning/trigger.zod';
+import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, WarningTrace, warningTaskQueue, warningWorkflowId, type WarningInput, type WarningTrigger } from '../../contracts/warning/trigger.zod';
 import { Fen, Id } from '../../contracts/common.zod';
 import { SA } from '../../contracts/searchAttributes';
 import { require, scopeSql, type User } from '../auth';
@@ -40,7 +40,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       const input: WarningInput = { trigger, profile: config.region.warning, urgeWindowMs: Math.round(config.region.inbox.urgeWindowHours * 3_600_000) };
       await temporal.workflow.signalWithStart(WARNING_WORKFLOW, {
         workflowId,
-        taskQueue: config.temporal.taskQueue,
+        taskQueue: warningTaskQueue(config.temporal.taskQueue),
         args: [input],
         signal: WARNING_TRIGGER_SIGNAL,
         signalArgs: [trigger],

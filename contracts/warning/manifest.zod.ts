@@ -2,6 +2,7 @@
 import { defineProcess } from '../manifest.zod';
 import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, type Holders } from '../humanTask/holders.zod';
 import { WarningInput, WarningTrigger } from './trigger.zod';
+import { WARNING_TASK_QUEUE } from './names';
 import { ApproveReclaimTask, DecideTask, FinanceRefusedTask, VerifyTask } from './tasks.zod';
 
 /** A finance director (局领导) approves a reclaim. */
@@ -30,6 +31,7 @@ export const warning = defineProcess({
   },
   profile: ['warning'],
   startedBy: ['hand', 'process'],
+  ownTaskQueue: WARNING_TASK_QUEUE,
   stages: {
     suspending: { zh: '暂停支付中', en: 'Suspending' },
     verification: { zh: '核实中', en: 'Being verified' },

@@ -1,6 +1,10 @@
-// The warning's names, zod-free for workflow code: its workflow type, id, signal and task types.
+// The warning's names, zod-free for workflow code: its workflow type, id, signal, task queue and task types.
+import { ownTaskQueueName } from '../manifest.zod';
 export const WARNING_WORKFLOW = 'warning';
 export const WARNING_TRIGGER_SIGNAL = 'warning.trigger';
+/** Its own task queue (`<main>.warning`): a suspension never waits behind a round's forms. */
+export const WARNING_TASK_QUEUE = 'warning';
+export const warningTaskQueue = (main: string): string => ownTaskQueueName(main, WARNING_TASK_QUEUE);
 export const warningWorkflowId = (year: number, projectId: string): string => `warning:${year}:${projectId}`;
 
 export const WARNING_TASKS = {

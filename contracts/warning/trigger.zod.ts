@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Fen, Id, IsoDateTime } from '../common.zod';
 import { WarningProfile } from './profile.zod';
 
-export { WARNING_WORKFLOW, WARNING_TRIGGER_SIGNAL, warningWorkflowId } from './names';
+export { WARNING_WORKFLOW, WARNING_TRIGGER_SIGNAL, warningTaskQueue, warningWorkflowId } from './names';
 
 /** Why it warned (预警依据): the rule, the data it saw, the threshold it crossed, when. Shown as "why this warned". */
 export const WarningTrace = z.object({

@@ -10,7 +10,7 @@ import { eventually, startSystem, type Http, type TestSystem } from '../helpers/
 import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
 import { PROCESSES } from '../../contracts/registry.zod';
 import { warning } from '../../contracts/warning/manifest.zod';
-import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningWorkflowId, type WarningInput, type WarningTrigger } from '../../contracts/warning/trigger.zod';
+import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningTaskQueue, warningWorkflowId, type WarningInput, type WarningTrigger } from '../../contracts/warning/trigger.zod';
 import { WarningProfile } from '../../contracts/warning/profile.zod';
 import type { Project } from '../../contracts/finance/finance.zod';
 import type { WarningStatus } from '../../workflows/warning';
@@ -76,7 +76,7 @@ export function harness(dept: 'D01' | 'D02', first: number, opts: { enabled?: bo
     const input: WarningInput = { trigger: h.trigger(p), profile: WarningProfile.parse(profile), ...(dayMs ? { dayMs } : {}) };
     await h.sys.deps.temporal.workflow.signalWithStart(WARNING_WORKFLOW, {
       workflowId: id,
-      taskQueue: h.sys.config.temporal.taskQueue,
+      taskQueue: warningTaskQueue(h.sys.config.temporal.taskQueue),
       args: [input],
       signal: WARNING_TRIGGER_SIGNAL,
       signalArgs: [input.trigger],

@@ -70,6 +70,9 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
     });
   };
 
+  // the next page is read while the batch of this one starts (both in one workflow task)
+  const pipelined = bySignal && (v.continued || patched('jixiao.monitoring.department-pipelined-pages'));
+  const starting: Array<Promise<unknown>> = [];
   while (!paged && !supersededBy) {
     const page: Awaited<ReturnType<MonitoringActivities['monitoringPage']>> = await monitoringPage({ year: s.year, cutoff: s.cutoff, deptId, cursor, limit: s.batchSize });
     cursor = page.nextCursor;
@@ -77,14 +80,20 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
     for (const p of page.projects) units.set(p.unitId, (units.get(p.unitId) ?? 0) + 1);
     const input = { settings: s, round, deptId, batch: started, projects: page.projects };
     if (bySignal) {
-      await startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+      const child = startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+      if (pipelined) starting.push(child);
+      else await child;
     } else {
       batches.push(executeChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.TERMINATE }));
     }
     started++;
     if (!cursor) break;
-    if (bySignal && tooLong()) return await carryOn();
+    if (bySignal && tooLong()) {
+      await Promise.all(starting);
+      return await carryOn();
+    }
   }
+  await Promise.all(starting);
   paged = true;
 
   if (units.size && !v.digestSent && !supersededBy) {

@@ -3,16 +3,16 @@
 // department and unit for rectification (整改, payments untouched). A child workflow under the
 // contract's id, abandoned on close; when one is already running, the trigger is signalled to it.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
-import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningWorkflowId } from '../../contracts/warning/names';
+import { ParentClosePolicy, getExternalWorkflowHandle, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningTaskQueue, warningWorkflowId } from '../../contracts/warning/names';
 import type { WarningInput, WarningTrigger } from '../../contracts/warning/trigger.zod';
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId } from '../../contracts/rectification/start';
 import type { ProblemReport } from '../../contracts/rectification/problems.zod';
 import type { RoundProject, RoundSettings, RuleHit } from '../../contracts/monitoring/round.zod';
 
-async function startOrSignal(type: string, workflowId: string, input: unknown, signal: string, payload: unknown): Promise<void> {
+async function startOrSignal(type: string, workflowId: string, input: unknown, signal: string, payload: unknown, taskQueue?: string): Promise<void> {
   try {
-    await startChild(type, { workflowId, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+    await startChild(type, { workflowId, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON, ...(taskQueue ? { taskQueue } : {}) });
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     await getExternalWorkflowHandle(workflowId).signal(signal, payload);
@@ -33,7 +33,9 @@ export async function warn(s: RoundSettings, round: string, p: RoundProject, hit
   const id = warningWorkflowId(s.year, p.id);
   // the region's warning slice, which every round of the profile carries (roundTemplate)
   const input: WarningInput = { trigger, profile: s.warning as WarningInput['profile'], urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs };
-  await startOrSignal(WARNING_WORKFLOW, id, input, WARNING_TRIGGER_SIGNAL, trigger);
+  // on the warning's own task queue: its suspension does not wait behind the round's forms
+  const queue = patched('jixiao.monitoring.warning-own-queue') ? warningTaskQueue(workflowInfo().taskQueue) : undefined;
+  await startOrSignal(WARNING_WORKFLOW, id, input, WARNING_TRIGGER_SIGNAL, trigger, queue);
   return id;
 }
 

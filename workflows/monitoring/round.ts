@@ -58,7 +58,9 @@ export async function monitoringRound(raw: MonitoringRoundInput): Promise<RoundT
     results.delete(deptId);
     void start(d);
   });
-  for (const d of depts) await start(d);
+  // every department's part starts in one workflow task (one command each), not one task per department
+  if (patched('jixiao.monitoring.round-starts-at-once')) await Promise.all(depts.map((d) => start(d)));
+  else for (const d of depts) await start(d);
   status.stage = 'open';
   upsertSearchAttributes([{ key: SA.JixiaoStage, value: 'open' }]);
   await save();

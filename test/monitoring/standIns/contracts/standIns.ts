@@ -3,8 +3,10 @@
 // signal), answers a query with it, and stays open a while, as a running warning or notice does.
 import { fileURLToPath } from 'node:url';
 import type { ProcessManifest } from '../../../../contracts/manifest.zod';
+import { WARNING_TASK_QUEUE } from '../../../../contracts/warning/names';
 
-const standIn = (name: string, workflow: string): ProcessManifest => ({
+const standIn = (name: string, workflow: string, ownTaskQueue?: string): ProcessManifest => ({
+  ...(ownTaskQueue ? { ownTaskQueue } : {}),
   name,
   label: { zh: '监控测试替身', en: 'Monitoring test stand-in' },
   workflows: [workflow],
@@ -18,5 +20,5 @@ const standIn = (name: string, workflow: string): ProcessManifest => ({
   root: fileURLToPath(new URL('../', import.meta.url)),
 });
 
-export const warningStandIn = standIn('standInWarning', 'warning');
+export const warningStandIn = standIn('standInWarning', 'warning', WARNING_TASK_QUEUE); // polled where the real one is
 export const rectificationStandIn = standIn('standInRectification', 'rectification');
