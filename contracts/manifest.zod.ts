@@ -47,9 +47,6 @@ export interface ProcessManifest {
   root?: string;
 }
 
-/** The name of a process's own task queue (see ProcessManifest.ownTaskQueue). */
-export const ownTaskQueueName = (main: string, own: string): string => `${main}.${own}`;
-
 export function defineProcess<const M extends ProcessManifest>(m: M): M {
   return m;
 }

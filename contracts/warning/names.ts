@@ -1,5 +1,5 @@
 // The warning's names, zod-free for workflow code: its workflow type, id, signal, task queue and task types.
-import { ownTaskQueueName } from '../manifest.zod';
+import { ownTaskQueueName } from '../taskQueues';
 export const WARNING_WORKFLOW = 'warning';
 export const WARNING_TRIGGER_SIGNAL = 'warning.trigger';
 /** Its own task queue (`<main>.warning`): a suspension never waits behind a round's forms. */
