@@ -32,6 +32,9 @@ export class HttpFinanceClient implements c.FinanceClient {
   reviseIndicator = (r: c.ReviseIndicatorRequest) => this.call('reviseIndicator', r);
   retireIndicator = (r: c.RetireIndicatorRequest) => this.call('retireIndicator', r);
   listIndicatorChanges = (q: c.ListIndicatorChangesQuery) => this.call('listIndicatorChanges', q);
+  listCases = (q: c.ListCasesQuery) => this.call('listCases', q);
+  getCase = (q: c.GetCaseQuery) => this.call('getCase', q);
+  addCase = (r: c.AddCaseRequest) => this.call('addCase', r);
   listTransfers = (q: c.ListTransfersQuery) => this.call('listTransfers', q);
   getProject = (q: c.GetProjectQuery) => this.call('getProject', q);
   listProjects = (q: c.ListProjectsQuery) => this.call('listProjects', q);

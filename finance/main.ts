@@ -11,6 +11,7 @@ import { migrate } from '../db/migrate';
 import { Faults } from './faults';
 import type { ScaleName, ScaleSpec } from './generate';
 import { seedIfEmpty } from './load';
+import { DEFAULT_CASES, seedCasesIfEmpty } from './store/cases';
 import { createFinanceApp } from './server';
 
 export const FINANCE_MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -31,6 +32,8 @@ export interface StartFinanceOptions {
   year?: number;
   /** The region profile's pre-assessment gate the generated data follows (GenerateOptions.gate). */
   gate?: { mandatoryAboveFen: number; keyAssessmentFromFen: number };
+  /** The region profile's case library (preAssessment.caseLibrary): how many past cases over how many industries. */
+  cases?: { count: number; industries: number };
   log?: Logger;
 }
 
@@ -47,6 +50,10 @@ export async function startFinanceService(opts: StartFinanceOptions): Promise<Fi
   await migrate(db, FINANCE_MIGRATIONS);
   const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year, gate: opts.gate, projectIdPrefix: opts.projectIdPrefix });
   if (seeded) log.info(seeded, 'finance store seeded');
+  // the case library is seeded on its own (a store seeded before it existed gets it too)
+  const year = ((await db.query<{ value: { year: number } }>(`SELECT value FROM meta WHERE key = 'dataset'`)).rows[0]?.value.year ?? opts.year) || new Date().getUTCFullYear();
+  const casesSeeded = await seedCasesIfEmpty(db, { ...(opts.cases ?? DEFAULT_CASES), seed: opts.seed, year });
+  if (casesSeeded) log.info({ cases: casesSeeded }, 'finance case library seeded');
   const faults = new Faults();
   const host = opts.host ?? '127.0.0.1';
   const server = await listen(createFinanceApp({ db, log, faults }), opts.port, host);
@@ -116,6 +123,7 @@ async function runFromCommandLine(): Promise<void> {
       dataDir: cfg.financeDb.url ? undefined : cfg.financeDb.dataDir,
       scale: cfg.finance.scale,
       gate: { mandatoryAboveFen: cfg.region.preAssessment.mandatoryAboveFen, keyAssessmentFromFen: cfg.region.preAssessment.keyAssessmentFromFen },
+      cases: cfg.region.preAssessment.caseLibrary,
       log,
     });
     if (stopping) await svc.stop();

@@ -16,6 +16,7 @@ import * as r from './store/reads';
 import * as library from './store/library';
 import * as targets from './store/targets';
 import * as indicators from './store/indicators';
+import * as cases from './store/cases';
 
 type In<K extends FinanceOp> = z.infer<FinanceRoutes[K]['input']>;
 type Out<K extends FinanceOp> = z.infer<FinanceRoutes[K]['output']>;
@@ -31,6 +32,9 @@ const handlers: Handlers = {
   reviseIndicator: indicators.reviseIndicator,
   retireIndicator: indicators.retireIndicator,
   listIndicatorChanges: indicators.listIndicatorChanges,
+  listCases: cases.listCases,
+  getCase: cases.getCase,
+  addCase: cases.addCase,
   listTransfers: r.listTransfers,
   getProject: (db, i) => r.getProject(db, i.projectId),
   listProjects: r.listProjects,

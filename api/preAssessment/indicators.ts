@@ -3,10 +3,12 @@
 // application's indicators against it: a code must be the library's and in force, a custom indicator
 // states why, and with the profile's coreIndicators 'atSubmission' each of the industry's core
 // indicators (核心指标) must be among them. Otherwise the finance system checks core indicators when
-// the project enters the library (000: 项目入库前必须先维护核心指标).
+// the project enters the library (000: 项目入库前必须先维护核心指标). An indicator citing a past case
+// (caseId, 案例库) must cite one the library holds.
 import type { FinanceClient, Indicator, Industry } from '../../contracts/finance/finance.zod';
 import type { ProjectApplication } from '../../contracts/preAssessment/application.zod';
 import type { PreAssessmentProfile } from '../../contracts/preAssessment/profile.zod';
+import { FinanceError } from '../../finance/errors';
 import { HttpError } from '../http';
 
 export interface LibraryFilter {
@@ -43,6 +45,25 @@ export async function checkIndicators(finance: FinanceClient, a: ProjectApplicat
   a.indicators.forEach((i, n) => {
     if (!i.code && strict && !i.customReason) details.push({ field: `body.indicators.${n}.customReason`, message: 'a custom indicator (no library code) states why it is used' });
   });
+  // a cited past case (案例库) must be the library's
+  const cited = [...new Set(a.indicators.flatMap((i) => (i.caseId ? [i.caseId] : [])))];
+  if (cited.length) {
+    const known = new Set<string>();
+    for (const id of cited) {
+      const found = await finance.getCase({ id }).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof FinanceError && e.code === 'NOT_FOUND') return false;
+          if (e instanceof FinanceError && e.code === 'VALIDATION') return false;
+          throw e;
+        },
+      );
+      if (found) known.add(id);
+    }
+    a.indicators.forEach((i, n) => {
+      if (i.caseId && !known.has(i.caseId)) details.push({ field: `body.indicators.${n}.caseId`, message: `${i.caseId} is not a case of the case library (案例库)` });
+    });
+  }
   if (coded || strict) {
     const industry = await industryOf(finance, a.industry);
     if (!industry) details.push({ field: 'body.industry', message: `${a.industry} is not an industry type of the indicator library` });

@@ -14,6 +14,7 @@ import { figureRoutes } from './figures';
 import { noticeRoutes } from './notices';
 import { congressReportRoutes } from './congressReport';
 import { libraryMaintenanceRoutes } from './libraryMaintenance';
+import { caseRoutes } from './cases';
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
@@ -24,6 +25,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   noticeRoutes(api, db);
   congressReportRoutes(api, db, finance, () => config.region.preAssessment);
   libraryMaintenanceRoutes(api, db, finance);
+  caseRoutes(api, db, finance, temporal);
 
   api.route({
     method: 'get',

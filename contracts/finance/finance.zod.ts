@@ -119,6 +119,70 @@ export const ListIndicatorChangesQuery = z.strictObject({ code: Id });
 export type ListIndicatorChangesQuery = z.infer<typeof ListIndicatorChangesQuery>;
 export const IndicatorChangeList = z.object({ items: z.array(IndicatorChange) });
 
+/** One indicator of a past case: what the project set and what it achieved (a library code, or none for a custom one). */
+export const CaseIndicator = z.object({
+  code: Id.nullable(),
+  level1: IndicatorLevel1,
+  level2: z.string().min(1).max(50),
+  name: z.string().min(1).max(200),
+  unit: z.string().max(20),
+  direction: z.enum(['>=', '<=', '=']),
+  target: z.string().min(1).max(100),
+  /** The value achieved at evaluation; null: not known. */
+  achieved: z.string().min(1).max(100).nullable(),
+  isCore: z.boolean(),
+});
+export type CaseIndicator = z.infer<typeof CaseIndicator>;
+/**
+ * A past case of the indicator library (案例库, 004: 61 project cases imported into Wuhai's case
+ * library): a past project with its industry, amount, the indicators it set and the values achieved,
+ * and its evaluation's score and grade when known. 'imported': loaded with the library; 'concluded':
+ * added by finance from a project concluded in the system.
+ */
+export const PastCase = z.object({
+  id: Id,
+  year: z.number().int(),
+  deptId: Id,
+  unitId: Id,
+  name: z.string(),
+  industry: Id,
+  amountFen: Fen,
+  score: z.number().min(0).max(100).nullable(),
+  grade: Grade.nullable(),
+  source: z.enum(['imported', 'concluded']),
+  sourceRef: z.string().nullable(),
+  indicators: z.array(CaseIndicator),
+  addedBy: z.string(),
+  reason: z.string().nullable(),
+});
+export type PastCase = z.infer<typeof PastCase>;
+/** Cases by industry, by an indicator's library code they used, by text in the name or an indicator's name. */
+export const ListCasesQuery = z.strictObject({
+  ...paging,
+  industry: Id.optional(),
+  indicator: Id.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});
+export type ListCasesQuery = z.infer<typeof ListCasesQuery>;
+export const CasePage = page(PastCase);
+export const GetCaseQuery = z.strictObject({ id: Id });
+export type GetCaseQuery = z.infer<typeof GetCaseQuery>;
+/** Finance adds a case from a project concluded in the system (its reference, e.g. the pre-assessment's workflow id). */
+export const AddCaseRequest = z.strictObject({
+  ...change,
+  sourceRef: z.string().min(1).max(200),
+  year: z.number().int().min(2000).max(2100),
+  deptId: Id,
+  unitId: Id,
+  name: z.string().trim().min(1).max(200),
+  industry: Id,
+  amountFen: Fen,
+  score: z.number().min(0).max(100).nullable().default(null),
+  grade: Grade.nullable().default(null),
+  indicators: z.array(CaseIndicator).min(1).max(100),
+});
+export type AddCaseRequest = z.input<typeof AddCaseRequest>;
+
 /** A special transfer payment (专项转移支付), broken down to county-level projects. */
 export const Transfer = z.object({ id: Id, deptId: Id, year: z.number().int(), name: z.string(), totalFen: Fen });
 export type Transfer = z.infer<typeof Transfer>;
@@ -416,7 +480,7 @@ export const RecommendationPage = page(Recommendation);
 
 // ---- ledger: proof of what happened, exactly once -----------------------------------------------
 
-export const LedgerOp = z.enum(['suspend', 'resume', 'reclaim', 'adjust', 'payment', 'library', 'recommend', 'targets', 'indicator']);
+export const LedgerOp = z.enum(['suspend', 'resume', 'reclaim', 'adjust', 'payment', 'library', 'recommend', 'targets', 'indicator', 'case']);
 export type LedgerOp = z.infer<typeof LedgerOp>;
 export const LedgerEntry = z.object({
   seq: z.number().int(),
@@ -479,6 +543,9 @@ export interface FinanceClient {
   reviseIndicator(r: ReviseIndicatorRequest): Promise<Indicator>;
   retireIndicator(r: RetireIndicatorRequest): Promise<Indicator>;
   listIndicatorChanges(q: ListIndicatorChangesQuery): Promise<Out<typeof IndicatorChangeList>>;
+  listCases(q: ListCasesQuery): Promise<Out<typeof CasePage>>;
+  getCase(q: GetCaseQuery): Promise<PastCase>;
+  addCase(r: AddCaseRequest): Promise<PastCase>;
   listTransfers(q: ListTransfersQuery): Promise<Out<typeof TransferList>>;
   getProject(q: GetProjectQuery): Promise<Project>;
   listProjects(q: ListProjectsQuery): Promise<Out<typeof ProjectPage>>;

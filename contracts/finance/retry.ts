@@ -15,6 +15,7 @@ export const BUSINESS_RULES = [
   'UNIT_NOT_IN_DEPARTMENT',
   'INDICATOR_EXISTS',
   'INDICATOR_RETIRED',
+  'CASE_EXISTS',
 ] as const;
 
 /**

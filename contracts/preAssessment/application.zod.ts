@@ -14,6 +14,8 @@ export const Indicator = z.object({
   code: z.string().trim().min(1).max(50).optional(),
   /** Why a custom indicator (no library code) is used. */
   customReason: z.string().trim().min(1).max(500).optional(),
+  /** A past case of the indicator library (案例库) this indicator follows (its target set like that project's); must be the library's. */
+  caseId: z.string().trim().min(1).max(50).optional(),
   kind: IndicatorKind,
   /** Second-level category, e.g. 数量指标, 质量指标, 社会效益指标. */
   category: z.string().min(1).max(50),

@@ -66,6 +66,14 @@ export const PreAssessmentProfile = z.object({
    * *(ours: core; no seed says which targets are important)*.
    */
   importantTargets: z.enum(['core', 'keyProjects']).default('core'),
+  /**
+   * The indicator library's past cases (案例库) the finance system holds: how many past projects, over
+   * how many industries (Wuhai 004: 61 project cases over 8 functional classes, 一般公共服务支出、教育支出等
+   * 8 大功能类科目); elsewhere *(ours: 40 over every industry)*.
+   */
+  caseLibrary: z
+    .object({ count: z.number().int().min(0).max(10_000), industries: z.number().int().min(1).max(100) })
+    .default({ count: 40, industries: 23 }),
   /** Days a reviewer has for a review *(ours)*. */
   reviewDueDays: z.number().int().positive(),
   /** Days before the due date the reviewer is reminded *(ours)*; 0: no reminder. */

@@ -87,6 +87,11 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
           "minLength": 1,
           "maxLength": 500
          },
+         "caseId": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 50
+         },
          "kind": {
           "type": "string",
           "enum": [
@@ -903,6 +908,11 @@ export const GENERATED: { schemas: Record<'PreAssessmentInput', JsonSchema>; tas
            "type": "string",
            "minLength": 1,
            "maxLength": 500
+          },
+          "caseId": {
+           "type": "string",
+           "minLength": 1,
+           "maxLength": 50
           },
           "kind": {
            "type": "string",
