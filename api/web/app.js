@@ -1,6 +1,6 @@
 // @ts-check
 // The inbox single-page app: shell, hash router, login state.
-//   #/login  #/tasks?mine=…  #/tasks/<encodeURIComponent(taskId)>  #/dashboard
+//   #/login  #/tasks?mine=…  #/tasks/<encodeURIComponent(taskId)>  #/dashboard  #/notices
 //   #/<route>: a process's start page (its web module's `start`, e.g. pre-assessment's #/new)
 import { get, getToken, setToken, setUnauthorizedHandler } from './api.js';
 import { app } from './state.js';
@@ -10,6 +10,7 @@ import { loginView } from './login.js';
 import { listView } from './list.js';
 import { taskView } from './task.js';
 import { dashboardView } from './dashboard.js';
+import { noticeStrings, noticesView, unreadNotices } from './notices.js';
 import { loadProcesses, startPage, startPages } from './processes.js';
 
 setUnauthorizedHandler(() => {
@@ -57,6 +58,7 @@ function renderHeader(active) {
               .filter((s) => app.can(s.permission))
               .map((s) => link(`#/${s.route}`, L(s.label), s.route)),
             app.can('dashboard.read') ? link('#/dashboard', t('nav_dashboard'), 'dashboard') : null,
+            noticesLink(active),
           )
         : h('div.nav'),
       h(
@@ -67,6 +69,16 @@ function renderHeader(active) {
       ),
     ),
   );
+}
+
+/** The notices link, with how many are unread once the API says. @param {string} active */
+function noticesLink(active) {
+  const badge = h('span.badge', { hidden: true });
+  void unreadNotices().then((n) => {
+    badge.textContent = String(n ?? '');
+    badge.hidden = !n;
+  });
+  return h('a.nav-link', { href: '#/notices', 'aria-current': active === 'notices' ? 'page' : undefined }, L(noticeStrings.nav_notices), ' ', badge);
 }
 
 export async function route() {
@@ -117,6 +129,9 @@ export async function route() {
         break;
       case 'dashboard':
         await dashboardView(main, { stale });
+        break;
+      case 'notices':
+        await noticesView(main, { stale }, r.query);
         break;
       default: {
         const start = startPage(r.name);

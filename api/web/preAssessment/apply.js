@@ -25,6 +25,8 @@ const Indicator = {
     target: str(1, 100),
     unit: { ...str(0, 20), default: '' },
     core: { type: 'boolean', default: false },
+    code: str(0, 50),
+    caseId: str(0, 50),
   },
   required: ['kind', 'category', 'name', 'target', 'direction'],
 };
@@ -86,6 +88,7 @@ export async function applyView(main, { stale }) {
           h('datalist', { id: listId }, INDUSTRIES.map((i) => h('option', { value: i }))),
         ),
         h('section.card', h('h2.card-title', t('new_targets')), targets.el),
+        libraryCard(() => /** @type {HTMLInputElement | null} */ (industry)?.value ?? ''),
         general,
         h('div.form-actions', submit),
       ),
@@ -121,6 +124,102 @@ export async function applyView(main, { stale }) {
       submit.disabled = false;
     }
   }
+}
+
+/**
+ * The indicator library (指标库) and its past cases (案例库, 004) beside the targets being drafted: the
+ * industry's indicators (core ones marked) and how comparable past projects set theirs, with the values
+ * they achieved and their grade; a case's number goes into an indicator's 参照案例 (caseId).
+ * @param {() => string} industryOfForm the industry typed in the form, the default filter
+ */
+function libraryCard(industryOfForm) {
+  const industry = /** @type {HTMLInputElement} */ (h('input', { type: 'text', id: 'lib-industry', list: 'industries', style: 'width:12em;display:inline-block', placeholder: '教育 / edu', 'aria-label': t('lib_industry') }));
+  const code = /** @type {HTMLInputElement} */ (h('input', { type: 'text', id: 'lib-indicator', style: 'width:10em;display:inline-block', placeholder: 'edu.01', 'aria-label': t('lib_indicator') }));
+  const text = /** @type {HTMLInputElement} */ (h('input', { type: 'search', id: 'lib-q', style: 'width:14em;display:inline-block', 'aria-label': t('lib_text') }));
+  const out = h('div.library-results', { 'aria-live': 'polite' });
+  const search = async () => {
+    if (!industry.value.trim() && industryOfForm().trim()) industry.value = industryOfForm().trim();
+    const params = new URLSearchParams();
+    if (industry.value.trim()) params.set('industry', industry.value.trim());
+    const caseParams = new URLSearchParams(params);
+    if (code.value.trim()) caseParams.set('indicator', code.value.trim());
+    if (text.value.trim()) caseParams.set('q', text.value.trim());
+    out.replaceChildren(h('p.muted', t('lib_loading')));
+    try {
+      /** @type {[{ items: Array<Record<string, any>> }, { items: Array<Record<string, any>> }]} */
+      const [lib, cases] = await Promise.all([api('GET', `/api/indicator-library?${params}`), api('GET', `/api/case-library?${caseParams}`)]);
+      out.replaceChildren(indicatorList(lib.items), caseList(cases.items));
+    } catch (e) {
+      out.replaceChildren(h('p.notice.warn', `${t('error_prefix')}：${e instanceof Error ? e.message : String(e)}`));
+    }
+  };
+  return h(
+    'section.card.library-card',
+    { 'data-card': 'library' },
+    h('h2.card-title', t('lib_title')),
+    h('p.muted', t('lib_intro')),
+    h(
+      'form.toolbar.library-filter',
+      { style: 'display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center', onsubmit: (/** @type {Event} */ e) => (e.preventDefault(), void search()) },
+      h('label', t('lib_industry'), ' ', industry),
+      ' ',
+      h('label', t('lib_indicator'), ' ', code),
+      ' ',
+      h('label', t('lib_text'), ' ', text),
+      ' ',
+      h('button.btn', { type: 'submit' }, t('lib_search')),
+    ),
+    out,
+  );
+}
+
+/** @param {Array<Record<string, any>>} items */
+function indicatorList(items) {
+  return h(
+    'details.library-indicators',
+    h('summary', t('lib_indicators', { n: items.length })),
+    h(
+      'div.table-wrap',
+      h(
+        'table.data',
+        h('thead', h('tr', ['lib_code', 'lib_level', 'lib_name', 'lib_unit', 'lib_core'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', items.map((i) => h('tr', { 'data-code': i.code }, h('td', h('code', i.code)), h('td', `${v('enum', i.level1)} / ${i.level2}`), h('td', i.name), h('td', `${v('enum', i.direction)} ${i.unit}`), h('td', i.isCore ? t('lib_yes') : '')))),
+      ),
+    ),
+  );
+}
+
+/** @param {Array<Record<string, any>>} items */
+function caseList(items) {
+  if (!items.length) return h('p.muted.library-cases', t('lib_no_cases'));
+  return h(
+    'div.library-cases',
+    h('h3', t('lib_cases', { n: items.length })),
+    h(
+      'ul.cases',
+      { style: 'list-style:none;padding:0' },
+      items.map((c) =>
+        h(
+          'li.case',
+          { 'data-case-id': c.id },
+          h(
+            'details',
+            h('summary', h('code', c.id), ' ', h('strong', c.name), ' · ', `${c.year}`, ' · ', `${(c.amountFen / 1_000_000).toLocaleString('zh-CN')} ${t('lib_wan')}`, ' · ', c.grade ? t('lib_grade', { grade: c.grade, score: c.score ?? '—' }) : t('lib_no_grade')),
+            h(
+              'table.data.case-indicators',
+              h('thead', h('tr', ['lib_code', 'lib_name', 'lib_target', 'lib_achieved'].map((k) => h('th', { scope: 'col' }, t(k))))),
+              h(
+                'tbody',
+                (c.indicators ?? []).map((/** @type {Record<string, any>} */ i) =>
+                  h('tr', h('td', i.code ? h('code', i.code) : '—'), h('td', i.name, i.isCore ? h('span.tag.small.info', ` ${t('lib_core')}`) : null), h('td.num', `${v('enum', i.direction)} ${i.target}${i.unit ? ` ${i.unit}` : ''}`), h('td.num', i.achieved ?? '—')),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /**
