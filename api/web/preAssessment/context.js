@@ -37,13 +37,14 @@ export function contextPanel({ context, project, orgNames }) {
   return h('div.project', parts);
 }
 
-/** @param {Array<Record<string, any>>} list */
+/** The indicators, with the past case (案例库) each follows when any cites one. @param {Array<Record<string, any>>} list */
 function indicatorTable(list) {
+  const cites = list.some((i) => i.caseId);
   return h(
     'div.table-wrap',
     h(
       'table.data.indicators',
-      h('thead', h('tr', ['indicators.kind', 'category', 'indicators.name', 'target', 'core'].map((k) => h('th', { scope: 'col' }, v('field', k))))),
+      h('thead', h('tr', ['indicators.kind', 'category', 'indicators.name', 'target', 'core', ...(cites ? ['caseId'] : [])].map((k) => h('th', { scope: 'col' }, v('field', k))))),
       h(
         'tbody',
         list.map((i) =>
@@ -54,6 +55,7 @@ function indicatorTable(list) {
             h('td', i.name ?? ''),
             h('td.num', `${v('enum', i.direction ?? '')} ${i.target ?? ''}${i.unit ? ` ${i.unit}` : ''}`),
             h('td', i.core ? h('span.tag.small.info', t('yes')) : ''),
+            cites ? h('td', i.caseId ? h('code.case-ref', i.caseId) : '') : null,
           ),
         ),
       ),
