@@ -4,6 +4,7 @@ import type { Db } from '../../db';
 import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import type { Faults } from '../../app/faults';
 import { writeBatch, type ProjectionFailure } from '../../db/inbox/batch';
+import { recordWriters } from '../../app/processRecords';
 
 export interface InboxDeps {
   db: Db;
@@ -19,7 +20,7 @@ export function createInboxActivities({ db, publicUrl, faults, log }: InboxDeps)
      * recorded and returned (an alert in the log), never retried for ever.
      */
     async projectTasks(batch: ProjectionBatch): Promise<ProjectionFailure[]> {
-      const failures = await writeBatch(db, batch, publicUrl);
+      const failures = await writeBatch(db, batch, publicUrl, await recordWriters());
       for (const f of failures) (log ?? console).error({ ...f }, 'projection write refused for good; recorded in projection_failures');
       faults?.hit('projection.written', { tasks: batch.tasks.length });
       return failures;

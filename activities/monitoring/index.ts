@@ -7,6 +7,7 @@ import type { ProjectResult, RoundProject } from '../../contracts/monitoring/rou
 import { cutoffDate } from '../../contracts/monitoring/rules';
 import { FinanceError } from '../../finance/errors';
 import { syncSchedules } from './schedules';
+import { upsertResults } from '../../db/monitoring/records';
 
 const MAX_PAGE = 500;
 
@@ -110,29 +111,7 @@ export function createActivities({ db, finance }: ActivityDeps) {
 
     /** Upserts projects' results; a row never goes back to an older version. */
     async monitoringSaveResults(rows: ProjectResult[]): Promise<number> {
-      if (!rows.length) return 0;
-      const col = <K extends keyof ProjectResult>(k: K) => rows.map((r) => r[k]);
-      const r = await db.query(
-        `INSERT INTO monitoring_results (round, project_id, project_name, dept_id, unit_id, transfer_id, batch_id, stage, overdue,
-           available_fen, paid_fen, execution_rate_bp, time_progress_bp, warned, hits, form, response_ref, version, updated_at)
-         SELECT t.round, t.project_id, t.project_name, t.dept_id, t.unit_id, t.transfer_id, t.batch_id, t.stage, t.overdue,
-           t.available_fen, t.paid_fen, t.execution_rate_bp, t.time_progress_bp, t.warned, t.hits::jsonb, t.form::jsonb, t.response_ref, t.version, now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[],
-           $10::bigint[], $11::bigint[], $12::int[], $13::int[], $14::bool[], $15::text[], $16::text[], $17::text[], $18::bigint[])
-           AS t(round, project_id, project_name, dept_id, unit_id, transfer_id, batch_id, stage, overdue, available_fen, paid_fen,
-             execution_rate_bp, time_progress_bp, warned, hits, form, response_ref, version)
-         ON CONFLICT (round, project_id) DO UPDATE SET project_name = EXCLUDED.project_name, batch_id = EXCLUDED.batch_id, stage = EXCLUDED.stage,
-           overdue = EXCLUDED.overdue, available_fen = EXCLUDED.available_fen, paid_fen = EXCLUDED.paid_fen, execution_rate_bp = EXCLUDED.execution_rate_bp,
-           time_progress_bp = EXCLUDED.time_progress_bp, warned = EXCLUDED.warned, hits = EXCLUDED.hits, form = EXCLUDED.form,
-           response_ref = EXCLUDED.response_ref, version = EXCLUDED.version, updated_at = now()
-         WHERE monitoring_results.version <= EXCLUDED.version`,
-        [
-          col('round'), col('projectId'), col('projectName'), col('deptId'), col('unitId'), col('transferId'), col('batchId'), col('stage'), col('overdue'),
-          col('availableFen'), col('paidFen'), col('executionRateBp'), col('timeProgressBp'), rows.map((x) => x.hits.length > 0),
-          rows.map((x) => JSON.stringify(x.hits)), rows.map((x) => (x.form ? JSON.stringify(x.form) : null)), col('responseRef'), col('version'),
-        ],
-      );
-      void r;
+      await upsertResults(db, rows);
       return rows.length;
     },
 

@@ -11,6 +11,7 @@ import { TaskErrors, taskActUpdate, type TaskActionResult } from '../../contract
 import type { Db } from '../../db';
 import { upsertTasks, type TaskRow } from '../../db/inbox/tasks';
 import { writeBatch } from '../../db/inbox/batch';
+import { recordWriters } from '../../app/processRecords';
 import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import { actorOf, require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
@@ -45,7 +46,7 @@ const BULK_LANES = 8;
 export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS, publicUrl }: { db: Db; temporal: Client; catalog: TaskCatalog; publicUrl: string }): void {
   // Update results are committed: what they carry for the inbox (task rows, audit, mail) is written at
   // once (read your writes); the board's projection activity writes the same again later, as a backstop
-  const writeCommitted = async (batch: ProjectionBatch): Promise<void> => void (await writeBatch(db, batch, publicUrl));
+  const writeCommitted = async (batch: ProjectionBatch): Promise<void> => void (await writeBatch(db, batch, publicUrl, await recordWriters()));
   const coalescer = new UpdateCoalescer(temporal, writeCommitted);
 
   /** A move from a request body, with the task and the actor filled in from the row and the token. */

@@ -54,4 +54,6 @@ export interface ProjectionBatch {
   audit: AuditEvent[];
   mail: MailEvent[];
   process?: ProcessRow;
+  /** Process records by kind (db/records.ts), written in the same transaction by the kind's writer. */
+  records?: Record<string, unknown[]>;
 }

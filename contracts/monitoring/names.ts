@@ -19,3 +19,6 @@ export const BATCH_DONE_SIGNAL = 'monitoring.batchDone';
 /** Signal to a department part (and from it to its batches) that finance re-ran it: close the open forms and end. */
 export const SUPERSEDED_SIGNAL = 'monitoring.superseded';
 
+
+/** The kind of monitoring's process record (db/monitoring/records.ts): one project's result in a round. */
+export const MONITORING_RESULT_RECORD = 'monitoring.result';

@@ -3,7 +3,7 @@ import type { Queryable } from '../index';
 import { scrub } from './json';
 
 export interface ProjectionFailure {
-  kind: 'task' | 'audit' | 'mail' | 'process';
+  kind: 'task' | 'audit' | 'mail' | 'process' | 'record';
   key: string;
   workflowId: string | null;
   code: string | null;

@@ -155,6 +155,28 @@ describe('a monitoring round under the Inner Mongolia profile', () => {
     expect(review).toBeDefined();
   }, 60_000);
 
+  it('a submitted form\'s result is in the round\'s results when the answer returns, with no activity of its own in the batch', async () => {
+    const rows = await eventually(async () => {
+      const r = await results(sys, round);
+      return r.length >= included.size && r;
+    }, 'the round open', 60_000);
+    const p = rows.find((r) => r.unit_id === 'U0102' && !r.warned && r.stage === 'form');
+    expect(p, 'a U0102 project on schedule, its form open').toBeDefined();
+    const preparer = await sys.as('u0102-preparer');
+    const task = await eventually(async () => (await preparer.get(`/api/tasks?q=${p!.project_id}`)).body.items?.find((t: { type: string }) => t.type === 'monitoring.form'), 'the form in the unit inbox');
+    const form = { indicators: [{ code: 'X1', name: '核心产出', core: true, completedPct: 60, expectedPct: 100 }], expectedExecutionPct: 95 };
+    const ok = await preparer.post(`/api/tasks/${encodeURIComponent(task.id)}/actions`, { action: 'decide', outcome: 'submit', form });
+    expect(ok.status).toBe(200);
+    // read your writes: the API wrote the result the answer carried, no waiting
+    const row = (await results(sys, round)).find((x) => x.project_id === p!.project_id);
+    expect(row?.stage).toBe('review');
+    // and the batch scheduled no results activity for it (it rode the answer)
+    const history = await sys.deps.temporal.workflow.getHandle(task.workflowId).fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+    expect(scheduled).not.toContain('monitoringSaveResults');
+    expect(scheduled).toContain('projectTasks');
+  }, 60_000);
+
   it('the department approves in bulk the reviews of forms no rule fired on; a form that warned is refused in bulk, looked at on its own', async () => {
     const rows = await eventually(async () => {
       const r = await results(sys, round);

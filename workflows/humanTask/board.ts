@@ -180,6 +180,14 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
     this.outbox.record(e);
   }
 
+  /**
+   * Keeps a process record (db/records.ts: e.g. a project's monitoring result) with the board's next
+   * write: it rides an Update's answer like the inbox rows, with no activity of its own.
+   */
+  keep(kind: string, key: string, row: unknown): void {
+    this.outbox.keep(kind, key, row);
+  }
+
   /** Sends a notification not tied to a task (e.g. the applicant hears the conclusion). */
   notify(e: { kind: MailKind; to: string[]; title: string; projectName?: string | null; reason?: string | null }): void {
     this.outbox.notify(e);

@@ -51,6 +51,9 @@ export class Outbox {
   private carriedAudit: AuditEvent[] = [];
   private carriedMail: MailEvent[] = [];
   private processCarried = false;
+  /** Process records by kind and key, latest row each (pending, and carried by an answer). */
+  private readonly records = new Map<string, Map<string, unknown>>();
+  private readonly carriedRecords = new Map<string, Map<string, unknown>>();
   /** Counts changes; flushedRev is the last one in the inbox, answeredRev the last one an answer carried. */
   private rev = 0;
   private flushedRev = 0;
@@ -163,6 +166,14 @@ export class Outbox {
     this.rev++;
   }
 
+  /** A process record (db/records.ts) to write with the next batch: the latest row per key goes. */
+  keep(kind: string, key: string, row: unknown): void {
+    let m = this.records.get(kind);
+    if (!m) this.records.set(kind, (m = new Map()));
+    m.set(key, JSON.parse(JSON.stringify(row)) as unknown);
+    this.rev++;
+  }
+
   /** Waits until every change so far is in the inbox. */
   async drain(): Promise<void> {
     const target = this.rev;
@@ -191,8 +202,11 @@ export class Outbox {
       audit: this.audit,
       mail: this.mail,
       process: this.processDirty ? this.processRow : undefined,
+      ...recordsOf(this.records),
     };
     if (JSON.stringify(batch).length > ANSWER_BUDGET) return undefined;
+    mergeInto(this.carriedRecords, this.records);
+    this.records.clear();
     for (const [id, t] of this.dirty) this.carried.set(id, t);
     this.dirty.clear();
     this.carriedAudit.push(...this.audit);
@@ -228,8 +242,13 @@ export class Outbox {
       const process = this.processDirty || this.processCarried ? this.processRow : undefined;
       this.processDirty = false;
       this.processCarried = false;
-      if (this.committed) await Promise.all(chunks({ tasks, audit, mail, process }).map((b) => committed.projectTasks(b)));
-      else await legacy.projectTasks({ tasks, audit, mail, process });
+      const records = new Map<string, Map<string, unknown>>();
+      mergeInto(records, this.carriedRecords);
+      mergeInto(records, this.records);
+      this.carriedRecords.clear();
+      this.records.clear();
+      if (this.committed) await Promise.all(chunks({ tasks, audit, mail, process, ...recordsOf(records) }).map((b) => committed.projectTasks(b)));
+      else await legacy.projectTasks({ tasks, audit, mail, process, ...recordsOf(records) });
       this.flushedRev = rev;
     }
   }
@@ -240,13 +259,33 @@ export function cloneTask(t: TaskState): TaskState {
   return JSON.parse(JSON.stringify(t)) as TaskState;
 }
 
+/** The batch's `records` field (absent when none: batches without records stay as they were). */
+function recordsOf(m: Map<string, Map<string, unknown>>): Pick<ProjectionBatch, 'records'> {
+  if (![...m.values()].some((k) => k.size)) return {};
+  return { records: Object.fromEntries([...m].filter(([, k]) => k.size).map(([kind, k]) => [kind, [...k.values()]])) };
+}
+
+/** Adds `from`'s rows to `into`, a later row replacing an earlier one of the same key. */
+function mergeInto(into: Map<string, Map<string, unknown>>, from: Map<string, Map<string, unknown>>): void {
+  for (const [kind, rows] of from) {
+    let m = into.get(kind);
+    if (!m) into.set(kind, (m = new Map()));
+    for (const [k, v] of rows) m.set(k, v);
+  }
+}
+
 /** Splits a batch so that no activity input grows with the size of a round. */
 function chunks(b: ProjectionBatch): ProjectionBatch[] {
-  const n = Math.max(1, Math.ceil(Math.max(b.tasks.length, b.audit.length, b.mail.length) / CHUNK));
-  return Array.from({ length: n }, (_, i) => ({
-    tasks: b.tasks.slice(i * CHUNK, (i + 1) * CHUNK),
-    audit: b.audit.slice(i * CHUNK, (i + 1) * CHUNK),
-    mail: b.mail.slice(i * CHUNK, (i + 1) * CHUNK),
-    process: i === 0 ? b.process : undefined,
-  }));
+  const records = Object.entries(b.records ?? {});
+  const n = Math.max(1, Math.ceil(Math.max(b.tasks.length, b.audit.length, b.mail.length, ...records.map(([, r]) => r.length)) / CHUNK));
+  return Array.from({ length: n }, (_, i) => {
+    const part = records.map(([kind, r]) => [kind, r.slice(i * CHUNK, (i + 1) * CHUNK)] as const).filter(([, r]) => r.length);
+    return {
+      tasks: b.tasks.slice(i * CHUNK, (i + 1) * CHUNK),
+      audit: b.audit.slice(i * CHUNK, (i + 1) * CHUNK),
+      mail: b.mail.slice(i * CHUNK, (i + 1) * CHUNK),
+      process: i === 0 ? b.process : undefined,
+      ...(part.length ? { records: Object.fromEntries(part) } : {}),
+    };
+  });
 }

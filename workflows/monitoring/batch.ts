@@ -26,7 +26,7 @@ import type { MonitoringActivities } from '../../activities/monitoring';
 import type { FinanceActivities } from '../../activities/finance';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { BATCH_DONE_SIGNAL, MONITORING_TASKS, SUPERSEDED_SIGNAL } from '../../contracts/monitoring/names';
+import { BATCH_DONE_SIGNAL, MONITORING_RESULT_RECORD, MONITORING_TASKS, SUPERSEDED_SIGNAL } from '../../contracts/monitoring/names';
 import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit, TargetAdjustmentRequest } from '../../contracts/monitoring/round.zod';
 import { emptyTotals, executionLagHit, formHits, isBehind, missingReasons, timeProgressBp } from '../../contracts/monitoring/rules';
 import { workingDays } from '../../contracts/calendar';
@@ -65,6 +65,8 @@ interface Carried {
   flagged: boolean;
   hits: Array<[string, RuleHit]>;
   runs: number;
+  /** Results ride the board's writes (absent: a run from before, which saved them by activity). */
+  resultsRide?: boolean;
 }
 
 const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
@@ -102,10 +104,13 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
       });
     }
   }
+  // a result rides the board's next write (an Update's answer, or its projection) instead of an activity of its own
+  const rides = carried ? carried.resultsRide === true : patched('jixiao.monitoring.results-ride-projection');
   const touch = (id: string, change: Partial<ProjectResult>) => {
     const r = results.get(id) as ProjectResult;
     Object.assign(r, change, { version: Date.now() });
-    dirty.add(id);
+    if (rides) board.keep(MONITORING_RESULT_RECORD, id, r);
+    else dirty.add(id);
   };
   const save = async () => {
     const rows = [...dirty].map((id) => results.get(id) as ProjectResult);
@@ -338,7 +343,7 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
         await condition(allHandlersFinished);
         if (quiet() && dirty.size === 0) break;
       }
-      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1 };
+      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides };
       return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
     }
     if (settled) continue;
