@@ -41,6 +41,8 @@ export interface WorkingDays {
    * after the day of `at` (that day itself never counts, working or not).
    */
   add(at: number, workingDays: number): number;
+  /** The instant N working days before `at`: the same time of day on the Nth working day before its day. */
+  subtract(at: number, workingDays: number): number;
   /** Years between two instants (inclusive) the calendar has no data for (weekends only there). */
   missingYears(from: number, to: number): number[];
 }
@@ -68,6 +70,14 @@ export function workingDays(calendar: WorkingCalendar): WorkingDays {
       const timeOfDay = at + OFFSET - start * DAY;
       let day = start;
       for (let counted = 0; counted < n; ) if (working(++day)) counted++;
+      return day * DAY + timeOfDay - OFFSET;
+    },
+    subtract(at, n) {
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
+      const start = dayOf(at);
+      const timeOfDay = at + OFFSET - start * DAY;
+      let day = start;
+      for (let counted = 0; counted < n; ) if (working(--day)) counted++;
       return day * DAY + timeOfDay - OFFSET;
     },
     missingYears(from, to) {

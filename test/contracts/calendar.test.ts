@@ -42,6 +42,14 @@ describe('working days on the 2026 calendar', () => {
     expect(new Date(days.add(at, 1)).toISOString()).toBe('2026-10-07T20:00:00.000Z'); // 10-08 04:00 in Shanghai
   });
 
+  it('a reminder 3 working days before a form due Thursday 2026-10-22 falls on Monday 2026-10-19, not the weekend; before Thursday 2026-10-08 it skips National Day back to Monday 2026-09-28', () => {
+    expect(local(days.subtract(cst('2026-10-22T10:00'), 3))).toBe('2026-10-19T10:00');
+    // 10-1..7 off: Thursday 10-08 − 3 working days is Monday 09-28 (09-29, 09-30 and 10-08's day itself is not counted)
+    expect(local(days.subtract(cst('2026-10-08T10:00'), 3))).toBe('2026-09-28T10:00');
+    // and subtract undoes add on working days
+    expect(days.subtract(days.add(cst('2026-03-02T09:30'), 7), 7)).toBe(cst('2026-03-02T09:30'));
+  });
+
   it('crosses the year boundary into provisional 2027 (weekends only): Monday 2026-12-28 + 5 is Monday 2027-01-04', () => {
     expect(local(days.add(cst('2026-12-28T10:00'), 5))).toBe('2027-01-04T10:00');
     expect(days.missingYears(cst('2026-12-28T10:00'), cst('2027-01-04T10:00'))).toEqual([]);

@@ -197,6 +197,10 @@ describe("last year's round started by hand: a re-run for one department, deadli
     const dueDays = p.rounds.find((x) => x.cutoff === cutoff)!.dueWorkingDays;
     const form = (await tasks(round, 'monitoring.form')).find((t) => t.status === 'open' && t.unit_id === 'U0102')!;
     expect(form.due_at.getTime()).toBe(cal.add(form.created_at.getTime(), dueDays));
+    // its reminder the profile's working days before the due date, not that many 24-hour days
+    const spec = (await sys.deps.db.query<{ remind: number[] }>(`SELECT state->'spec'->'remindBeforeMs' AS remind FROM tasks WHERE id = $1`, [form.id])).rows[0];
+    expect(p.reminderBeforeDays).toBeGreaterThan(0);
+    expect(spec.remind).toEqual([form.due_at.getTime() - cal.subtract(form.due_at.getTime(), p.reminderBeforeDays)]);
     // the batch's overdue and close instants, on the calendar (not dueDays × 24 h)
     const batch = form.workflow_id;
     const opened = await eventually(async () => (await sys.deps.db.query<{ detail: { formDueAt: string; overdueAt: string; closeAt: string } }>(`SELECT detail FROM audit WHERE action = 'monitoring.batchOpened' AND workflow_id = $1`, [batch])).rows[0], 'the batch opened');

@@ -67,6 +67,8 @@ interface Carried {
   runs: number;
   /** Results ride the board's writes (absent: a run from before, which saved them by activity). */
   resultsRide?: boolean;
+  /** Reminders in working days (absent: a run from before, in 24-hour days). */
+  workingReminders?: boolean;
 }
 
 const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
@@ -160,7 +162,15 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   const cal = workingDays(s.calendar);
   const formDueAt = onCalendar ? cal.add(openMs, dueWorkingDays) : 0;
   const formDue = dueMs ? { dueInMs: dueMs } : { due: { workingDays: dueWorkingDays } };
-  const remind = dueMs ? [Math.max(1, Math.floor(dueMs / 2))] : profile.reminderBeforeDays > 0 ? [profile.reminderBeforeDays * day] : [];
+  // the reminder N working days before the due date (before: N × 24 h)
+  const workingReminders = onCalendar && (carried ? carried.workingReminders === true : patched('jixiao.monitoring.working-day-reminders'));
+  const remind = dueMs
+    ? [Math.max(1, Math.floor(dueMs / 2))]
+    : profile.reminderBeforeDays <= 0
+      ? []
+      : workingReminders
+        ? [formDueAt - cal.subtract(formDueAt, profile.reminderBeforeDays)]
+        : [profile.reminderBeforeDays * day];
   const escalateAfterMs = dueMs ? dueMs : onCalendar ? cal.add(formDueAt, profile.escalateAfterDays) - formDueAt : profile.escalateAfterDays * day;
   const reviewDue = onCalendar ? { due: { workingDays: profile.reviewDueWorkingDays } } : { dueInMs: 5 * day };
   const adjustmentDue = dueMs ? { dueInMs: 5 * day } : { due: { workingDays: profile.adjustmentDueWorkingDays } };
@@ -343,7 +353,7 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
         await condition(allHandlersFinished);
         if (quiet() && dirty.size === 0) break;
       }
-      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides };
+      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides, workingReminders };
       return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
     }
     if (settled) continue;
