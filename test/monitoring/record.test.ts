@@ -50,7 +50,7 @@ describe.skipIf(!process.env.RECORD_MONITORING)('record monitoring histories', (
     await reviewer.post(`/api/tasks/${encodeURIComponent(review.id)}/actions`, { action: 'decide', outcome: 'approve', form: { comment: '同意' } });
     await sys.deps.temporal.workflow.getHandle(round).result();
     mkdirSync(dir, { recursive: true });
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = process.env.RECORD_STAMP ?? new Date().toISOString().slice(0, 10); // a second recording the same day names itself
     const batchId = task.id.split(':form-')[0];
     const deptId = batchId.replace(/:b\d+$/, '');
     for (const [type, id] of [['monitoringScheduled', scheduled], ['monitoringRound', round], ['monitoringDepartment', deptId], ['monitoringBatch', batchId]]) {
@@ -93,7 +93,7 @@ describe.skipIf(!process.env.RECORD_MONITORING)('record monitoring histories', (
     const deptId = batchId.replace(/:b\d+$/, '');
     await new Promise((res) => setTimeout(res, 2000));
     mkdirSync(dir, { recursive: true });
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = process.env.RECORD_STAMP ?? new Date().toISOString().slice(0, 10); // a second recording the same day names itself
     for (const [type, id] of [['monitoringRound', round], ['monitoringDepartment', deptId], ['monitoringBatch', batchId]]) {
       const history = await sys.deps.temporal.workflow.getHandle(id).fetchHistory();
       writeFileSync(new URL(`${type}-calendar-adjusted-continued-${stamp}.json`, dir), historyToJSON(history));
