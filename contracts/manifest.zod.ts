@@ -6,6 +6,7 @@
 //   api/<name>/routes.ts          `routes(api, deps)`: its HTTP routes (and so its OpenAPI paths)
 //   api/web/<name>/index.js       its web views and labels (start page, task context panel)
 //   contracts/<name>/schemas.generated.ts   JSON Schemas its workflow code validates with
+//   db/<name>/records.ts          `records: { [kind]: writer }`, if it keeps process records (db/records.ts)
 //   test/replay/histories/<workflowType>-*.json   recorded histories of each workflow type
 import type { z } from 'zod';
 import type { CliSearchAttributeType } from './searchAttributes';
