@@ -30,6 +30,11 @@ const EnvSchema = z.object({
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TASK_QUEUE: z.string().min(1).default('jixiao'),
+  /** The task queues this worker process polls: `all`, or a comma list of `main` and processes' own queues (e.g. `warning`). */
+  WORKER_QUEUES: z
+    .string()
+    .regex(/^(all|[a-zA-Z]+(,[a-zA-Z]+)*)$/, 'all, or a comma list such as main,warning')
+    .default('all'),
   API_PORT: port.default(3000),
   API_HOST: host.default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
@@ -99,6 +104,8 @@ export interface Config {
     port: number;
     uiPort: number;
     taskQueue: string;
+    /** The queues a worker process polls (`WORKER_QUEUES`): 'all', or 'main' and/or processes' own queues. */
+    workerQueues: 'all' | string[];
   };
   /** host: the address the API listens on (127.0.0.1 unless API_HOST says otherwise). */
   api: { port: number; host: string; publicUrl: string };
@@ -152,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       taskQueue: e.TASK_QUEUE,
+      workerQueues: e.WORKER_QUEUES === 'all' ? 'all' : e.WORKER_QUEUES.split(','),
     },
     api: { port: e.API_PORT, host: e.API_HOST, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, '') },
     finance: {

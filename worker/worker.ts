@@ -75,9 +75,15 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const activityDeps = { db: deps.db, publicUrl: config.api.publicUrl, finance: deps.finance, faults: deps.faults, log, temporal: deps.temporal, taskQueue: config.temporal.taskQueue, region: config.region };
   const workflowsPath = overrides.workflowsPath ?? (processes ? workflowsEntry(processes) : WORKFLOWS_PATH);
-  const own = [...new Set((processes ?? PROCESSES).flatMap((p) => (p.ownTaskQueue ? [p.ownTaskQueue] : [])))];
+  const wanted = config.temporal.workerQueues;
+  const polls = (q: string): boolean => wanted === 'all' || wanted.includes(q);
+  const declared = [...new Set((processes ?? PROCESSES).flatMap((p) => (p.ownTaskQueue ? [p.ownTaskQueue] : [])))];
+  const unknown = wanted === 'all' ? [] : wanted.filter((q) => q !== 'main' && !declared.includes(q));
+  if (unknown.length) throw new Error(`WORKER_QUEUES: no process has the task queue ${unknown.join(', ')} (known: main, ${declared.join(', ')})`);
+  const own = declared.filter(polls);
+  const main = polls('main');
   // one bundle for every queue's worker (bundling is seconds and memory)
-  const code = own.length && !overrides.workflowBundle ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: sdkLogger(log) }) } : { workflowsPath };
+  const code = own.length + (main ? 1 : 0) > 1 && !overrides.workflowBundle ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: sdkLogger(log) }) } : { workflowsPath };
   const { workflowsPath: _path, ...rest } = overrides;
   void _path;
   const activities = { ...createActivities(activityDeps), ...(await processActivities(activityDeps, processes)) };
@@ -91,23 +97,27 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     } satisfies InjectedSinks<FaultSinks>,
     shutdownGraceTime: '10s',
   };
-  const worker = await Worker.create({
+  const mainWorker = !main ? [] : [await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
+    // a round starts hundreds of new executions at once: more pollers on the normal queue (the SDK's 0.2 gives it 2 of 10)
+    nonStickyToStickyPollRatio: 0.5,
     ...rest,
-  });
-  // few, short tasks: small slots, a thread of its own
+  })];
+  // few, short tasks: small slots, a thread of its own, most pollers on the normal queue (new warnings arrive there)
   const lanes = await Promise.all(
-    own.map((q) => Worker.create({ ...common, taskQueue: ownTaskQueueName(config.temporal.taskQueue, q), maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentActivityTaskExecutions: 20, ...rest })),
+    own.map((q) => Worker.create({ ...common, taskQueue: ownTaskQueueName(config.temporal.taskQueue, q), maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentActivityTaskExecutions: 20, nonStickyToStickyPollRatio: 0.8, ...rest })),
   );
-  await processStartups(activityDeps, processes);
-  const dispatcher = createDispatcher({ db: deps.db, mailer: deps.mailer, log, inboxUrl: `${config.api.publicUrl}/` });
-  dispatcher.start();
-  const drift = startDriftCheck(deps);
-  const all = [worker, ...lanes];
+  // the start-up hooks (the round Schedules), the mail dispatcher and the drift check run with the main queue
+  if (main) await processStartups(activityDeps, processes);
+  const dispatcher = main ? createDispatcher({ db: deps.db, mailer: deps.mailer, log, inboxUrl: `${config.api.publicUrl}/` }) : null;
+  dispatcher?.start();
+  const drift = main ? startDriftCheck(deps) : { stop: async () => undefined };
+  const all = [...mainWorker, ...lanes];
+  if (!all.length) throw new Error('WORKER_QUEUES: this worker polls no task queue');
   // one worker failing stops the others: the process runs all of its queues or none
   const runs = all.map((w) =>
     w.run().catch((e: unknown) => {
@@ -122,12 +132,12 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     })
     .finally(async () => {
       await drift.stop();
-      await dispatcher.stop();
+      await dispatcher?.stop();
       await connection.close();
     });
-  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  log.info({ taskQueue: config.temporal.taskQueue, queues: [...(main ? ['main'] : []), ...own], namespace: config.temporal.namespace }, 'worker started');
   return {
-    worker,
+    worker: all[0],
     done,
     async shutdown() {
       for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();

@@ -4,7 +4,7 @@
 // its status and result, the project's ledger (payments left out), and a task found in the inbox.
 // Workflow ids are the project's, in the run's one namespace, and every file's stand-in has the same
 // projects: each file takes its own (`harness(dept, first)`; D01 has 8 projects, D02 9): outcomes
-// D01 0–5, visible D01 6–7, faults D02 0–2, deadlines D02 3–6, record D01 0 only with RECORD_WARNING=1.
+// D01 0–5, visible D01 6–7, faults D02 0–2, deadlines D02 3–6, own queue D02 7–8, record D01 0 only with RECORD_WARNING=1.
 import { afterAll, beforeAll } from 'vitest';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
@@ -53,7 +53,7 @@ export interface Harness {
 }
 
 /** Registers beforeAll/afterAll for a test file; the returned object is filled in before the first test. */
-export function harness(dept: 'D01' | 'D02', first: number, opts: { enabled?: boolean } = {}): Harness {
+export function harness(dept: 'D01' | 'D02', first: number, opts: { enabled?: boolean; env?: Record<string, string> } = {}): Harness {
   let next = first;
   let projects: TestProject[] = [];
   const h = {} as Harness;
@@ -106,7 +106,7 @@ export function harness(dept: 'D01' | 'D02', first: number, opts: { enabled?: bo
   beforeAll(async () => {
     if (opts.enabled === false) return;
     h.fin = await startStandIn({ projectIdPrefix: 'W' }); // its own project ids: another file's warning on P2026-00009 would take this file's trigger
-    h.sys = await startSystem({ FINANCE_URL: h.fin.url, REGION: 'inner-mongolia' }, { processes: PROCESSES_WITH_WARNING });
+    h.sys = await startSystem({ FINANCE_URL: h.fin.url, REGION: 'inner-mongolia', ...opts.env }, { processes: PROCESSES_WITH_WARNING });
     [h.reviewer, h.perf, h.perfHead, h.director, h.biz] = await Promise.all([`${dept.toLowerCase()}-reviewer`, 'perf-officer', 'perf-head', 'director', 'biz-officer'].map((u) => h.sys.as(u)));
     projects = (await h.fin.client.listProjects({ deptId: dept, year: YEAR, expenditure: 'project', limit: 100 })).items.filter((p) => p.status === 'active');
   }, 120_000);

@@ -304,6 +304,9 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
     }
   }
 
+  // the responses start in a workflow task of their own, before the forms: a warning's suspension
+  // does not wait for the task that opens the batch's hundreds of forms
+  if (!carried && patched('jixiao.monitoring.respond-before-forms')) await responding;
   const running = new Set(carried?.running ?? projects.map((p) => p.id));
   const all = [...running].map((id) => monitor(byId.get(id) as RoundProject, !!carried).finally(() => running.delete(id)));
   void all;
