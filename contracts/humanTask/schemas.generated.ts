@@ -1015,6 +1015,10 @@ export const GENERATED: Record<'TaskAction' | 'TaskSpec', JsonSchema> = {
     "default": true,
     "type": "boolean"
    },
+   "notifyAssigned": {
+    "default": true,
+    "type": "boolean"
+   },
    "urgeWindowMs": {
     "type": "integer",
     "minimum": 0,

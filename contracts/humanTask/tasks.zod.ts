@@ -84,6 +84,8 @@ export const TaskSpec = z.object({
   bulkApprovable: z.boolean().default(false),
   /** Mail the submitter when the task is decided (off when the process sends its own conclusion). */
   notifySubmitter: z.boolean().default(true),
+  /** Mail its people when the task opens (off when the process sends them one digest for many tasks). */
+  notifyAssigned: z.boolean().default(true),
   /**
    * Another urge (催办) within this long after the last one is refused (the region profile's
    * inbox.urgeWindowHours; the board fills it from its option). Absent: no limit.

@@ -155,13 +155,20 @@ describe("last year's round started by hand: a re-run for one department, deadli
       return t.length >= all.length && t;
     }, 'every form open', 90_000);
     const othersBefore = before.filter((t) => t.dept_id !== 'D01').map((t) => [t.id, t.status, t.version]);
-    // each unit hears of each of its forms (assigned mail); each department gets one digest for the round
-    const u0101 = before.filter((t) => t.unit_id === 'U0101').map((t) => t.id).sort();
+    // each unit hears of its forms in one digest per batch (not a mail per form); each department gets one digest for the round
+    const u0101 = before.filter((t) => t.unit_id === 'U0101');
+    const batchesOfU0101 = new Set(u0101.map((t) => t.workflow_id));
     const mails = await eventually(async () => {
-      const m = (await sys.deps.db.query<{ task_id: string }>(`SELECT task_id FROM outbox WHERE kind = 'assigned' AND user_id = 'u0101-preparer' AND task_id LIKE $1 ORDER BY task_id`, [`${round}:%`])).rows;
-      return m.length >= u0101.length && m;
-    }, 'the forms\' assigned mail', 30_000);
-    expect(mails.map((m) => m.task_id)).toEqual(u0101);
+      const m = (await sys.deps.db.query<{ task_id: string | null; subject: string; body_text: string }>(
+        `SELECT task_id, subject, body_text FROM outbox WHERE kind = 'assigned' AND user_id = 'u0101-preparer' AND subject LIKE $1`, [`%${LAST_YEAR}年%张绩效监控表待填报%`])).rows;
+      return m.length >= batchesOfU0101.size && m;
+    }, 'the unit\'s digest of its forms', 30_000);
+    expect(mails).toHaveLength(batchesOfU0101.size);
+    expect(mails.every((m) => m.task_id === null)).toBe(true);
+    const counted = mails.reduce((n, m) => n + Number(/(\d+) 张绩效监控表待填报/.exec(m.subject)?.[1] ?? 0), 0);
+    expect(counted).toBe(u0101.length);
+    const perForm = (await sys.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'assigned' AND user_id = 'u0101-preparer' AND task_id LIKE $1`, [`${round}:%`])).rows[0].n;
+    expect(perForm).toBe(0);
     const digests = await eventually(async () => {
       const d = (await sys.deps.db.query<{ subject: string; body_text: string }>(`SELECT subject, body_text FROM outbox WHERE kind = 'notice' AND user_id = 'd01-reviewer' AND subject LIKE $1`, [`%${LAST_YEAR}年%所属单位绩效监控表已下发%`])).rows;
       return d.length > 0 && d;

@@ -122,7 +122,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
     this.deadlines.open(task, due, now);
     this.outbox.changed(task);
     this.outbox.recordTask(task, 'system', '系统', 'created', null);
-    this.outbox.notifyTask(task, 'assigned', task.actors, null);
+    if (spec.notifyAssigned !== false) this.outbox.notifyTask(task, 'assigned', task.actors, null);
     return new Promise((resolve) => this.waiters.set(task.id, resolve as (r: TaskResult) => void));
   }
 

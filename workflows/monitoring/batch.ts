@@ -29,7 +29,7 @@ import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring
 import { BATCH_DONE_SIGNAL, MONITORING_RESULT_RECORD, MONITORING_TASKS, SUPERSEDED_SIGNAL } from '../../contracts/monitoring/names';
 import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit, TargetAdjustmentRequest } from '../../contracts/monitoring/round.zod';
 import { emptyTotals, executionLagHit, formHits, isBehind, missingReasons, timeProgressBp } from '../../contracts/monitoring/rules';
-import { workingDays } from '../../contracts/calendar';
+import { shanghaiDate, workingDays } from '../../contracts/calendar';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { monitoring as manifest } from '../../contracts/monitoring/manifest.zod';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
@@ -69,6 +69,8 @@ interface Carried {
   resultsRide?: boolean;
   /** Reminders in working days (absent: a run from before, in 24-hour days). */
   workingReminders?: boolean;
+  /** Units heard of their first forms in one digest (absent: a run from before, one mail per form). */
+  unitDigest?: boolean;
 }
 
 const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
@@ -176,6 +178,7 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   const adjustmentDue = dueMs ? { dueInMs: 5 * day } : { due: { workingDays: profile.adjustmentDueWorkingDays } };
 
   const byId = new Map(projects.map((p) => [p.id, p]));
+  const unitDigest = carried ? carried.unitDigest === true : patched('jixiao.monitoring.unit-digest');
   const loops = new Map<string, Loop>(carried?.loops ?? projects.map((p) => [p.id, { phase: 'form', rev: 0, returnReason: null, key: null, submittedBy: null, request: null, targets: null }]));
 
   async function monitor(p: RoundProject, resume: boolean): Promise<void> {
@@ -208,6 +211,8 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
             ...formDue,
             remindBeforeMs: remind,
             escalation: { afterMs: escalateAfterMs, to: { group: `unit_head@${p.unitId}` }, lateDecision: 'allow' },
+            // a unit hears of its first forms in one digest (below); a form sent back is mailed on its own
+            ...(unitDigest && rev === 0 ? { notifyAssigned: false } : {}),
             context: { execution: data, indicators, warned: hits.has(p.id), returnReason: st.returnReason, revision: rev, ...(targets ? { targetsVersion: targets.version } : {}) },
           }),
         );
@@ -310,6 +315,16 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   const running = new Set(carried?.running ?? projects.map((p) => p.id));
   const all = [...running].map((id) => monitor(byId.get(id) as RoundProject, !!carried).finally(() => running.delete(id)));
   void all;
+  if (unitDigest && !carried) {
+    // one mail per unit for the batch's forms, not one per form (a unit has a dozen projects or more)
+    const byUnit = new Map<string, RoundProject[]>();
+    for (const p of projects) byUnit.set(p.unitId, [...(byUnit.get(p.unitId) ?? []), p]);
+    const dueText = dueMs ? shanghaiDate(openMs + dueMs) : shanghaiDate(formDueAt);
+    for (const [unitId, ps] of byUnit) {
+      const names = ps.slice(0, 10).map((p) => p.name).join('、') + (ps.length > 10 ? ` 等 ${ps.length} 个项目` : '');
+      board.notify({ kind: 'assigned', to: [`unit_preparer@${unitId}`], title: `${s.year}年${s.name}：${ps.length} 张绩效监控表待填报`, reason: `请于 ${dueText} 前填报：${names}` });
+    }
+  }
   await responding;
   await save();
 
@@ -356,7 +371,7 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
         await condition(allHandlersFinished);
         if (quiet() && dirty.size === 0) break;
       }
-      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides, workingReminders };
+      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides, workingReminders, unitDigest };
       return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
     }
     if (settled) continue;
