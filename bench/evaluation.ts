@@ -3,23 +3,13 @@
 // on the real evaluation workflows until every form is in its unit's inbox, with the trivial-workflow
 // ceiling measured in the same run; and the time to draw a check sample over 30,000 projects (the
 // profile's rule, Xinjiang's: region level in full, ceil(10%) of prefectures and counties, a share of
-// the rest). The real parts run as in bench/run.ts, each in a process of its own: a Temporal dev
+// the rest). The real parts run as in bench/run.ts (bench/system.ts), each in a process of its own: a Temporal dev
 // server on SQLite, PostgreSQL, the finance stand-in with last year's closed budget, the worker
 // (bench/worker.ts, the bench's worker: every registered process's workflows and the trivial one) and the API (api/main.ts). Prints the figures as JSON.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { SMTPServer } from 'smtp-server';
+import { cpus, totalmem, loadavg } from 'node:os';
 import pino from 'pino';
-import { loadConfig } from '../config';
-import { buildDeps, openProductDb } from '../app/deps';
-import { startDevServer } from '../scripts/temporal/devServer';
-import { freePort } from '../scripts/temporal/ports';
-import { postgresBin, startPostgres } from '../scripts/postgres';
-import { startFinanceService } from '../finance/main';
 import { HttpFinanceClient } from '../finance/client';
+import { startBenchSystem } from './system';
 import { drawChecks, type CheckCandidate } from '../contracts/evaluation/draw';
 import { cycleStatusQuery, departmentStatusQuery, evaluationCycleId } from '../contracts/evaluation/names';
 import type { benchTrivial } from './workflows';
@@ -40,44 +30,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  if (!postgresBin()) throw new Error('the benchmark runs on PostgreSQL (production’s database): install the Debian postgresql package');
-  const dir = mkdtempSync(join(tmpdir(), 'jixiao-bench-eval-'));
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     command: `npm run bench:evaluation${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     projects: PROJECTS,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavgAtStart: loadavg() },
   };
-  const children: ChildProcess[] = [];
-  const sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData: (s, _session, cb) => { s.resume(); s.on('end', () => cb()); } });
-  const smtpPort = await freePort();
-  await new Promise<void>((r) => sink.listen(smtpPort, '127.0.0.1', () => r()));
-  const temporal = await startDevServer({ dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: say } });
-  const pg = startPostgres(dir, await freePort());
+  // the finance stand-in with last year's closed budget (years: 2): N projects a year, ~300 a department, 15 a unit
+  const departments = Math.max(1, Math.round(PROJECTS / 300));
+  const sys = await startBenchSystem({
+    prefix: 'jixiao-bench-eval-',
+    region: 'xinjiang',
+    taskQueue: 'bench-eval',
+    finance: { departments, units: Math.max(departments, Math.round(PROJECTS / 15)), projects: PROJECTS, transfers: 2, countiesPerTransfer: 10, years: 2, libraryShare: 0.01 },
+    apiStartSteps: 600,
+    log,
+    say,
+  });
   try {
-    // the finance stand-in with last year's closed budget (years: 2): N projects a year, ~300 a department, 15 a unit
-    const f0 = performance.now();
-    const departments = Math.max(1, Math.round(PROJECTS / 300));
-    const fin = await startFinanceService({ port: 0, url: pg.url, scale: { departments, units: Math.max(departments, Math.round(PROJECTS / 15)), projects: PROJECTS, transfers: 2, countiesPerTransfer: 10, years: 2, libraryShare: 0.01 }, log });
-    results.financeLoadSeconds = (performance.now() - f0) / 1000;
-    const apiPort = await freePort();
-    const env = { FINANCE_URL: fin.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'bench', TASK_QUEUE: 'bench-eval', JIXIAO_DATA_DIR: dir, SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', API_PORT: String(apiPort), REGION: 'xinjiang', DATABASE_URL: pg.url };
-    const config = loadConfig(env as NodeJS.ProcessEnv);
-    const db = await openProductDb(config, log); // migrates before the worker and the API start
-    const deps = await buildDeps(config, { log, db });
-    const workerChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    children.push(workerChild);
-    await new Promise<void>((resolve, reject) => {
-      workerChild.once('message', () => resolve());
-      workerChild.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it started`)));
-    });
-    const apiChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-    children.push(apiChild);
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    for (let i = 0; !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) {
-      if (i > 600) throw new Error('the API did not start');
-      await sleep(100);
-    }
+    results.financeLoadSeconds = sys.financeLoadSeconds;
+    const { db, deps, config, fin, apiUrl } = sys;
     const client = deps.temporal;
     const fc = new HttpFinanceClient({ baseUrl: fin.url, timeoutMs: 60_000 });
     const year = new Date().getUTCFullYear() - 1;
@@ -165,16 +137,8 @@ async function main(): Promise<void> {
     results.drawChecks = { population: DRAW_POPULATION, drawn, reps: REPS, medianMs: median(times), maxMs: Math.max(...times), goal: { ms: 1000, met: Math.max(...times) < 1000 } };
     results.loadavgAtEnd = loadavg();
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    await deps.close();
-    await db.close();
-    await fin.stop();
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
-    await temporal.stop();
-    pg.stop();
-    sink.close();
-    rmSync(dir, { recursive: true, force: true });
+    await sys.stop();
   }
 }
 

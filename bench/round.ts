@@ -58,7 +58,7 @@ export async function seedDirectoryFromFinance(db: Db): Promise<{ departments: s
  */
 export async function openMonitoringRound(
   { temporal, db, config }: { temporal: Client; db: Db; config: Config },
-  { year, cutoff, deptIds, suffix, progress }: { year: number; cutoff: string; deptIds: string[]; suffix: string; progress?: (line: string) => void },
+  { year, cutoff, deptIds, suffix, progress, signal }: { year: number; cutoff: string; deptIds: string[]; suffix: string; progress?: (line: string) => void; signal?: AbortSignal },
 ): Promise<RoundFigures> {
   const profileRound = config.region.monitoring.rounds.find((r) => r.cutoff === cutoff) ?? config.region.monitoring.rounds[0];
   const round = `monitoring:${year}:${profileRound.cutoff}:${suffix}`;
@@ -86,6 +86,8 @@ export async function openMonitoringRound(
       )
     ).rows[0];
   let last = performance.now();
+  // the caller's phase may end (or fail) while this round still opens: it aborts this wait before it closes the pool
+  signal?.throwIfAborted();
   let s = await state();
   for (;;) {
     if (s.results >= projects && s.forms >= projects && s.answered >= s.warned && s.suspended >= s.warned && s.verifications >= s.warned) break;
@@ -95,6 +97,7 @@ export async function openMonitoringRound(
       progress(`${round}: ${((performance.now() - t0) / 1000).toFixed(0)} s, ${s.forms}/${projects} forms open, ${s.suspended}/${s.warned} warned projects suspended, ${s.verifications} verifications open`);
     }
     await sleep(250);
+    signal?.throwIfAborted();
     s = await state();
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -120,6 +123,22 @@ export async function openMonitoringRound(
     suspensionP99Ms: pct(lat, 99),
     suspensionMaxMs: lat.length ? Math.max(...lat) : NaN,
   };
+}
+
+/**
+ * Trigger (the earliest warned result's rule observedAt) → the suspension's row on the finance ledger
+ * (keyed by the project's warning), for these projects: the figure openMonitoringRound gives per round.
+ */
+export async function triggerToSuspension(db: Db, projectIds: string[]): Promise<{ n: number; p50Ms: number; p99Ms: number; maxMs: number }> {
+  const lat = (
+    await db.query<{ ms: number }>(
+      `SELECT extract(epoch FROM (min(l.at) - min((r.hits->0->>'observedAt')::timestamptz))) * 1000 AS ms
+         FROM monitoring_results r JOIN finance.ledger l ON l.project_id = r.project_id AND l.op = 'suspend' AND l.idem_key LIKE 'warning:%'
+        WHERE r.warned AND r.project_id = ANY($1) GROUP BY r.project_id`,
+      [projectIds],
+    )
+  ).rows.map((r) => Number(r.ms));
+  return { n: lat.length, p50Ms: pct(lat, 50), p99Ms: pct(lat, 99), maxMs: lat.length ? Math.max(...lat) : NaN };
 }
 
 /** An open monitoring form, with what its unit needs to fill it in (the caller shuffles them, across rounds). */

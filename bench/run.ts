@@ -1,33 +1,36 @@
-// `npm run bench [-- --quick] [-- --projects N --reps N --bulk N --profile]`: the human-task primitive,
-// the inbox and real pre-assessments under a province-sized load, on this machine, with the real
-// parts, each in a process of its own: a Temporal dev server on SQLite (WAL), PostgreSQL, the worker
-// (bench/worker.ts), the API (api/main.ts), an SMTP sink; this process is the load generator and
-// runs none of them.
+// `npm run bench [-- --quick] [-- --projects N --reps N --bulk N --warnings N --profile] [-- --phases a,b | --skip a,b]`:
+// the human-task primitive, the inbox, real pre-assessments and warnings under a province-sized load,
+// on this machine, with the real parts, each in a process of its own (bench/system.ts): a Temporal dev
+// server on SQLite (WAL), PostgreSQL, the worker (bench/worker.ts), the API (api/main.ts), an SMTP
+// sink; this process is the load generator and runs none of them.
 // Every latency and throughput phase runs --reps times (default 3) and is reported as median [min–max];
 // the trivial-workflow ceiling is measured in the same run, and each figure is given as its ratio to it.
-// Phases: the ceiling; open a real monitoring round (bench/round.ts: the monitoring workflows over the
-// finance stand-in's province, warnings suspending payments at once); submit pre-assessments (one
-// execution per project, continuing projects below the bulk threshold); list the inbox with 50 users;
-// units submit their monitoring forms at a steady 20/s while another round opens; saturate those
-// submissions; bulk approval by department heads (the pre-assessments' target reviews, and the
-// monitoring forms' reviews); the longest workflow task.
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
+// Phases (names for --phases/--skip): directory; finance (the stand-in's scan); ceiling; open (a real
+// monitoring round, bench/round.ts: the monitoring workflows over the finance stand-in's province,
+// warnings suspending payments at once); submitPreAssessments (one execution per project, continuing
+// projects below the bulk threshold); list (the inbox with 50 users); decideSteady (units submit their
+// monitoring forms at a steady 20/s while another round opens); decideSaturation; bulk and bulkReviews
+// (bulk approval by department heads: the pre-assessments' target reviews, the monitoring forms'
+// reviews); warnings (bench/warnings.ts: the rounds' warnings verified and decided over HTTP, the
+// finance ledger counted per movement kind); workflowTasks (memory, mail, the longest workflow task).
+// A phase that fails records its error (with the stack) in the results and the later phases still
+// run; each phase awaits or aborts its background work (a round still opening, a poller) before it
+// returns, and the run aborts and awaits all of it before it closes a pool. The results file
+// (bench/results/<stamp>.json) is written after every phase; the exit code is 1 if any phase failed.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { SMTPServer } from 'smtp-server';
+import { spawnSync } from 'node:child_process';
 import pino from 'pino';
-import { loadConfig } from '../config';
-import { buildDeps, openProductDb } from '../app/deps';
+import type { buildDeps, openProductDb } from '../app/deps';
 import { createAuth } from '../api/auth';
-import { startDevServer } from '../scripts/temporal/devServer';
-import { freePort } from '../scripts/temporal/ports';
 import type { benchTrivial } from './workflows';
-import { openForms, openMonitoringRound, seedDirectoryFromFinance, submission, type OpenForm } from './round';
-import { postgresBin, startPostgres } from '../scripts/postgres';
-import { startFinanceService } from '../finance/main';
+import { openForms, openMonitoringRound, seedDirectoryFromFinance, submission, triggerToSuspension, type OpenForm } from './round';
+import { startBenchSystem, type BenchSystem } from './system';
+import { act, type Retries } from './act';
+import { decideWarnings, ledgerRows, openWarnings, seedDualDirectors } from './warnings';
+import { postgresBin } from '../scripts/postgres';
 import { HttpFinanceClient } from '../finance/client';
 import { preAssessmentWorkflowId } from '../contracts/preAssessment/rules';
 import protoModule from '@temporalio/proto';
@@ -55,6 +58,10 @@ const BULK_PER_REP = num('--bulk', quick ? 200 : 2000); // pre-assessments submi
 const BULK_PER_REQUEST = 50; // a department head ticks a page of the inbox (50 a page)
 const BULK_HEADS = 4; // heads approving at the same time
 const SUBMIT_CLIENTS = 16;
+/** Warnings verified and decided over HTTP, at most (1,500: 5% of a province's 30,000 projects). */
+const WARNINGS = num('--warnings', 1500);
+/** People at work on the warnings at once (department reviewers, finance officers, a director). */
+const WARNING_CLIENTS = 16;
 const YUAN = 100;
 
 const log = pino({ level: 'warn' });
@@ -88,7 +95,13 @@ const spread = (runs: number[]): Spread => {
 async function repeat(name: string, run: (rep: number) => Promise<Record<string, number>>): Promise<Record<string, Spread>> {
   const all: Array<Record<string, number>> = [];
   for (let rep = 0; rep < REPS; rep++) {
-    const r = await run(rep);
+    let r: Record<string, number>;
+    try {
+      r = await run(rep);
+    } catch (e) {
+      // the runs done so far are kept in the results beside the error
+      throw new PartialRuns(e, all.length ? Object.fromEntries(Object.keys(all[0]).map((k) => [k, spread(all.map((x) => x[k]))])) : {});
+    }
     say(`${name} ${rep + 1}/${REPS}: ${Object.entries(r).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
     all.push(r);
   }
@@ -96,12 +109,54 @@ async function repeat(name: string, run: (rep: number) => Promise<Record<string,
 }
 const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en') : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
 
-async function main(): Promise<void> {
-  const bin = postgresBin();
-  if (!bin) throw new Error('the benchmark runs on PostgreSQL (production\'s database): install the Debian postgresql package');
-  const dir = mkdtempSync(join(tmpdir(), 'jixiao-bench-'));
+/** A phase's outcome in the results: ok, failed (its error with the stack), or skipped (why). */
+interface PhaseRecord {
+  status: 'ok' | 'failed' | 'skipped';
+  seconds: number;
+  error?: string;
+  stack?: string;
+  reason?: string;
+}
+/** An error that carries the runs a repeated phase completed before it failed. */
+class PartialRuns extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly partial: Record<string, Spread>,
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+    this.stack = (cause as Error)?.stack ?? this.stack;
+  }
+}
+const stackOf = (e: unknown): string => (e as Error)?.stack ?? String(e);
+/** Awaits every promise (none is left running), then throws the first failure with the count of failures. */
+async function settleAll<T>(ps: Array<Promise<T>>, what: string): Promise<T[]> {
+  const rs = await Promise.allSettled(ps);
+  const failed = rs.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length) {
+    const first = failed[0].reason as Error;
+    const e = new Error(`${failed.length} of ${ps.length} ${what} failed; the first: ${first?.message ?? String(first)}`);
+    e.stack = `${e.message}\n  first failure: ${stackOf(first)}`;
+    throw e;
+  }
+  return rs.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+const PHASES = ['directory', 'finance', 'ceiling', 'open', 'submitPreAssessments', 'list', 'decideSteady', 'decideSaturation', 'bulk', 'bulkReviews', 'warnings', 'workflowTasks'] as const;
+type PhaseName = (typeof PHASES)[number];
+const listArg = (flag: string): string[] | undefined => {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1].split(',').map((x) => x.trim()) : undefined;
+};
+const ONLY = listArg('--phases');
+const SKIP = listArg('--skip') ?? [];
+for (const p of [...(ONLY ?? []), ...SKIP]) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--phases/--skip: no phase ${p} (phases: ${PHASES.join(', ')})`);
+
+async function main(): Promise<number> {
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const pgVersion = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const bin = postgresBin();
+  const pgVersion = bin ? spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim() : 'none';
+  const phases: Record<string, PhaseRecord> = {};
+  const failures: Array<{ phase: string; error: string; stack: string }> = [];
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     command,
@@ -109,68 +164,113 @@ async function main(): Promise<void> {
     reps: REPS,
     quick,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: pgVersion, loadavgAtStart: loadavg() },
+    phases,
+    failures,
   };
+  // the results file is written after every phase: a run that dies still leaves what it measured and why it stopped
+  const out = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
+  mkdirSync(out, { recursive: true });
+  const stamp = `${new Date().toISOString().slice(0, 19).replace(/:/g, '')}${quick ? '-quick' : ''}`;
+  const save = (): void => writeFileSync(join(out, `${stamp}.json`), JSON.stringify(results, null, 2));
+  let current = 'start-up';
+  const failed = (phase: string, e: unknown): void => {
+    const stack = stackOf(e);
+    process.stderr.write(`[bench] phase ${phase} failed: ${stack}\n`);
+    failures.push({ phase, error: (e as Error)?.message ?? String(e), stack });
+  };
+  // a rejection nobody awaits (it should not happen: every phase awaits its work) is the current phase's failure, not the run's end
+  const onUnhandled = (e: unknown): void => failed(`${current} (unhandled rejection)`, e);
+  process.on('unhandledRejection', onUnhandled);
+  // aborted before anything closes: background waits (a round still opening, a poller) stop first
+  const run = new AbortController();
+  const background = new Set<Promise<unknown>>();
+  const track = <T,>(p: Promise<T>): Promise<T> => {
+    background.add(p);
+    void p.then(() => background.delete(p), () => background.delete(p));
+    return p;
+  };
+  const phase = async (name: PhaseName, body: () => Promise<void>, skip?: string): Promise<boolean> => {
+    const reason = skip ?? (ONLY && !ONLY.includes(name) ? 'not in --phases' : SKIP.includes(name) ? 'in --skip' : undefined);
+    if (reason) {
+      phases[name] = { status: 'skipped', seconds: 0, reason };
+      say(`phase ${name} skipped: ${reason}`);
+      save();
+      return false;
+    }
+    current = name;
+    const t0 = performance.now();
+    try {
+      await body();
+      phases[name] = { status: 'ok', seconds: (performance.now() - t0) / 1000 };
+      return true;
+    } catch (e) {
+      const cause = e instanceof PartialRuns ? e.cause : e;
+      if (e instanceof PartialRuns && results[name] === undefined) results[name] = { partial: true, ...e.partial };
+      failed(name, cause);
+      phases[name] = { status: 'failed', seconds: (performance.now() - t0) / 1000, error: (cause as Error)?.message ?? String(cause), stack: stackOf(cause) };
+      return false;
+    } finally {
+      current = 'between phases';
+      save();
+    }
+  };
+  save();
 
-  // --- the real parts, each in its own process ------------------------------------------------
-  const sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData: (s, _session, cb) => { s.resume(); s.on('end', () => cb()); } });
-  const smtpPort = await freePort();
-  await new Promise<void>((r) => sink.listen(smtpPort, '127.0.0.1', () => r()));
-  const tport = await freePort();
-  const temporal = await startDevServer({ dbFile: argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db'), port: tport, uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: say } });
-  const pg = startPostgres(dir, await freePort());
-  const apiPort = await freePort();
-  // the finance stand-in with the province data set runs throughout: a pre-assessment that passes enters
-  // the project library through it (preAssessmentEnterProjectLibrary) before it concludes
-  const f0 = performance.now();
-  const fin = await startFinanceService({ port: 0, url: pg.url, scale: quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province', log });
-  const financeLoadSeconds = (performance.now() - f0) / 1000;
-  const env = { FINANCE_URL: fin.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'bench', TASK_QUEUE: 'bench', JIXIAO_DATA_DIR: dir, SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', API_PORT: String(apiPort), REGION: 'inner-mongolia', DATABASE_URL: pg.url };
-  const config = loadConfig(env as NodeJS.ProcessEnv);
-  const db = await openProductDb(config, log); // migrates before the worker and the API start
-  const deps = await buildDeps(config, { log, db }); // this process's Temporal client (starts the board rounds)
-  const auth = createAuth(db, config.auth);
-  const children: ChildProcess[] = [];
+  // --- the real parts, each in its own process (bench/system.ts) -------------------------------
   const wftWarnings: string[] = [];
-
-  // the worker: its stderr is watched for the SDK's and core's warnings about slow workflow tasks
-  const profDir = join(fileURLToPath(new URL('.', import.meta.url)), 'results', 'prof');
-  const workerArgs = argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const workerChild = spawn(process.execPath, [...workerArgs, '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  children.push(workerChild);
-  createInterface({ input: workerChild.stderr! }).on('line', (line) => {
-    if (/workflow task|WorkflowTask|exceeded/i.test(line)) wftWarnings.push(line);
-    else if (/"level":(50|60)/.test(line)) process.stderr.write(`[worker] ${line}\n`);
-  });
-  await new Promise<void>((resolve, reject) => {
-    workerChild.once('message', () => resolve());
-    workerChild.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it started`)));
-  });
-  const apiChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(apiChild);
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  for (let i = 0; !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) {
-    if (i > 300) throw new Error('the API did not start');
-    await sleep(100);
+  let sys: BenchSystem;
+  try {
+    sys = await startBenchSystem({
+      prefix: 'jixiao-bench-',
+      region: 'inner-mongolia',
+      taskQueue: 'bench',
+      // the finance stand-in with the province data set runs throughout: a pre-assessment that passes enters
+      // the project library through it (preAssessmentEnterProjectLibrary) before it concludes
+      finance: quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province',
+      temporalDbFile: (dir) => (argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db')),
+      workerNodeArgs: argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : [],
+      // the worker's stderr is watched for the SDK's and core's warnings about slow workflow tasks
+      onWorkerLine: (line) => {
+        if (/workflow task|WorkflowTask|exceeded/i.test(line)) wftWarnings.push(line);
+        else if (/"level":(50|60)/.test(line)) process.stderr.write(`[worker] ${line}\n`);
+      },
+      log,
+      say,
+    });
+  } catch (e) {
+    failed('start-up', e);
+    phases['start-up'] = { status: 'failed', seconds: 0, error: (e as Error)?.message ?? String(e), stack: stackOf(e) };
+    save();
+    process.off('unhandledRejection', onUnhandled);
+    return 1;
   }
+  const { db, deps, config, fin, apiUrl, temporal } = sys;
+  const workerChild = sys.worker;
+  const apiChild = sys.api;
+  const auth = createAuth(db, config.auth);
   let workerRssMax = 0;
   const rssTimer = setInterval(() => void (workerRssMax = Math.max(workerRssMax, rss(workerChild.pid))), 1000);
   say(`PostgreSQL; worker (pid ${workerChild.pid}) and API (pid ${apiChild.pid}) in processes of their own, the load generator in this one (pid ${process.pid}); ${REPS} runs per phase`);
   const client = deps.temporal;
   const taskQueue = config.temporal.taskQueue;
+  const year = new Date().getFullYear();
+  const units = Math.ceil(PROJECTS / PROJECTS_PER_UNIT);
+  const depts = Math.ceil(units / UNITS_PER_DEPT);
+  let directory: { departments: string[]; units: number } = { departments: [], units: 0 };
+  const rounds: string[] = [];
+  const submitted: string[][] = [];
+  let ceil = NaN;
 
   try {
-    const units = Math.ceil(PROJECTS / PROJECTS_PER_UNIT);
-    const depts = Math.ceil(units / UNITS_PER_DEPT);
-    await seedOrgs(db, depts, units);
-    const directory = await seedDirectoryFromFinance(db);
-    const year = new Date().getFullYear();
-    say(`monitoring: the finance stand-in's ${directory.departments.length} departments and ${directory.units} units; pre-assessments: ${units} bench units in ${depts} departments`);
+    await phase('directory', async () => {
+      await seedOrgs(db, depts, units);
+      directory = await seedDirectoryFromFinance(db);
+      say(`monitoring: the finance stand-in's ${directory.departments.length} departments and ${directory.units} units; pre-assessments: ${units} bench units in ${depts} departments`);
+    });
 
     // --- 0. the finance stand-in with the province data set --------------------------------------
-    if (!argv.includes('--no-finance')) {
-      const loadSeconds = financeLoadSeconds;
+    await phase('finance', async () => {
       const fc = new HttpFinanceClient({ baseUrl: fin.url, timeoutMs: 60_000 });
-      const year = new Date().getFullYear();
       const s0 = performance.now();
       let rows = 0;
       let pages = 0;
@@ -189,223 +289,253 @@ async function main(): Promise<void> {
         if (!cursor) break;
       }
       const scanSeconds = (performance.now() - s0) / 1000;
-      results.finance = { startAndLoadSeconds: loadSeconds, executionRows: rows, pages, laggardsAtOrBelow30Pct: laggards, scanSeconds };
-      say(`finance stand-in: loaded and listening in ${loadSeconds.toFixed(1)} s; execution of ${rows} projects read in ${pages} pages + laggard scan (${laggards}) in ${scanSeconds.toFixed(1)} s`);
-    }
+      results.finance = { startAndLoadSeconds: sys.financeLoadSeconds, executionRows: rows, pages, laggardsAtOrBelow30Pct: laggards, scanSeconds };
+      say(`finance stand-in: loaded and listening in ${sys.financeLoadSeconds.toFixed(1)} s; execution of ${rows} projects read in ${pages} pages + laggard scan (${laggards}) in ${scanSeconds.toFixed(1)} s`);
+    }, argv.includes('--no-finance') ? '--no-finance' : undefined);
 
     // --- 1. the trivial-workflow ceiling of this run ----------------------------------------------
     // CEILING_CLIENTS clients each start a workflow that returns at once and await its result.
-    const ceiling = await repeat('trivial-workflow ceiling', async (rep) => {
-      let next = 0;
-      const lat: number[] = [];
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: CEILING_CLIENTS }, async () => {
-        for (let k = next++; k < CEILING_WORKFLOWS; k = next++) {
-          const s = performance.now();
-          await client.workflow.execute<typeof benchTrivial>('benchTrivial', { taskQueue, workflowId: `bench:trivial:${rep}:${k}`, args: [] });
-          lat.push(performance.now() - s);
-        }
-      }));
-      return { workflowsPerSecond: CEILING_WORKFLOWS / ((performance.now() - t0) / 1000), p50: pct(lat, 50) };
+    await phase('ceiling', async () => {
+      const ceiling = await repeat('trivial-workflow ceiling', async (rep) => {
+        let next = 0;
+        const lat: number[] = [];
+        const t0 = performance.now();
+        await settleAll(Array.from({ length: CEILING_CLIENTS }, async () => {
+          for (let k = next++; k < CEILING_WORKFLOWS; k = next++) {
+            const s = performance.now();
+            await client.workflow.execute<typeof benchTrivial>('benchTrivial', { taskQueue, workflowId: `bench:trivial:${rep}:${k}`, args: [] });
+            lat.push(performance.now() - s);
+          }
+        }), 'ceiling clients');
+        return { workflowsPerSecond: CEILING_WORKFLOWS / ((performance.now() - t0) / 1000), p50: pct(lat, 50) };
+      });
+      results.ceiling = { clients: CEILING_CLIENTS, workflows: CEILING_WORKFLOWS, ...ceiling };
+      ceil = ceiling.workflowsPerSecond.median;
     });
-    results.ceiling = { clients: CEILING_CLIENTS, workflows: CEILING_WORKFLOWS, ...ceiling };
-    const ceil = ceiling.workflowsPerSecond.median;
 
     // --- 2. a real monitoring round: each run opens the round of a third of the departments -------
-    const rounds: string[] = [];
-    const open = await repeat('open a monitoring round', async (rep) => {
-      const mine = directory.departments.filter((_, i) => i % REPS === rep);
-      const r = await openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '07-31', deptIds: mine, suffix: `bench${rep}`, progress: say });
-      rounds.push(r.round);
-      return { forms: r.forms, warned: r.warned, suspended: r.suspended, seconds: r.seconds, formsPerSecond: r.formsPerSecond, suspensionP50Ms: r.suspensionP50Ms, suspensionP99Ms: r.suspensionP99Ms, suspensionMaxMs: r.suspensionMaxMs };
+    await phase('open', async () => {
+      results.open = await repeat('open a monitoring round', async (rep) => {
+        const mine = directory.departments.filter((_, i) => i % REPS === rep);
+        const r = await openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '07-31', deptIds: mine, suffix: `bench${rep}`, progress: say, signal: run.signal });
+        rounds.push(r.round);
+        return { forms: r.forms, warned: r.warned, suspended: r.suspended, seconds: r.seconds, formsPerSecond: r.formsPerSecond, suspensionP50Ms: r.suspensionP50Ms, suspensionP99Ms: r.suspensionP99Ms, suspensionMaxMs: r.suspensionMaxMs };
+      });
     });
-    results.open = open;
 
     // --- 3. real pre-assessments: continuing projects below the bulk threshold -------------------
     // Unit preparers submit over HTTP (POST /api/pre-assessments), one execution per project; each opens
     // a target review (绩效目标审核) that its department's head may approve in bulk.
-    const amountFen = Math.min(800_000 * YUAN, config.region.preAssessment.bulkTargetReviewBelowFen - YUAN);
-    const submitted: string[][] = [];
-    const submit = await repeat('submit pre-assessments', async (rep) => {
-      const codes = Array.from({ length: BULK_PER_REP }, (_, i) => ({ code: `BP${rep}-${i}`, unit: 1 + ((i * 7 + rep) % units) }));
-      submitted[rep] = codes.map((c) => preAssessmentWorkflowId(c.code));
-      const lat: number[] = [];
-      let next = 0;
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: SUBMIT_CLIENTS }, async () => {
-        for (let k = next++; k < codes.length; k = next++) {
-          const u = unitId(codes[k].unit);
-          const body = { projectCode: codes[k].code, name: `续建项目 ${codes[k].code}`, deptId: deptId(Math.ceil(codes[k].unit / UNITS_PER_DEPT)), unitId: u, amountFen, industry: '教育', isNew: false, kind: 'project', year: 2027, indicators: [{ kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=' }] };
-          const s = performance.now();
-          const r = await fetch(`${apiUrl}/api/pre-assessments`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `p-${u}`)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-          if (r.status !== 201) throw new Error(`submit: HTTP ${r.status} ${await r.text()}`);
-          await r.arrayBuffer();
-          lat.push(performance.now() - s);
-        }
-      }));
-      const accepted = performance.now();
-      await waitFor(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = ANY($1) AND status = 'open' AND bulk_approvable`, [submitted[rep]])).rows[0].n >= codes.length, 'the target reviews in the inbox');
-      const secs = (performance.now() - t0) / 1000;
-      return { applicationsPerSecond: codes.length / secs, acceptedPerSecond: codes.length / ((accepted - t0) / 1000), p99: pct(lat, 99) };
+    await phase('submitPreAssessments', async () => {
+      const amountFen = Math.min(800_000 * YUAN, config.region.preAssessment.bulkTargetReviewBelowFen - YUAN);
+      const submit = await repeat('submit pre-assessments', async (rep) => {
+        const codes = Array.from({ length: BULK_PER_REP }, (_, i) => ({ code: `BP${rep}-${i}`, unit: 1 + ((i * 7 + rep) % units) }));
+        submitted[rep] = codes.map((c) => preAssessmentWorkflowId(c.code));
+        const lat: number[] = [];
+        let next = 0;
+        const t0 = performance.now();
+        await settleAll(Array.from({ length: SUBMIT_CLIENTS }, async () => {
+          for (let k = next++; k < codes.length; k = next++) {
+            const u = unitId(codes[k].unit);
+            const body = { projectCode: codes[k].code, name: `续建项目 ${codes[k].code}`, deptId: deptId(Math.ceil(codes[k].unit / UNITS_PER_DEPT)), unitId: u, amountFen, industry: '教育', isNew: false, kind: 'project', year: 2027, indicators: [{ kind: 'output', category: '数量指标', name: '改造教室数量', target: '40', unit: '间', direction: '>=' }] };
+            const s = performance.now();
+            const r = await fetch(`${apiUrl}/api/pre-assessments`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `p-${u}`)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+            if (r.status !== 201) throw new Error(`submit: HTTP ${r.status} ${await r.text()}`);
+            await r.arrayBuffer();
+            lat.push(performance.now() - s);
+          }
+        }), 'preparers');
+        const accepted = performance.now();
+        await waitFor(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE workflow_id = ANY($1) AND status = 'open' AND bulk_approvable`, [submitted[rep]])).rows[0].n >= codes.length, 'the target reviews in the inbox', run.signal);
+        const secs = (performance.now() - t0) / 1000;
+        return { applicationsPerSecond: codes.length / secs, acceptedPerSecond: codes.length / ((accepted - t0) / 1000), p99: pct(lat, 99) };
+      });
+      results.submitPreAssessments = { perRun: BULK_PER_REP, clients: SUBMIT_CLIENTS, amountFen, ...submit };
     });
-    results.submitPreAssessments = { perRun: BULK_PER_REP, clients: SUBMIT_CLIENTS, amountFen, ...submit };
 
     // --- 4. the inbox under 50 concurrent users --------------------------------------------------
-    const listUnits = (await db.query<{ unit_id: string }>(`SELECT DISTINCT unit_id FROM tasks WHERE type = 'monitoring.form' AND status = 'open' ORDER BY unit_id`)).rows.map((r) => r.unit_id);
-    const tokens = await Promise.all(
-      // 40 unit preparers and 8 department reviewers of the round, 2 finance officers
-      Array.from({ length: LIST_USERS }, (_, i) => tokenOf(auth, i < 40 ? `p-${listUnits[(i * 37) % listUnits.length]}` : i < 48 ? `r-${directory.departments[(i * 13) % directory.departments.length]}` : 'perf-officer')),
-    );
-    const queries = ['', '&sort=priority', '&overdue=true', '&q=project', '&mine=visible', '&sort=created&order=desc', '&process=monitoring'];
-    const listOnce = async (token: string, n: number): Promise<number> => {
-      const t0 = performance.now();
-      const r = await fetch(`${apiUrl}/api/tasks?limit=50${queries[n % queries.length]}`, { headers: { authorization: `Bearer ${token}` } });
-      await r.arrayBuffer();
-      if (r.status !== 200) throw new Error(`list: HTTP ${r.status}`);
-      return performance.now() - t0;
-    };
-    // (a) 50 officers at work: each lists, reads for 0.5–1.5 s, lists again
-    const listAtWork = await repeat('inbox list, 50 at work', async () => {
-      const lat: number[] = [];
-      const until = Date.now() + LIST_SECONDS * 1000;
-      await Promise.all(tokens.map(async (token, i) => {
-        await sleep((i * 1000) / tokens.length);
-        for (let n = i; Date.now() < until; n++) {
-          lat.push(await listOnce(token, n));
-          await sleep(500 + ((n * 7919) % 1000));
-        }
-      }));
-      return { perSecond: lat.length / LIST_SECONDS, p50: pct(lat, 50), p99: pct(lat, 99) };
+    await phase('list', async () => {
+      const listUnits = (await db.query<{ unit_id: string }>(`SELECT DISTINCT unit_id FROM tasks WHERE type = 'monitoring.form' AND status = 'open' ORDER BY unit_id`)).rows.map((r) => r.unit_id);
+      if (!listUnits.length || !directory.departments.length) throw new Error('no open monitoring forms to list (the open phase opens them)');
+      const tokens = await Promise.all(
+        // 40 unit preparers and 8 department reviewers of the round, 2 finance officers
+        Array.from({ length: LIST_USERS }, (_, i) => tokenOf(auth, i < 40 ? `p-${listUnits[(i * 37) % listUnits.length]}` : i < 48 ? `r-${directory.departments[(i * 13) % directory.departments.length]}` : 'perf-officer')),
+      );
+      const queries = ['', '&sort=priority', '&overdue=true', '&q=project', '&mine=visible', '&sort=created&order=desc', '&process=monitoring'];
+      const listOnce = async (token: string, n: number): Promise<number> => {
+        const t0 = performance.now();
+        const r = await fetch(`${apiUrl}/api/tasks?limit=50${queries[n % queries.length]}`, { headers: { authorization: `Bearer ${token}` } });
+        await r.arrayBuffer();
+        if (r.status !== 200) throw new Error(`list: HTTP ${r.status}`);
+        return performance.now() - t0;
+      };
+      // (a) 50 officers at work: each lists, reads for 0.5–1.5 s, lists again
+      const listAtWork = await repeat('inbox list, 50 at work', async () => {
+        const lat: number[] = [];
+        const until = Date.now() + LIST_SECONDS * 1000;
+        await settleAll(tokens.map(async (token, i) => {
+          await sleep((i * 1000) / tokens.length);
+          for (let n = i; Date.now() < until; n++) {
+            lat.push(await listOnce(token, n));
+            await sleep(500 + ((n * 7919) % 1000));
+          }
+        }), 'officers');
+        return { perSecond: lat.length / LIST_SECONDS, p50: pct(lat, 50), p99: pct(lat, 99) };
+      });
+      // (b) saturation: the same 50, no think time
+      const listSaturation = await repeat('inbox list saturation', async () => {
+        const lat: number[] = [];
+        const until = Date.now() + LIST_SECONDS * 1000;
+        await settleAll(tokens.map(async (token, i) => {
+          for (let n = i; Date.now() < until; n++) lat.push(await listOnce(token, n));
+        }), 'officers');
+        return { perSecond: lat.length / LIST_SECONDS, p50: pct(lat, 50), p99: pct(lat, 99) };
+      });
+      results.list = { users: LIST_USERS, seconds: LIST_SECONDS, atWork: listAtWork, saturation: listSaturation };
     });
-    // (b) saturation: the same 50, no think time
-    const listSaturation = await repeat('inbox list saturation', async () => {
-      const lat: number[] = [];
-      const until = Date.now() + LIST_SECONDS * 1000;
-      await Promise.all(tokens.map(async (token, i) => {
-        for (let n = i; Date.now() < until; n++) lat.push(await listOnce(token, n));
-      }));
-      return { perSecond: lat.length / LIST_SECONDS, p50: pct(lat, 50), p99: pct(lat, 99) };
-    });
-    results.list = { users: LIST_USERS, seconds: LIST_SECONDS, atWork: listAtWork, saturation: listSaturation };
 
     // --- 5. units submit monitoring forms at a steady 20/s while another round opens -------------
     // a submission is the real one: the batch workflow evaluates the form's rules and opens the
     // department's review (审核) task, whose row comes back with the Update's answer
-    const openTasks: OpenForm[] = (await Promise.all(rounds.map((r) => openForms(db, `${r}:`)))).flat().sort(() => Math.random() - 0.5);
-    const decide = async (t: OpenForm): Promise<number> => {
-      const token = await tokenOf(auth, `p-${t.unit_id}`);
-      const t0 = performance.now();
-      // as the web inbox does: an Idempotency-Key, and the same request again after a 503 (Temporal did not
-      // answer within the API's 5 s call deadline); the latency counts from the first try
-      for (let attempt = 0; ; attempt++) {
-        const r = await fetch(`${apiUrl}/api/tasks/${encodeURIComponent(t.id)}/actions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${t.id}` },
-          body: JSON.stringify(submission(t)),
-        });
-        const body = await r.text();
-        if (r.status === 200) return performance.now() - t0;
-        if (r.status !== 503 || attempt >= 10) throw new Error(`decide: HTTP ${r.status} ${body}`);
-        decisionRetries++;
-        await sleep(1000);
-      }
+    let openTasks: OpenForm[] | undefined;
+    const formsToSubmit = async (): Promise<OpenForm[]> => (openTasks ??= (await Promise.all(rounds.map((r) => openForms(db, `${r}:`)))).flat().sort(() => Math.random() - 0.5));
+    const retries: Retries = { after503: 0 };
+    // as the web inbox does: an Idempotency-Key, and the same request again after a 503 with a growing
+    // pause (bench/act.ts); the latency counts from the first try
+    const decide = async (t: OpenForm | undefined): Promise<number> => {
+      if (!t) throw new Error('no open monitoring form left to submit (fewer forms than the phase submits: a larger --projects)');
+      return (await act({ apiUrl, token: await tokenOf(auth, `p-${t.unit_id}`), taskId: t.id, body: submission(t), idempotencyKey: `bench-${t.id}`, retries, signal: run.signal })).ms;
     };
-    let decisionRetries = 0;
-    const steady = await repeat(`form submissions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
-      // the background: the 1-4月 round of a tenth of the departments opening meanwhile (warnings attach to the open ones)
-      const bgDepts = directory.departments.filter((_, i) => i % 10 === rep);
-      const retriesBefore = decisionRetries;
-      const background = argv.includes('--no-background') ? Promise.resolve({ forms: 0 }) : openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '04-30', deptIds: bgDepts, suffix: `bench-bg${rep}` });
-      const lat: number[] = [];
-      const pending: Promise<void>[] = [];
-      const start = performance.now();
-      for (let i = 0; i < DECIDE_RATE * DECIDE_SECONDS; i++) {
-        const wait = start + (i * 1000) / DECIDE_RATE - performance.now();
-        if (wait > 0) await sleep(wait);
-        const sent = performance.now() - start;
-        pending.push(decide(openTasks.pop()!).then((l) => {
-          lat.push(l);
-          if (argv.includes('--trace') && l > 300) say(`slow decision at ${(sent / 1000).toFixed(2)} s: ${l.toFixed(0)} ms`);
-        }));
-      }
-      await Promise.all(pending);
-      const bg = await background;
-      return { p50: pct(lat, 50), p99: pct(lat, 99), openedMeanwhile: bg.forms, retriedAfter503: decisionRetries - retriesBefore };
+    await phase('decideSteady', async () => {
+      const forms = await formsToSubmit();
+      const steady = await repeat(`form submissions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
+        // the background: the 1-4月 round of a tenth of the departments opening meanwhile (warnings attach to the open ones)
+        const bgDepts = directory.departments.filter((_, i) => i % 10 === rep);
+        const retriesBefore = retries.after503;
+        // the round's wait is this run's: awaited (or aborted) before the run returns, never left polling a pool that closes
+        const bgAbort = new AbortController();
+        const stopBg = (): void => bgAbort.abort(new Error('the phase ended before the background round opened'));
+        run.signal.addEventListener('abort', stopBg, { once: true });
+        const background = argv.includes('--no-background')
+          ? Promise.resolve(null)
+          : track(openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '04-30', deptIds: bgDepts, suffix: `bench-bg${rep}`, signal: bgAbort.signal }));
+        const lat: number[] = [];
+        const pending: Promise<void>[] = [];
+        const start = performance.now();
+        try {
+          for (let i = 0; i < DECIDE_RATE * DECIDE_SECONDS && !run.signal.aborted; i++) {
+            const wait = start + (i * 1000) / DECIDE_RATE - performance.now();
+            if (wait > 0) await sleep(wait);
+            const sent = performance.now() - start;
+            pending.push(decide(forms.pop()).then((l) => {
+              lat.push(l);
+              if (argv.includes('--trace') && l > 300) say(`slow decision at ${(sent / 1000).toFixed(2)} s: ${l.toFixed(0)} ms`);
+            }));
+          }
+          await settleAll(pending, 'form submissions');
+        } catch (e) {
+          // the submissions failed: the round may still be opening; give it a minute, then stop waiting for it
+          await Promise.race([background.catch(() => undefined), sleep(60_000)]);
+          stopBg();
+          await background.catch(() => undefined);
+          throw e;
+        } finally {
+          run.signal.removeEventListener('abort', stopBg);
+        }
+        const bg = await background;
+        return {
+          p50: pct(lat, 50),
+          p99: pct(lat, 99),
+          openedMeanwhile: bg?.forms ?? 0,
+          warnedMeanwhile: bg?.warned ?? 0,
+          // trigger → suspension of the background round's warnings, while the submissions go on (issue 20: p99 under 2 s while a round runs)
+          bgSuspensionP50Ms: bg?.suspensionP50Ms ?? NaN,
+          bgSuspensionP99Ms: bg?.suspensionP99Ms ?? NaN,
+          retriedAfter503: retries.after503 - retriesBefore,
+        };
+      });
+      results.decideSteady = { rate: DECIDE_RATE, seconds: DECIDE_SECONDS, ...steady };
     });
-    results.decideSteady = { rate: DECIDE_RATE, seconds: DECIDE_SECONDS, ...steady };
 
     // --- 6. decision saturation on the board's tasks -----------------------------------------------
-    const saturation = await repeat(`form submission saturation, ${SATURATE_CONCURRENCY} in flight`, async (rep) => {
-      const lat: number[] = [];
-      const retriesBefore = decisionRetries;
-      const budget = Math.floor(openTasks.length / (REPS - rep)); // leave tasks for the later runs
-      let taken = 0;
-      const end = Date.now() + SATURATE_SECONDS * 1000;
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: SATURATE_CONCURRENCY }, async () => {
-        while (Date.now() < end && taken < budget && openTasks.length) {
-          taken++;
-          lat.push(await decide(openTasks.pop()!));
-        }
-      }));
-      const secs = (performance.now() - t0) / 1000;
-      return { perSecond: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), decisions: lat.length, retriedAfter503: decisionRetries - retriesBefore };
+    await phase('decideSaturation', async () => {
+      const forms = await formsToSubmit();
+      const saturation = await repeat(`form submission saturation, ${SATURATE_CONCURRENCY} in flight`, async (rep) => {
+        const lat: number[] = [];
+        const retriesBefore = retries.after503;
+        const budget = Math.floor(forms.length / (REPS - rep)); // leave tasks for the later runs
+        let taken = 0;
+        const end = Date.now() + SATURATE_SECONDS * 1000;
+        const t0 = performance.now();
+        await settleAll(Array.from({ length: SATURATE_CONCURRENCY }, async () => {
+          while (Date.now() < end && taken < budget && forms.length && !run.signal.aborted) {
+            taken++;
+            lat.push(await decide(forms.pop()));
+          }
+        }), 'submitters');
+        const secs = (performance.now() - t0) / 1000;
+        return { perSecond: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), decisions: lat.length, retriedAfter503: retries.after503 - retriesBefore };
+      });
+      results.decideSaturation = { concurrency: SATURATE_CONCURRENCY, ...saturation };
     });
-    results.decideSaturation = { concurrency: SATURATE_CONCURRENCY, ...saturation };
 
     // --- 7. bulk approval by department heads on the pre-assessments' target reviews ---------------
     // POST /api/tasks/bulk-decide, a page of up to 50 tasks per request, 4 heads at once; each task is
     // its own pre-assessment execution (one Update each), which then concludes (passed, mail to the applicant).
-    const bulkFailures: string[] = [];
-    const bulk = await repeat('bulk approval of target reviews', async (rep) => {
-      const rows = (await db.query<{ id: string; dept_id: string }>(`SELECT id, dept_id FROM tasks WHERE workflow_id = ANY($1) AND status = 'open' AND bulk_approvable`, [submitted[rep]])).rows;
-      const pages: Array<{ dept: string; ids: string[] }> = [];
-      const byDept = new Map<string, string[]>();
-      for (const r of rows) byDept.set(r.dept_id, [...(byDept.get(r.dept_id) ?? []), r.id]);
-      for (const [dept, ids] of byDept) for (let i = 0; i < ids.length; i += BULK_PER_REQUEST) pages.push({ dept, ids: ids.slice(i, i + BULK_PER_REQUEST) });
-      let decided = 0;
-      const failedBefore = bulkFailures.length;
-      const lat: number[] = [];
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: BULK_HEADS }, async () => {
-        for (let g = pages.shift(); g; g = pages.shift()) {
-          const s = performance.now();
-          const r = await fetch(`${apiUrl}/api/tasks/bulk-decide`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `r-${g.dept}`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ taskIds: g.ids, outcome: 'approve', comment: '目标明确，批量审核通过。' }) });
-          const body = (await r.json()) as { decided: number; failed: number; results?: Array<{ taskId: string; ok: boolean; error?: string }> };
-          if (r.status !== 200) throw new Error(`bulk: HTTP ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
-          for (const x of body.results ?? []) if (!x.ok) bulkFailures.push(`${x.taskId}: ${x.error}`);
-          decided += body.decided;
-          lat.push(performance.now() - s);
-        }
-      }));
-      const answered = (performance.now() - t0) / 1000;
-      // refusals (e.g. an Update past the API's deadline on a busy machine) are counted, not fatal
-      await waitFor(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processes WHERE workflow_id = ANY($1) AND status = 'completed'`, [submitted[rep]])).rows[0].n >= decided, 'the pre-assessments concluded');
-      const concluded = (performance.now() - t0) / 1000;
-      return { perSecond: decided / answered, concludedPerSecond: decided / concluded, requestP99: pct(lat, 99), decided, refused: bulkFailures.length - failedBefore };
+    await phase('bulk', async () => {
+      const bulkFailures: string[] = [];
+      const bulk = await repeat('bulk approval of target reviews', async (rep) => {
+        const rows = (await db.query<{ id: string; dept_id: string }>(`SELECT id, dept_id FROM tasks WHERE workflow_id = ANY($1) AND status = 'open' AND bulk_approvable`, [submitted[rep] ?? []])).rows;
+        if (!rows.length) throw new Error(`no target reviews of run ${rep + 1} to approve (the submitPreAssessments phase opens them)`);
+        const pages: Array<{ dept: string; ids: string[] }> = [];
+        const byDept = new Map<string, string[]>();
+        for (const r of rows) byDept.set(r.dept_id, [...(byDept.get(r.dept_id) ?? []), r.id]);
+        for (const [dept, ids] of byDept) for (let i = 0; i < ids.length; i += BULK_PER_REQUEST) pages.push({ dept, ids: ids.slice(i, i + BULK_PER_REQUEST) });
+        let decided = 0;
+        const failedBefore = bulkFailures.length;
+        const lat: number[] = [];
+        const t0 = performance.now();
+        await settleAll(Array.from({ length: BULK_HEADS }, async () => {
+          for (let g = pages.shift(); g; g = pages.shift()) {
+            const s = performance.now();
+            const r = await fetch(`${apiUrl}/api/tasks/bulk-decide`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `r-${g.dept}`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ taskIds: g.ids, outcome: 'approve', comment: '目标明确，批量审核通过。' }) });
+            const body = (await r.json()) as { decided: number; failed: number; results?: Array<{ taskId: string; ok: boolean; error?: string }> };
+            if (r.status !== 200) throw new Error(`bulk: HTTP ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+            for (const x of body.results ?? []) if (!x.ok) bulkFailures.push(`${x.taskId}: ${x.error}`);
+            decided += body.decided;
+            lat.push(performance.now() - s);
+          }
+        }), 'department heads');
+        const answered = (performance.now() - t0) / 1000;
+        // refusals (e.g. an Update past the API's deadline on a busy machine) are counted, not fatal
+        await waitFor(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processes WHERE workflow_id = ANY($1) AND status = 'completed'`, [submitted[rep]])).rows[0].n >= decided, 'the pre-assessments concluded', run.signal);
+        const concluded = (performance.now() - t0) / 1000;
+        return { perSecond: decided / answered, concludedPerSecond: decided / concluded, requestP99: pct(lat, 99), decided, refused: bulkFailures.length - failedBefore };
+      });
+      results.bulk = { perRequest: BULK_PER_REQUEST, heads: BULK_HEADS, ...bulk, refusals: bulkFailures.slice(0, 10) };
+      if (bulkFailures.length) say(`bulk approval refused ${bulkFailures.length}: ${bulkFailures.slice(0, 3).join('; ')}`);
     });
-    results.bulk = { perRequest: BULK_PER_REQUEST, heads: BULK_HEADS, ...bulk, refusals: bulkFailures.slice(0, 10) };
-    if (bulkFailures.length) say(`bulk approval refused ${bulkFailures.length}: ${bulkFailures.slice(0, 3).join('; ')}`);
 
     // --- 7b. bulk approval by department reviewers of the monitoring forms' reviews -----------------
     // many reviews live in one batch execution: a page of them is one Update (task.actMany)
-    const reviewPages = async (): Promise<Array<{ dept: string; ids: string[] }>> => {
+    await phase('bulkReviews', async () => {
       const rows = (await db.query<{ id: string; dept_id: string }>(`SELECT id, dept_id FROM tasks WHERE type = 'monitoring.review' AND status = 'open' AND bulk_approvable ORDER BY dept_id, workflow_id, id`)).rows;
       const byDept = new Map<string, string[]>();
       for (const r of rows) byDept.set(r.dept_id, [...(byDept.get(r.dept_id) ?? []), r.id]);
-      const pages: Array<{ dept: string; ids: string[] }> = [];
-      for (const [dept, ids] of byDept) for (let i = 0; i < ids.length; i += BULK_PER_REQUEST) pages.push({ dept, ids: ids.slice(i, i + BULK_PER_REQUEST) });
-      return pages;
-    };
-    const allReviewPages = await reviewPages();
-    if (allReviewPages.length >= REPS) {
+      const allReviewPages: Array<{ dept: string; ids: string[] }> = [];
+      for (const [dept, ids] of byDept) for (let i = 0; i < ids.length; i += BULK_PER_REQUEST) allReviewPages.push({ dept, ids: ids.slice(i, i + BULK_PER_REQUEST) });
+      if (allReviewPages.length < REPS) {
+        results.bulkReviews = null;
+        say(`bulk approval of monitoring reviews: only ${allReviewPages.length} pages of bulk-approvable reviews, skipped`);
+        return;
+      }
       const per = Math.floor(allReviewPages.length / REPS);
       results.bulkReviews = await repeat('bulk approval of monitoring form reviews', async (rep) => {
         const pages = allReviewPages.slice(rep * per, (rep + 1) * per);
         let decided = 0;
         let refused = 0;
         const t0 = performance.now();
-        await Promise.all(Array.from({ length: BULK_HEADS }, async () => {
+        await settleAll(Array.from({ length: BULK_HEADS }, async () => {
           for (let g = pages.shift(); g; g = pages.shift()) {
             const r = await fetch(`${apiUrl}/api/tasks/bulk-decide`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `r-${g.dept}`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ taskIds: g.ids, outcome: 'approve', comment: '监控表填报完整，批量审核通过。' }) });
             const body = (await r.json()) as { decided: number; failed: number };
@@ -413,55 +543,89 @@ async function main(): Promise<void> {
             decided += body.decided;
             refused += body.failed;
           }
-        }));
+        }), 'department reviewers');
         return { perSecond: decided / ((performance.now() - t0) / 1000), decided, refused };
       });
-    } else {
-      results.bulkReviews = null;
-      say(`bulk approval of monitoring reviews: only ${allReviewPages.length} pages of bulk-approvable reviews, skipped`);
-    }
+    });
+
+    // --- 7c. the rounds' warnings verified by the departments and decided by finance over HTTP ------
+    // (bench/warnings.ts; issue 20, item 6): each run a share of the open warnings, a mix of resume,
+    // adjust and reclaim; then the finance ledger per movement kind, and trigger → suspension of them
+    await phase('warnings', async () => {
+      await seedDualDirectors(db);
+      const all = await openWarnings(db, WARNINGS);
+      if (all.length < REPS) throw new Error(`only ${all.length} open warnings with their verification open (the open phase's rounds raise them)`);
+      const per = Math.floor(all.length / REPS);
+      const decided: Awaited<ReturnType<typeof decideWarnings>>['decided'] = [];
+      const problems: string[] = [];
+      say(`warnings: ${all.length} open warnings, ${per} per run, ${WARNING_CLIENTS} people at work at once`);
+      const runs = await repeat('warnings verified and decided over HTTP', async (rep) => {
+        const r = await decideWarnings({ db, apiUrl, token: (u) => tokenOf(auth, u), signal: run.signal }, all.slice(rep * per, (rep + 1) * per), { concurrency: WARNING_CLIENTS, offset: rep * per });
+        decided.push(...r.decided);
+        problems.push(...r.failures);
+        return { ...r.figures };
+      });
+      const ledger = await ledgerRows(db, decided);
+      const suspension = await triggerToSuspension(db, decided.map((d) => d.projectId));
+      results.warnings = {
+        available: all.length,
+        perRun: per,
+        clients: WARNING_CLIENTS,
+        mix: { resume: 5, adjust: 3, reclaim: 2 },
+        ...runs,
+        ledger: { byKind: ledger.byKind, expected: ledger.expected, mismatches: ledger.mismatches.length, firstMismatches: ledger.mismatches.slice(0, 10) },
+        triggerToSuspension: suspension,
+        failures: problems.length,
+        firstFailures: problems.slice(0, 10),
+      };
+      say(`warnings: ledger ${JSON.stringify(ledger.byKind)} (expected ${JSON.stringify(ledger.expected)}), ${ledger.mismatches.length} mismatches; trigger → suspension p50 ${fmt(suspension.p50Ms)} ms, p99 ${fmt(suspension.p99Ms)} ms over ${suspension.n}`);
+      if (problems.length || ledger.mismatches.length) {
+        throw new Error(`${problems.length} warnings failed and ${ledger.mismatches.length} differ on the ledger; the first: ${[...problems, ...ledger.mismatches][0]}`);
+      }
+    });
 
     // --- 8. memory, mail, and the longest workflow tasks (from the histories) ---------------------
-    const outbox = (await db.query<{ rows: number; mails: number }>(`SELECT count(*)::int AS rows, count(DISTINCT coalesce(digest_key, key))::int AS mails FROM outbox WHERE sent_at IS NOT NULL`)).rows[0];
-    results.mail = outbox;
-    const openNow = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE status = 'open'`)).rows[0].n;
-    results.memoryMiB = { worker: Math.round(rss(workerChild.pid)), workerMax: Math.round(Math.max(workerRssMax, rss(workerChild.pid))), api: Math.round(rss(apiChild.pid)), temporalServer: Math.round(rss(temporal.pid)), loadGenerator: Math.round(rss(process.pid)), openTasks: openNow };
-    // the monitoring batches (each opens its projects' forms in its first workflow task), their departments and rounds, and the warnings
-    const boards = (await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE process = 'monitoring'`)).rows.map((r) => r.workflow_id);
-    const parents = [...new Set(boards.map((b) => b.replace(/:b\d+$/, '')))];
-    const warnings = (await db.query<{ workflow_id: string }>(`SELECT workflow_id FROM processes WHERE process = 'warning' ORDER BY workflow_id LIMIT 300`)).rows.map((r) => r.workflow_id);
-    const pre = submitted.flat().filter((_, i) => i % Math.max(1, Math.floor(submitted.flat().length / 300)) === 0);
-    results.workflowTasks = {
-      boards: await longestWorkflowTasks(deps, boards),
-      departmentsAndRounds: await longestWorkflowTasks(deps, [...parents, ...rounds]),
-      warnings: await longestWorkflowTasks(deps, warnings),
-      preAssessments: await longestWorkflowTasks(deps, pre),
-      workerWarnings: wftWarnings.length,
-      firstWarnings: wftWarnings.slice(0, 5),
-    };
-    results.machine = { ...(results.machine as object), loadavgAtEnd: loadavg() };
-
-    // --- output: JSON and the section for BENCHMARKS.md -------------------------------------------
-    const out = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
-    mkdirSync(out, { recursive: true });
-    const stamp = `${new Date().toISOString().slice(0, 19).replace(/:/g, '')}${quick ? '-quick' : ''}`;
-    writeFileSync(join(out, `${stamp}.json`), JSON.stringify(results, null, 2));
-    const md = markdown(results, ceil);
-    writeFileSync(join(out, `${stamp}.md`), md);
-    process.stdout.write(`\n${md}\n`);
-    say(`results: bench/results/${stamp}.json and .md`);
+    await phase('workflowTasks', async () => {
+      const outbox = (await db.query<{ rows: number; mails: number }>(`SELECT count(*)::int AS rows, count(DISTINCT coalesce(digest_key, key))::int AS mails FROM outbox WHERE sent_at IS NOT NULL`)).rows[0];
+      results.mail = outbox;
+      const openNow = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE status = 'open'`)).rows[0].n;
+      results.memoryMiB = { worker: Math.round(rss(workerChild.pid)), workerMax: Math.round(Math.max(workerRssMax, rss(workerChild.pid))), api: Math.round(rss(apiChild.pid)), temporalServer: Math.round(rss(temporal.pid)), loadGenerator: Math.round(rss(process.pid)), openTasks: openNow };
+      // the monitoring batches (each opens its projects' forms in its first workflow task), their departments and rounds, and the warnings
+      const boards = (await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE process = 'monitoring'`)).rows.map((r) => r.workflow_id);
+      const parents = [...new Set(boards.map((b) => b.replace(/:b\d+$/, '')))];
+      const warnings = (await db.query<{ workflow_id: string }>(`SELECT workflow_id FROM processes WHERE process = 'warning' ORDER BY workflow_id LIMIT 300`)).rows.map((r) => r.workflow_id);
+      const pre = submitted.flat().filter((_, i) => i % Math.max(1, Math.floor(submitted.flat().length / 300)) === 0);
+      results.workflowTasks = {
+        boards: await longestWorkflowTasks(deps, boards),
+        departmentsAndRounds: await longestWorkflowTasks(deps, [...parents, ...rounds]),
+        warnings: await longestWorkflowTasks(deps, warnings),
+        preAssessments: await longestWorkflowTasks(deps, pre),
+        workerWarnings: wftWarnings.length,
+        firstWarnings: wftWarnings.slice(0, 5),
+      };
+    });
   } finally {
+    // background work stops and is awaited before anything it uses closes
+    current = 'shutdown';
+    run.abort(new Error('the bench is shutting down'));
+    await Promise.allSettled([...background]);
     clearInterval(rssTimer);
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-    await deps.close();
-    await db.close();
-    await temporal.stop();
-    await fin.stop();
-    pg.stop();
-    sink.close();
-    rmSync(dir, { recursive: true, force: true });
+    results.machine = { ...(results.machine as object), loadavgAtEnd: loadavg() };
+    save();
+    // --- output: JSON and the section for BENCHMARKS.md -------------------------------------------
+    try {
+      const md = markdown(results, ceil);
+      writeFileSync(join(out, `${stamp}.md`), md);
+      process.stdout.write(`\n${md}\n`);
+    } catch (e) {
+      failed('markdown', e);
+      save();
+    }
+    say(`results: bench/results/${stamp}.json and .md${failures.length ? `; ${failures.length} failures: ${failures.map((f) => `${f.phase}: ${f.error.split('\n')[0]}`).join(' | ')}` : ''}`);
+    await sys.stop();
+    process.off('unhandledRejection', onUnhandled);
   }
+  return failures.length ? 1 : 0;
 }
 
 const unitId = (u: number): string => `BU${String(u).padStart(5, '0')}`;
@@ -473,10 +637,11 @@ function tokenOf(auth: ReturnType<typeof createAuth>, user: string): Promise<str
   return tokens.get(user)!;
 }
 
-async function waitFor(done: () => Promise<boolean>, what: string, timeoutMs = 600_000): Promise<void> {
+async function waitFor(done: () => Promise<boolean>, what: string, signal?: AbortSignal, timeoutMs = 600_000): Promise<void> {
   const t0 = Date.now();
   while (!(await done())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    signal?.throwIfAborted();
     await sleep(100);
   }
 }
@@ -537,71 +702,102 @@ async function longestWorkflowTasks(deps: Awaited<ReturnType<typeof buildDeps>>,
   return { executions: workflowIds.length, historyEventsMax: maxEvents, historyBytesMax: maxBytes, workflowTasks: all.length, maxMs: max.ms, maxIn: max.workflowId, maxWasFirst: max.first, firstTaskMaxMs: firstMax, p99Ms: pct(all, 99), over1s: all.filter((d) => d > 1000).length };
 }
 
-/** The dated section for BENCHMARKS.md: machine, command, median [min–max] of each figure and its ratio to the ceiling. */
+/**
+ * The dated section for BENCHMARKS.md: machine, command, median [min–max] of each figure and its ratio
+ * to the ceiling; a phase that failed or was skipped says so on its rows, and its error is listed.
+ */
 function markdown(r: Record<string, unknown>, ceil: number): string {
-  const m = r.machine as { cpus: number; model: string; memGiB: number; node: string; postgres: string; loadavgAtStart: number[]; loadavgAtEnd: number[] };
+  const m = r.machine as { cpus: number; model: string; memGiB: number; node: string; postgres: string; loadavgAtStart: number[]; loadavgAtEnd?: number[] };
+  const phases = (r.phases ?? {}) as Record<string, PhaseRecord>;
   const s = (x: Spread, unit = ''): string => `${fmt(x.median)}${unit} [${fmt(x.min)}–${fmt(x.max)}]`;
-  const thr = (x: Spread): string => `${(x.median / ceil).toFixed(2)}×`;
-  const lat = (x: Spread): string => `${((x.median * ceil) / 1000).toFixed(1)} turns`;
+  const thr = (x: Spread): string => (Number.isFinite(ceil) ? `${(x.median / ceil).toFixed(2)}×` : '');
+  const lat = (x: Spread): string => (Number.isFinite(ceil) ? `${((x.median * ceil) / 1000).toFixed(1)} turns` : '');
   const g = <T,>(k: string): T => r[k] as T;
+  const why = (phase: string): string => {
+    const p = phases[phase];
+    return !p ? 'not run' : p.status === 'failed' ? `**failed**: ${String(p.error).split('\n')[0].slice(0, 200)}` : p.status === 'skipped' ? `skipped (${p.reason})` : 'not measured';
+  };
+  const rows: string[][] = [];
+  /** A row of a phase's figures; when the phase has none (failed, skipped), the row says why. */
+  const row = (phase: string, label: string, figures: () => [string, string]): void => {
+    try {
+      rows.push([label, ...figures()]);
+    } catch {
+      rows.push([label, `— ${why(phase)}`, '']);
+    }
+  };
+  type WarningsFig = Record<string, Spread> & { available: number; perRun: number; clients: number; ledger: { byKind: Record<string, number>; expected: Record<string, number>; mismatches: number }; triggerToSuspension: { n: number; p50Ms: number; p99Ms: number; maxMs: number }; failures: number };
+  row('ceiling', 'trivial-workflow ceiling (32 clients start a workflow that returns at once, await it)', () => [s(g<Record<string, Spread>>('ceiling').workflowsPerSecond, ' wf/s'), '1×']);
   const open = g<Record<string, Spread>>('open');
+  row('open', `open a real monitoring round: ${open ? fmt(open.forms.median) : '?'} forms per run (${open ? fmt(open.warned.median) : '?'} warned at open), until every form is in its unit's inbox, every warned project suspended on the finance ledger and its verification open`, () => [s(open.formsPerSecond, ' forms/s'), thr(open.formsPerSecond)]);
+  row('open', 'the same, seconds per run', () => [s(open.seconds, ' s'), '']);
+  row('open', 'warning trigger → suspension on the finance ledger while the round opens, p50 / p99 (max)', () => [`${s(open.suspensionP50Ms, ' ms')} / ${s(open.suspensionP99Ms, ' ms')} (${fmt(open.suspensionMaxMs.max)} ms)`, lat(open.suspensionP99Ms)]);
   const sub = g<Record<string, Spread>>('submitPreAssessments');
+  row('submitPreAssessments', `submit pre-assessments over HTTP (${BULK_PER_REP} per run, ${SUBMIT_CLIENTS} preparers), until their target reviews are in the inbox`, () => [s(sub.applicationsPerSecond, ' /s'), thr(sub.applicationsPerSecond)]);
   const list = g<{ atWork: Record<string, Spread>; saturation: Record<string, Spread> }>('list');
+  row('list', 'inbox list, 50 officers at work, p99', () => [s(list.atWork.p99, ' ms'), lat(list.atWork.p99)]);
+  row('list', 'inbox list saturation, 50 without pause', () => [s(list.saturation.perSecond, ' req/s'), thr(list.saturation.perSecond)]);
   const st = g<Record<string, Spread>>('decideSteady');
+  row('decideSteady', `monitoring forms submitted at ${DECIDE_RATE}/s while another round opens, p50`, () => [s(st.p50, ' ms'), lat(st.p50)]);
+  row('decideSteady', `monitoring forms submitted at ${DECIDE_RATE}/s while another round opens, p99`, () => [s(st.p99, ' ms'), lat(st.p99)]);
+  row('decideSteady', 'warning trigger → suspension of that round\'s warnings while the forms are submitted, p50 / p99', () => [`${s(st.bgSuspensionP50Ms, ' ms')} / ${s(st.bgSuspensionP99Ms, ' ms')}`, lat(st.bgSuspensionP99Ms)]);
   const sat = g<Record<string, Spread>>('decideSaturation');
+  row('decideSaturation', `form submission saturation, ${SATURATE_CONCURRENCY} in flight`, () => [s(sat.perSecond, ' /s'), thr(sat.perSecond)]);
+  row('decideSaturation', 'the same, p99', () => [s(sat.p99, ' ms'), lat(sat.p99)]);
+  row('decideSteady', 'form submissions retried after a 503 (the API shed the load: no answer within its 5 s call deadline), per run: while a round opens / at saturation', () => [`${s(st.retriedAfter503)} / ${sat ? s(sat.retriedAfter503) : '—'}`, '']);
   const bulk = g<Record<string, Spread>>('bulk');
+  row('bulk', `bulk approval of real pre-assessment target reviews (${BULK_HEADS} department heads at once, ${BULK_PER_REQUEST} per request), answered`, () => [s(bulk.perSecond, ' /s'), thr(bulk.perSecond)]);
+  row('bulk', 'the same, until every approved pre-assessment concluded', () => [s(bulk.concludedPerSecond, ' /s'), thr(bulk.concludedPerSecond)]);
+  row('bulk', 'the same, tasks refused per run (e.g. an Update past its deadline)', () => [s(bulk.refused), '']);
   const br = g<Record<string, Spread> | null>('bulkReviews');
-  const mem = g<Record<string, number>>('memoryMiB');
+  if (br !== null) {
+    row('bulkReviews', `bulk approval of monitoring form reviews (${BULK_HEADS} department reviewers at once, ${BULK_PER_REQUEST} per request; many reviews per execution)`, () => [s(br!.perSecond, ' /s'), thr(br!.perSecond)]);
+    row('bulkReviews', 'the same, refused per run', () => [s(br!.refused), '']);
+  }
+  const w = g<WarningsFig>('warnings');
+  row('warnings', `warnings verified by the department and decided by finance over HTTP (${w ? `${fmt(w.perRun)} per run of ${fmt(w.available)} open` : '?'}, ${WARNING_CLIENTS} people at once; 5 resume : 3 adjust : 2 reclaim, a reclaim approved by a finance director other than the verifier), decisions end to end`, () => [s(w.decisionsPerSecond, ' decisions/s'), thr(w.decisionsPerSecond)]);
+  row('warnings', 'the same, warnings concluded', () => [s(w.warningsPerSecond, ' /s'), thr(w.warningsPerSecond)]);
+  row('warnings', 'the same, per step p50 / p99: verification / decision / reclaim approval', () => [`${s(w.verifyP50, ' ms')} / ${s(w.verifyP99, ' ms')}; ${s(w.decideP50, ' ms')} / ${s(w.decideP99, ' ms')}; ${s(w.approveP50, ' ms')} / ${s(w.approveP99, ' ms')}`, lat(w.decideP99)]);
+  row('warnings', 'the same, a step answered → the next task in its inbox, p50 / p99; a warning\'s first request → concluded, p50 / p99', () => [`${s(w.handoverP50, ' ms')} / ${s(w.handoverP99, ' ms')}; ${s(w.endToEndP50, ' ms')} / ${s(w.endToEndP99, ' ms')}`, lat(w.endToEndP99)]);
+  row('warnings', 'the same, retried after a 503 / approvals refused to the verifier (segregation of duties) / failed, per run', () => [`${s(w.retriedAfter503)} / ${s(w.segregationRefused)} / ${s(w.failed)}`, '']);
+  row('warnings', 'the same, finance ledger rows by kind (expected): a mismatch fails the phase', () => [`${Object.entries(w.ledger.byKind).sort().map(([k, n]) => `${k} ${fmt(n)} (${fmt(w.ledger.expected[k] ?? 0)})`).join(', ')}; ${w.ledger.mismatches} warnings differ`, '']);
+  row('warnings', 'the same warnings\' trigger → suspension on the finance ledger, p50 / p99 (max)', () => [`${fmt(w.triggerToSuspension.p50Ms)} ms / ${fmt(w.triggerToSuspension.p99Ms)} ms (${fmt(w.triggerToSuspension.maxMs)} ms) over ${fmt(w.triggerToSuspension.n)}`, '']);
   type Wft = { maxMs: number; firstTaskMaxMs: number; p99Ms: number; over1s: number; workflowTasks: number; historyEventsMax: number; historyBytesMax: number };
   const wft = g<{ boards: Wft; departmentsAndRounds: Wft; warnings: Wft; preAssessments: Wft; workerWarnings: number }>('workflowTasks');
+  const mem = g<Record<string, number>>('memoryMiB');
   const hist = (x: Wft): string => `largest history ${fmt(x.historyEventsMax)} events, ${fmt(Math.round(x.historyBytesMax / 1024))} KiB`;
-  const c = g<Record<string, Spread>>('ceiling');
-  const rows: string[][] = [
-    ['trivial-workflow ceiling (32 clients start a workflow that returns at once, await it)', s(c.workflowsPerSecond, ' wf/s'), '1×'],
-    [`open a real monitoring round: ${fmt(open.forms.median)} forms per run (${fmt(open.warned.median)} warned at open), until every form is in its unit's inbox, every warned project suspended on the finance ledger and its verification open`, s(open.formsPerSecond, ' forms/s'), thr(open.formsPerSecond)],
-    ['the same, seconds per run', s(open.seconds, ' s'), ''],
-    ['warning trigger → suspension on the finance ledger while the round opens, p99 (max)', `${s(open.suspensionP99Ms, ' ms')} (${fmt(open.suspensionMaxMs.max)} ms)`, lat(open.suspensionP99Ms)],
-    [`submit pre-assessments over HTTP (${BULK_PER_REP} per run, ${SUBMIT_CLIENTS} preparers), until their target reviews are in the inbox`, s(sub.applicationsPerSecond, ' /s'), thr(sub.applicationsPerSecond)],
-    ['inbox list, 50 officers at work, p99', s(list.atWork.p99, ' ms'), lat(list.atWork.p99)],
-    ['inbox list saturation, 50 without pause', s(list.saturation.perSecond, ' req/s'), thr(list.saturation.perSecond)],
-    [`monitoring forms submitted at ${DECIDE_RATE}/s while another round opens, p50`, s(st.p50, ' ms'), lat(st.p50)],
-    [`monitoring forms submitted at ${DECIDE_RATE}/s while another round opens, p99`, s(st.p99, ' ms'), lat(st.p99)],
-    [`form submission saturation, ${SATURATE_CONCURRENCY} in flight`, s(sat.perSecond, ' /s'), thr(sat.perSecond)],
-    ['the same, p99', s(sat.p99, ' ms'), lat(sat.p99)],
-    ['form submissions retried after a 503 (no answer within the API\'s 5 s call deadline), per run: while a round opens / at saturation', `${s(st.retriedAfter503)} / ${s(sat.retriedAfter503)}`, ''],
-    [`bulk approval of real pre-assessment target reviews (${BULK_HEADS} department heads at once, ${BULK_PER_REQUEST} per request), answered`, s(bulk.perSecond, ' /s'), thr(bulk.perSecond)],
-    ['the same, until every approved pre-assessment concluded', s(bulk.concludedPerSecond, ' /s'), thr(bulk.concludedPerSecond)],
-    ['the same, tasks refused per run (e.g. an Update past its deadline)', s(bulk.refused), ''],
-    ...(br
-      ? [
-          [`bulk approval of monitoring form reviews (${BULK_HEADS} department reviewers at once, ${BULK_PER_REQUEST} per request; many reviews per execution)`, s(br.perSecond, ' /s'), thr(br.perSecond)],
-          ['the same, refused per run', s(br.refused), ''],
-        ]
-      : []),
-  ];
+  let tail: string;
+  try {
+    tail =
+      `Longest workflow task (WorkflowTaskStarted → Completed in the histories): monitoring batches ${fmt(wft.boards.maxMs)} ms (the first, which opens a batch's forms, at most ${fmt(wft.boards.firstTaskMaxMs)} ms; p99 ${fmt(wft.boards.p99Ms)} ms of ${fmt(wft.boards.workflowTasks)}; ${wft.boards.over1s} over 1 s; ${hist(wft.boards)}), ` +
+      `departments and rounds ${fmt(wft.departmentsAndRounds.maxMs)} ms (p99 ${fmt(wft.departmentsAndRounds.p99Ms)} ms; ${hist(wft.departmentsAndRounds)}), ` +
+      `warnings (a sample) ${fmt(wft.warnings.maxMs)} ms (p99 ${fmt(wft.warnings.p99Ms)} ms; ${hist(wft.warnings)}), ` +
+      `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}; ${hist(wft.preAssessments)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
+      `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax}) with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`;
+  } catch {
+    tail = `Longest workflow tasks and memory: ${why('workflowTasks')}.`;
+  }
+  const failures = (r.failures ?? []) as Array<{ phase: string; error: string }>;
   return [
     `## ${String(r.date).slice(0, 16).replace('T', ' ')} UTC — \`${String(r.command)}\``,
     '',
+    ...(failures.length ? [`**${failures.length} phase failure(s)** (stacks in the JSON's \`failures\`): ${failures.map((f) => `${f.phase}: ${f.error.split('\n')[0].slice(0, 300)}`).join('; ')}`, ''] : []),
     `The finance stand-in's ${r.quick ? 'quick' : 'province'} data set (monitoring: project expenditure only), pre-assessments on ${fmt(r.projects as number)} bench projects; ${String(r.reps)} runs per phase, median [min–max]; ` +
       `machine: ${m.cpus}× ${m.model}, ${m.memGiB} GB, Node ${m.node}, ${m.postgres}, Temporal CLI dev server (SQLite WAL); ` +
-      `load average ${m.loadavgAtStart.map((x) => x.toFixed(1)).join('/')} at the start, ${m.loadavgAtEnd.map((x) => x.toFixed(1)).join('/')} at the end. ` +
+      `load average ${m.loadavgAtStart.map((x) => x.toFixed(1)).join('/')} at the start, ${(m.loadavgAtEnd ?? []).map((x) => x.toFixed(1)).join('/')} at the end. ` +
       'Ratio: a throughput ÷ the ceiling\'s median; a latency × the ceiling (how many trivial workflows the ceiling completes meanwhile).',
     '',
     '| measure | median [min–max] | ratio to the ceiling |',
     '| --- | --- | --- |',
     ...rows.map((x) => `| ${x.join(' | ')} |`),
     '',
-    `Longest workflow task (WorkflowTaskStarted → Completed in the histories): monitoring batches ${fmt(wft.boards.maxMs)} ms (the first, which opens a batch's forms, at most ${fmt(wft.boards.firstTaskMaxMs)} ms; p99 ${fmt(wft.boards.p99Ms)} ms of ${fmt(wft.boards.workflowTasks)}; ${wft.boards.over1s} over 1 s; ${hist(wft.boards)}), ` +
-      `departments and rounds ${fmt(wft.departmentsAndRounds.maxMs)} ms (p99 ${fmt(wft.departmentsAndRounds.p99Ms)} ms; ${hist(wft.departmentsAndRounds)}), ` +
-      `warnings (a sample) ${fmt(wft.warnings.maxMs)} ms (p99 ${fmt(wft.warnings.p99Ms)} ms; ${hist(wft.warnings)}), ` +
-      `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}; ${hist(wft.preAssessments)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
-      `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax}) with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`,
+    tail,
     '',
   ].join('\n');
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`[bench] failed: ${(e as Error).stack ?? String(e)}\n`);
     process.exit(1);
