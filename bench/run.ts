@@ -176,7 +176,9 @@ async function main(): Promise<number> {
   const failed = (phase: string, e: unknown): void => {
     const stack = stackOf(e);
     process.stderr.write(`[bench] phase ${phase} failed: ${stack}\n`);
-    failures.push({ phase, error: (e as Error)?.message ?? String(e), stack });
+    // the first 50 with their stacks; the rest counted
+    if (failures.length < 50) failures.push({ phase, error: (e as Error)?.message ?? String(e), stack });
+    else results.failuresNotListed = Number(results.failuresNotListed ?? 0) + 1;
   };
   // a rejection nobody awaits (it should not happen: every phase awaits its work) is the current phase's failure, not the run's end
   const onUnhandled = (e: unknown): void => failed(`${current} (unhandled rejection)`, e);
@@ -422,15 +424,19 @@ async function main(): Promise<number> {
         const lat: number[] = [];
         const pending: Promise<void>[] = [];
         const start = performance.now();
+        let failedOnce = false;
         try {
-          for (let i = 0; i < DECIDE_RATE * DECIDE_SECONDS && !run.signal.aborted; i++) {
+          // after a submission fails no more are sent; those in flight are awaited
+          for (let i = 0; i < DECIDE_RATE * DECIDE_SECONDS && !run.signal.aborted && !failedOnce; i++) {
             const wait = start + (i * 1000) / DECIDE_RATE - performance.now();
             if (wait > 0) await sleep(wait);
             const sent = performance.now() - start;
-            pending.push(decide(forms.pop()).then((l) => {
+            const p = decide(forms.pop()).then((l) => {
               lat.push(l);
               if (argv.includes('--trace') && l > 300) say(`slow decision at ${(sent / 1000).toFixed(2)} s: ${l.toFixed(0)} ms`);
-            }));
+            });
+            p.catch(() => void (failedOnce = true)); // handled here at once; settleAll reports it
+            pending.push(p);
           }
           await settleAll(pending, 'form submissions');
         } catch (e) {

@@ -285,9 +285,10 @@ export async function decideWarnings(
 
 /**
  * The finance ledger's rows of these warnings (keyed `<warning>/<step>`), counted per movement kind,
- * against what each decision leaves; every warning whose rows differ is a mismatch.
+ * against what each decision leaves, and each project's payments status after it (resumed: active;
+ * reclaimed: still suspended); every warning whose rows or status differ is a mismatch.
  */
-export async function ledgerRows(db: Db, decided: Array<{ workflowId: string; proposal: Proposal }>): Promise<{ byKind: Record<string, number>; expected: Record<string, number>; mismatches: string[] }> {
+export async function ledgerRows(db: Db, decided: Array<{ workflowId: string; projectId: string; proposal: Proposal }>): Promise<{ byKind: Record<string, number>; expected: Record<string, number>; mismatches: string[] }> {
   const { rows } = await db.query<{ wf: string; op: string; n: number }>(
     `SELECT split_part(idem_key, '/', 1) AS wf, op, count(*)::int AS n FROM finance.ledger WHERE split_part(idem_key, '/', 1) = ANY($1) GROUP BY 1, 2`,
     [decided.map((d) => d.workflowId)],
@@ -306,6 +307,14 @@ export async function ledgerRows(db: Db, decided: Array<{ workflowId: string; pr
     for (const [k, n] of Object.entries(want)) expected[k] = (expected[k] ?? 0) + n;
     const got = of.get(d.workflowId) ?? {};
     if (show(got) !== show(want)) mismatches.push(`${d.workflowId} (${d.proposal}): ledger ${show(got) || 'no rows'}, expected ${show(want)}`);
+  }
+  // never both suspended and marked resumed: the project's payments as the finance system has them now
+  const status = new Map(
+    (await db.query<{ id: string; status: string }>(`SELECT id, status FROM finance.projects WHERE id = ANY($1)`, [decided.map((d) => d.projectId)])).rows.map((r) => [r.id, r.status]),
+  );
+  for (const d of decided) {
+    const want = d.proposal === 'reclaim' ? 'suspended' : 'active';
+    if (status.get(d.projectId) !== want) mismatches.push(`${d.workflowId} (${d.proposal}): project ${d.projectId} is ${status.get(d.projectId) ?? 'missing'} in the finance system, expected ${want}`);
   }
   return { byKind, expected, mismatches };
 }
