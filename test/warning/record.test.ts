@@ -26,6 +26,6 @@ describe.skipIf(!process.env.RECORD_WARNING)('record a warning history', () => {
     expect(await w.result(id)).toMatchObject({ conclusion: 'reclaimed' });
     expect((await w.ledger(p.id)).map((e) => e.op)).toEqual(['suspend', 'reclaim']);
     const history = await w.sys.deps.temporal.workflow.getHandle(id).fetchHistory();
-    writeFileSync(new URL(`../replay/histories/warning-reclaim-${new Date().toISOString().slice(0, 10)}.json`, import.meta.url), historyToJSON(history));
+    writeFileSync(new URL(`../replay/histories/warning-reclaim-${process.env.RECORD_STAMP ?? new Date().toISOString().slice(0, 10)}.json`, import.meta.url), historyToJSON(history)); // RECORD_STAMP: a second recording the same day
   });
 });

@@ -4,7 +4,7 @@
 // finance director who did not verify; a refusal by the finance system gives a person a task.
 // Every task has its deadline, reminders and escalation from the profile; an adjustment's new targets
 // become the project's next target version in the finance system (what later rounds and the evaluation read).
-import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { FinanceActivities } from '../../activities/finance';
 import { SA } from '../../contracts/searchAttributes';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
@@ -26,6 +26,17 @@ const RECLAIM_APPROVERS = 'finance_director@FIN';
 const finance = proxyActivities<FinanceActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/**
+ * The suspension at once: a local activity, run in the workflow task that starts the warning (no
+ * round trip through the server's activity queue). Safe for money: a worker dying before the task is
+ * recorded runs it again under the same key, and the finance system answers that key once.
+ */
+const financeAtOnce = proxyLocalActivities<FinanceActivities>({
+  startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
 
 export const warningTriggerSignal = defineSignal<[WarningTrigger]>(WARNING_TRIGGER_SIGNAL);
@@ -193,9 +204,12 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   }
 
   // 1. Payments stop at once.
-  const suspended = await move('suspend', (step) => finance.financeSuspendPayments({ step, projectId: t0.project.id, reason: `预警：${t0.trace.rule.label}`, ref: wfId }), 'ALREADY_SUSPENDED');
-  status.suspendedAt = now();
-  status.suspensionMs = Date.now() - Date.parse(t0.triggeredAt);
+  const atOnce = patched('jixiao.warning.suspend-at-once');
+  const suspended = await move('suspend', (step) => (atOnce ? financeAtOnce : finance).financeSuspendPayments({ step, projectId: t0.project.id, reason: `预警：${t0.trace.rule.label}`, ref: wfId }), 'ALREADY_SUSPENDED');
+  // when: the ledger's time (a local activity's retries all fall in one workflow task, whose clock stands still)
+  const ledgerAt = atOnce && typeof suspended === 'object' && suspended !== null && 'at' in suspended ? suspended.at : null;
+  status.suspendedAt = ledgerAt ?? now();
+  status.suspensionMs = Date.parse(status.suspendedAt) - Date.parse(t0.triggeredAt);
   status.timeline.push({ at: status.suspendedAt, kind: 'suspension', by: 'system', detail: { suspensionMs: status.suspensionMs, applied: suspended !== 'done' && suspended !== 'stay' } });
   board.notify({ kind: 'notice', to: [`unit_head@${t0.project.unitId}`, `competent_head@${t0.project.deptId}`], title: `项目预警，暂停支付：${t0.project.name}`, projectName: t0.project.name, reason: t0.trace.rule.label });
 
