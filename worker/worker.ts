@@ -107,9 +107,21 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     nonStickyToStickyPollRatio: 0.5,
     ...rest,
   })];
-  // few, short tasks: small slots, a thread of its own, most pollers on the normal queue (new warnings arrive there)
+  // short tasks that arrive in bursts (a round's warnings): slots and pollers enough for a burst, a
+  // thread of its own, most pollers on the normal queue (a new warning's first task arrives there)
   const lanes = await Promise.all(
-    own.map((q) => Worker.create({ ...common, taskQueue: ownTaskQueueName(config.temporal.taskQueue, q), maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentActivityTaskExecutions: 20, nonStickyToStickyPollRatio: 0.8, ...rest })),
+    own.map((q) =>
+      Worker.create({
+        ...common,
+        taskQueue: ownTaskQueueName(config.temporal.taskQueue, q),
+        maxConcurrentWorkflowTaskExecutions: 100,
+        maxConcurrentActivityTaskExecutions: 50,
+        maxConcurrentLocalActivityExecutions: 100,
+        maxConcurrentWorkflowTaskPolls: 20,
+        nonStickyToStickyPollRatio: 0.8,
+        ...rest,
+      }),
+    ),
   );
   // the start-up hooks (the round Schedules), the mail dispatcher and the drift check run with the main queue
   if (main) await processStartups(activityDeps, processes);
