@@ -4,18 +4,19 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from '../index';
-import type { Indicator, LibraryTarget } from '../../contracts/finance/finance.zod';
+import type { Indicator, LibraryEntry, LibraryTarget } from '../../contracts/finance/finance.zod';
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport, type RectificationInput } from '../../contracts/rectification/problems.zod';
 import type { RectificationOptions } from '../../contracts/evaluation/evaluation.zod';
 import { departmentStatusQuery, evaluationDepartmentId, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
 
 export interface PrefillInput {
   year: number;
-  projects: Array<{ id: string; industry: string }>;
+  /** deptId, unitId and name find a project's entry in the project library (older workflow code sends only id and industry). */
+  projects: Array<{ id: string; industry: string; deptId?: string; unitId?: string; name?: string }>;
 }
 export interface PrefillResult {
-  /** Per project: the targets to report against and where they come from. */
-  targets: Record<string, Pick<Prefill, 'targets' | 'targetsSource'>>;
+  /** Per project: the targets to report against, where they come from, and the library entry's approved amount when they are its. */
+  targets: Record<string, Pick<Prefill, 'targets' | 'targetsSource' | 'projectLibrary'>>;
   /** Per project with any: the monitoring results of the year, by round (`{ rounds }`); a project without any is absent. */
   monitoring: Record<string, Record<string, unknown>>;
 }
@@ -36,10 +37,14 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * The pre-fill of a page of forms. Targets: a project whose targets were revised during the year
-     * gets the finance system's current version ('approved'); the others their industry's core
-     * indicators from finance's indicator library, the target for the unit to state ('library'). Monitoring: the year's results
-     * the monitoring rounds recorded (monitoring_results); none for a project without any.
+     * The pre-fill of a page of forms. Targets, in this order: a project whose targets were revised
+     * during the year gets the finance system's current version ('approved'); else the targets its
+     * entry in the project library was approved with at pre-assessment, with the entry's approved
+     * amount and cut ('projectLibrary'; the entry written by pre-assessment's
+     * preAssessmentEnterProjectLibrary, found by year, department, unit and project name: the
+     * library knows the application, not the budget project); else its industry's core indicators
+     * from finance's indicator library, the target for the unit to state ('library'). Monitoring:
+     * the year's results the monitoring rounds recorded (monitoring_results); none for a project without any.
      */
     async evaluationPrefill(input: PrefillInput): Promise<PrefillResult> {
       const library = new Map<string, Indicator[]>();
@@ -65,13 +70,31 @@ export function createActivities(deps: ActivityDeps) {
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
       }
+      // the project library's entries of the year (approved at pre-assessment), by department, unit and name
+      const entries = new Map<string, LibraryEntry>();
+      const entryKey = (deptId: string, unitId: string, name: string): string => `${deptId}\u0000${unitId}\u0000${name}`;
+      for (const deptId of [...new Set(input.projects.map((p) => p.deptId).filter((d): d is string => !!d))]) {
+        let cursor: string | undefined;
+        do {
+          const page = await finance.listProjectLibrary({ deptId, year: input.year, limit: 500, ...(cursor ? { cursor } : {}) });
+          for (const e of page.items) if (e.preAssessment.conclusion !== 'fail' && e.targets.length) entries.set(entryKey(e.deptId, e.unitId, e.name), e);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
+      const asTargets = (xs: LibraryTarget[]): Prefill['targets'] => xs.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: i.target, unit: i.unit, direction: i.direction }));
       const targets: PrefillResult['targets'] = {};
       for (const p of input.projects) {
         const current = revised.get(p.id);
+        const entry = p.deptId && p.unitId && p.name ? entries.get(entryKey(p.deptId, p.unitId, p.name)) : undefined;
         const core = library.get(p.industry) ?? [];
-        targets[p.id] = current
-          ? { targetsSource: 'approved', targets: current.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: i.target, unit: i.unit, direction: i.direction })) }
-          : { targetsSource: 'library', targets: core.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction })) };
+        if (current) targets[p.id] = { targetsSource: 'approved', targets: asTargets(current) };
+        else if (entry) {
+          targets[p.id] = {
+            targetsSource: 'projectLibrary',
+            targets: asTargets(entry.targets),
+            projectLibrary: { id: entry.id, approvedFen: entry.approvedFen, requestedFen: entry.requestedFen, conclusion: entry.preAssessment.conclusion, cut: entry.cut?.reason ?? null },
+          };
+        } else targets[p.id] = { targetsSource: 'library', targets: core.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction })) };
       }
       // the year's monitoring results (migration 004, written by the monitoring rounds), by cut-off
       const monitoring: PrefillResult['monitoring'] = {};

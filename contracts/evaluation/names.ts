@@ -73,7 +73,14 @@ export interface Prefill {
   industry: string;
   /** The targets to report against: approved ones, or (without a record of them) the industry's core indicators, target to be stated. */
   targets: Array<{ kind: 'output' | 'benefit' | 'satisfaction'; category: string; name: string; target: string | null; unit: string; direction: '>=' | '<=' | '=' }>;
-  targetsSource: 'approved' | 'library';
+  /**
+   * Where the targets come from, in this order: 'approved' the latest revised version in the finance
+   * system; 'projectLibrary' the targets the project's library entry was approved with at
+   * pre-assessment; 'library' none on record: the industry's core indicators, the target to be stated.
+   */
+  targetsSource: 'approved' | 'projectLibrary' | 'library';
+  /** The project library's entry the targets come from (targetsSource 'projectLibrary'): its approved amount, and the cut's reason when reduced. */
+  projectLibrary?: { id: string; approvedFen: number; requestedFen: number; conclusion: string; cut: string | null };
   execution: { availableFen: number; paidFen: number; executionRateBp: number } | null;
   /** The monitoring results of the year (运行监控): null while there are none. */
   monitoring: Record<string, unknown> | null;

@@ -87,7 +87,7 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
     status.pagesRead++;
     const projects = page.items.filter((p) => !p.transferId); // a transfer's county projects are the lower level's
     for (const p of page.items) if (p.transferId) transferProjects.set(p.transferId, [...(transferProjects.get(p.transferId) ?? []), p.id]);
-    const prefill = projects.length ? await own.evaluationPrefill({ year, projects: projects.map((p) => ({ id: p.id, industry: p.industry })) }) : { targets: {}, monitoring: {} };
+    const prefill = projects.length ? await own.evaluationPrefill({ year, projects: projects.map((p) => ({ id: p.id, industry: p.industry, deptId: p.deptId, unitId: p.unitId, name: p.name })) }) : { targets: {}, monitoring: {} };
     for (const p of projects) {
       const t = prefill.targets[p.id] ?? { targets: [], targetsSource: 'library' as const };
       running.push(selfEvaluate(prefillOf(p, t, execution.get(p.id) ?? null, prefill.monitoring[p.id] ?? null)));
@@ -277,8 +277,9 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   }
 }
 
-function prefillOf(p: ProjectSummary, t: Pick<Prefill, 'targets' | 'targetsSource'>, e: Prefill['execution'], monitoring: Prefill['monitoring']): Prefill {
-  return { projectId: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, amountFen: p.originalFen, industry: p.industry, targets: t.targets, targetsSource: t.targetsSource, execution: e, monitoring };
+function prefillOf(p: ProjectSummary, t: Pick<Prefill, 'targets' | 'targetsSource' | 'projectLibrary'>, e: Prefill['execution'], monitoring: Prefill['monitoring']): Prefill {
+  // the library entry's approved amount rides along only when the activity gave one (a recorded history's answer has none)
+  return { projectId: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, amountFen: p.originalFen, industry: p.industry, targets: t.targets, targetsSource: t.targetsSource, ...(t.projectLibrary ? { projectLibrary: t.projectLibrary } : {}), execution: e, monitoring };
 }
 
 /**

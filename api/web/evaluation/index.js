@@ -4,7 +4,8 @@
 // self-evaluation cycle and follows its progress by department (forms by stage, grades). Stage and
 // conclusion labels are in its manifest (contracts/evaluation/manifest.zod.ts).
 import { api, get } from '../api.js';
-import { h } from '../dom.js';
+import { h, yuan } from '../dom.js';
+import { genericContext } from '../render.js';
 import { translator } from '../i18n.js';
 
 /** @type {import('../types.js').Strings} */
@@ -12,6 +13,9 @@ export const strings = {
   evaluation_prefill: { zh: '预填信息', en: 'Pre-filled' },
   evaluation_targets: { zh: '绩效目标', en: 'Performance targets' },
   evaluation_targets_library: { zh: '未找到批复目标：已按行业核心指标预填，请填写批复目标值', en: 'No approved targets on record: the industry’s core indicators are pre-filled; state the approved target' },
+  evaluation_targets_approved: { zh: '目标来源：年度内批准调整后的最新绩效目标（一体化系统目标版本）', en: 'Targets: the latest revised version approved during the year (finance system)' },
+  evaluation_targets_projectLibrary: { zh: '目标来源：事前绩效评估批复入库的绩效目标（项目库），批复金额 {amount}', en: 'Targets: as approved at pre-assessment (project library), approved amount {amount}' },
+  evaluation_targets_cut: { zh: '核减：申报 {requested}，理由：{reason}', en: 'Cut from {requested}: {reason}' },
   evaluation_execution: { zh: '预算执行情况', en: 'Budget execution' },
   evaluation_monitoring_none: { zh: '本年度无运行监控结果', en: 'No monitoring results this year' },
   evaluation_score: { zh: '自评得分（系统计算）', en: 'Self-evaluation score (computed)' },
@@ -36,6 +40,30 @@ export const strings = {
   col_grades: { zh: '等级分布', en: 'Grades' },
 };
 const t = translator(strings);
+
+/**
+ * The task page's project card for a self-evaluation: which targets the form is pre-filled with
+ * (the latest revision, the project library's approved ones, or the industry's core indicators),
+ * then the generic card.
+ * @param {import('../types.js').ContextArgs} args
+ */
+export function contextPanel(args) {
+  const pre = /** @type {any} */ (args.context?.prefill);
+  const generic = genericContext(args);
+  if (!pre?.targetsSource) return generic;
+  const lib = pre.projectLibrary;
+  const note =
+    pre.targetsSource === 'projectLibrary'
+      ? t('evaluation_targets_projectLibrary', { amount: yuan(lib?.approvedFen ?? 0) })
+      : t(pre.targetsSource === 'approved' ? 'evaluation_targets_approved' : 'evaluation_targets_library');
+  return h(
+    'div',
+    {},
+    h('p.targets-source', { dataset: { source: pre.targetsSource } }, note),
+    lib?.cut ? h('p.targets-cut', {}, t('evaluation_targets_cut', { requested: yuan(lib.requestedFen), reason: lib.cut })) : null,
+    generic,
+  );
+}
 
 const STAGES = /** @type {const} */ (['filling', 'signing', 'departmentReview', 'financeReview', 'filed']);
 
