@@ -16,6 +16,8 @@ export const schedulePrefix = (taskQueue: string): string => `monitoring-round:$
 export const MONITORING_TASKS = { form: 'monitoring.form', review: 'monitoring.review', adjustment: 'monitoring.targetAdjustment' } as const;
 /** Signal a batch sends its department when it is done (its counts), so the department may continue-as-new without its children. */
 export const BATCH_DONE_SIGNAL = 'monitoring.batchDone';
+/** Signal a department part sends its round when it is done (its counts), so the round may continue-as-new without its children. */
+export const DEPARTMENT_DONE_SIGNAL = 'monitoring.departmentDone';
 /** Signal to a department part (and from it to its batches) that finance re-ran it: close the open forms and end. */
 export const SUPERSEDED_SIGNAL = 'monitoring.superseded';
 

@@ -126,6 +126,10 @@ export type RoundSettings = z.output<typeof RoundSettings>;
 export const MonitoringRoundInput = RoundSettings.extend({
   /** Only these departments (finance re-runs a round for one department); absent: all of them. */
   deptIds: z.array(Id).max(500).optional(),
+  /** The round's own run continues as new past this many history events (default: maxHistoryEvents; tests make it tiny) *(ours)*. */
+  roundMaxHistoryEvents: z.number().int().min(10).max(50_000).optional(),
+  /** Carried by continue-as-new: the departments, their runs, which are done and their counts. */
+  restore: z.unknown().optional(),
 });
 export type MonitoringRoundInput = z.input<typeof MonitoringRoundInput>;
 

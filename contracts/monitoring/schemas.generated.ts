@@ -173,7 +173,13 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
       "maxLength": 100,
       "pattern": "^[A-Za-z0-9_.:-]+$"
      }
-    }
+    },
+    "roundMaxHistoryEvents": {
+     "type": "integer",
+     "minimum": 10,
+     "maximum": 50000
+    },
+    "restore": {}
    },
    "required": [
     "year",

@@ -3,7 +3,8 @@
 // listing its units' forms (not one per project), and adds up the batches' counts. Its batches report
 // their counts by signal, so a department with many batches continues as new (cursor, counts and
 // the batches done carried) without touching them; superseded (finance re-ran it), it tells them to
-// close their open forms and ends.
+// close their open forms and ends. Done, it reports its counts by signal to its round's id (the
+// round may have continued as new meanwhile).
 import {
   ApplicationFailure,
   ParentClosePolicy,
@@ -22,7 +23,7 @@ import {
 import type { MonitoringActivities } from '../../activities/monitoring';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { BATCH_DONE_SIGNAL, MONITORING_BATCH_WORKFLOW, SUPERSEDED_SIGNAL, batchWorkflowId } from '../../contracts/monitoring/names';
+import { BATCH_DONE_SIGNAL, DEPARTMENT_DONE_SIGNAL, MONITORING_BATCH_WORKFLOW, SUPERSEDED_SIGNAL, batchWorkflowId } from '../../contracts/monitoring/names';
 import type { MonitoringDepartmentInput, RoundSettings, RoundTotals } from '../../contracts/monitoring/round.zod';
 import { addTotals, emptyTotals } from '../../contracts/monitoring/rules';
 import { TaskBoard } from '../humanTask';
@@ -118,5 +119,12 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
   }
   if (done.size < started) return await carryOn();
   await board.drain();
+  // the round may have continued as new meanwhile: it counts its departments by this signal
+  const parent = workflowInfo().parent;
+  if (parent && patched('jixiao.monitoring.department-done-signal')) {
+    await getExternalWorkflowHandle(parent.workflowId)
+      .signal(DEPARTMENT_DONE_SIGNAL, { deptId, workflowId: me, totals: doneTotals })
+      .catch(() => undefined); // a round already gone (terminated) needs no count
+  }
   return doneTotals;
 }
