@@ -88,7 +88,18 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
     const smtpPort = await freePort();
     await new Promise<void>((r) => sink.listen(smtpPort, '127.0.0.1', () => r()));
     closers.push({ what: 'the SMTP sink', close: () => sink.close() });
-    const temporal = await startDevServer({ dbFile: o.temporalDbFile ? o.temporalDbFile(dir) : join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: o.say } });
+    // the server's warnings, each kind once (time and workflow ids aside) and then counted: a burst of
+    // thousands of the same line (an Update aborted under load) would bury the line that matters
+    const seen = new Map<string, number>();
+    const serverWarn = (line: string): void => {
+      const kind = line.replace(/time=\S+|wf-id=\S+|wf-run-id=\S+|run-id=\S+|workflow-id=\S+/g, '');
+      const n = seen.get(kind) ?? 0;
+      seen.set(kind, n + 1);
+      if (n === 0) o.say(line);
+      else if ([10, 100, 1000, 10_000].includes(n + 1)) o.say(`(Temporal server: ${n + 1} of this kind so far) ${line}`);
+    };
+    const temporal = await startDevServer({ dbFile: o.temporalDbFile ? o.temporalDbFile(dir) : join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: serverWarn } });
+    closers.push({ what: "the Temporal server's warnings", close: () => { for (const [kind, n] of seen) if (n > 1) o.say(`Temporal server: ${n}× ${kind.trim().slice(0, 300)}`); } });
     closers.push({ what: 'the Temporal dev server', close: () => temporal.stop() });
     const pg = startPostgres(dir, await freePort());
     closers.push({ what: 'PostgreSQL', close: () => pg.stop() });
