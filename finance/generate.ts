@@ -1,6 +1,7 @@
 // Deterministic synthetic data for the stand-in: same options and seed → byte-identical data set.
 // Scales from the demo (a few departments, the demo users' fixed units) to a province
-// (~100 departments, ~2,000 units, 30,000 projects).
+// (~100 departments, ~2,000 units, 30,000 projects), and a province shaped like Xinjiang 2020 (003)
+// at any scale factor: xinjiang2020Scale(factor), or the named scale 'xinjiang2020' (factor 1).
 import type { Department, Indicator, LibraryEntry, Transfer, Unit } from '../contracts/finance/finance.zod';
 import { COUNTIES, DEPARTMENTS, ECON_CLASSES, GENERIC_UNITS, INDUSTRIES, PROVINCE_LEVEL_REGION, indicatorLibrary } from './catalog';
 import { Rng } from './prng';
@@ -18,11 +19,46 @@ export interface ScaleSpec {
   years: 1 | 2;
   /** Next-year applications already in the project library, as a share of projects. */
   libraryShare: number;
+  /** Counties a transfer reaches are drawn between countiesPerTransfer and this (absent: exactly countiesPerTransfer). */
+  countiesPerTransferMax?: number;
+  /**
+   * Basic expenditure (基本支出), which rounds exclude: 'busyUnits' (default) makes the first budget item
+   * of a province unit with several its basic expenditure, out of `projects`; 'everyUnit' gives every
+   * unit, county units too, one basic expenditure item besides, and `projects` counts project
+   * expenditure only (the projects with targets).
+   */
+  basicExpenditure?: 'busyUnits' | 'everyUnit';
+  /** The shape's name in the data set's meta (absent: 'custom'). */
+  label?: string;
+}
+
+/**
+ * A province shaped like Xinjiang 2020 (003: 各级部门单位部门预算安排的 28443 个项目支出，全部按要求设置绩效目标；
+ * 自治区下达的 474 笔专项转移支付资金；全区各级 13306 家部门单位), times `factor` (1: full size). Ours, not
+ * the seed's: 110 departments, each transfer reaching 3 to 12 counties' bureaus, one basic expenditure
+ * item per unit, no project library. Counts round to whole numbers; at least 4 departments, 1 transfer.
+ */
+export function xinjiang2020Scale(factor = 1): ScaleSpec {
+  if (!(factor > 0 && factor <= 1)) throw new RangeError(`xinjiang2020Scale: factor must be in (0, 1], got ${factor}`);
+  const n = (full: number, min: number) => Math.max(min, Math.round(full * factor));
+  return {
+    departments: n(110, 4),
+    units: n(13_306, 8),
+    projects: n(28_443, 16),
+    transfers: n(474, 1),
+    countiesPerTransfer: 3,
+    countiesPerTransferMax: 12,
+    years: 1,
+    libraryShare: 0,
+    basicExpenditure: 'everyUnit',
+    label: factor === 1 ? 'xinjiang2020' : `xinjiang2020x${factor}`,
+  };
 }
 
 export const SCALES = {
   demo: { departments: 6, units: 18, projects: 80, transfers: 1, countiesPerTransfer: 6, years: 2, libraryShare: 0.1 },
   province: { departments: 100, units: 2000, projects: 30_000, transfers: 8, countiesPerTransfer: 25, years: 1, libraryShare: 0.05 },
+  xinjiang2020: xinjiang2020Scale(1),
 } satisfies Record<string, ScaleSpec>;
 export type ScaleName = keyof typeof SCALES;
 
@@ -137,7 +173,9 @@ export function generate(opts: GenerateOptions = {}): Dataset {
   for (let t = 0; t < spec.transfers && transferDepts.length; t++) {
     const d = transferDepts[t % transferDepts.length];
     const start = rng.int(0, COUNTIES.length - 1);
-    for (let k = 0; k < Math.min(spec.countiesPerTransfer, COUNTIES.length); k++) {
+    // a varying reach draws from the generator only when asked for: other shapes stay as they were
+    const reach = spec.countiesPerTransferMax ? rng.int(spec.countiesPerTransfer, spec.countiesPerTransferMax) : spec.countiesPerTransfer;
+    for (let k = 0; k < Math.min(reach, COUNTIES.length); k++) {
       const county = COUNTIES[(start + k) % COUNTIES.length];
       let u = units.find((x) => x.deptId === d.id && x.region === county);
       if (!u) {
@@ -212,10 +250,17 @@ export function generate(opts: GenerateOptions = {}): Dataset {
       transfers.push({ id, deptId: d.id, year: y, name: `${y}年${ind.transfer}`, totalFen: total });
     }
 
+    const everyUnit = spec.basicExpenditure === 'everyUnit';
+    const addBasic = (u: Unit) => {
+      const d = deptOf.get(u.deptId)!;
+      addProject({ deptId: d.id, unitId: u.id, name: `${y}年${u.name}基本支出`, industry: d.industry, kind: 'project', expenditure: 'basic', isNew: false, transferId: null, originalFen: amountYuan(rng, false) * 100 });
+    };
+
     // Ordinary projects over province-level units, some units much busier than others.
     const counts = apportion(spec.projects - seq, unitList.map(() => Math.exp(rng.normal() * 0.7)), 0);
     unitList.forEach((u, i) => {
       const d = deptOf.get(u.deptId)!;
+      if (everyUnit) addBasic(u);
       for (let k = 0; k < counts[i]; k++) {
         const ind = rng.chance(0.9) ? industryOf(d.industry) : rng.pick(INDUSTRIES);
         const kind = rng.chance(0.15) ? 'policy' : 'project';
@@ -224,7 +269,7 @@ export function generate(opts: GenerateOptions = {}): Dataset {
         const name = `${y}年${u.name}${rng.pick(ind.topics)}${kind === 'policy' ? '补助' : '项目'}`;
         // a unit with several budget items has its basic expenditure (基本支出) as the first; no draw
         // of the generator depends on it, so the rest of the data set is as before
-        const basic = k === 0 && counts[i] >= 2;
+        const basic = !everyUnit && k === 0 && counts[i] >= 2;
         const paidCount = addProject({
           deptId: d.id,
           unitId: u.id,
@@ -239,6 +284,8 @@ export function generate(opts: GenerateOptions = {}): Dataset {
         if (!basic && isNew && edges.length) putOnEdge(paidCount);
       }
     });
+    // every county bureau of a transfer payment has its basic expenditure too
+    if (everyUnit) for (const u of units) if (u.level === 'county') addBasic(u);
   }
 
   // Next year's applications already in the project library.
@@ -268,7 +315,7 @@ export function generate(opts: GenerateOptions = {}): Dataset {
   });
 
   return {
-    meta: { seed, scale: typeof opts.scale === 'string' ? opts.scale : opts.scale ? 'custom' : 'demo', year, years, ...sched },
+    meta: { seed, scale: typeof opts.scale === 'string' ? opts.scale : opts.scale ? (opts.scale.label ?? 'custom') : 'demo', year, years, ...sched },
     departments: depts.map(({ id, name }) => ({ id, name })),
     units,
     indicators,
