@@ -46,11 +46,22 @@ function inScope(p: Person, h: Holders, t: TaskState): boolean {
         p.orgKind === 'finance' &&
         (p.roles.includes('finance_director') || p.roles.includes('division_head') || p.deptScope.includes('*') || (!!project && p.deptScope.includes(project.deptId)))
       );
+    case 'agency':
+      // the agency (or expert library) the task was given to: one its candidate groups name, never another
+      return (p.orgKind === 'agency' || p.orgKind === 'expert') && t.spec.candidateGroups.some((g) => g.slice(g.indexOf('@') + 1) === p.orgId);
   }
 }
 
 const where = (h: Holders, t: TaskState): string =>
-  h.scope === 'department' ? `department ${t.spec.project?.deptId ?? '?'}` : h.scope === 'unit' ? `unit ${t.spec.project?.unitId ?? '?'}` : 'finance';
+  h.scope === 'department'
+    ? `department ${t.spec.project?.deptId ?? '?'}`
+    : h.scope === 'unit'
+      ? `unit ${t.spec.project?.unitId ?? '?'}`
+      : h.scope === 'agency'
+        ? `the commissioned ${t.spec.candidateGroups.map((g) => g.slice(g.indexOf('@') + 1)).join(' / ')}`
+        : 'finance';
+/** Leads of an agency's task are finance's, who commissioned it: they hand it out within the agency. */
+const leadScope = (h: Holders): Holders => (h.scope === 'agency' ? { ...h, scope: 'finance' } : h);
 
 /** Why this person may not hold the task (null: they may). */
 export function whyNotHolder(p: Person, t: TaskState): string | null {
@@ -70,8 +81,8 @@ export function whyNotHolder(p: Person, t: TaskState): string | null {
 export function whyNotLead(u: Person, t: TaskState): string | null {
   const a = applicable(t);
   if (!a) return `no one may reassign a ${t.spec.type} task: its type declares no holders`;
-  if (!u.roles.some((r) => a.holders.leads.includes(r)) || !inScope(u, a.holders, t)) {
-    return `only ${a.holders.leads.join(' / ')} of ${where(a.holders, t)} may reassign this task`;
+  if (!u.roles.some((r) => a.holders.leads.includes(r)) || !inScope(u, leadScope(a.holders), t)) {
+    return `only ${a.holders.leads.join(' / ')} of ${where(leadScope(a.holders), t)} may reassign this task`;
   }
   return null;
 }

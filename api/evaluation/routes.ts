@@ -26,7 +26,10 @@ import {
   type ChecksStatus,
   type CycleStatus,
   type DepartmentStatus,
+  type KeyEvaluationStatus,
+  type PeerReviewStatus,
 } from '../../contracts/evaluation/names';
+import { EXPERT_PANEL } from '../../contracts/evaluation/rotation';
 import { scoreSelfEvaluation } from '../../contracts/evaluation/scoring';
 import { require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
@@ -40,6 +43,9 @@ const FINANCE_ROLES = ['finance_performance', 'division_head', 'finance_director
 function requireFinance(ctx: User): void {
   if (!ctx.roles.some((r) => FINANCE_ROLES.includes(r))) throw new HttpError(403, 'FORBIDDEN', 'only finance’s performance division opens evaluations');
 }
+
+/** A third-party agency's or an expert's staff (their own orgs, outside government): they read only what they were given. */
+const outsider = (ctx: User): boolean => ctx.orgKind === 'agency' || ctx.orgKind === 'expert';
 
 export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
@@ -373,7 +379,12 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     params: z.object({ batchId: Id }),
     handler: async ({ params, ctx }) => {
       require(ctx, 'task.read');
-      return query(evaluationPeerReviewId(params.batchId), peerReviewStatusQuery, `peer review ${params.batchId}`);
+      const status = await query<PeerReviewStatus>(evaluationPeerReviewId(params.batchId), peerReviewStatusQuery, `peer review ${params.batchId}`);
+      // an agency reads a batch it authored or reviews in; the expert panel one it reviews in; no other
+      if (outsider(ctx) && !status.assignments.some((a) => a.author === ctx.orgId || a.reviewer === ctx.orgId || (ctx.orgKind === 'expert' && a.reviewer === EXPERT_PANEL))) {
+        throw new HttpError(403, 'FORBIDDEN', `peer review ${params.batchId} is not ${ctx.orgId}’s`, 'batchId');
+      }
+      return status;
     },
   });
 
@@ -437,7 +448,10 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     params: z.object({ ref: Id }),
     handler: async ({ params, ctx }) => {
       require(ctx, 'task.read');
-      return query(evaluationKeyEvaluationId(params.ref), keyEvaluationStatusQuery, `key evaluation ${params.ref}`);
+      const status = await query<KeyEvaluationStatus>(evaluationKeyEvaluationId(params.ref), keyEvaluationStatusQuery, `key evaluation ${params.ref}`);
+      // the commissioned agency reads its own commission, a drawn expert the fieldwork it was drawn for; no other agency or expert
+      if (outsider(ctx) && status.agencyId !== ctx.orgId && !status.experts.includes(ctx.id)) throw new HttpError(403, 'FORBIDDEN', `key evaluation ${params.ref} is not commissioned to ${ctx.orgId}`, 'ref');
+      return status;
     },
   });
 }

@@ -33,10 +33,11 @@ import {
 /** The unit's head, who signs the unit's report (单位负责人). */
 const UNIT_HEADS: Holders = { roles: ['unit_head'], scope: 'unit', leads: ['unit_head'] };
 /**
- * Third-party agencies and the expert library (第三方机构, 专家): outside the government's orgs; the
- * holder scopes know no such org, so 'finance' (who commissions them) stands for it *(ours)*.
+ * Third-party agencies and the expert library (第三方机构, 专家): outside the government's orgs, each
+ * in its own scope: a task given to an agency (or the expert panel) is held only by that org's own
+ * staff, never finance's nor another agency's; finance's division head (who commissions them) leads.
  */
-const AGENCIES: Holders = { roles: ['agency_evaluator', 'expert'], scope: 'finance', leads: ['division_head'] };
+const AGENCIES: Holders = { roles: ['agency_evaluator', 'expert'], scope: 'agency', leads: ['division_head'] };
 
 export const evaluation = defineProcess({
   name: 'evaluation',

@@ -4,9 +4,11 @@ import { z } from 'zod';
 
 /**
  * Where a holder must belong, relative to the task's project: its department, its unit, or the
- * finance bureau (an officer there only for the departments in their scope).
+ * finance bureau (an officer there only for the departments in their scope); 'agency': an org
+ * outside government (a third-party agency or the expert library) that the task's candidate
+ * groups name, i.e. the commissioned agency's own staff (its leads stay finance's).
  */
-export const HolderScope = z.enum(['department', 'unit', 'finance']);
+export const HolderScope = z.enum(['department', 'unit', 'finance', 'agency']);
 export type HolderScope = z.infer<typeof HolderScope>;
 
 /** One kind of holder: the roles that decide such a task, where they sit, and the leads who hand it out. */
