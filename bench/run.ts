@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --projects N --reps N --bulk N --warnings N --profile] [-- --phases a,b | --skip a,b]`:
+// `npm run bench [-- --quick] [-- --projects N --reps N --bulk N --warnings N --shape province|xinjiang2020 --profile] [-- --phases a,b | --skip a,b]`:
 // the human-task primitive, the inbox, real pre-assessments and warnings under a province-sized load,
 // on this machine, with the real parts, each in a process of its own (bench/system.ts): a Temporal dev
 // server on SQLite (WAL), PostgreSQL, the worker (bench/worker.ts), the API (api/main.ts), an SMTP
@@ -32,6 +32,7 @@ import { act, type Retries } from './act';
 import { decideWarnings, ledgerRows, openWarnings, seedDualDirectors } from './warnings';
 import { postgresBin } from '../scripts/postgres';
 import { HttpFinanceClient } from '../finance/client';
+import { xinjiang2020Scale } from '../finance/generate';
 import { preAssessmentWorkflowId } from '../contracts/preAssessment/rules';
 import protoModule from '@temporalio/proto';
 const proto = protoModule.temporal;
@@ -43,6 +44,9 @@ const num = (flag: string, dflt: number): number => {
   return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
 const PROJECTS = num('--projects', quick ? 3000 : 30000);
+/** The finance stand-in's data set: `province` (100 departments, 2,000 units) or `xinjiang2020`. */
+const SHAPE = argv.includes('--shape') ? argv[argv.indexOf('--shape') + 1] : 'province';
+if (SHAPE !== 'province' && SHAPE !== 'xinjiang2020') throw new Error(`--shape: province or xinjiang2020, not ${SHAPE}`);
 const REPS = Math.max(1, num('--reps', 3));
 const PROJECTS_PER_UNIT = 15;
 const UNITS_PER_DEPT = 20;
@@ -228,7 +232,8 @@ async function main(): Promise<number> {
       taskQueue: 'bench',
       // the finance stand-in with the province data set runs throughout: a pre-assessment that passes enters
       // the project library through it (preAssessmentEnterProjectLibrary) before it concludes
-      finance: quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province',
+      // --shape xinjiang2020: the stand-in's province shaped like Xinjiang 2020 (003: 28,443 projects, 13,306 units, 474 transfers; quick: a tenth)
+      finance: SHAPE === 'xinjiang2020' ? (quick ? xinjiang2020Scale(0.1) : 'xinjiang2020') : quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province',
       temporalDbFile: (dir) => (argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db')),
       workerNodeArgs: argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : [],
       // the worker's stderr is watched for the SDK's and core's warnings about slow workflow tasks
@@ -788,7 +793,7 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
     `## ${String(r.date).slice(0, 16).replace('T', ' ')} UTC — \`${String(r.command)}\``,
     '',
     ...(failures.length ? [`**${failures.length} phase failure(s)** (stacks in the JSON's \`failures\`): ${failures.map((f) => `${f.phase}: ${f.error.split('\n')[0].slice(0, 300)}`).join('; ')}`, ''] : []),
-    `The finance stand-in's ${r.quick ? 'quick' : 'province'} data set (monitoring: project expenditure only), pre-assessments on ${fmt(r.projects as number)} bench projects; ${String(r.reps)} runs per phase, median [min–max]; ` +
+    `The finance stand-in's ${SHAPE === 'xinjiang2020' ? `Xinjiang 2020-shaped${r.quick ? ' (a tenth)' : ''}` : r.quick ? 'quick' : 'province'} data set (monitoring: project expenditure only), pre-assessments on ${fmt(r.projects as number)} bench projects; ${String(r.reps)} runs per phase, median [min–max]; ` +
       `machine: ${m.cpus}× ${m.model}, ${m.memGiB} GB, Node ${m.node}, ${m.postgres}, Temporal CLI dev server (SQLite WAL); ` +
       `load average ${m.loadavgAtStart.map((x) => x.toFixed(1)).join('/')} at the start, ${(m.loadavgAtEnd ?? []).map((x) => x.toFixed(1)).join('/')} at the end. ` +
       'Ratio: a throughput ÷ the ceiling\'s median; a latency × the ceiling (how many trivial workflows the ceiling completes meanwhile).',
