@@ -271,6 +271,13 @@ export const AcceptReportTask = defineTaskType({
   },
 });
 
+/** A drawn expert's fieldwork opinion (专家评审意见): what the expert found, seen by the agency and by finance at acceptance. */
+export const ExpertOpinionTask = defineTaskType({
+  type: EVALUATION_TASKS.expertOpinion,
+  label: { zh: '专家评审意见', en: 'Expert’s fieldwork opinion' },
+  outcomes: { submit: { label: { zh: '提交评审意见', en: 'Submit the opinion' }, style: 'primary', form: z.object({ opinion: z.string().trim().min(1, 'the opinion needs its findings').max(5000) }) } },
+});
+
 export const EvaluationKeyEvaluationInput = z.object({
   /** What is evaluated: a project, a department's overall spending, a policy, a transfer payment, a mid-term evaluation or a special bond. */
   subject: z.object({ kind: z.enum(['project', 'department', 'policy', 'transfer', 'midTerm', 'specialBond']), ref: Id, title: z.string().min(1).max(200), deptId: Id, unitId: Id }),

@@ -6,6 +6,7 @@ import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS, type Holders
 import {
   AcceptReportTask,
   AgencyReportTask,
+  ExpertOpinionTask,
   EvaluationKeyEvaluationInput,
   CheckTask,
   ClosePeerReviewTask,
@@ -68,6 +69,8 @@ export const evaluation = defineProcess({
     // key evaluation (重点评价): the commissioned agency reports through its own inbox, finance accepts or returns
     { def: AgencyReportTask, holders: { holders: [AGENCIES], segregation: false } },
     { def: AcceptReportTask, holders: { holders: [FINANCE_PERFORMANCE], segregation: false } },
+    // each drawn expert's fieldwork opinion, in the expert's own inbox
+    { def: ExpertOpinionTask, holders: { holders: [AGENCIES], segregation: false } },
   ],
   schemas: { EvaluationDepartmentEvaluationInput, EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput, EvaluationPeerReviewInput, EvaluationKeyEvaluationInput },
   searchAttributes: { JixiaoProcess: 'Keyword', JixiaoDeptId: 'Keyword', JixiaoStage: 'Keyword', JixiaoOpenTasks: 'Int' },

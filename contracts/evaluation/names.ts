@@ -41,6 +41,8 @@ export const EVALUATION_TASKS = {
   agencyReport: 'evaluation.agencyReport',
   /** Finance accepts the agency's report or returns it for revision. */
   acceptReport: 'evaluation.acceptReport',
+  /** A drawn expert's fieldwork opinion on a key evaluation (专家评审意见), in the expert's own inbox. */
+  expertOpinion: 'evaluation.expertOpinion',
 } as const;
 
 export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', departmentEvaluation: 'evaluationDepartmentEvaluation', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview', keyEvaluation: 'evaluationKeyEvaluation' } as const;
@@ -161,6 +163,8 @@ export interface KeyEvaluationStatus {
   revisions: number;
   score: number | null;
   grade: Grade | null;
+  /** Each drawn expert's fieldwork opinion, once given (patched 'jixiao.evaluation.expert-fieldwork'); absent in older runs. */
+  expertOpinions?: Array<{ expertId: string; opinion: string; at: string }>;
 }
 export const keyEvaluationStatusQuery = defineQuery<KeyEvaluationStatus>('evaluation.keyEvaluation');
 

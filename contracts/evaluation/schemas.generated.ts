@@ -1405,6 +1405,34 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
      }
     }
    }
+  },
+  "evaluation.expertOpinion": {
+   "label": {
+    "zh": "专家评审意见",
+    "en": "Expert’s fieldwork opinion"
+   },
+   "outcomes": {
+    "submit": {
+     "label": {
+      "zh": "提交评审意见",
+      "en": "Submit the opinion"
+     },
+     "style": "primary",
+     "form": {
+      "type": "object",
+      "properties": {
+       "opinion": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 5000
+       }
+      },
+      "required": [
+       "opinion"
+      ]
+     }
+    }
+   }
   }
  }
 };

@@ -1,9 +1,11 @@
 // A key evaluation (重点评价) commissioned to a third-party agency, read top to bottom: an agency that
 // declared a conflict with the department or unit is never commissioned; N experts are drawn from
 // the library with recusal (contracts/evaluation/experts.ts, seed recorded); finance staff and the
-// experts join the fieldwork; the agency submits its report and dimension scores through its own
-// inbox; finance accepts it or returns it for revision, until accepted.
-import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// experts join the fieldwork (patched 'jixiao.evaluation.expert-fieldwork': each drawn expert gives
+// an opinion from their own inbox, seen by the agency and at acceptance; one still open at
+// acceptance closes); the agency submits its report and dimension scores through its own inbox;
+// finance accepts it or returns it for revision, until accepted.
+import { ApplicationFailure, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../../contracts/searchAttributes';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
@@ -50,6 +52,29 @@ export async function evaluationKeyEvaluation(raw: EvaluationKeyEvaluationInput)
   board.record({ actorId: input.openedBy, actorName: input.openedBy, action: 'evaluation.commissioned', projectId: subject.ref, detail: { subject, agencyId: agency.id, experts: drawn.experts, recused: drawn.recused, short: drawn.short, expertSeed, financeStaff: input.financeStaff } });
   publish();
 
+  if (patched('jixiao.evaluation.expert-fieldwork')) {
+    status.expertOpinions = [];
+    const opinions = status.expertOpinions;
+    for (const expertId of drawn.experts) {
+      void board
+        .ask({
+          key: `expert-${expertId.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+          type: EVALUATION_TASKS.expertOpinion,
+          title: `专家评审意见：${subject.title}`,
+          project,
+          assignee: expertId,
+          candidateGroups: ['expert@EXP'],
+          dueInMs,
+          context: { subject, agencyId: agency.id, financeStaff: input.financeStaff },
+        })
+        .then((r: TaskResultOf<Tasks, typeof EVALUATION_TASKS.expertOpinion, 'returned'>) => {
+          if (r.outcome !== 'submit') return;
+          opinions.push({ expertId, opinion: r.form.opinion, at: new Date().toISOString() });
+          board.record({ actorId: r.decidedBy, actorName: r.decidedBy, action: 'evaluation.expertOpinion', projectId: subject.ref, detail: { expertId } });
+        });
+    }
+  }
+
   let returnReason: string | null = null;
   for (;;) {
     status.stage = 'fieldwork';
@@ -61,7 +86,7 @@ export async function evaluationKeyEvaluation(raw: EvaluationKeyEvaluationInput)
       project,
       candidateGroups: [`agency_evaluator@${agency.id}`],
       dueInMs,
-      context: { subject, experts: drawn.experts, financeStaff: input.financeStaff, returnReason, revision: status.revisions },
+      context: { subject, experts: drawn.experts, financeStaff: input.financeStaff, returnReason, revision: status.revisions, ...(status.expertOpinions ? { expertOpinions: [...status.expertOpinions] } : {}) },
     });
     if (report.outcome !== 'submit') continue;
     const s: { economy: number; efficiency: number; effectiveness: number; results: number; sustainability: number } = report.form.scores;
@@ -75,13 +100,15 @@ export async function evaluationKeyEvaluation(raw: EvaluationKeyEvaluationInput)
       project,
       candidateGroups: ['finance_performance@FIN'],
       dueInMs,
-      context: { subject, agencyId: agency.id, report: report.form, score, revision: status.revisions },
+      context: { subject, agencyId: agency.id, report: report.form, score, revision: status.revisions, ...(status.expertOpinions ? { expertOpinions: [...status.expertOpinions] } : {}) },
     });
     if (acceptance.outcome === 'accept' || status.revisions >= input.maxRevisions) {
       status.score = score;
       status.grade = gradeOf(score, input.grades);
       status.stage = 'accepted';
       board.record({ actorId: acceptance.decidedBy, actorName: acceptance.decidedBy, action: 'evaluation.reportAccepted', projectId: subject.ref, detail: { score, grade: status.grade, revisions: status.revisions } });
+      // an expert who gave no opinion by now is not waited for
+      for (const key of board.openKeys()) if (key.startsWith('expert-')) board.cancel(key, '报告已验收');
       publish();
       await board.drain();
       return status;
