@@ -183,6 +183,13 @@ export const EvaluationDepartmentInput = z.object({
   openedBy: Id,
   urgeWindowMs: z.number().int().nonnegative().optional(),
   pageSize: z.number().int().min(1).max(500).default(500),
+  /**
+   * A run continues as new once its history passes this many events (or Temporal suggests it),
+   * carrying every open form; tests set it tiny. Default 5,000 (ours: well under Temporal's 10,240-event warning).
+   */
+  continueAfterEvents: z.number().int().min(1).max(50_000).optional(),
+  /** What the previous run carried (continue-as-new): the board's open tasks, the department's status, each open form's place. */
+  restore: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null).optional(),
 });
 export type EvaluationDepartmentInput = z.input<typeof EvaluationDepartmentInput>;
 

@@ -160,7 +160,13 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
      "type": "integer",
      "minimum": 1,
      "maximum": 500
-    }
+    },
+    "continueAfterEvents": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 50000
+    },
+    "restore": {}
    },
    "required": [
     "year",
