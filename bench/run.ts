@@ -235,6 +235,7 @@ async function main(): Promise<number> {
       // --shape xinjiang2020: the stand-in's province shaped like Xinjiang 2020 (003: 28,443 projects, 13,306 units, 474 transfers; quick: a tenth)
       finance: SHAPE === 'xinjiang2020' ? (quick ? xinjiang2020Scale(0.1) : 'xinjiang2020') : quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province',
       temporalDbFile: (dir) => (argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db')),
+      splitWorkers: argv.includes('--split-workers'),
       workerNodeArgs: argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : [],
       // the worker's stderr is watched for the SDK's and core's warnings about slow workflow tasks
       onWorkerLine: (line) => {
@@ -600,7 +601,7 @@ async function main(): Promise<number> {
       const outbox = (await db.query<{ rows: number; mails: number }>(`SELECT count(*)::int AS rows, count(DISTINCT coalesce(digest_key, key))::int AS mails FROM outbox WHERE sent_at IS NOT NULL`)).rows[0];
       results.mail = outbox;
       const openNow = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE status = 'open'`)).rows[0].n;
-      results.memoryMiB = { worker: Math.round(rss(workerChild.pid)), workerMax: Math.round(Math.max(workerRssMax, rss(workerChild.pid))), api: Math.round(rss(apiChild.pid)), temporalServer: Math.round(rss(temporal.pid)), loadGenerator: Math.round(rss(process.pid)), openTasks: openNow };
+      results.memoryMiB = { worker: Math.round(rss(workerChild.pid)), workerMax: Math.round(Math.max(workerRssMax, rss(workerChild.pid))), ...(sys.laneWorker ? { warningQueueWorker: Math.round(rss(sys.laneWorker.pid)) } : {}), api: Math.round(rss(apiChild.pid)), temporalServer: Math.round(rss(temporal.pid)), loadGenerator: Math.round(rss(process.pid)), openTasks: openNow };
       // the monitoring batches (each opens its projects' forms in its first workflow task), their departments and rounds, and the warnings
       const boards = (await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE process = 'monitoring'`)).rows.map((r) => r.workflow_id);
       const parents = [...new Set(boards.map((b) => b.replace(/:b\d+$/, '')))];
@@ -784,7 +785,7 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
       `departments and rounds ${fmt(wft.departmentsAndRounds.maxMs)} ms (p99 ${fmt(wft.departmentsAndRounds.p99Ms)} ms; ${hist(wft.departmentsAndRounds)}), ` +
       `warnings (a sample) ${fmt(wft.warnings.maxMs)} ms (p99 ${fmt(wft.warnings.p99Ms)} ms; ${hist(wft.warnings)}), ` +
       `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}; ${hist(wft.preAssessments)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
-      `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax}) with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`;
+      `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax})${mem.warningQueueWorker !== undefined ? ` and the warning queue's worker ${mem.warningQueueWorker} MiB` : ''} with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`;
   } catch {
     tail = `Longest workflow tasks and memory: ${why('workflowTasks')}.`;
   }

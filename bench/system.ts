@@ -33,6 +33,8 @@ export interface BenchSystemOptions {
   workerNodeArgs?: string[];
   /** Each line the worker writes on stderr; without it, the worker's stderr is this process's. */
   onWorkerLine?: (line: string) => void;
+  /** Run the processes' own task queues (the warning's) in a worker process of their own (WORKER_QUEUES). */
+  splitWorkers?: boolean;
   /** 100 ms steps the API has to answer /healthz. */
   apiStartSteps?: number;
   log: Logger;
@@ -50,6 +52,8 @@ export interface BenchSystem {
   db: Awaited<ReturnType<typeof openProductDb>>;
   deps: Awaited<ReturnType<typeof buildDeps>>;
   worker: ChildProcess;
+  /** The worker of the processes' own queues, with splitWorkers. */
+  laneWorker: ChildProcess | null;
   api: ChildProcess;
   apiUrl: string;
   /** Closes everything that was started, last first; resolves once all is closed. */
@@ -115,8 +119,18 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
     const deps = await buildDeps(config, { log: o.log, db }); // this process's Temporal client
     closers.push({ what: "the load generator's Temporal client", close: () => deps.close() });
 
+    let laneWorker: ChildProcess | null = null;
+    if (o.splitWorkers) {
+      const lane = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...process.env, ...env, WORKER_QUEUES: 'warning' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      closers.push({ what: 'the warning queue worker', close: () => end(lane) });
+      await new Promise<void>((resolve, reject) => {
+        lane.once('message', () => resolve());
+        lane.once('exit', (code) => reject(new Error(`the warning queue worker exited (${code}) before it started`)));
+      });
+      laneWorker = lane;
+    }
     const worker = spawn(process.execPath, [...(o.workerNodeArgs ?? []), '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, ...(o.splitWorkers ? { WORKER_QUEUES: 'main' } : {}) },
       stdio: ['ignore', 'ignore', o.onWorkerLine ? 'pipe' : 'inherit', 'ipc'],
     });
     closers.push({ what: 'the worker', close: () => end(worker) });
@@ -133,7 +147,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
       if (api.exitCode !== null) throw new Error(`the API exited (${api.exitCode}) before it started`);
       await sleep(100);
     }
-    return { dir, temporal, pg, fin, financeLoadSeconds, env, config, db, deps, worker, api, apiUrl, stop };
+    return { dir, temporal, pg, fin, financeLoadSeconds, env, config, db, deps, worker, laneWorker, api, apiUrl, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -257,6 +257,30 @@ export const GENERATED: { schemas: Record<'WarningInput' | 'WarningTrigger', Jso
      "type": "integer",
      "exclusiveMinimum": 0,
      "maximum": 9007199254740991
+    },
+    "suspended": {
+     "type": "object",
+     "properties": {
+      "at": {
+       "type": "string",
+       "minLength": 1
+      },
+      "ledgerSeq": {
+       "type": "integer",
+       "minimum": -9007199254740991,
+       "maximum": 9007199254740991
+      },
+      "key": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 300
+      }
+     },
+     "required": [
+      "at",
+      "ledgerSeq",
+      "key"
+     ]
     }
    },
    "required": [

@@ -42,5 +42,11 @@ export const WarningInput = z.object({
   region: z.string().min(1).max(100).optional(),
   urgeWindowMs: z.number().int().nonnegative().optional(),
   dayMs: z.number().int().positive().optional(),
+  /**
+   * Payments already stopped by the process that raised the warning, at detection (the finance
+   * system's answer: its ledger's time and sequence, and the raiser's key): the warning records it and
+   * does not suspend again. Absent: the warning suspends them itself, at once.
+   */
+  suspended: z.object({ at: z.string().min(1), ledgerSeq: z.number().int(), key: z.string().min(1).max(300) }).optional(),
 });
 export type WarningInput = z.infer<typeof WarningInput>;

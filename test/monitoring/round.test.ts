@@ -107,6 +107,23 @@ describe('a monitoring round under the Inner Mongolia profile', () => {
     expect(trigger.trace.rule.id).toBe('monitoring.executionLag');
     expect(trigger.trace.data.lagPoints).toBeGreaterThan(20);
     expect(trigger.trace.threshold).toEqual({ lagPointsAbove: 20 });
+    // payments stopped where the deviation was found, before the warning ran: one suspension on the
+    // ledger under the batch's key, and the warning started knowing it (it does not suspend again)
+    const ledger = await eventually(async () => {
+      const l = await fin.client.listLedger({ projectId: p.project_id, op: 'suspend' });
+      return l.items.length > 0 && l.items;
+    }, 'the suspension on the ledger');
+    expect(ledger).toHaveLength(1);
+    const batchId = (await sys.deps.db.query<{ batch_id: string }>(`SELECT batch_id FROM monitoring_results WHERE round = $1 AND project_id = $2`, [round, p.project_id])).rows[0].batch_id;
+    expect(ledger[0].idempotencyKey.startsWith(`${batchId}/suspend-${p.project_id}-monitoring.executionLag-round-`)).toBe(true);
+    const suspended = (got as { suspended?: { key: string; ledgerSeq: number } }).suspended;
+    expect(suspended).toMatchObject({ key: ledger[0].idempotencyKey });
+    const status = await eventually(async () => {
+      const st = await sys.deps.temporal.workflow.getHandle(p.response_ref!).query<{ suspendedAt: string | null; timeline: Array<{ kind: string; detail: { byRaiser?: boolean } }> }>('warning.status');
+      return st.suspendedAt && st;
+    }, 'the warning past its suspension');
+    expect(Date.parse(status.suspendedAt!)).toBe(Date.parse(ledger[0].at));
+    expect(status.timeline.some((e) => e.kind === 'money' && e.detail.byRaiser)).toBe(true);
   });
 
   it('starting it twice changes nothing: refused, by hand too, and no task is added', async () => {

@@ -3,7 +3,8 @@
 // department and unit for rectification (整改, payments untouched). A child workflow under the
 // contract's id, abandoned on close; when one is already running, the trigger is signalled to it.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, getExternalWorkflowHandle, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ParentClosePolicy, getExternalWorkflowHandle, patched, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { FinanceActivities } from '../../activities/finance';
 import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningTaskQueue, warningWorkflowId } from '../../contracts/warning/names';
 import type { WarningInput, WarningTrigger } from '../../contracts/warning/trigger.zod';
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId } from '../../contracts/rectification/start';
@@ -16,6 +17,31 @@ async function startOrSignal(type: string, workflowId: string, input: unknown, s
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     await getExternalWorkflowHandle(workflowId).signal(signal, payload);
+  }
+}
+
+/**
+ * Payments stop where the deviation is found, by local activity in the same workflow task (no round
+ * trip through Temporal before the money stops); the warning, started with the finance system's
+ * answer, records the suspension and does not repeat it. Keyed per trigger (the rule, its source and
+ * its time): a later warning on the same project stops them again under a key of its own.
+ */
+const stop = proxyLocalActivities<FinanceActivities>({
+  startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+});
+
+/** The finance system's answer, or null when it refused (already suspended, closed): the warning then tries itself. */
+async function stopPayments(p: RoundProject, hit: RuleHit, ref: string): Promise<WarningInput['suspended'] | null> {
+  const step = `suspend-${p.id}-${hit.rule.id}-${hit.source}-${Date.parse(hit.observedAt)}`;
+  try {
+    const r = await stop.financeSuspendPayments({ step, projectId: p.id, reason: `预警：${hit.rule.label}`, ref });
+    return { at: r.at, ledgerSeq: r.ledgerSeq, key: `${workflowInfo().workflowId}/${step}` };
+  } catch (e) {
+    const cause = e instanceof ActivityFailure ? e.cause : e;
+    if (cause instanceof ApplicationFailure && cause.nonRetryable) return null;
+    throw e;
   }
 }
 
@@ -33,6 +59,10 @@ export async function warn(s: RoundSettings, round: string, p: RoundProject, hit
   const id = warningWorkflowId(s.year, p.id);
   // the region's warning slice, which every round of the profile carries (roundTemplate)
   const input: WarningInput = { trigger, profile: s.warning as WarningInput['profile'], urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs };
+  if (patched('jixiao.monitoring.stop-payments-at-detection')) {
+    const suspended = await stopPayments(p, hit, id);
+    if (suspended) input.suspended = suspended;
+  }
   // on the warning's own task queue: its suspension does not wait behind the round's forms
   const queue = patched('jixiao.monitoring.warning-own-queue') ? warningTaskQueue(workflowInfo().taskQueue) : undefined;
   await startOrSignal(WARNING_WORKFLOW, id, input, WARNING_TRIGGER_SIGNAL, trigger, queue);

@@ -205,9 +205,18 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
 
   // 1. Payments stop at once.
   const atOnce = patched('jixiao.warning.suspend-at-once');
-  const suspended = await move('suspend', (step) => (atOnce ? financeAtOnce : finance).financeSuspendPayments({ step, projectId: t0.project.id, reason: `预警：${t0.trace.rule.label}`, ref: wfId }), 'ALREADY_SUSPENDED');
+  // stopped already by the process that raised it, at detection (its key on the ledger): recorded, not repeated
+  const before = input.suspended;
+  if (before) {
+    ledgerSteps.push(before.key);
+    status.timeline.push({ at: before.at, kind: 'money', by: 'system', detail: { step: 'suspend', key: before.key, ledgerSeq: before.ledgerSeq, byRaiser: true } });
+    board.record({ actorId: 'system', actorName: '系统', action: 'warning.suspend', projectId: t0.project.id, detail: { key: before.key, ledgerSeq: before.ledgerSeq, byRaiser: true } });
+  }
+  const suspended = before
+    ? { at: before.at }
+    : await move('suspend', (step) => (atOnce ? financeAtOnce : finance).financeSuspendPayments({ step, projectId: t0.project.id, reason: `预警：${t0.trace.rule.label}`, ref: wfId }), 'ALREADY_SUSPENDED');
   // when: the ledger's time (a local activity's retries all fall in one workflow task, whose clock stands still)
-  const ledgerAt = atOnce && typeof suspended === 'object' && suspended !== null && 'at' in suspended ? suspended.at : null;
+  const ledgerAt = (atOnce || before) && typeof suspended === 'object' && suspended !== null && 'at' in suspended ? suspended.at : null;
   status.suspendedAt = ledgerAt ?? now();
   status.suspensionMs = Date.parse(status.suspendedAt) - Date.parse(t0.triggeredAt);
   status.timeline.push({ at: status.suspendedAt, kind: 'suspension', by: 'system', detail: { suspensionMs: status.suspensionMs, applied: suspended !== 'done' && suspended !== 'stay' } });
