@@ -104,9 +104,9 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
     // every cached execution holds its own copy of the bundle's module state (~0.8 MB, measured: 2 GB
-    // RSS with 1,450 warnings and 250 boards cached at the SDK's default of ~2,000): a bounded cache,
+    // RSS with 1,450 warnings and 250 boards cached at the SDK's default of ~2,000, 1.5 GB at 400 + 150): a bounded cache,
     // an evicted execution replays its history on its next task
-    maxCachedWorkflows: 400,
+    maxCachedWorkflows: 250,
     // a round starts hundreds of new executions at once: more pollers on the normal queue (the SDK's 0.2 gives it 2 of 10)
     nonStickyToStickyPollRatio: 0.5,
     ...rest,
@@ -124,7 +124,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
         maxConcurrentWorkflowTaskPolls: 20,
         nonStickyToStickyPollRatio: 0.8,
         // a warning waits for people for days: short histories, cheap to replay when evicted
-        maxCachedWorkflows: 150,
+        maxCachedWorkflows: 100,
         ...rest,
       }),
     ),

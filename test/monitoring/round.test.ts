@@ -120,7 +120,7 @@ describe('a monitoring round under the Inner Mongolia profile', () => {
     expect(suspended).toMatchObject({ key: ledger[0].idempotencyKey });
     const status = await eventually(async () => {
       const st = await sys.deps.temporal.workflow.getHandle(p.response_ref!).query<{ suspendedAt: string | null; timeline: Array<{ kind: string; detail: { byRaiser?: boolean } }> }>('warning.status');
-      return st.suspendedAt && st;
+      return st.suspendedAt ? st : null;
     }, 'the warning past its suspension');
     expect(Date.parse(status.suspendedAt!)).toBe(Date.parse(ledger[0].at));
     expect(status.timeline.some((e) => e.kind === 'money' && e.detail.byRaiser)).toBe(true);
