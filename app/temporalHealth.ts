@@ -26,6 +26,10 @@ export interface TemporalHealthOptions {
 
 const UNAVAILABLE = 14;
 const DEADLINE_EXCEEDED = 4;
+const CANCELLED = 1;
+const RESOURCE_EXHAUSTED = 8;
+const FAILED_PRECONDITION = 9;
+const ABORTED = 10;
 const SERVING = 1;
 
 /** Starts watching the Temporal frontend at `target`; the first check runs at once. */
@@ -108,16 +112,21 @@ export function monitorTemporal(target: TemporalConnectionOptions, opts: Tempora
 }
 
 /**
- * True when `err` (or an error it wraps) says Temporal could not be reached or did not answer in
- * time: gRPC UNAVAILABLE (refused, reset) or DEADLINE_EXCEEDED, as the client throws them itself or
- * inside its ServiceError, and an Update whose call timed out.
+ * True when `err` (or an error it wraps) says Temporal could not be reached, did not answer in time
+ * or could not take the call now: gRPC UNAVAILABLE (refused, reset), DEADLINE_EXCEEDED, CANCELLED,
+ * RESOURCE_EXHAUSTED (overloaded), ABORTED, and an Update the server aborted because the workflow
+ * task it was in failed under load (FAILED_PRECONDITION, "not ready" / "aborted"), as the client
+ * throws them itself or inside its ServiceError, and an Update whose call timed out. All of these
+ * leave the outcome for a retry: the same request again (an Update's id) is answered once.
  */
 export function isTemporalUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
     const g = e as { code?: unknown; details?: unknown; metadata?: unknown };
     const grpcError = typeof g.details === 'string' && typeof g.metadata === 'object' && g.metadata !== null;
-    if (grpcError && (g.code === UNAVAILABLE || g.code === DEADLINE_EXCEEDED)) return true;
+    if (!grpcError) continue;
+    if (g.code === UNAVAILABLE || g.code === DEADLINE_EXCEEDED || g.code === CANCELLED || g.code === RESOURCE_EXHAUSTED || g.code === ABORTED) return true;
+    if (g.code === FAILED_PRECONDITION && /not ready|abort/i.test(String(g.details))) return true;
   }
   return false;
 }

@@ -139,7 +139,8 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
       worker.once('message', () => resolve());
       worker.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it started`)));
     });
-    const api = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    // its log (warnings and errors at LOG_LEVEL warn) goes to this process's output: a 500 says why
+    const api = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
     closers.push({ what: 'the API', close: () => end(api) });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     for (let i = 0; !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) {
