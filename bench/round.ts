@@ -133,7 +133,7 @@ export async function triggerToSuspension(db: Db, projectIds: string[]): Promise
   const lat = (
     await db.query<{ ms: number }>(
       `SELECT extract(epoch FROM (min(l.at) - min((r.hits->0->>'observedAt')::timestamptz))) * 1000 AS ms
-         FROM monitoring_results r JOIN finance.ledger l ON l.project_id = r.project_id AND l.op = 'suspend' AND l.idem_key LIKE 'warning:%'
+         FROM monitoring_results r JOIN finance.ledger l ON l.project_id = r.project_id AND l.op = 'suspend' AND (l.idem_key LIKE 'warning:%' OR l.detail->>'ref' LIKE 'warning:%')
         WHERE r.warned AND r.project_id = ANY($1) GROUP BY r.project_id`,
       [projectIds],
     )

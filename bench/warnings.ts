@@ -290,7 +290,10 @@ export async function decideWarnings(
  */
 export async function ledgerRows(db: Db, decided: Array<{ workflowId: string; projectId: string; proposal: Proposal }>): Promise<{ byKind: Record<string, number>; expected: Record<string, number>; mismatches: string[] }> {
   const { rows } = await db.query<{ wf: string; op: string; n: number }>(
-    `SELECT split_part(idem_key, '/', 1) AS wf, op, count(*)::int AS n FROM finance.ledger WHERE split_part(idem_key, '/', 1) = ANY($1) GROUP BY 1, 2`,
+    // a row is the warning's when its key is (`<warning>/<step>`) or when it names the warning as its
+    // ref: the suspension the monitoring batch made at detection, under the batch's key
+    `SELECT CASE WHEN split_part(idem_key, '/', 1) = ANY($1) THEN split_part(idem_key, '/', 1) ELSE detail->>'ref' END AS wf, op, count(*)::int AS n
+       FROM finance.ledger WHERE split_part(idem_key, '/', 1) = ANY($1) OR detail->>'ref' = ANY($1) GROUP BY 1, 2`,
     [decided.map((d) => d.workflowId)],
   );
   const of = new Map<string, Record<string, number>>();

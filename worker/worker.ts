@@ -103,10 +103,11 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
-    // every cached execution holds its own copy of the bundle's module state (~0.8 MB, measured: 2 GB
-    // RSS with 1,450 warnings and 250 boards cached at the SDK's default of ~2,000, 1.5 GB at 400 + 150): a bounded cache,
-    // an evicted execution replays its history on its next task
-    maxCachedWorkflows: 250,
+    // every cached execution holds its own copy of the bundle's module state (measured at 29,891 open
+    // tasks: 2 GB RSS at the SDK's default of ~2,000 cached, 1.5 GB at 400); below a round's working
+    // set (~700 boards and parts) evicted boards replay their histories on every decision (9.7 s
+    // workflow tasks and aborted Updates at 250), so the cache holds the working set and no more
+    maxCachedWorkflows: 1000,
     // a round starts hundreds of new executions at once: more pollers on the normal queue (the SDK's 0.2 gives it 2 of 10)
     nonStickyToStickyPollRatio: 0.5,
     ...rest,
@@ -124,7 +125,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
         maxConcurrentWorkflowTaskPolls: 20,
         nonStickyToStickyPollRatio: 0.8,
         // a warning waits for people for days: short histories, cheap to replay when evicted
-        maxCachedWorkflows: 100,
+        maxCachedWorkflows: 150,
         ...rest,
       }),
     ),
