@@ -188,6 +188,12 @@ export const EvaluationDepartmentInput = z.object({
    * carrying every open form; tests set it tiny. Default 5,000 (ours: well under Temporal's 10,240-event warning).
    */
   continueAfterEvents: z.number().int().min(1).max(50_000).optional(),
+  /**
+   * The most a continue-as-new may carry (JSON characters; default 1,500,000, under Temporal's 2 MB
+   * payload limit): a department with more open forms than that carries on in this run and tries
+   * again later, when fewer are open, instead of failing its workflow task for good.
+   */
+  continueCarryLimit: z.number().int().min(1).max(1_900_000).optional(),
   /** What the previous run carried (continue-as-new): the board's open tasks, the department's status, each open form's place. */
   restore: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null).optional(),
 });

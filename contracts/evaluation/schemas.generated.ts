@@ -166,6 +166,11 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
      "minimum": 1,
      "maximum": 50000
     },
+    "continueCarryLimit": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 1900000
+    },
     "restore": {}
    },
    "required": [

@@ -161,8 +161,10 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
     let done = false;
     void Promise.all(running).then(() => void (done = true));
     if (carried || patched('jixiao.evaluation.department-continue-as-new')) {
-      const maxEvents = input.continueAfterEvents ?? 5000;
-      const tooLong = (): boolean => board.continueAsNewAdvised() || workflowInfo().historyLength > maxEvents;
+      let maxEvents = input.continueAfterEvents ?? 5000;
+      const carryLimit = input.continueCarryLimit ?? 1_500_000;
+      let deferredAt = 0;
+      const tooLong = (): boolean => (board.continueAsNewAdvised() && workflowInfo().historyLength > deferredAt) || workflowInfo().historyLength > maxEvents;
       /** Every open form waits on an open task: the state a new run resumes from. */
       const quiet = (): boolean => {
         const open = new Set(board.openKeys());
@@ -177,6 +179,16 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
         await board.drain();
         await condition(allHandlersFinished);
         if (done || !quiet()) continue;
+        const probe: Carried = { board: board.snapshot(), status, loops: [...loops], runs: runs + 1 };
+        const size = JSON.stringify(probe).length + JSON.stringify(raw).length;
+        if (size > carryLimit) {
+          // too many open forms to carry under Temporal's payload limit: carry on here, try again later
+          const h = workflowInfo().historyLength;
+          board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.continueAsNewDeferred', detail: { year, deptId, open: loops.size, carry: size, limit: carryLimit, historyLength: h } });
+          deferredAt = h + Math.max(100, Math.floor(maxEvents / 2));
+          maxEvents = h + Math.max(100, Math.floor(maxEvents / 2));
+          continue;
+        }
         board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.continuedAsNew', detail: { year, deptId, open: loops.size, run: runs + 1, historyLength: workflowInfo().historyLength } });
         await board.drain();
         const next: Carried = { board: board.snapshot(), status, loops: [...loops], runs: runs + 1 };
