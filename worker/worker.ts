@@ -1,6 +1,6 @@
 // The worker: every workflow and activity of jixiao on the main task queue, and on the own queue of each
-// process that has one (a worker with slots of its own, so a warning's suspension never waits behind a
-// round's forms: ProcessManifest.ownTaskQueue), from one workflow bundle; plus the mail dispatcher.
+// process that has one (ProcessManifest.ownTaskQueue: a worker with slots of its own), from one
+// workflow bundle; WORKER_QUEUES picks the queues a process polls; plus the mail dispatcher.
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { FaultSinks } from '../workflows/humanTask/board';
 import type { Logger } from 'pino';

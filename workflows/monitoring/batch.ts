@@ -77,6 +77,17 @@ const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
 
 const KIND = { policy: '政策变化', emergency: '突发事件' } as const;
 
+/** Items by their unit, in the order they first appear. */
+function byUnit<T>(items: T[], unitOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const list = out.get(unitOf(it));
+    if (list) list.push(it);
+    else out.set(unitOf(it), [it]);
+  }
+  return out;
+}
+
 export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringBatchInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
@@ -145,9 +156,7 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
     if (profile.response === 'warning') {
       await Promise.all(items.map(async ({ p, hits: hs }) => touch(p.id, { responseRef: await warn(s, round, p, hs[0]) })));
     } else {
-      const byUnit = new Map<string, typeof items>();
-      for (const it of items) byUnit.set(it.p.unitId, [...(byUnit.get(it.p.unitId) ?? []), it]);
-      await Promise.all([...byUnit].map(async ([unitId, its]) => {
+      await Promise.all([...byUnit(items, (it) => it.p.unitId)].map(async ([unitId, its]) => {
         const ref = await pushToRectification(s, round, unitId, its, new Date(Date.now()).toISOString());
         for (const it of its) touch(it.p.id, { responseRef: ref });
       }));
@@ -317,10 +326,8 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   void all;
   if (unitDigest && !carried) {
     // one mail per unit for the batch's forms, not one per form (a unit has a dozen projects or more)
-    const byUnit = new Map<string, RoundProject[]>();
-    for (const p of projects) byUnit.set(p.unitId, [...(byUnit.get(p.unitId) ?? []), p]);
     const dueText = dueMs ? shanghaiDate(openMs + dueMs) : shanghaiDate(formDueAt);
-    for (const [unitId, ps] of byUnit) {
+    for (const [unitId, ps] of byUnit(projects, (p) => p.unitId)) {
       const names = ps.slice(0, 10).map((p) => p.name).join('、') + (ps.length > 10 ? ` 等 ${ps.length} 个项目` : '');
       board.notify({ kind: 'assigned', to: [`unit_preparer@${unitId}`], title: `${s.year}年${s.name}：${ps.length} 张绩效监控表待填报`, reason: `请于 ${dueText} 前填报：${names}` });
     }

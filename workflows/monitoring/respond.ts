@@ -63,7 +63,7 @@ export async function warn(s: RoundSettings, round: string, p: RoundProject, hit
     const suspended = await stopPayments(p, hit, id);
     if (suspended) input.suspended = suspended;
   }
-  // on the warning's own task queue: its suspension does not wait behind the round's forms
+  // on the warning's own task queue (slots of its own; the payments were stopped above)
   const queue = patched('jixiao.monitoring.warning-own-queue') ? warningTaskQueue(workflowInfo().taskQueue) : undefined;
   await startOrSignal(WARNING_WORKFLOW, id, input, WARNING_TRIGGER_SIGNAL, trigger, queue);
   return id;

@@ -213,10 +213,10 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
     board.record({ actorId: 'system', actorName: '系统', action: 'warning.suspend', projectId: t0.project.id, detail: { key: before.key, ledgerSeq: before.ledgerSeq, byRaiser: true } });
   }
   const suspended = before
-    ? { at: before.at }
+    ? null
     : await move('suspend', (step) => (atOnce ? financeAtOnce : finance).financeSuspendPayments({ step, projectId: t0.project.id, reason: `预警：${t0.trace.rule.label}`, ref: wfId }), 'ALREADY_SUSPENDED');
   // when: the ledger's time (a local activity's retries all fall in one workflow task, whose clock stands still)
-  const ledgerAt = (atOnce || before) && typeof suspended === 'object' && suspended !== null && 'at' in suspended ? suspended.at : null;
+  const ledgerAt = before ? before.at : atOnce && typeof suspended === 'object' && suspended !== null ? suspended.at : null;
   status.suspendedAt = ledgerAt ?? now();
   status.suspensionMs = Date.parse(status.suspendedAt) - Date.parse(t0.triggeredAt);
   status.timeline.push({ at: status.suspendedAt, kind: 'suspension', by: 'system', detail: { suspensionMs: status.suspensionMs, applied: suspended !== 'done' && suspended !== 'stay' } });
