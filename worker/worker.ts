@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
 import { processActivities, processStartups, workflowsEntry } from './processes';
+import { preloadableModules } from './preload';
 import type { ProcessManifest } from '../contracts/manifest.zod';
 import { ownTaskQueueName } from '../contracts/taskQueues';
 import { PROCESSES } from '../contracts/registry.zod';
@@ -83,7 +84,9 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   const own = declared.filter(polls);
   const main = polls('main');
   // one bundle for every queue's worker (bundling is seconds and memory)
-  const code = own.length + (main ? 1 : 0) > 1 && !overrides.workflowBundle ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: sdkLogger(log) }) } : { workflowsPath };
+  // the contracts modules are evaluated once and shared by every execution (worker/preload.ts)
+  const preloadModules = preloadableModules(workflowsPath);
+  const code = own.length + (main ? 1 : 0) > 1 && !overrides.workflowBundle ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, preloadModules, logger: sdkLogger(log) }) } : { workflowsPath, bundlerOptions: { preloadModules } };
   const { workflowsPath: _path, ...rest } = overrides;
   void _path;
   const activities = { ...createActivities(activityDeps), ...(await processActivities(activityDeps, processes)) };

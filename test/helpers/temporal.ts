@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { preloadableModules } from '../../worker/preload';
 
 /** The run's Temporal server: host:port and the namespace with jixiao's search attributes. */
 export const testTemporal = (): { address: string; namespace: string } => ({ address: inject('temporalAddress'), namespace: inject('temporalNamespace') });
@@ -35,6 +36,8 @@ export async function testWorker({ taskQueue = uniqueTaskQueue(), connection, ..
   const own = connection ? undefined : await NativeConnection.connect({ address: testTemporal().address });
   const worker = await Worker.create({
     namespace: connection ? undefined : testTemporal().namespace,
+    // as the product's worker does: the contracts modules evaluated once and shared (worker/preload.ts)
+    ...(options.workflowsPath && !options.bundlerOptions ? { bundlerOptions: { preloadModules: preloadableModules(options.workflowsPath) } } : {}),
     ...options,
     connection: connection ?? own,
     taskQueue,
