@@ -37,7 +37,7 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   const auth = createAuth(db, config.auth);
   const api = createApi<User>((req) => auth.authenticate(req));
   directoryRoutes(api, { db, auth, demoUsers: config.auth.demoUsers });
-  inboxRoutes(api, { db, temporal, catalog: taskCatalog(processes.map((p) => p.process)), publicUrl: config.api.publicUrl });
+  const decisions = inboxRoutes(api, { db, temporal, catalog: taskCatalog(processes.map((p) => p.process)), publicUrl: config.api.publicUrl, log: log.child({ component: 'decision-queue' }) });
   for (const p of processes) p.routes(api, { db, temporal, config });
   const info = processInfo(processes.map((p) => p.process));
   api.route({
@@ -56,6 +56,8 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   });
 
   const app = express();
+  // the queued decisions' dispatcher: startApi starts it (and stops it); a test's app starts it on its first queued decision
+  app.locals.decisions = decisions;
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(express.json({ limit: '1mb' }));

@@ -104,7 +104,7 @@ export function committedOf(results: Array<TaskActionResult | { error: unknown }
   return tasks.length ? { tasks, audit: [], mail: [] } : undefined;
 }
 
-function refusedMoves(e: unknown): RefusedMove[] | undefined {
+export function refusedMoves(e: unknown): RefusedMove[] | undefined {
   if (!(e instanceof WorkflowUpdateFailedError) || !(e.cause instanceof ApplicationFailure) || e.cause.type !== TaskErrors.BatchRefused) return undefined;
   const list = e.cause.details?.[0];
   return Array.isArray(list) && list.length ? (list as RefusedMove[]) : undefined;

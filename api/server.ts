@@ -4,6 +4,7 @@ import type { Deps } from '../app/deps';
 import { monitorTemporal } from '../app/temporalHealth';
 import { connectionOptions } from '../app/temporalConnection';
 import { createApp, type AppDeps } from './app';
+import type { DecisionQueue } from './inbox';
 
 export interface RunningApi {
   url: string;
@@ -28,6 +29,8 @@ export async function startApi(deps: Deps, port = deps.config.api.port, host = d
     await temporalHealth.close();
     throw e;
   });
+  const decisions = app.locals.decisions as DecisionQueue;
+  decisions.start(); // decisions queued before a restart go on at once
   const addr = server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
   // a URL this machine reaches the API at (a wildcard address is reached on loopback)
@@ -37,6 +40,7 @@ export async function startApi(deps: Deps, port = deps.config.api.port, host = d
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await decisions.stop();
       await temporalHealth.close();
     },
   };

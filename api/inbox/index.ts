@@ -7,11 +7,22 @@ import { fileRoutes } from './files';
 import { moveRoutes } from './moves';
 import { readRoutes } from './read';
 import type { InboxRouteDeps } from './task';
+import { decisionQueue, queuedRoutes, type DecisionQueue } from './queued';
+import { writeBatch } from '../../db/inbox/batch';
+import { recordWriters } from '../../app/processRecords';
+import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 
-export type { InboxRouteDeps };
+export type { InboxRouteDeps, DecisionQueue };
 
-export function inboxRoutes(api: Api<User>, { db, temporal, catalog = TASKS, publicUrl }: InboxRouteDeps): void {
+/** The inbox's routes; the queue of decisions they keep (start it to carry decisions queued before a restart). */
+export function inboxRoutes(api: Api<User>, { db, temporal, catalog = TASKS, publicUrl, log, queueOptions }: InboxRouteDeps): DecisionQueue {
+  // Update results are committed: what they carry for the inbox (task rows, audit, mail) is written at
+  // once (read your writes); the board's projection activity writes the same again later, as a backstop
+  const writeCommitted = async (batch: ProjectionBatch): Promise<void> => void (await writeBatch(db, batch, publicUrl, await recordWriters()));
+  const queue = decisionQueue({ db, temporal, log: log ?? { warn: () => undefined, info: () => undefined }, writeCommitted, options: queueOptions });
   readRoutes(api, { db, catalog });
-  moveRoutes(api, { db, temporal, catalog, publicUrl });
+  const kit = moveRoutes(api, { db, temporal, catalog, writeCommitted, decisions: queue });
+  queuedRoutes(api, { db, catalog, kit, queue });
   fileRoutes(api, { db });
+  return queue;
 }

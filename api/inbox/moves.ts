@@ -6,18 +6,17 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TaskCatalog } from '../../contracts/registry.zod';
 import { check, MoveError } from '../../contracts/humanTask/moves';
-import { TaskAction, TASK_ACTIONS, type TaskState } from '../../contracts/humanTask/tasks.zod';
+import { TaskAction, TASK_ACTIONS, type TaskActionParsed, type TaskState } from '../../contracts/humanTask/tasks.zod';
 import { TaskErrors, taskActUpdate, type TaskActionResult } from '../../contracts/humanTask/messages';
 import type { Db } from '../../db';
 import { upsertTasks, type TaskRow } from '../../db/inbox/tasks';
-import { writeBatch } from '../../db/inbox/batch';
-import { recordWriters } from '../../app/processRecords';
 import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import { actorOf, require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import { committedOf, MoveRefused, UpdateCoalescer } from '../coalescer';
 import { checkHandoff } from '../handoffs';
 import { IdParam, loadTask } from './task';
+import type { DecisionQueue } from './queued';
 
 const STATUS_OF: Record<string, number> = {
   [TaskErrors.NotFound]: 404,
@@ -43,10 +42,18 @@ const stateOf = (r: TaskActionResult): TaskState | undefined => r.state ?? r.pro
 /** Executions a bulk decision sends to at the same time. */
 const BULK_LANES = 8;
 
-export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS, publicUrl }: { db: Db; temporal: Client; catalog: TaskCatalog; publicUrl: string }): void {
-  // Update results are committed: what they carry for the inbox (task rows, audit, mail) is written at
-  // once (read your writes); the board's projection activity writes the same again later, as a backstop
-  const writeCommitted = async (batch: ProjectionBatch): Promise<void> => void (await writeBatch(db, batch, publicUrl, await recordWriters()));
+/** What the queued moves (api/inbox/queued.ts) share with the direct ones. */
+export interface MoveKit {
+  /** A move from a request body, checked against the task's row as far as the API can (the workflow checks again). */
+  prepare(u: User, row: TaskRow, body: Record<string, unknown>): Promise<TaskActionParsed>;
+  /** Writes what an Update's answer committed for the inbox. */
+  writeCommitted(batch: ProjectionBatch): Promise<void>;
+}
+
+export function moveRoutes(
+  api: Api<User>,
+  { db, temporal, catalog: TASKS, writeCommitted, decisions }: { db: Db; temporal: Client; catalog: TaskCatalog; writeCommitted: MoveKit['writeCommitted']; decisions: DecisionQueue },
+): MoveKit {
   const coalescer = new UpdateCoalescer(temporal, writeCommitted);
 
   /** A move from a request body, with the task and the actor filled in from the row and the token. */
@@ -61,10 +68,15 @@ export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS, publi
     return parsed.data;
   }
 
-  /** Sends a move to the task's workflow as an Update; refusals come back as HTTP errors. */
-  async function act(u: User, row: TaskRow, body: Record<string, unknown>, idempotencyKey?: string): Promise<unknown> {
+  async function prepare(u: User, row: TaskRow, body: Record<string, unknown>): Promise<TaskActionParsed> {
     const move = parseMove(u, row, body);
     await checkHandoff(db, u, row.state, move); // the workflow has no directory: who may receive a hand-off is checked here
+    return move;
+  }
+
+  /** Sends a move to the task's workflow as an Update; refusals come back as HTTP errors. */
+  async function act(u: User, row: TaskRow, body: Record<string, unknown>, idempotencyKey?: string): Promise<unknown> {
+    const move = await prepare(u, row, body);
     const handle = temporal.workflow.getHandle(row.workflow_id);
     // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
     const updateId = idempotencyKey ? `${u.id}:${idempotencyKey}` : undefined;
@@ -129,11 +141,17 @@ export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS, publi
     summary: 'Approve many tasks at once (leads; only the outcomes a task type\'s manifest allows in bulk, on tasks its workflow marked bulk-approvable); the result per task',
     tags: ['tasks'],
     auth: true,
-    body: z.object({ taskIds: z.array(z.string()).min(1).max(500), outcome: z.string(), comment: z.string().max(2000).nullable().default(null), form: z.record(z.string(), z.unknown()).default({}) }),
-    handler: async ({ body, ctx }) => {
+    body: z.object({
+      taskIds: z.array(z.string()).min(1).max(500),
+      outcome: z.string(),
+      comment: z.string().max(2000).nullable().default(null),
+      form: z.record(z.string(), z.unknown()).default({}),
+      queued: z.boolean().default(false).describe('accept the decisions into the queue and answer at once (each result has a decisionId: GET /api/decisions/:id); the workflows get them in batches'),
+    }),
+    handler: async ({ body, ctx, req }) => {
       require(ctx, 'task.bulk');
       // checked first, then each workflow's decisions are queued together: they leave in one Update
-      type Outcome = { taskId: string; ok: boolean; error?: string };
+      type Outcome = { taskId: string; ok: boolean; error?: string; decisionId?: string };
       const failed = (taskId: string, e: unknown): Outcome => ({ taskId, ok: false, error: (e as Error).message });
       const checked = await Promise.all(
         [...new Set(body.taskIds)].map(async (taskId) => {
@@ -145,12 +163,18 @@ export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS, publi
             if (!row.bulk_approvable) throw new HttpError(409, 'NOT_BULK', 'this task is not approved in bulk under the region profile');
             const move = parseMove(ctx, row, { action: 'decide', outcome: body.outcome, form: body.form, comment: body.comment });
             check(row.state, move, TASKS.info(row.type));
-            return { taskId, workflowId: row.workflow_id, move };
+            return { taskId, workflowId: row.workflow_id, move, version: row.version };
           } catch (e) {
             return failed(taskId, e);
           }
         }),
       );
+      if (body.queued) {
+        const ok = checked.filter((c) => 'move' in c);
+        const queued = await decisions.enqueue(ctx, ok.map((c) => ({ taskId: c.taskId, workflowId: c.workflowId, move: c.move, version: c.version })), req.header('idempotency-key') ?? undefined);
+        const results = [...checked.filter((c): c is Outcome => !('move' in c)), ...queued.map((q) => (q.ok ? { taskId: q.taskId, ok: true, decisionId: q.decisionId } : { taskId: q.taskId, ok: false, error: q.error }))];
+        return { decided: 0, queued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
+      }
       const byWorkflow = new Map<string, Array<{ taskId: string; move: TaskAction }>>();
       for (const c of checked) if ('move' in c) byWorkflow.set(c.workflowId, [...(byWorkflow.get(c.workflowId) ?? []), c]);
       // a few executions at a time: fifty Updates at once queue in Temporal past each call's deadline
@@ -169,4 +193,5 @@ export function moveRoutes(api: Api<User>, { db, temporal, catalog: TASKS, publi
       return { decided: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
     },
   });
+  return { prepare, writeCommitted };
 }

@@ -6,6 +6,8 @@ import type { Db } from '../../db';
 import { taskById, type InboxReader, type TaskRow } from '../../db/inbox/tasks';
 import { scopeSql, type User } from '../auth';
 import { HttpError } from '../http';
+import type { Logger } from 'pino';
+import type { QueueOptions } from './queued';
 
 export const IdParam = z.object({ id: z.string().min(1).max(300) });
 
@@ -26,4 +28,7 @@ export interface InboxRouteDeps {
   catalog?: TaskCatalog;
   /** For the links in mails the API writes from an answer's projection. */
   publicUrl: string;
+  /** Where the decision queue's dispatcher says what it could not deliver. */
+  log?: Pick<Logger, 'warn' | 'info'>;
+  queueOptions?: QueueOptions;
 }

@@ -37,6 +37,8 @@ export async function testWorker({ taskQueue = uniqueTaskQueue(), connection, ..
   const worker = await Worker.create({
     namespace: connection ? undefined : testTemporal().namespace,
     // as the product's worker does: the contracts modules evaluated once and shared (worker/preload.ts)
+    // the board's fault points (app/faults.ts) are off in a test's worker unless it injects its own
+    sinks: { faults: { point: { fn: () => undefined, callDuringReplay: false } } },
     ...(options.workflowsPath && !options.bundlerOptions ? { bundlerOptions: { preloadModules: preloadableModules(options.workflowsPath) } } : {}),
     ...options,
     connection: connection ?? own,

@@ -1,0 +1,178 @@
+// Carries queued decisions (db/inbox/decisions.ts) to their workflows: the queued decisions of one
+// execution leave together in one `task.actMany` Update (one workflow task for all of them), one
+// Update in flight per execution, up to `maxExecutions` executions at once. The more decisions wait,
+// the more share an Update: under load the queue makes fewer workflow tasks than decisions.
+//
+// Exactly once: a batch's Update id comes from its batch and the decisions in it, so a batch sent
+// again (this process died after Temporal applied it, before it settled the rows) is answered by
+// Temporal from the first time. A batch the workflow refuses in part (it refuses a batch whole,
+// naming the moves) is settled for those and sent again without them. While Temporal or the worker
+// is away the decisions stay queued and are tried again with a growing delay.
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { Db } from '../../db';
+import { TaskErrors, taskActManyUpdate, type TaskActManyResult } from '../../contracts/humanTask/messages';
+import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
+import { assignBatch, claimDecisions, releaseDecisions, settleDecisions, type DecisionRow, type Settlement } from '../../db/inbox/decisions';
+import { committedOf, refusedMoves } from '../coalescer';
+
+export interface DispatcherOptions {
+  db: Db;
+  temporal: Client;
+  log: Pick<Logger, 'warn' | 'info'>;
+  /** Writes what an answer committed for the inbox (the API's own projection write). */
+  writeCommitted: (batch: ProjectionBatch) => Promise<void>;
+  /** Executions with an Update in flight at once. */
+  maxExecutions?: number;
+  /** Moves in one Update (the board takes up to 1,000). */
+  maxBatch?: number;
+  /** How long a claim holds before another dispatcher may take the decisions (a dead holder). */
+  leaseMs?: number;
+  /** Deadline of one Update; past it the decisions go back to the queue. */
+  updateDeadlineMs?: number;
+  /** How often the queue is looked at when nothing pokes it (other processes' decisions, retries). */
+  pollMs?: number;
+  /** Called after an answer, before its decisions settle (fault tests: die there). */
+  afterAnswer?: (batchId: string) => void;
+}
+
+export interface Dispatcher {
+  /** A decision was queued: look at the queue now. */
+  poke(): void;
+  stop(): Promise<void>;
+}
+
+const REFUSAL_TYPES = new Set<string>(Object.values(TaskErrors));
+const backoffMs = (attempts: number): number => Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
+
+/** The Update id of a batch: the same decisions of the same batch always make the same id. */
+export function batchUpdateId(batchId: string, decisionIds: string[]): string {
+  return `decisions:${batchId}:${createHash('sha256').update([...decisionIds].sort().join('\n')).digest('hex').slice(0, 16)}`;
+}
+
+export function startDispatcher(o: DispatcherOptions): Dispatcher {
+  const { db, temporal, log } = o;
+  const maxExecutions = o.maxExecutions ?? 32;
+  const maxBatch = o.maxBatch ?? 200;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const updateDeadlineMs = o.updateDeadlineMs ?? 30_000;
+  const busy = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  let scanning: Promise<void> | null = null;
+  let again = false;
+
+  const scan = (): void => {
+    if (stopped) return;
+    if (scanning) {
+      again = true;
+      return;
+    }
+    scanning = (async () => {
+      do {
+        again = false;
+        const room = maxExecutions - busy.size;
+        if (room <= 0) break;
+        const rows = await claimDecisions(db, { executions: room, busy: [...busy], leaseMs });
+        const byWorkflow = new Map<string, DecisionRow[]>();
+        for (const r of rows) byWorkflow.set(r.workflow_id, [...(byWorkflow.get(r.workflow_id) ?? []), r]);
+        for (const [workflowId, list] of byWorkflow) {
+          busy.add(workflowId);
+          const p = sendAll(workflowId, list)
+            .catch((e: unknown) => log.warn({ err: e, workflowId }, 'queued decisions: sending failed; they stay queued'))
+            .finally(() => {
+              busy.delete(workflowId);
+              inFlight.delete(p);
+              scan();
+            });
+          inFlight.add(p);
+        }
+        if (rows.length) again = true; // more may be waiting behind the executions just claimed
+      } while (again && !stopped && busy.size < maxExecutions);
+    })()
+      .catch((e: unknown) => log.warn({ err: e }, 'queued decisions: the queue could not be read'))
+      .finally(() => (scanning = null));
+  };
+
+  /** The claimed decisions of one execution: in their batches (earlier ones first), then new ones. */
+  async function sendAll(workflowId: string, rows: DecisionRow[]): Promise<void> {
+    const batches = new Map<string, DecisionRow[]>();
+    const fresh = rows.filter((r) => !r.batch_id);
+    for (const r of rows) if (r.batch_id) batches.set(r.batch_id, [...(batches.get(r.batch_id) ?? []), r]);
+    for (let i = 0; i < fresh.length; i += maxBatch) {
+      const chunk = fresh.slice(i, i + maxBatch);
+      const id = randomUUID();
+      await assignBatch(db, chunk.map((r) => r.id), id);
+      batches.set(id, chunk);
+    }
+    for (const [batchId, list] of batches) await send(workflowId, batchId, list);
+  }
+
+  async function send(workflowId: string, batchId: string, list: DecisionRow[]): Promise<void> {
+    let rows = list;
+    while (rows.length && !stopped) {
+      const updateId = batchUpdateId(batchId, rows.map((r) => r.id));
+      let results: TaskActManyResult;
+      try {
+        const handle = temporal.workflow.getHandle(workflowId);
+        results = await temporal.connection.withDeadline(Date.now() + updateDeadlineMs, () => handle.executeUpdate(taskActManyUpdate, { args: [rows.map((r) => r.move), { projection: true }], updateId }));
+      } catch (e) {
+        const refused = refusedMoves(e);
+        if (refused) {
+          const out = new Set(refused.map((r) => r.index));
+          await settle(refused.map((r) => ({ id: rows[r.index].id, status: 'refused', error: { type: r.type, message: r.message } })));
+          rows = rows.filter((_, i) => !out.has(i));
+          continue;
+        }
+        const final = finalRefusal(e);
+        if (final) {
+          await settle(rows.map((r) => ({ id: r.id, status: 'refused', error: final })));
+          return;
+        }
+        // Temporal away, overloaded, or the Update past its deadline: queued still, tried again later
+        log.warn({ workflowId, decisions: rows.length, err: (e as Error).message }, 'queued decisions: not delivered; tried again later');
+        await releaseDecisions(db, rows.map((r) => r.id), backoffMs(Math.max(...rows.map((r) => r.attempts))));
+        return;
+      }
+      const committed = committedOf(results);
+      if (committed) await o.writeCommitted(committed).catch(() => undefined); // the board's backstop writes it too
+      o.afterAnswer?.(batchId);
+      await settle(
+        rows.map((r, i): Settlement => {
+          const a = results[i];
+          if (a && 'error' in a) return { id: r.id, status: 'refused', error: a.error };
+          if (!a) return { id: r.id, status: 'refused', error: { type: 'NoAnswer', message: 'the workflow gave no answer for this decision' } };
+          return { id: r.id, status: 'applied', result: { status: a.status, version: a.version } };
+        }),
+      );
+      return;
+    }
+  }
+
+  async function settle(list: Settlement[]): Promise<void> {
+    await settleDecisions(db, list);
+    for (const s of list) if (s.status === 'refused') log.info({ decision: s.id, error: s.error }, 'queued decision refused by its workflow');
+  }
+
+  const timer = setInterval(scan, o.pollMs ?? 1_000);
+  timer.unref();
+  scan();
+  return {
+    poke: scan,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await scanning;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** A refusal that sending again would not change: the workflow has ended, or refused the whole Update. */
+function finalRefusal(e: unknown): { type: string; message: string } | undefined {
+  if (e instanceof WorkflowNotFoundError) return { type: TaskErrors.NotOpen, message: 'the process of this task has ended' };
+  if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type && REFUSAL_TYPES.has(e.cause.type)) return { type: e.cause.type, message: e.cause.message };
+  return undefined;
+}
