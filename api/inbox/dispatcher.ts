@@ -17,6 +17,7 @@ import { TaskErrors, taskActManyUpdate, type TaskActManyResult } from '../../con
 import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import { assignBatch, claimDecisions, releaseDecisions, settleDecisions, type DecisionRow, type Settlement } from '../../db/inbox/decisions';
 import { committedOf, refusedMoves } from '../coalescer';
+import { insertAudit } from '../../db/inbox/audit';
 
 export interface DispatcherOptions {
   db: Db;
@@ -122,13 +123,13 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
         const refused = refusedMoves(e);
         if (refused) {
           const out = new Set(refused.map((r) => r.index));
-          await settle(refused.map((r) => ({ id: rows[r.index].id, status: 'refused', error: { type: r.type, message: r.message } })));
+          await settle(refused.map((r) => ({ id: rows[r.index].id, status: 'refused', error: { type: r.type, message: r.message } })), rows);
           rows = rows.filter((_, i) => !out.has(i));
           continue;
         }
         const final = finalRefusal(e);
         if (final) {
-          await settle(rows.map((r) => ({ id: r.id, status: 'refused', error: final })));
+          await settle(rows.map((r) => ({ id: r.id, status: 'refused', error: final })), rows);
           return;
         }
         // Temporal away, overloaded, or the Update past its deadline: queued still, tried again later
@@ -146,14 +147,26 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
           if (!a) return { id: r.id, status: 'refused', error: { type: 'NoAnswer', message: 'the workflow gave no answer for this decision' } };
           return { id: r.id, status: 'applied', result: { status: a.status, version: a.version } };
         }),
+        rows,
       );
       return;
     }
   }
 
-  async function settle(list: Settlement[]): Promise<void> {
-    await settleDecisions(db, list);
-    for (const s of list) if (s.status === 'refused') log.info({ decision: s.id, error: s.error }, 'queued decision refused by its workflow');
+  /** Settles decisions; a refused one goes on the task's audit trail (its maker, the workflow's reason). */
+  async function settle(list: Settlement[], rows: DecisionRow[]): Promise<void> {
+    const settled = new Set(await settleDecisions(db, list));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const refused = list.filter((x) => x.status === 'refused' && settled.has(x.id));
+    await insertAudit(
+      db,
+      refused.map((x) => {
+        const r = byId.get(x.id)!;
+        const m = r.move as { action: string; outcome?: string; actor: { userId: string; name: string } };
+        return { key: `decision-refused:${r.id}`, at: new Date().toISOString(), actorId: m.actor.userId, actorName: m.actor.name, action: 'task.decisionRefused', workflowId: r.workflow_id, taskId: r.task_id, projectId: null, reason: x.error?.message ?? null, detail: { decisionId: r.id, action: m.action, ...(m.outcome ? { outcome: m.outcome } : {}), type: x.error?.type } };
+      }),
+    );
+    for (const x of refused) log.info({ decision: x.id, error: x.error }, 'queued decision refused by its workflow');
   }
 
   const timer = setInterval(scan, o.pollMs ?? 1_000);

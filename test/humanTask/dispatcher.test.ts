@@ -101,6 +101,9 @@ describe('queued decisions', () => {
       expect(g.status).toBe('applied');
       expect(b.status).toBe('refused');
       expect(b.error?.message).toMatch(/comment/);
+      // on the task's audit trail: its maker, and the workflow's reason
+      const { rows: audit } = await db.query<{ actor_id: string; reason: string }>(`SELECT actor_id, reason FROM audit WHERE task_id = $1 AND action = 'task.decisionRefused'`, [bad.taskId]);
+      expect(audit).toEqual([{ actor_id: reviewer.userId, reason: b.error?.message }]);
       const tasks = await h.query(tasksQuery);
       expect(Object.fromEntries(tasks.map((t) => [t.spec.key, t.status]))).toEqual({ ok: 'completed', bad: 'open' });
     } finally {
