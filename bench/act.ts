@@ -30,6 +30,8 @@ export interface ActOptions {
   retries: Retries;
   /** Statuses answered without an error besides 200 (e.g. 403 where a refusal is the point). */
   accept?: number[];
+  /** `queued-actions`: the move is queued and answered 202 (api/inbox/queued.ts); default `actions`. */
+  route?: 'actions' | 'queued-actions';
   /** Tries in all before a 503 is an error (default 12: about 45 s). */
   attempts?: number;
   signal?: AbortSignal;
@@ -41,14 +43,14 @@ export async function act(o: ActOptions): Promise<{ ms: number; status: number; 
   const attempts = o.attempts ?? 12;
   for (let attempt = 1; ; attempt++) {
     o.signal?.throwIfAborted();
-    const r = await fetch(`${o.apiUrl}/api/tasks/${encodeURIComponent(o.taskId)}/actions`, {
+    const r = await fetch(`${o.apiUrl}/api/tasks/${encodeURIComponent(o.taskId)}/${o.route ?? 'actions'}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json', 'idempotency-key': o.idempotencyKey },
       body: JSON.stringify(o.body),
       ...(o.signal ? { signal: o.signal } : {}),
     });
     const body = await r.text();
-    if (r.status === 200 || o.accept?.includes(r.status)) return { ms: performance.now() - t0, status: r.status, body };
+    if (r.status === (o.route === 'queued-actions' ? 202 : 200) || o.accept?.includes(r.status)) return { ms: performance.now() - t0, status: r.status, body };
     if (r.status !== 503 || attempt >= attempts) throw new HttpStatusError(`task ${o.taskId}${r.status === 503 ? ` after ${attempt} tries` : ''}`, r.status, body);
     o.retries.after503++;
     const retryAfterMs = Number(r.headers.get('retry-after') ?? 5) * 1000 || 5000;

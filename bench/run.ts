@@ -29,6 +29,7 @@ import type { benchTrivial } from './workflows';
 import { openForms, openMonitoringRound, seedDirectoryFromFinance, submission, triggerToSuspension, type OpenForm } from './round';
 import { startBenchSystem, type BenchSystem } from './system';
 import { act, type Retries } from './act';
+import { appliedFigures, decisionIdOf } from './queued';
 import { decideWarnings, ledgerRows, openWarnings, seedDualDirectors } from './warnings';
 import { postgresBin } from '../scripts/postgres';
 import { HttpFinanceClient } from '../finance/client';
@@ -145,7 +146,9 @@ async function settleAll<T>(ps: Array<Promise<T>>, what: string): Promise<T[]> {
   return rs.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
-const PHASES = ['directory', 'finance', 'ceiling', 'open', 'submitPreAssessments', 'list', 'decideSteady', 'decideSaturation', 'bulk', 'bulkReviews', 'warnings', 'workflowTasks'] as const;
+const PHASES = ['directory', 'finance', 'ceiling', 'open', 'submitPreAssessments', 'list', 'decideSteady', 'decideSaturation', 'decideQueued', 'decideQueuedSaturation', 'bulk', 'bulkReviews', 'warnings', 'workflowTasks'] as const;
+/** Queued form submissions per saturation run (the pool of open forms is shared by the phases). */
+const QUEUED_SATURATION_BUDGET = num('--queued-budget', quick ? 600 : 3000);
 type PhaseName = (typeof PHASES)[number];
 const listArg = (flag: string): string[] | undefined => {
   const i = argv.indexOf(flag);
@@ -491,6 +494,70 @@ async function main(): Promise<number> {
       results.decideSaturation = { concurrency: SATURATE_CONCURRENCY, ...saturation };
     });
 
+    // --- 6b. the same submissions queued (api/inbox/queued.ts): answered 202 once kept, applied in batches --
+    const decideQueuedOne = async (t: OpenForm | undefined): Promise<{ ms: number; id: string }> => {
+      if (!t) throw new Error('no open monitoring form left to submit (fewer forms than the phase submits: a larger --projects)');
+      const r = await act({ apiUrl, token: await tokenOf(auth, `p-${t.unit_id}`), taskId: t.id, body: submission(t), idempotencyKey: `bench-q-${t.id}`, retries, signal: run.signal, route: 'queued-actions' });
+      return { ms: r.ms, id: decisionIdOf(r.body) };
+    };
+    await phase('decideQueued', async () => {
+      const forms = await formsToSubmit();
+      const steady = await repeat(`queued form submissions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
+        const bgDepts = directory.departments.filter((_, i) => i % 10 === rep + 3); // other departments than decideSteady's
+        const bgAbort = new AbortController();
+        const stopBg = (): void => bgAbort.abort(new Error('the phase ended before the background round opened'));
+        run.signal.addEventListener('abort', stopBg, { once: true });
+        const background = argv.includes('--no-background')
+          ? Promise.resolve(null)
+          : track(openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '04-30', deptIds: bgDepts, suffix: `bench-bgq${rep}`, signal: bgAbort.signal }));
+        const lat: number[] = [];
+        const ids: string[] = [];
+        const pending: Promise<void>[] = [];
+        const start = performance.now();
+        try {
+          for (let i = 0; i < DECIDE_RATE * DECIDE_SECONDS && !run.signal.aborted; i++) {
+            const wait = start + (i * 1000) / DECIDE_RATE - performance.now();
+            if (wait > 0) await sleep(wait);
+            pending.push(decideQueuedOne(forms.pop()).then((r) => void (lat.push(r.ms), ids.push(r.id))));
+          }
+          await settleAll(pending, 'queued form submissions');
+        } catch (e) {
+          stopBg();
+          await background.catch(() => undefined);
+          throw e;
+        } finally {
+          run.signal.removeEventListener('abort', stopBg);
+        }
+        const applied = await appliedFigures(db, ids, { signal: run.signal });
+        const bg = await background;
+        if (applied.refused) say(`queued submissions refused: ${applied.refused}, e.g. ${applied.firstRefusals.join('; ')}`);
+        return { acceptP50: pct(lat, 50), acceptP99: pct(lat, 99), appliedP50Ms: applied.appliedP50Ms, appliedP99Ms: applied.appliedP99Ms, refused: applied.refused, perUpdate: applied.perUpdate, openedMeanwhile: bg?.forms ?? 0, bgSuspensionP99Ms: bg?.suspensionP99Ms ?? NaN };
+      });
+      results.decideQueued = { rate: DECIDE_RATE, seconds: DECIDE_SECONDS, ...steady };
+    });
+    await phase('decideQueuedSaturation', async () => {
+      const forms = await formsToSubmit();
+      const saturation = await repeat(`queued form submission saturation, ${SATURATE_CONCURRENCY} in flight`, async () => {
+        const lat: number[] = [];
+        const ids: string[] = [];
+        let taken = 0;
+        const t0 = performance.now();
+        await settleAll(Array.from({ length: SATURATE_CONCURRENCY }, async () => {
+          while (taken < QUEUED_SATURATION_BUDGET && forms.length && !run.signal.aborted) {
+            taken++;
+            const r = await decideQueuedOne(forms.pop());
+            lat.push(r.ms);
+            ids.push(r.id);
+          }
+        }), 'queued submitters');
+        const secs = (performance.now() - t0) / 1000;
+        const applied = await appliedFigures(db, ids, { signal: run.signal });
+        if (applied.refused) say(`queued submissions refused: ${applied.refused}, e.g. ${applied.firstRefusals.join('; ')}`);
+        return { acceptedPerSecond: lat.length / secs, acceptP50: pct(lat, 50), acceptP99: pct(lat, 99), appliedPerSecond: applied.appliedPerSecond, appliedP50Ms: applied.appliedP50Ms, appliedP99Ms: applied.appliedP99Ms, perUpdate: applied.perUpdate, decisions: lat.length, refused: applied.refused };
+      });
+      results.decideQueuedSaturation = { concurrency: SATURATE_CONCURRENCY, budget: QUEUED_SATURATION_BUDGET, ...saturation };
+    });
+
     // --- 7. bulk approval by department heads on the pre-assessments' target reviews ---------------
     // POST /api/tasks/bulk-decide, a page of up to 50 tasks per request, 4 heads at once; each task is
     // its own pre-assessment execution (one Update each), which then concludes (passed, mail to the applicant).
@@ -536,12 +603,32 @@ async function main(): Promise<number> {
       for (const r of rows) byDept.set(r.dept_id, [...(byDept.get(r.dept_id) ?? []), r.id]);
       const allReviewPages: Array<{ dept: string; ids: string[] }> = [];
       for (const [dept, ids] of byDept) for (let i = 0; i < ids.length; i += BULK_PER_REQUEST) allReviewPages.push({ dept, ids: ids.slice(i, i + BULK_PER_REQUEST) });
-      if (allReviewPages.length < REPS) {
+      if (allReviewPages.length < 2 * REPS) {
         results.bulkReviews = null;
         say(`bulk approval of monitoring reviews: only ${allReviewPages.length} pages of bulk-approvable reviews, skipped`);
         return;
       }
-      const per = Math.floor(allReviewPages.length / REPS);
+      // half the pages approved directly, half queued (api/inbox/queued.ts)
+      const per = Math.floor(allReviewPages.length / (2 * REPS));
+      const queuedReviews = await repeat('queued bulk approval of monitoring form reviews', async (rep) => {
+        const pages = allReviewPages.slice((REPS + rep) * per, (REPS + rep + 1) * per);
+        const ids: string[] = [];
+        let failed = 0;
+        const t0 = performance.now();
+        await settleAll(Array.from({ length: BULK_HEADS }, async () => {
+          for (let g = pages.shift(); g; g = pages.shift()) {
+            const r = await fetch(`${apiUrl}/api/tasks/bulk-decide`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(auth, `r-${g.dept}`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ taskIds: g.ids, outcome: 'approve', comment: '监控表填报完整，批量审核通过。', queued: true }) });
+            const body = (await r.json()) as { failed: number; results: Array<{ ok: boolean; decisionId?: string }> };
+            if (r.status !== 200) throw new Error(`queued bulk reviews: HTTP ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+            for (const x of body.results) if (x.decisionId) ids.push(x.decisionId);
+            failed += body.failed;
+          }
+        }), 'department reviewers');
+        const accepted = (performance.now() - t0) / 1000;
+        const applied = await appliedFigures(db, ids, { signal: run.signal });
+        return { acceptedPerSecond: ids.length / accepted, appliedPerSecond: applied.appliedPerSecond, appliedP99Ms: applied.appliedP99Ms, perUpdate: applied.perUpdate, decided: applied.applied, refused: failed + applied.refused };
+      });
+      results.bulkReviewsQueued = queuedReviews;
       results.bulkReviews = await repeat('bulk approval of monitoring form reviews', async (rep) => {
         const pages = allReviewPages.slice(rep * per, (rep + 1) * per);
         let decided = 0;
@@ -756,11 +843,20 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
   const sat = g<Record<string, Spread>>('decideSaturation');
   row('decideSaturation', `form submission saturation, ${SATURATE_CONCURRENCY} in flight`, () => [s(sat.perSecond, ' /s'), thr(sat.perSecond)]);
   row('decideSaturation', 'the same, p99', () => [s(sat.p99, ' ms'), lat(sat.p99)]);
+  const q = g<Record<string, Spread>>('decideQueued');
+  row('decideQueued', `queued form submissions at ${DECIDE_RATE}/s while another round opens: answered (202), p50 / p99`, () => [`${s(q.acceptP50, ' ms')} / ${s(q.acceptP99, ' ms')}`, lat(q.acceptP99)]);
+  row('decideQueued', 'the same, accepted → applied by the workflow (its inbox rows written), p50 / p99; decisions per Update', () => [`${s(q.appliedP50Ms, ' ms')} / ${s(q.appliedP99Ms, ' ms')}; ${s(q.perUpdate)}`, lat(q.appliedP99Ms)]);
+  const qs = g<Record<string, Spread>>('decideQueuedSaturation');
+  row('decideQueuedSaturation', `queued form submission saturation, ${SATURATE_CONCURRENCY} in flight: accepted`, () => [s(qs.acceptedPerSecond, ' /s'), thr(qs.acceptedPerSecond)]);
+  row('decideQueuedSaturation', 'the same, applied by the workflows (first accepted → last applied); decisions per Update', () => [`${s(qs.appliedPerSecond, ' /s')}; ${s(qs.perUpdate)}`, thr(qs.appliedPerSecond)]);
+  row('decideQueuedSaturation', 'the same, answered p99 / applied p99', () => [`${s(qs.acceptP99, ' ms')} / ${s(qs.appliedP99Ms, ' ms')}`, '']);
   row('decideSteady', 'form submissions retried after a 503 (the API shed the load: no answer within its 5 s call deadline), per run: while a round opens / at saturation', () => [`${s(st.retriedAfter503)} / ${sat ? s(sat.retriedAfter503) : '—'}`, '']);
   const bulk = g<Record<string, Spread>>('bulk');
   row('bulk', `bulk approval of real pre-assessment target reviews (${BULK_HEADS} department heads at once, ${BULK_PER_REQUEST} per request), answered`, () => [s(bulk.perSecond, ' /s'), thr(bulk.perSecond)]);
   row('bulk', 'the same, until every approved pre-assessment concluded', () => [s(bulk.concludedPerSecond, ' /s'), thr(bulk.concludedPerSecond)]);
   row('bulk', 'the same, tasks refused per run (e.g. an Update past its deadline)', () => [s(bulk.refused), '']);
+  const bq = g<Record<string, Spread> | null>('bulkReviewsQueued');
+  if (bq) row('bulkReviews', `queued bulk approval of monitoring form reviews (${BULK_HEADS} reviewers, ${BULK_PER_REQUEST} per request): accepted / applied; per Update`, () => [`${s(bq.acceptedPerSecond, ' /s')} / ${s(bq.appliedPerSecond, ' /s')}; ${s(bq.perUpdate)}`, thr(bq.appliedPerSecond)]);
   const br = g<Record<string, Spread> | null>('bulkReviews');
   if (br !== null) {
     row('bulkReviews', `bulk approval of monitoring form reviews (${BULK_HEADS} department reviewers at once, ${BULK_PER_REQUEST} per request; many reviews per execution)`, () => [s(br!.perSecond, ' /s'), thr(br!.perSecond)]);

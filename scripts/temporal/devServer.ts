@@ -78,7 +78,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   // an activity scheduled by a workflow task comes back in that task's completion answer (the
   // board's projection activity): one round trip fewer per change; a cluster sets the same key
-  if (help.includes('--dynamic-config-value')) args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
+  if (help.includes('--dynamic-config-value')) {
+    args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
+    // The dev server has one history shard, whose cache of workflow executions holds 512 by default:
+    // a province's round has more live executions than that (boards, departments, warnings), and an
+    // execution pushed out of the cache aborts its Updates in flight ("workflow update was aborted",
+    // the client sends them again) and is read back from the database on its next task
+    for (const kv of ['history.cacheMaxSize=8192', 'history.eventsCacheMaxSize=8192']) args.push('--dynamic-config-value', kv);
+  }
 
   const address = `127.0.0.1:${port}`;
   const uiUrl = opts.headless ? '' : `http://127.0.0.1:${uiPort}`;
