@@ -9,13 +9,13 @@ import { check, MoveError } from '../../contracts/humanTask/moves';
 import { TaskAction, TASK_ACTIONS, type TaskActionParsed, type TaskState } from '../../contracts/humanTask/tasks.zod';
 import { TaskErrors, taskActUpdate, type TaskActionResult } from '../../contracts/humanTask/messages';
 import type { Db } from '../../db';
-import { upsertTasks, type TaskRow } from '../../db/inbox/tasks';
+import { tasksByIds, upsertTasks, type TaskRow } from '../../db/inbox/tasks';
 import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import { actorOf, require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import { committedOf, MoveRefused, UpdateCoalescer } from '../coalescer';
 import { checkHandoff } from '../handoffs';
-import { IdParam, loadTask } from './task';
+import { IdParam, loadTask, readerOf } from './task';
 import type { DecisionQueue } from './queued';
 
 const STATUS_OF: Record<string, number> = {
@@ -153,10 +153,13 @@ export function moveRoutes(
       // checked first, then each workflow's decisions are queued together: they leave in one Update
       type Outcome = { taskId: string; ok: boolean; error?: string; decisionId?: string };
       const failed = (taskId: string, e: unknown): Outcome => ({ taskId, ok: false, error: (e as Error).message });
+      const ids = [...new Set(body.taskIds)];
+      const found = await tasksByIds(db, readerOf(ctx), ids); // one query for the page, not one per task
       const checked = await Promise.all(
-        [...new Set(body.taskIds)].map(async (taskId) => {
+        ids.map(async (taskId) => {
           try {
-            const row = await loadTask(db, ctx, taskId);
+            const row = found.get(taskId);
+            if (!row) throw new HttpError(404, 'NOT_FOUND', `task ${taskId} not found`, 'id');
             const allowed = TASKS.bulkOutcomes(row.type);
             if (!allowed.length) throw new HttpError(409, 'NOT_BULK', 'this task type is not approved in bulk');
             if (!allowed.includes(body.outcome)) throw new HttpError(409, 'NOT_BULK', `outcome ${body.outcome} is not taken in bulk on this task type (in bulk: ${allowed.join(', ')})`);

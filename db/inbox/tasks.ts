@@ -307,6 +307,14 @@ export async function taskById(db: Queryable, u: Pick<InboxReader, 'scope'>, id:
   return rows[0];
 }
 
+/** Many tasks the reader may see, in one query (bulk decisions); those it may not see are absent. */
+export async function tasksByIds(db: Queryable, u: Pick<InboxReader, 'scope'>, ids: string[]): Promise<Map<string, TaskRow>> {
+  if (!ids.length) return new Map();
+  const params: unknown[] = [ids];
+  const { rows } = await db.query<TaskRow>(`SELECT t.* FROM tasks t WHERE t.id = ANY($1::text[]) AND ${u.scope(params)}`, params);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 // ── reconcile's view ─────────────────────────────────────────────────────────────────────────────
 
 /** The workflows the inbox shows open tasks for. */
