@@ -130,6 +130,28 @@ export const get = (p) => api('GET', p);
 export const post = (p, b) => api('POST', p, b ?? {});
 /** @param {string} p @param {unknown} b @returns {Promise<any>} */
 export const put = (p, b) => api('PUT', p, b);
+
+/** HTTP statuses of the refusals a workflow sends back (as the direct moves answer them). */
+const REFUSAL_STATUS = /** @type {Record<string, number>} */ ({ TaskNotFound: 404, TaskNotOpen: 409, TaskConflict: 409, TaskForbidden: 403, TaskInvalid: 400 });
+
+/**
+ * A move through the queue (POST …/queued-actions): answered at once, then awaited up to `waitMs`
+ * (the workflow usually applies it within a second). Resolves `{ status: 'applied', version }`, or
+ * `{ status: 'queued' }` when it is still on its way; a refusal throws, as a direct move's would.
+ * @param {string} taskPath @param {unknown} body @param {number} [waitMs]
+ * @returns {Promise<{ status: 'applied' | 'queued', version?: number, decisionId: string }>}
+ */
+export async function queuedMove(taskPath, body, waitMs = 4000) {
+  const q = await api('POST', `${taskPath}/queued-actions`, body);
+  const until = Date.now() + waitMs;
+  for (let pause = 50; Date.now() < until; pause = Math.min(pause * 2, 400)) {
+    await new Promise((r) => setTimeout(r, pause));
+    const d = await api('GET', `/api/decisions/${encodeURIComponent(q.decisionId)}`);
+    if (d.status === 'applied') return { status: 'applied', version: d.result?.version, decisionId: q.decisionId };
+    if (d.status === 'refused') throw new ApiError(REFUSAL_STATUS[d.error?.type] ?? 409, { error: { code: d.error?.type ?? 'REFUSED', message: d.error?.message ?? 'refused' } });
+  }
+  return { status: 'queued', decisionId: q.decisionId };
+}
 /** @param {string} p @returns {Promise<any>} */
 export const del = (p) => api('DELETE', p);
 

@@ -110,6 +110,7 @@ export const STRINGS = {
   task_save_draft: { zh: '保存草稿', en: 'Save draft' },
   task_draft_saved: { zh: '草稿已保存', en: 'Draft saved' },
   task_decided: { zh: '已办结：{title}', en: 'Done: {title}' },
+  task_decision_queued: { zh: '已提交，正在办理：{title}', en: 'Submitted, being applied: {title}' },
   task_other_moves: { zh: '其他操作', en: 'Other actions' },
   task_history: { zh: '办理记录', en: 'History' },
   task_comments: { zh: '评论', en: 'Comments' },

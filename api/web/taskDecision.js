@@ -1,7 +1,7 @@
 // @ts-check
 // The task page's decision card: the outcome picker, the form generated from the outcome's JSON
 // Schema (prefilled by the task's process, or from the saved draft), decide and save-draft.
-import { ApiError, post, taskPath } from './api.js';
+import { ApiError, post, queuedMove, taskPath } from './api.js';
 import { h, toast } from './dom.js';
 import { outcomePicker, schemaForm } from './form.js';
 import { L, t, v } from './i18n.js';
@@ -79,8 +79,9 @@ export function decisionPanel({ d, mine, process }) {
     try {
       const f = form.get();
       const comment = extraComment ? extraComment.value.trim() || null : typeof f.comment === 'string' && f.comment.trim() ? f.comment : null;
-      await mine(() => post(`${taskPath(task.id)}/actions`, { action: 'decide', outcome: current.key, form: f, comment }));
-      toast(t('task_decided', { title: task.title }));
+      // through the queue: answered at once even while the engine is busy (a round opening)
+      const r = await mine(() => queuedMove(taskPath(task.id), { action: 'decide', outcome: current.key, form: f, comment }));
+      toast(t(r.status === 'applied' ? 'task_decided' : 'task_decision_queued', { title: task.title }));
       app.go(app.lastList);
     } catch (e) {
       showError(e);
