@@ -417,19 +417,25 @@ async function main(): Promise<number> {
       if (!t) throw new Error('no open monitoring form left to submit (fewer forms than the phase submits: a larger --projects)');
       return (await act({ apiUrl, token: await tokenOf(auth, `p-${t.unit_id}`), taskId: t.id, body: submission(t), idempotencyKey: `bench-${t.id}`, retries, signal: run.signal })).ms;
     };
+    /**
+     * The background of a run: the 1-4月 round of a tenth of the departments (`share` of ten) opening
+     * meanwhile (warnings attach to the open ones). Its wait is the run's: awaited (or aborted) before
+     * the run returns, never left polling a pool that closes; the caller removes `stopBg` from the signal.
+     */
+    const backgroundRound = (share: number, suffix: string) => {
+      const deptIds = directory.departments.filter((_, i) => i % 10 === share);
+      const bgAbort = new AbortController();
+      const stopBg = (): void => bgAbort.abort(new Error('the phase ended before the background round opened'));
+      run.signal.addEventListener('abort', stopBg, { once: true });
+      const background = argv.includes('--no-background') ? Promise.resolve(null) : track(openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '04-30', deptIds, suffix, signal: bgAbort.signal }));
+      return { background, stopBg };
+    };
     await phase('decideSteady', async () => {
       const forms = await formsToSubmit();
       const steady = await repeat(`form submissions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
         // the background: the 1-4月 round of a tenth of the departments opening meanwhile (warnings attach to the open ones)
-        const bgDepts = directory.departments.filter((_, i) => i % 10 === rep);
         const retriesBefore = retries.after503;
-        // the round's wait is this run's: awaited (or aborted) before the run returns, never left polling a pool that closes
-        const bgAbort = new AbortController();
-        const stopBg = (): void => bgAbort.abort(new Error('the phase ended before the background round opened'));
-        run.signal.addEventListener('abort', stopBg, { once: true });
-        const background = argv.includes('--no-background')
-          ? Promise.resolve(null)
-          : track(openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '04-30', deptIds: bgDepts, suffix: `bench-bg${rep}`, signal: bgAbort.signal }));
+        const { background, stopBg } = backgroundRound(rep, `bench-bg${rep}`);
         const lat: number[] = [];
         const pending: Promise<void>[] = [];
         const start = performance.now();
@@ -503,13 +509,7 @@ async function main(): Promise<number> {
     await phase('decideQueued', async () => {
       const forms = await formsToSubmit();
       const steady = await repeat(`queued form submissions at ${DECIDE_RATE}/s while a round opens`, async (rep) => {
-        const bgDepts = directory.departments.filter((_, i) => i % 10 === rep + 3); // other departments than decideSteady's
-        const bgAbort = new AbortController();
-        const stopBg = (): void => bgAbort.abort(new Error('the phase ended before the background round opened'));
-        run.signal.addEventListener('abort', stopBg, { once: true });
-        const background = argv.includes('--no-background')
-          ? Promise.resolve(null)
-          : track(openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '04-30', deptIds: bgDepts, suffix: `bench-bgq${rep}`, signal: bgAbort.signal }));
+        const { background, stopBg } = backgroundRound(rep + 3, `bench-bgq${rep}`); // other departments than decideSteady's
         const lat: number[] = [];
         const ids: string[] = [];
         const pending: Promise<void>[] = [];
