@@ -10,29 +10,15 @@ import { TaskAction, TASK_ACTIONS, type TaskActionParsed, type TaskState } from 
 import { TaskErrors, taskActUpdate, type TaskActionResult } from '../../contracts/humanTask/messages';
 import type { Db } from '../../db';
 import { tasksByIds, upsertTasks, type TaskRow } from '../../db/inbox/tasks';
-import type { ProjectionBatch } from '../../contracts/humanTask/inbox';
 import { actorOf, require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import { committedOf, MoveRefused, UpdateCoalescer } from '../coalescer';
 import { checkHandoff } from '../handoffs';
 import { IdParam, loadTask, readerOf } from './task';
-import type { DecisionQueue } from './queued';
+import { moveHttpError, type DecisionQueue, type MoveKit } from './kit';
 
-const STATUS_OF: Record<string, number> = {
-  [TaskErrors.NotFound]: 404,
-  [TaskErrors.NotOpen]: 409,
-  [TaskErrors.Conflict]: 409,
-  [TaskErrors.Forbidden]: 403,
-  [TaskErrors.Invalid]: 400,
-};
+export { moveHttpError };
 
-/** Maps a refused move (from our pre-check or from the workflow's validator) to an HTTP error. */
-export function moveHttpError(type: string | undefined, message: string): HttpError {
-  const status = (type && STATUS_OF[type]) || 409;
-  // a refused form names its field first (form.approvedAmountFen: …): the error names it as the request's
-  const field = /^(form\.[A-Za-z0-9_.]+):/.exec(message)?.[1];
-  return new HttpError(status, type ?? 'REFUSED', message, field ? `body.${field}` : undefined);
-}
 
 /** The answer to a move, without the state the API has already written. */
 const brief = (r: TaskActionResult): TaskActionResult => ({ taskId: r.taskId, status: r.status, version: r.version });
@@ -41,14 +27,6 @@ const stateOf = (r: TaskActionResult): TaskState | undefined => r.state ?? r.pro
 
 /** Executions a bulk decision sends to at the same time. */
 const BULK_LANES = 8;
-
-/** What the queued moves (api/inbox/queued.ts) share with the direct ones. */
-export interface MoveKit {
-  /** A move from a request body, checked against the task's row as far as the API can (the workflow checks again). */
-  prepare(u: User, row: TaskRow, body: Record<string, unknown>): Promise<TaskActionParsed>;
-  /** Writes what an Update's answer committed for the inbox. */
-  writeCommitted(batch: ProjectionBatch): Promise<void>;
-}
 
 export function moveRoutes(
   api: Api<User>,

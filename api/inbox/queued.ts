@@ -8,25 +8,15 @@ import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../../db';
-import type { TaskAction } from '../../contracts/humanTask/tasks.zod';
 import { check, MoveError } from '../../contracts/humanTask/moves';
 import type { TaskCatalog } from '../../contracts/registry.zod';
 import { decisionView, getDecision, queueDecisions } from '../../db/inbox/decisions';
 import type { User } from '../auth';
 import { HttpError, type Api } from '../http';
-import { startDispatcher, type Dispatcher, type DispatcherOptions } from './dispatcher';
-import { moveHttpError, type MoveKit } from './moves';
+import { startDispatcher, type Dispatcher } from './dispatcher';
+import { moveHttpError, type DecisionQueue, type MoveKit, type QueueOptions } from './kit';
 import { IdParam, loadTask } from './task';
 
-export interface DecisionQueue {
-  /** Queues checked moves; per move its decision id, or why it was not queued. */
-  enqueue(u: User, list: Array<{ taskId: string; workflowId: string; move: TaskAction; version: number }>, idempotencyKey?: string): Promise<Array<{ taskId: string; ok: true; decisionId: string } | { taskId: string; ok: false; error: string }>>;
-  /** Starts carrying the queue to the workflows (at once: decisions queued before a restart go on). */
-  start(): void;
-  stop(): Promise<void>;
-}
-
-export type QueueOptions = Partial<Pick<DispatcherOptions, 'maxExecutions' | 'maxBatch' | 'leaseMs' | 'updateDeadlineMs' | 'pollMs' | 'afterAnswer'>>;
 
 const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code === '23505';
 

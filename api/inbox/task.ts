@@ -7,7 +7,7 @@ import { taskById, type InboxReader, type TaskRow } from '../../db/inbox/tasks';
 import { scopeSql, type User } from '../auth';
 import { HttpError } from '../http';
 import type { Logger } from 'pino';
-import type { QueueOptions } from './queued';
+import type { QueueOptions } from './kit';
 
 export const IdParam = z.object({ id: z.string().min(1).max(300) });
 
