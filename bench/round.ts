@@ -27,6 +27,9 @@ export interface RoundFigures {
   suspensionP50Ms: number;
   suspensionP99Ms: number;
   suspensionMaxMs: number;
+  /** The project's batch started → its suspension on the ledger. */
+  batchToSuspensionP50Ms: number;
+  batchToSuspensionP99Ms: number;
 }
 
 const pct = (xs: number[], p: number): number => {
@@ -109,6 +112,18 @@ export async function openMonitoringRound(
       [round, started],
     )
   ).rows.map((r) => Number(r.ms));
+  // the same from the start of the project's batch (its execution's start time): it does not move with
+  // where a workflow task waits (the server's queue, or the worker's slots after the task has started)
+  const perProject = (
+    await db.query<{ batch_id: string; at: Date }>(
+      `SELECT r.batch_id, min(l.at) AS at FROM monitoring_results r JOIN finance.ledger l ON l.project_id = r.project_id AND l.op = 'suspend' AND l.at >= $2
+        WHERE r.round = $1 AND r.warned GROUP BY r.project_id, r.batch_id`,
+      [round, started],
+    )
+  ).rows;
+  const batchStart = new Map<string, number>();
+  for (const id of new Set(perProject.map((r) => r.batch_id))) batchStart.set(id, (await temporal.workflow.getHandle(id).describe()).startTime.getTime());
+  const fromBatch = perProject.map((r) => new Date(r.at).getTime() - (batchStart.get(r.batch_id) as number));
   return {
     round,
     departments: deptIds.length,
@@ -122,6 +137,8 @@ export async function openMonitoringRound(
     suspensionP50Ms: pct(lat, 50),
     suspensionP99Ms: pct(lat, 99),
     suspensionMaxMs: lat.length ? Math.max(...lat) : NaN,
+    batchToSuspensionP50Ms: pct(fromBatch, 50),
+    batchToSuspensionP99Ms: pct(fromBatch, 99),
   };
 }
 

@@ -16,7 +16,10 @@ const deps = await buildDeps(config, { log, db });
 // every registered process's workflows (the registry's entry) and the bench's own
 const entry = join(dirname(WORKFLOWS_PATH), 'bench-workflows.ts');
 writeFileSync(entry, `export * from ${JSON.stringify(WORKFLOWS_PATH)};\nexport * from ${JSON.stringify(fileURLToPath(new URL('./workflows.ts', import.meta.url)))};\n`);
-const worker = await startWorker(deps, { workflowsPath: entry });
+// experiments: workflow task slots and workflow threads of the main queue's worker from the environment
+const slots = Number(process.env.BENCH_WFT_SLOTS) || undefined;
+const threads = Number(process.env.BENCH_WF_THREADS) || undefined;
+const worker = await startWorker(deps, { workflowsPath: entry, ...(slots ? { maxConcurrentWorkflowTaskExecutions: slots } : {}), ...(threads ? { workflowThreadPoolSize: threads } : {}) });
 process.send?.('ready');
 const stop = async (): Promise<void> => {
   await worker.shutdown();
