@@ -115,7 +115,8 @@ export function monitorTemporal(target: TemporalConnectionOptions, opts: Tempora
  * True when `err` (or an error it wraps) says Temporal could not be reached, did not answer in time
  * or could not take the call now: gRPC UNAVAILABLE (refused, reset), DEADLINE_EXCEEDED, CANCELLED,
  * RESOURCE_EXHAUSTED (overloaded), ABORTED, and an Update the server aborted because the workflow
- * task it was in failed under load (FAILED_PRECONDITION, "not ready" / "aborted"), as the client
+ * task it was in failed under load (FAILED_PRECONDITION, "not ready" / "aborted" / "Workflow Task in
+ * failed state", seen as 17 HTTP 500s of 600 form submissions at 2026-12-02 23:49), as the client
  * throws them itself or inside its ServiceError, and an Update whose call timed out. All of these
  * leave the outcome for a retry: the same request again (an Update's id) is answered once.
  */
@@ -126,7 +127,9 @@ export function isTemporalUnavailable(err: unknown): boolean {
     const grpcError = typeof g.details === 'string' && typeof g.metadata === 'object' && g.metadata !== null;
     if (!grpcError) continue;
     if (g.code === UNAVAILABLE || g.code === DEADLINE_EXCEEDED || g.code === CANCELLED || g.code === RESOURCE_EXHAUSTED || g.code === ABORTED) return true;
-    if (g.code === FAILED_PRECONDITION && /not ready|abort/i.test(String(g.details))) return true;
+    // "…due to Workflow Task in failed state": the execution's last workflow task failed (e.g. the
+    // server refused a continue-as-new because an Update arrived meanwhile) and is being retried
+    if (g.code === FAILED_PRECONDITION && /not ready|abort|workflow task in failed state/i.test(String(g.details))) return true;
   }
   return false;
 }

@@ -19,6 +19,7 @@ describe('a Temporal error the API answers 503', () => {
   it('an Update aborted because its workflow task failed (FAILED_PRECONDITION, not ready): 503', () => {
     expect(isTemporalUnavailable(wrapped(grpc(9, 'Workflow is not ready to handle the request.')))).toBe(true);
     expect(isTemporalUnavailable(wrapped(grpc(9, 'workflow update was aborted')))).toBe(true);
+    expect(isTemporalUnavailable(wrapped(grpc(9, 'Unable to perform workflow execution update due to Workflow Task in failed state.')))).toBe(true);
   });
 
   it('our own mistake (a bad argument, another precondition) or a plain error: not 503', () => {
