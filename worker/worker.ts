@@ -111,9 +111,10 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     // set (~700 boards and parts) evicted boards replay their histories on every decision (9.7 s
     // workflow tasks and aborted Updates at 250), so the cache holds the working set and no more
     maxCachedWorkflows: 1000,
-    // two workflow threads (the SDK's default with a reusable context is one): a round's batches open
-    // ~1.6 ms of workflow code per form, which one thread runs one after another (Xinjiang 2020 shape,
-    // 2026-12-02 23:28: forms/s 274–413 → 413–426, a batch's start → its suspensions p99 4.5–7.4 s → 2.6–6.6 s)
+    // two workflow threads (the SDK's default with a reusable context is one): a round's batches run
+    // ~1.6 ms of workflow code per form. Xinjiang 2020 shape, 2026-12-03 00:13 (2 runs each): the same
+    // 418–420 forms/s, trigger → suspension p99 861–2,247 ms on one thread and 778–981 ms on two, for
+    // 1,388 → 1,677 MiB worker RSS at 29,891 open tasks (each thread is a heap of its own)
     workflowThreadPoolSize: 2,
     // a round starts hundreds of new executions at once: more pollers on the normal queue (the SDK's 0.2 gives it 2 of 10)
     nonStickyToStickyPollRatio: 0.5,
