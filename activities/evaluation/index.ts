@@ -8,6 +8,7 @@ import type { Indicator, LibraryEntry, LibraryTarget } from '../../contracts/fin
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport, type RectificationInput } from '../../contracts/rectification/problems.zod';
 import type { RectificationOptions } from '../../contracts/evaluation/evaluation.zod';
 import { departmentStatusQuery, evaluationDepartmentId, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
+import { libraryIndex } from '../../contracts/evaluation/projectName';
 
 export interface PrefillInput {
   year: number;
@@ -16,7 +17,7 @@ export interface PrefillInput {
 }
 export interface PrefillResult {
   /** Per project: the targets to report against, where they come from, and the library entry's approved amount when they are its. */
-  targets: Record<string, Pick<Prefill, 'targets' | 'targetsSource' | 'projectLibrary'>>;
+  targets: Record<string, Pick<Prefill, 'targets' | 'targetsSource' | 'projectLibrary' | 'targetsReason' | 'libraryCandidates'>>;
   /** Per project with any: the monitoring results of the year, by round (`{ rounds }`); a project without any is absent. */
   monitoring: Record<string, Record<string, unknown>>;
 }
@@ -41,9 +42,11 @@ export function createActivities(deps: ActivityDeps) {
      * during the year gets the finance system's current version ('approved'); else the targets its
      * entry in the project library was approved with at pre-assessment, with the entry's approved
      * amount and cut ('projectLibrary'; the entry written by pre-assessment's
-     * preAssessmentEnterProjectLibrary, found by year, department, unit and project name: the
-     * library knows the application, not the budget project); else its industry's core indicators
-     * from finance's indicator library, the target for the unit to state ('library'). Monitoring:
+     * preAssessmentEnterProjectLibrary, found by year, department, unit and normalised project name
+     * (contracts/evaluation/projectName.ts: the library knows the application, not the budget
+     * project); else its industry's core indicators from finance's indicator library, the target for
+     * the unit to state ('library'; with targetsReason 'ambiguousLibraryMatch' and the candidates when
+     * two or more of the unit's entries have the project's normalised name). Monitoring:
      * the year's results the monitoring rounds recorded (monitoring_results); none for a project without any.
      */
     async evaluationPrefill(input: PrefillInput): Promise<PrefillResult> {
@@ -70,31 +73,36 @@ export function createActivities(deps: ActivityDeps) {
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
       }
-      // the project library's entries of the year (approved at pre-assessment), by department, unit and name
-      const entries = new Map<string, LibraryEntry>();
-      const entryKey = (deptId: string, unitId: string, name: string): string => `${deptId}\u0000${unitId}\u0000${name}`;
+      // the project library's entries of the year (approved at pre-assessment), by department, unit
+      // and normalised name (contracts/evaluation/projectName.ts); a failed one is no project's entry
+      const entries: LibraryEntry[] = [];
       for (const deptId of [...new Set(input.projects.map((p) => p.deptId).filter((d): d is string => !!d))]) {
         let cursor: string | undefined;
         do {
           const page = await finance.listProjectLibrary({ deptId, year: input.year, limit: 500, ...(cursor ? { cursor } : {}) });
-          for (const e of page.items) if (e.preAssessment.conclusion !== 'fail' && e.targets.length) entries.set(entryKey(e.deptId, e.unitId, e.name), e);
+          for (const e of page.items) if (e.preAssessment.conclusion !== 'fail') entries.push(e);
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
       }
+      const index = libraryIndex(entries, input.year);
       const asTargets = (xs: LibraryTarget[]): Prefill['targets'] => xs.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: i.target, unit: i.unit, direction: i.direction }));
       const targets: PrefillResult['targets'] = {};
       for (const p of input.projects) {
         const current = revised.get(p.id);
-        const entry = p.deptId && p.unitId && p.name ? entries.get(entryKey(p.deptId, p.unitId, p.name)) : undefined;
-        const core = library.get(p.industry) ?? [];
+        const found = p.deptId && p.unitId && p.name ? index.match({ deptId: p.deptId, unitId: p.unitId, name: p.name }) : ({ kind: 'none' } as const);
+        const entry = found.kind === 'one' && found.entry.targets.length ? found.entry : undefined;
+        const core = (): Prefill['targets'] => (library.get(p.industry) ?? []).map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction }));
         if (current) targets[p.id] = { targetsSource: 'approved', targets: asTargets(current) };
         else if (entry) {
           targets[p.id] = {
             targetsSource: 'projectLibrary',
             targets: asTargets(entry.targets),
-            projectLibrary: { id: entry.id, approvedFen: entry.approvedFen, requestedFen: entry.requestedFen, conclusion: entry.preAssessment.conclusion, cut: entry.cut?.reason ?? null },
+            projectLibrary: { id: entry.id, approvedFen: entry.approvedFen, requestedFen: entry.requestedFen, conclusion: entry.preAssessment.conclusion, cut: entry.cut?.reason ?? null, name: entry.name },
           };
-        } else targets[p.id] = { targetsSource: 'library', targets: core.map((i) => ({ kind: i.level1, category: i.level2, name: i.name, target: null, unit: i.unit, direction: i.direction })) };
+        } else if (found.kind === 'ambiguous') {
+          // two or more of the unit's entries have this name: no guess, the unit states the targets
+          targets[p.id] = { targetsSource: 'library', targets: core(), targetsReason: 'ambiguousLibraryMatch', libraryCandidates: found.entries.map((e) => ({ id: e.id, name: e.name })) };
+        } else targets[p.id] = { targetsSource: 'library', targets: core() };
       }
       // the year's monitoring results (migration 004, written by the monitoring rounds), by cut-off
       const monitoring: PrefillResult['monitoring'] = {};

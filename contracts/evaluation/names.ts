@@ -81,8 +81,19 @@ export interface Prefill {
    * pre-assessment; 'library' none on record: the industry's core indicators, the target to be stated.
    */
   targetsSource: 'approved' | 'projectLibrary' | 'library';
-  /** The project library's entry the targets come from (targetsSource 'projectLibrary'): its approved amount, and the cut's reason when reduced. */
-  projectLibrary?: { id: string; approvedFen: number; requestedFen: number; conclusion: string; cut: string | null };
+  /**
+   * The project library's entry the targets come from (targetsSource 'projectLibrary'): its approved
+   * amount, the cut's reason when reduced, and its name as entered (matched by the normalised name,
+   * contracts/evaluation/projectName.ts, so it may differ from the project's in width, spaces, brackets, case, a trailing year).
+   */
+  projectLibrary?: { id: string; approvedFen: number; requestedFen: number; conclusion: string; cut: string | null; name?: string };
+  /**
+   * Why a project with entries of its name in the library still reports against the industry's core
+   * indicators: 'ambiguousLibraryMatch', two or more of its unit's entries have its normalised name
+   * (libraryCandidates names them): no guess is made, the task page says so.
+   */
+  targetsReason?: 'ambiguousLibraryMatch';
+  libraryCandidates?: Array<{ id: string; name: string }>;
   execution: { availableFen: number; paidFen: number; executionRateBp: number } | null;
   /** The monitoring results of the year (运行监控): null while there are none. */
   monitoring: Record<string, unknown> | null;

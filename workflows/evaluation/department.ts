@@ -390,9 +390,14 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   }
 }
 
-function prefillOf(p: ProjectSummary, t: Pick<Prefill, 'targets' | 'targetsSource' | 'projectLibrary'>, e: Prefill['execution'], monitoring: Prefill['monitoring']): Prefill {
-  // the library entry's approved amount rides along only when the activity gave one (a recorded history's answer has none)
-  return { projectId: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, amountFen: p.originalFen, industry: p.industry, targets: t.targets, targetsSource: t.targetsSource, ...(t.projectLibrary ? { projectLibrary: t.projectLibrary } : {}), execution: e, monitoring };
+function prefillOf(p: ProjectSummary, t: Pick<Prefill, 'targets' | 'targetsSource' | 'projectLibrary' | 'targetsReason' | 'libraryCandidates'>, e: Prefill['execution'], monitoring: Prefill['monitoring']): Prefill {
+  // the library entry's approved amount, or why none was taken, rides along only when the activity gave one (a recorded history's answer has none)
+  return {
+    projectId: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, amountFen: p.originalFen, industry: p.industry, targets: t.targets, targetsSource: t.targetsSource,
+    ...(t.projectLibrary ? { projectLibrary: t.projectLibrary } : {}),
+    ...(t.targetsReason ? { targetsReason: t.targetsReason, libraryCandidates: t.libraryCandidates ?? [] } : {}),
+    execution: e, monitoring,
+  };
 }
 
 /**

@@ -16,6 +16,10 @@ export const strings = {
   evaluation_targets_approved: { zh: '目标来源：年度内批准调整后的最新绩效目标（一体化系统目标版本）', en: 'Targets: the latest revised version approved during the year (finance system)' },
   evaluation_targets_projectLibrary: { zh: '目标来源：事前绩效评估批复入库的绩效目标（项目库），批复金额 {amount}', en: 'Targets: as approved at pre-assessment (project library), approved amount {amount}' },
   evaluation_targets_cut: { zh: '核减：申报 {requested}，理由：{reason}', en: 'Cut from {requested}: {reason}' },
+  evaluation_targets_ambiguous: {
+    zh: '项目库中本单位有多个与本项目名称相同的入库项目（{names}），无法确定对应关系：已按行业核心指标预填，请填写批复目标值',
+    en: 'Several of the unit’s project-library entries have this project’s name ({names}): none was guessed; the industry’s core indicators are pre-filled, state the approved target',
+  },
   evaluation_execution: { zh: '预算执行情况', en: 'Budget execution' },
   evaluation_monitoring_none: { zh: '本年度无运行监控结果', en: 'No monitoring results this year' },
   evaluation_score: { zh: '自评得分（系统计算）', en: 'Self-evaluation score (computed)' },
@@ -52,14 +56,17 @@ export function contextPanel(args) {
   const generic = genericContext(args);
   if (!pre?.targetsSource) return generic;
   const lib = pre.projectLibrary;
+  const candidates = /** @type {Array<{ id: string, name: string }>} */ (pre.libraryCandidates ?? []);
   const note =
     pre.targetsSource === 'projectLibrary'
       ? t('evaluation_targets_projectLibrary', { amount: yuan(lib?.approvedFen ?? 0) })
-      : t(pre.targetsSource === 'approved' ? 'evaluation_targets_approved' : 'evaluation_targets_library');
+      : pre.targetsReason === 'ambiguousLibraryMatch'
+        ? t('evaluation_targets_ambiguous', { names: candidates.map((c) => `${c.name}（${c.id}）`).join('、') })
+        : t(pre.targetsSource === 'approved' ? 'evaluation_targets_approved' : 'evaluation_targets_library');
   return h(
     'div',
     {},
-    h('p.targets-source', { dataset: { source: pre.targetsSource } }, note),
+    h('p.targets-source', { dataset: { source: pre.targetsSource, ...(pre.targetsReason ? { reason: pre.targetsReason } : {}) } }, note),
     lib?.cut ? h('p.targets-cut', {}, t('evaluation_targets_cut', { requested: yuan(lib.requestedFen), reason: lib.cut })) : null,
     generic,
   );
