@@ -6,8 +6,10 @@
 // Exactly once: a batch's Update id comes from its batch and the decisions in it, so a batch sent
 // again (this process died after Temporal applied it, before it settled the rows) is answered by
 // Temporal from the first time. A batch the workflow refuses in part (it refuses a batch whole,
-// naming the moves) is settled for those and sent again without them. While Temporal or the worker
-// is away the decisions stay queued and are tried again with a growing delay.
+// naming the moves) is settled for those and sent again without them. A decision whose execution
+// is gone (completed, terminated, timed out, or never there) is settled refused (TaskNotOpen,
+// TaskNotFound), as any answer of the workflow is: only while Temporal or the worker is away do the
+// decisions stay queued, tried again with a growing delay.
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -127,7 +129,7 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
           rows = rows.filter((_, i) => !out.has(i));
           continue;
         }
-        const final = finalRefusal(e);
+        const final = await finalRefusal(temporal, workflowId, e);
         if (final) {
           await settle(rows.map((r) => ({ id: r.id, status: 'refused', error: final })), rows);
           return;
@@ -183,9 +185,33 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
   };
 }
 
-/** A refusal that sending again would not change: the workflow has ended, or refused the whole Update. */
-function finalRefusal(e: unknown): { type: string; message: string } | undefined {
-  if (e instanceof WorkflowNotFoundError) return { type: TaskErrors.NotOpen, message: 'the process of this task has ended' };
-  if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type && REFUSAL_TYPES.has(e.cause.type)) return { type: e.cause.type, message: e.cause.message };
+/**
+ * A refusal that sending again would not change: any answer of the workflow to the Update (its
+ * validator's or handler's refusal, the same as the direct moves get), or an execution that is not
+ * there to answer: ended (TaskNotOpen) or never there (TaskNotFound). Undefined: Temporal or the
+ * worker did not answer (away, overloaded, past the deadline), and the decisions wait.
+ */
+async function finalRefusal(temporal: Client, workflowId: string, e: unknown): Promise<{ type: string; message: string } | undefined> {
+  if (e instanceof WorkflowUpdateFailedError) {
+    const cause = e.cause instanceof ApplicationFailure ? e.cause : undefined;
+    if (cause?.type && REFUSAL_TYPES.has(cause.type)) return { type: cause.type, message: cause.message };
+    // the execution closed after it took the Update, before it answered (Temporal's own failure)
+    if (cause?.type === 'AcceptedUpdateCompletedWorkflow') return { type: TaskErrors.NotOpen, message: 'the process of this task ended before it answered the decision' };
+    return { type: cause?.type || 'TaskRefused', message: cause?.message || e.message };
+  }
+  if (e instanceof WorkflowNotFoundError) return endedOrMissing(temporal, workflowId);
   return undefined;
+}
+
+/** Why an Update found no running execution: it ended (and how), or Temporal has none by that id. */
+async function endedOrMissing(temporal: Client, workflowId: string): Promise<{ type: string; message: string } | undefined> {
+  const ended = { type: TaskErrors.NotOpen, message: 'the process of this task has ended' };
+  try {
+    const d = await temporal.workflow.getHandle(workflowId).describe();
+    if (d.status.name === 'RUNNING') return undefined; // a new run since: send again
+    return { ...ended, message: `the process of this task has ended (${d.status.name.toLowerCase().replaceAll('_', ' ')})` };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { type: TaskErrors.NotFound, message: 'the process of this task was not found' };
+    return ended; // the Update's answer already said it is not running
+  }
 }

@@ -1,7 +1,9 @@
 // Queued decisions carried to their workflow (api/inbox/dispatcher.ts): the decisions queued on one
 // execution leave in one Update; a decision the workflow refuses is told back with its reason and
-// the others are applied; while the worker is away they wait in the queue; a dispatcher that dies
-// after the workflow took a batch, before it wrote that down, does not make anything twice.
+// the others are applied; while the worker is away they wait in the queue; a decision for an
+// execution that has ended (terminated, completed) or was never there is refused, not tried for
+// ever; a dispatcher that dies after the workflow took a batch, before it wrote that down, does not
+// make anything twice.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +133,65 @@ describe('queued decisions', () => {
       await d.stop();
     }
   }, 90_000);
+
+  it('a decision queued for a task whose workflow was terminated ends refused (the process has ended), on the audit trail; not tried again', async () => {
+    const h = await board(['t']);
+    await h.terminate('the round was withdrawn');
+    const x = decide(h, 't');
+    await queueDecisions(db, [x]);
+    const d = dispatcher();
+    try {
+      const [r] = await settled([x.id], 10_000);
+      expect(r.status).toBe('refused');
+      expect(r.error).toEqual({ type: 'TaskNotOpen', message: 'the process of this task has ended (terminated)' });
+      expect(r.attempts).toBe(1);
+      const { rows: audit } = await db.query<{ actor_id: string; detail: { type: string } }>(`SELECT actor_id, detail FROM audit WHERE task_id = $1 AND action = 'task.decisionRefused'`, [x.taskId]);
+      expect(audit.map((a) => [a.actor_id, a.detail.type])).toEqual([[reviewer.userId, 'TaskNotOpen']]);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it('a decision waiting on the worker, whose workflow is terminated meanwhile, ends refused', async () => {
+    const h = await board(['w']);
+    await worker!.stop();
+    const x = decide(h, 'w');
+    await queueDecisions(db, [x]);
+    const d = dispatcher({ updateDeadlineMs: 10_000 });
+    try {
+      for (let i = 0; i < 100 && ((await getDecision(db, x.id))?.attempts ?? 0) < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1_500)); // its Update is waiting on the worker: queued still
+      expect((await getDecision(db, x.id))?.status).toBe('queued');
+      await h.terminate('the round was withdrawn');
+      const [r] = await settled([x.id], 20_000);
+      expect(r.status).toBe('refused');
+      expect(r.error).toEqual({ type: 'TaskNotOpen', message: 'the process of this task has ended (terminated)' });
+    } finally {
+      await d.stop();
+      await startWorker();
+    }
+  }, 60_000);
+
+  it('a decision queued for a workflow that has completed, and one for an execution Temporal never had, end refused', async () => {
+    const h = await board(['c']);
+    await queueDecisions(db, [decide(h, 'c')]);
+    const first = dispatcher();
+    await h.result();
+    await first.stop();
+    const late = decide(h, 'c');
+    const nowhere = { ...decide(h, 'n'), workflowId: `dispatch-nowhere-${randomUUID()}` };
+    await queueDecisions(db, [late, nowhere]);
+    const d = dispatcher();
+    try {
+      const rows = await settled([late.id, nowhere.id], 10_000);
+      expect(rows.map((r) => [r.status, r.error, r.attempts])).toEqual([
+        ['refused', { type: 'TaskNotOpen', message: 'the process of this task has ended (completed)' }, 1],
+        ['refused', { type: 'TaskNotFound', message: 'the process of this task was not found' }, 1],
+      ]);
+    } finally {
+      await d.stop();
+    }
+  });
 
   it('a dispatcher that dies after the workflow took its batch, before writing it down: the next one sends the same Update and nothing is decided twice', async () => {
     const h = await board(['p', 'q', 'r']);
