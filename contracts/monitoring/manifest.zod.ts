@@ -32,8 +32,11 @@ export const monitoring = defineProcess({
     opening: { zh: '启动中', en: 'Opening' },
     open: { zh: '填报中', en: 'Forms open' },
     closed: { zh: '已结束', en: 'Closed' },
+    cancelling: { zh: '作废中', en: 'Being cancelled' },
+    cancelled: { zh: '已作废', en: 'Cancelled' },
   },
   conclusions: {
     closed: { zh: '监控结束', en: 'Round closed' },
+    cancelled: { zh: '本轮监控已作废', en: 'Round cancelled' },
   },
 });

@@ -18,8 +18,17 @@ export const MONITORING_TASKS = { form: 'monitoring.form', review: 'monitoring.r
 export const BATCH_DONE_SIGNAL = 'monitoring.batchDone';
 /** Signal a department part sends its round when it is done (its counts), so the round may continue-as-new without its children. */
 export const DEPARTMENT_DONE_SIGNAL = 'monitoring.departmentDone';
-/** Signal to a department part (and from it to its batches) that finance re-ran it: close the open forms and end. */
+/**
+ * Signal to a department part (and from it to its batches) to close its open forms and end (a
+ * StopRequest): finance re-ran it (reason 'rerun', the default), or cancelled the round ('cancelled').
+ */
 export const SUPERSEDED_SIGNAL = 'monitoring.superseded';
+/** Signal a part told to stop with a replyTo sends there once its open forms are closed (a PartStopped). */
+export const STOPPED_SIGNAL = 'monitoring.stopped';
+/** Signal a batch sends its department when it fails for good, before failing (a BatchFailed). */
+export const BATCH_FAILED_SIGNAL = 'monitoring.batchFailed';
+/** Signal a department part sends its round when it fails for good, before failing (a PartFailed). */
+export const DEPARTMENT_FAILED_SIGNAL = 'monitoring.departmentFailed';
 
 
 /** The kind of monitoring's process record (db/monitoring/records.ts): one project's result in a round. */

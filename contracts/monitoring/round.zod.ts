@@ -133,6 +133,20 @@ export const MonitoringRoundInput = RoundSettings.extend({
 });
 export type MonitoringRoundInput = z.input<typeof MonitoringRoundInput>;
 
+/**
+ * What a part of a round is told when it must close its open forms and end (SUPERSEDED_SIGNAL):
+ * finance re-ran its department ('rerun', the default) or cancelled the round ('cancelled', with
+ * finance's reason as the note). With replyTo, the part confirms there (STOPPED_SIGNAL) once closed.
+ */
+export const StopRequest = z.object({
+  by: z.string(),
+  byName: z.string().optional(),
+  reason: z.enum(['rerun', 'cancelled']).optional(),
+  note: z.string().optional(),
+  replyTo: z.string().optional(),
+});
+export type StopRequest = z.infer<typeof StopRequest>;
+
 export const MonitoringDepartmentInput = z.object({
   settings: RoundSettings,
   round: z.string(),
@@ -148,6 +162,10 @@ export const MonitoringDepartmentInput = z.object({
   digestSent: z.boolean().default(false),
   /** True in a run continued as new (its batches are counted by their signal). */
   continued: z.boolean().default(false),
+  /** Carried too: a stop, or a batch's failure, that arrived while the run handed over; the board's event sequence (audit keys stay unique). */
+  stop: StopRequest.nullable().default(null),
+  failedBatch: z.object({ batch: z.number().int().nonnegative(), reason: z.string() }).nullable().default(null),
+  boardSeq: z.number().int().nonnegative().default(0),
 });
 export type MonitoringDepartmentInput = z.input<typeof MonitoringDepartmentInput>;
 
@@ -163,7 +181,7 @@ export const MonitoringBatchInput = z.object({
 export type MonitoringBatchInput = z.input<typeof MonitoringBatchInput>;
 
 /** Where a project stands in a round. */
-export const ProjectStage = z.enum(['form', 'review', 'approved', 'notSubmitted']);
+export const ProjectStage = z.enum(['form', 'review', 'approved', 'notSubmitted', 'cancelled']);
 export type ProjectStage = z.infer<typeof ProjectStage>;
 
 /** A triggered rule, with its trace (rule, data, threshold, time): "why this warned". */
@@ -217,6 +235,20 @@ export const StartRoundRequest = z.strictObject({
   deptId: Id.optional(),
 });
 export type StartRoundRequest = z.infer<typeof StartRoundRequest>;
+
+/** Finance cancels a round (作废本轮监控): every open form of every department closes, with this reason. */
+export const CancelRoundRequest = z.strictObject({
+  reason: z.string().trim().min(1, 'give the reason for cancelling the round').max(500),
+});
+export type CancelRoundRequest = z.infer<typeof CancelRoundRequest>;
+export const RoundCancellationSchema = z.object({ by: z.string(), byName: z.string(), reason: z.string(), at: z.string() });
+export const CancelRoundResponse = z.object({
+  round: z.string(),
+  /** cancelled: every part has closed its forms; cancelling: accepted, the parts are closing theirs (GET the round). */
+  stage: z.enum(['cancelling', 'cancelled']),
+  cancelled: RoundCancellationSchema,
+  departments: z.number().int(),
+});
 
 export const RoundQuery = z.object({ year: z.coerce.number().int(), cutoff: z.string().regex(/^\d{2}-\d{2}$/) });
 export const ProjectRow = z.object({

@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { MonitoringProfile } from './profile.zod';
 import type { MonitoringForm, RoundProject, RoundTotals, RuleHit } from './round.zod';
+import type { DepartmentFailure, RoundCancellation, RoundStage } from './messages';
 
 export const RULES = {
   executionLag: { id: 'monitoring.executionLag', label: '预算执行率低于时间进度' },
@@ -78,10 +79,14 @@ export function addTotals(a: Record<string, number>, b: Record<string, number>):
 
 export interface RoundStatus {
   round: string;
-  stage: 'opening' | 'open' | 'closed';
+  stage: RoundStage;
   departments: number;
   departmentsDone: number;
   totals: RoundTotals;
+  /** Departments whose part failed for good, until finance re-runs them (the round does not close meanwhile). */
+  failed?: DepartmentFailure[];
+  /** Who cancelled the round, why and when. */
+  cancelled?: RoundCancellation | null;
 }
 export const roundStatusQuery = defineQuery<RoundStatus>('monitoring.round.status');
 /** Finance re-runs the round for one department (重新监控): its part starts again. */

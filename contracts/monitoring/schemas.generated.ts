@@ -420,6 +420,72 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
     "continued": {
      "default": false,
      "type": "boolean"
+    },
+    "stop": {
+     "default": null,
+     "anyOf": [
+      {
+       "type": "object",
+       "properties": {
+        "by": {
+         "type": "string"
+        },
+        "byName": {
+         "type": "string"
+        },
+        "reason": {
+         "type": "string",
+         "enum": [
+          "rerun",
+          "cancelled"
+         ]
+        },
+        "note": {
+         "type": "string"
+        },
+        "replyTo": {
+         "type": "string"
+        }
+       },
+       "required": [
+        "by"
+       ]
+      },
+      {
+       "type": "null"
+      }
+     ]
+    },
+    "failedBatch": {
+     "default": null,
+     "anyOf": [
+      {
+       "type": "object",
+       "properties": {
+        "batch": {
+         "type": "integer",
+         "minimum": 0,
+         "maximum": 9007199254740991
+        },
+        "reason": {
+         "type": "string"
+        }
+       },
+       "required": [
+        "batch",
+        "reason"
+       ]
+      },
+      {
+       "type": "null"
+      }
+     ]
+    },
+    "boardSeq": {
+     "default": 0,
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 9007199254740991
     }
    },
    "required": [
