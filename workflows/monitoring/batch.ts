@@ -9,7 +9,9 @@
 // open after the escalation is flagged overdue (working days on the region's calendar); at the round's
 // close it is closed as not submitted. Every project's result is stored for the evaluation stage. A
 // batch whose history grows long continues as new with its open tasks and each project's state; one
-// superseded (finance re-ran its department) closes its open tasks and ends.
+// superseded (finance re-ran its department) closes its open tasks and ends; one told the round is
+// cancelled closes them as cancelled, confirms and ends. A batch that fails for good closes its open
+// forms and tells its department why before failing.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -26,14 +28,16 @@ import type { MonitoringActivities } from '../../activities/monitoring';
 import type { FinanceActivities } from '../../activities/finance';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { BATCH_DONE_SIGNAL, MONITORING_RESULT_RECORD, MONITORING_TASKS, SUPERSEDED_SIGNAL } from '../../contracts/monitoring/names';
-import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit, TargetAdjustmentRequest } from '../../contracts/monitoring/round.zod';
+import { BATCH_DONE_SIGNAL, BATCH_FAILED_SIGNAL, MONITORING_RESULT_RECORD, MONITORING_TASKS, STOPPED_SIGNAL, SUPERSEDED_SIGNAL } from '../../contracts/monitoring/names';
+import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit, StopRequest, TargetAdjustmentRequest } from '../../contracts/monitoring/round.zod';
+import type { BatchFailed, PartStopped } from '../../contracts/monitoring/messages';
 import { emptyTotals, executionLagHit, formHits, isBehind, missingReasons, timeProgressBp } from '../../contracts/monitoring/rules';
 import { shanghaiDate, workingDays } from '../../contracts/calendar';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { monitoring as manifest } from '../../contracts/monitoring/manifest.zod';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
 import { pushToRectification, warn } from './respond';
+import { REPORT_FAILURES, ROUND_CANCEL, failsForGood, reasonOf } from './failures';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 
@@ -71,9 +75,11 @@ interface Carried {
   workingReminders?: boolean;
   /** Units heard of their first forms in one digest (absent: a run from before, one mail per form). */
   unitDigest?: boolean;
+  /** A stop that arrived while this run handed over: the next run acts on it at once. */
+  stop?: StopRequest;
 }
 
-const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
+const superseded = defineSignal<[StopRequest]>(SUPERSEDED_SIGNAL);
 
 const KIND = { policy: '政策变化', emergency: '突发事件' } as const;
 
@@ -89,13 +95,36 @@ function byUnit<T>(items: T[], unitOf: (item: T) => string): Map<string, T[]> {
 }
 
 export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundTotals> {
+  const held: { board: TaskBoard<Tasks> | null } = { board: null };
+  try {
+    return await runBatch(raw, held);
+  } catch (e) {
+    if (!failsForGood(e) || !patched(REPORT_FAILURES)) throw e;
+    // failed for good: its open forms close (nothing could decide them any more) and its department
+    // hears why before this fails; finance's re-run of the department opens them again
+    const reason = reasonOf(e);
+    const board = held.board;
+    if (board) {
+      for (const key of board.openKeys()) board.cancel(key, `监控批次处理失败：${reason}`);
+      await board.drain();
+    }
+    const parent = workflowInfo().parent;
+    const failed: BatchFailed = { batch: typeof raw?.batch === 'number' ? raw.batch : -1, workflowId: workflowInfo().workflowId, reason };
+    if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(BATCH_FAILED_SIGNAL, failed).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Tasks> | null }): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringBatchInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const { settings: s, round, projects } = parsed.value;
+  const me = { deptId: parsed.value.deptId, batch: parsed.value.batch };
   const carried = parsed.value.restore;
   const profile = s.profile;
   const batchId = workflowInfo().workflowId;
   const board = new TaskBoard<Tasks>({ process: 'monitoring', types: MONITORING_TYPES, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, restore: carried?.board });
+  held.board = board;
   const tp = timeProgressBp(s.year, s.cutoff);
   const openedAt = new Date(Date.now()).toISOString();
   const day = s.dayMs;
@@ -322,7 +351,13 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   // does not wait for the task that opens the batch's hundreds of forms
   if (!carried && patched('jixiao.monitoring.respond-before-forms')) await responding;
   const running = new Set(carried?.running ?? projects.map((p) => p.id));
-  const all = [...running].map((id) => monitor(byId.get(id) as RoundProject, !!carried).finally(() => running.delete(id)));
+  /** A project's loop that failed (a refused finance call): the batch fails with it, never closes as if done. */
+  let fatal: unknown = null;
+  const all = [...running].map((id) =>
+    monitor(byId.get(id) as RoundProject, !!carried)
+      .finally(() => running.delete(id))
+      .catch((e: unknown) => void (fatal ??= e)),
+  );
   void all;
   if (unitDigest && !carried) {
     // one mail per unit for the batch's forms, not one per form (a unit has a dozen projects or more)
@@ -341,8 +376,8 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   const closeAt = dueMs ? started + dueMs * 3 : onCalendar ? cal.add(formDueAt, profile.closeAfterDays) : started + dueWorkingDays * day + profile.closeAfterDays * day;
   if (onCalendar && !carried) board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.batchOpened', detail: { batchId, projects: projects.length, formDueAt: new Date(formDueAt).toISOString(), overdueAt: new Date(overdueAt).toISOString(), closeAt: new Date(closeAt).toISOString() } });
   let flagged = carried?.flagged ?? false;
-  let supersededBy: string | null = null;
-  if (canContinue) setHandler(superseded, ({ by }) => void (supersededBy ??= by));
+  let stop: StopRequest | null = carried?.stop ?? null;
+  if (canContinue) setHandler(superseded, (req) => void (stop ??= req));
   /** Every running project waits on an open task: the state a new run can resume from. */
   const quiet = () => {
     if (busy > 0) return false;
@@ -360,8 +395,11 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   };
   for (;;) {
     const until = flagged ? closeAt : overdueAt;
-    const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong() || !!supersededBy, Math.max(1, until - Date.now()));
-    if (supersededBy) {
+    const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong() || !!stop || !!fatal, Math.max(1, until - Date.now()));
+    if (fatal) throw fatal;
+    if (stop) {
+      const req: StopRequest = stop;
+      if (req.reason === 'cancelled' && patched(ROUND_CANCEL)) return await cancelled(req);
       // finance re-ran the department: this batch's open tasks close, the new part opens its own
       for (const key of board.openKeys()) board.cancel(key, '重新监控：已由新的监控任务取代');
       await board.drain();
@@ -372,13 +410,17 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
     if (canContinue && tooLong()) {
       // hand the open tasks and each project's state to a new run, once every loop waits on a task
       for (;;) {
-        await condition(quiet);
+        await condition(() => quiet() || !!fatal);
+        if (fatal) throw fatal;
         await save();
         await board.drain();
         await condition(allHandlersFinished);
         if (quiet() && dirty.size === 0) break;
       }
-      const next: Carried = { board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides, workingReminders, unitDigest };
+      const next: Carried = {
+        board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides, workingReminders, unitDigest,
+        ...(stop ? { stop } : {}),
+      };
       return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
     }
     if (settled) continue;
@@ -394,18 +436,11 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
     }
     break;
   }
+  if (fatal) throw fatal;
   await save();
   await board.drain();
 
-  const totals = emptyTotals();
-  for (const r of results.values()) {
-    totals.projects++;
-    if (r.form) totals.submitted++;
-    if (r.stage === 'approved') totals.approved++;
-    if (r.overdue) totals.overdue++;
-    if (r.stage === 'notSubmitted') totals.notSubmitted++;
-    if (r.hits.length) totals.warned++;
-  }
+  const totals = counts();
   // the department may have continued as new meanwhile: it counts its batches by this signal
   const parent = workflowInfo().parent;
   if (parent && (carried ? true : patched('jixiao.monitoring.batch-done-signal'))) {
@@ -413,5 +448,44 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
       .signal(BATCH_DONE_SIGNAL, { batch: parsed.value.batch, totals })
       .catch(() => undefined); // a department already gone (re-run, terminated) needs no count
   }
+  // told to stop as it closed by itself: whoever asked (the round, for a failed department's batch) hears it ended
+  const late = stop as StopRequest | null; // set by its signal handler meanwhile
+  if (late?.replyTo && late.replyTo !== parent?.workflowId) await confirm(late.replyTo, totals);
   return totals;
+
+  function counts(): RoundTotals {
+    const t = emptyTotals();
+    for (const r of results.values()) {
+      t.projects++;
+      if (r.form) t.submitted++;
+      if (r.stage === 'approved') t.approved++;
+      if (r.overdue) t.overdue++;
+      if (r.stage === 'notSubmitted') t.notSubmitted++;
+      if (r.hits.length) t.warned++;
+      if (r.stage === 'cancelled') t.cancelled = (t.cancelled ?? 0) + 1;
+    }
+    return t;
+  }
+
+  async function confirm(to: string, totals: RoundTotals): Promise<void> {
+    const stopped: PartStopped = { workflowId: batchId, deptId: me.deptId, batch: me.batch, totals };
+    await getExternalWorkflowHandle(to).signal(STOPPED_SIGNAL, stopped).catch(() => undefined); // whoever asked is gone: nobody waits
+  }
+
+  /** The round is cancelled (作废): every open task closes as cancelled (out of the inboxes), results say so, and whoever asked hears it. */
+  async function cancelled(req: StopRequest): Promise<RoundTotals> {
+    const why = `本轮监控已作废${req.note ? `：${req.note}` : ''}`;
+    for (const key of board.openKeys()) board.cancel(key, why);
+    const open = [...results.values()].filter((r) => r.stage === 'form' || r.stage === 'review');
+    for (const r of open) touch(r.projectId, { stage: 'cancelled' });
+    // each unit hears it once per batch (its forms left its inbox), as it heard of them
+    for (const [unitId, rs] of byUnit(open, (r) => r.unitId)) {
+      board.notify({ kind: 'notice', to: [`unit_preparer@${unitId}`], title: `${s.year}年${s.name}已作废：${rs.length} 张绩效监控表已关闭`, reason: why });
+    }
+    await save();
+    await board.drain();
+    const totals = counts();
+    if (req.replyTo) await confirm(req.replyTo, totals);
+    return totals;
+  }
 }

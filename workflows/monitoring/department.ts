@@ -3,10 +3,14 @@
 // listing its units' forms (not one per project), and adds up the batches' counts. Its batches report
 // their counts by signal, so a department with many batches continues as new (cursor, counts and
 // the batches done carried) without touching them; superseded (finance re-ran it), it tells them to
-// close their open forms and ends. Done, it reports its counts by signal to its round's id (the
-// round may have continued as new meanwhile).
+// close their open forms and ends; told its round is cancelled, it tells them to close theirs as
+// cancelled, waits until each has and confirms to the round. Done, it reports its counts by signal to
+// its round's id (the round may have continued as new meanwhile). Failed for good (its own error, a
+// batch that could not start or that failed), it tells the round why, and which batches still run,
+// before failing: the round lists it until finance re-runs the department.
 import {
   ApplicationFailure,
+  type TemporalFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -23,25 +27,48 @@ import {
 import type { MonitoringActivities } from '../../activities/monitoring';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
-import { BATCH_DONE_SIGNAL, DEPARTMENT_DONE_SIGNAL, MONITORING_BATCH_WORKFLOW, SUPERSEDED_SIGNAL, batchWorkflowId } from '../../contracts/monitoring/names';
-import type { MonitoringDepartmentInput, RoundSettings, RoundTotals } from '../../contracts/monitoring/round.zod';
+import { BATCH_DONE_SIGNAL, BATCH_FAILED_SIGNAL, DEPARTMENT_DONE_SIGNAL, DEPARTMENT_FAILED_SIGNAL, MONITORING_BATCH_WORKFLOW, STOPPED_SIGNAL, SUPERSEDED_SIGNAL, batchWorkflowId } from '../../contracts/monitoring/names';
+import type { MonitoringDepartmentInput, RoundSettings, RoundTotals, StopRequest } from '../../contracts/monitoring/round.zod';
+import type { BatchFailed, PartFailed, PartStopped } from '../../contracts/monitoring/messages';
 import { addTotals, emptyTotals } from '../../contracts/monitoring/rules';
 import { TaskBoard } from '../humanTask';
 import type { monitoringBatch } from './batch';
+import { REPORT_FAILURES, ROUND_CANCEL, failsForGood, reasonOf } from './failures';
 
 const { monitoringPage } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '60s', retry: { maximumInterval: '10s' } });
 const batchDone = defineSignal<[{ batch: number; totals: RoundTotals }]>(BATCH_DONE_SIGNAL);
-const superseded = defineSignal<[{ by: string }]>(SUPERSEDED_SIGNAL);
+const superseded = defineSignal<[StopRequest]>(SUPERSEDED_SIGNAL);
+const batchFailed = defineSignal<[BatchFailed]>(BATCH_FAILED_SIGNAL);
+const stoppedSignal = defineSignal<[PartStopped]>(STOPPED_SIGNAL);
 
-type Parsed = { settings: RoundSettings; round: string; deptId: string; deptName: string; cursor: string | null; batches: number; totals: Record<string, number>; units: Record<string, number>; done: number[]; digestSent: boolean; continued: boolean };
+type Parsed = {
+  settings: RoundSettings; round: string; deptId: string; deptName: string; cursor: string | null; batches: number; totals: Record<string, number>; units: Record<string, number>; done: number[]; digestSent: boolean; continued: boolean;
+  stop: StopRequest | null; failedBatch: { batch: number; reason: string } | null; boardSeq: number;
+};
 
 export async function monitoringDepartment(raw: MonitoringDepartmentInput): Promise<RoundTotals> {
+  const held = { open: (): number[] => [] };
+  try {
+    return await runDepartment(raw, held);
+  } catch (e) {
+    if (!failsForGood(e) || !patched(REPORT_FAILURES)) throw e;
+    // failed for good: the round hears why and which batches still run (their forms stay open until
+    // finance re-runs the department, or cancels the round), then this fails
+    const parent = workflowInfo().parent;
+    const report: PartFailed = { deptId: typeof raw?.deptId === 'string' ? raw.deptId : '', workflowId: workflowInfo().workflowId, reason: reasonOf(e), open: held.open() };
+    if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(DEPARTMENT_FAILED_SIGNAL, report).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function runDepartment(raw: MonitoringDepartmentInput, held: { open: () => number[] }): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringDepartmentInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const v = parsed.value;
   const { settings: s, round, deptId, deptName } = v;
   const me = workflowInfo().workflowId;
-  const board = new TaskBoard({ process: 'monitoring', types: MONITORING_TYPES });
+  // a continued run goes on with its predecessor's event sequence: its audit keys do not repeat theirs
+  const board = new TaskBoard({ process: 'monitoring', types: MONITORING_TYPES, ...(v.boardSeq ? { restore: { tasks: [], timers: {}, seq: v.boardSeq } } : {}) });
   const bySignal = v.continued || patched('jixiao.monitoring.department-continue-as-new');
   const units = new Map<string, number>(Object.entries(v.units));
   const batches: Array<Promise<RoundTotals>> = [];
@@ -56,8 +83,19 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
     done.set(batch, totals);
     doneTotals = addTotals(doneTotals, totals);
   });
-  let supersededBy: string | null = null;
-  if (bySignal) setHandler(superseded, ({ by }) => void (supersededBy ??= by));
+  let stop: StopRequest | null = v.stop ?? null;
+  if (bySignal) setHandler(superseded, (req) => void (stop ??= req));
+  // a batch that failed for good (it said why before failing): this part fails with it
+  const failedBatches = new Map<number, string>(v.failedBatch ? [[v.failedBatch.batch, v.failedBatch.reason]] : []);
+  /** Batches that closed their forms when told the round is cancelled, with their counts. */
+  const stoppedBatches = new Map<number, RoundTotals>();
+  if (bySignal) {
+    setHandler(batchFailed, ({ batch, reason }) => void (done.has(batch) || failedBatches.has(batch) || failedBatches.set(batch, reason)));
+    setHandler(stoppedSignal, ({ batch, totals }) => void (typeof batch === 'number' && stoppedBatches.set(batch, totals)));
+  }
+  /** Batches whose start failed (the id was taken): none of ours runs under it. */
+  const notStarted = new Set<number>();
+  held.open = () => Array.from({ length: started }, (_, b) => b).filter((b) => !done.has(b) && !failedBatches.has(b) && !notStarted.has(b));
   const tooLong = () => {
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength > s.maxHistoryEvents || (info.historySize ?? 0) > s.maxHistoryBytes;
@@ -65,16 +103,24 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
   const carryOn = async () => {
     await board.drain();
     await condition(allHandlersFinished);
+    const failed = [...failedBatches][0];
     return continueAsNew<typeof monitoringDepartment>({
       settings: raw.settings, round, deptId, deptName, cursor, batches: started, totals: doneTotals, units: Object.fromEntries(units),
       done: [...done.keys()], digestSent: v.digestSent, continued: true,
+      stop, failedBatch: failed ? { batch: failed[0], reason: failed[1] } : null, boardSeq: board.snapshot().seq,
     });
   };
 
   // the next page is read while the batch of this one starts (both in one workflow task)
   const pipelined = bySignal && (v.continued || patched('jixiao.monitoring.department-pipelined-pages'));
   const starting: Array<Promise<unknown>> = [];
-  while (!paged && !supersededBy) {
+  /** A batch that could not start (kept, not left an unhandled rejection while the next page is read). */
+  let startFailure: TemporalFailure | Error | null = null;
+  const started$ = async () => {
+    await Promise.all(starting);
+    if (startFailure) throw startFailure;
+  };
+  while (!paged && !stop && !failedBatches.size) {
     const page: Awaited<ReturnType<MonitoringActivities['monitoringPage']>> = await monitoringPage({ year: s.year, cutoff: s.cutoff, deptId, cursor, limit: s.batchSize });
     cursor = page.nextCursor;
     if (!page.projects.length) break;
@@ -82,22 +128,27 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
     const input = { settings: s, round, deptId, batch: started, projects: page.projects };
     if (bySignal) {
       const child = startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
-      if (pipelined) starting.push(child);
-      else await child;
+      const b = started;
+      if (pipelined) {
+        starting.push(child.catch((e: Error) => {
+          notStarted.add(b);
+          startFailure ??= e;
+        }));
+      } else await child;
     } else {
       batches.push(executeChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.TERMINATE }));
     }
     started++;
     if (!cursor) break;
     if (bySignal && tooLong()) {
-      await Promise.all(starting);
+      await started$();
       return await carryOn();
     }
   }
-  await Promise.all(starting);
+  await started$();
   paged = true;
 
-  if (units.size && !v.digestSent && !supersededBy) {
+  if (units.size && !v.digestSent && !stop) {
     const lines = [...units].map(([u, n]) => `${u}：${n} 张`).join('；');
     board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}：${deptName}所属单位绩效监控表已下发`, reason: `共 ${[...units.values()].reduce((a, b) => a + b, 0)} 张：${lines}` });
     board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.departmentOpened', detail: { round, deptId, units: units.size, batches: started } });
@@ -109,13 +160,19 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
     await board.drain();
     return totals;
   }
-  await condition(() => done.size >= started || !!supersededBy || tooLong());
-  if (supersededBy) {
+  await condition(() => done.size >= started || !!stop || tooLong() || failedBatches.size > 0);
+  if (stop) {
+    const req: StopRequest = stop;
+    if (req.reason === 'cancelled' && patched(ROUND_CANCEL)) return await cancelled(req);
     // re-run by finance: every batch still open closes its forms; the new part opens its own
-    for (let b = 0; b < started; b++) if (!done.has(b)) await getExternalWorkflowHandle(batchWorkflowId(me, b)).signal(SUPERSEDED_SIGNAL, { by: supersededBy }).catch(() => undefined);
-    board.record({ actorId: supersededBy, actorName: supersededBy, action: 'monitoring.departmentSuperseded', detail: { round, deptId, batches: started } });
+    for (let b = 0; b < started; b++) if (!done.has(b)) await getExternalWorkflowHandle(batchWorkflowId(me, b)).signal(SUPERSEDED_SIGNAL, { by: req.by }).catch(() => undefined);
+    board.record({ actorId: req.by, actorName: req.by, action: 'monitoring.departmentSuperseded', detail: { round, deptId, batches: started } });
     await board.drain();
     return doneTotals;
+  }
+  if (failedBatches.size && patched(REPORT_FAILURES)) {
+    const [b, reason] = [...failedBatches][0];
+    throw ApplicationFailure.nonRetryable(`监控批次 b${b} 失败：${reason}`, 'BatchFailed');
   }
   if (done.size < started) return await carryOn();
   await board.drain();
@@ -127,4 +184,31 @@ export async function monitoringDepartment(raw: MonitoringDepartmentInput): Prom
       .catch(() => undefined); // a round already gone (terminated) needs no count
   }
   return doneTotals;
+
+  /**
+   * The round is cancelled (作废): every batch still running closes its open forms as cancelled and
+   * confirms; then this part records it and confirms to whoever asked (the round), with its counts.
+   */
+  async function cancelled(req: StopRequest): Promise<RoundTotals> {
+    const told = new Set<number>();
+    await Promise.all(
+      held.open().map(async (b) => {
+        try {
+          await getExternalWorkflowHandle(batchWorkflowId(me, b)).signal(SUPERSEDED_SIGNAL, { ...req, replyTo: me } satisfies StopRequest);
+          told.add(b);
+        } catch {
+          // already ended: it has no open form left
+        }
+      }),
+    );
+    await condition(() => [...told].every((b) => done.has(b) || stoppedBatches.has(b) || failedBatches.has(b)));
+    let totals = doneTotals;
+    for (const [b, t] of stoppedBatches) if (!done.has(b)) totals = addTotals(totals, t);
+    board.record({ actorId: req.by, actorName: req.byName ?? req.by, action: 'monitoring.departmentCancelled', reason: req.note ?? null, detail: { round, deptId, batches: started, stopped: told.size } });
+    if (started) board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}已作废：${deptName}所属单位的绩效监控表已关闭`, reason: `本轮监控已作废${req.note ? `：${req.note}` : ''}` });
+    await board.drain();
+    const stopped: PartStopped = { workflowId: me, deptId, totals };
+    if (req.replyTo) await getExternalWorkflowHandle(req.replyTo).signal(STOPPED_SIGNAL, stopped).catch(() => undefined);
+    return totals;
+  }
 }

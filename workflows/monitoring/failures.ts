@@ -1,0 +1,32 @@
+// What a round's parts share about ending early: the patches of issue 19 (a round finance cancels, a
+// part that fails for good telling why), which failures end a part for good, and the reason a
+// person can read in the round's row and in finance's notice.
+import { TemporalFailure, isCancellation } from '@temporalio/workflow';
+
+/** A round can be cancelled (Update or a Temporal cancellation request): its parts close their forms and confirm. */
+export const ROUND_CANCEL = 'jixiao.monitoring.round-cancel';
+/** A part that fails for good tells its parent why before failing; the round lists it and finance's re-run recovers it. */
+export const REPORT_FAILURES = 'jixiao.monitoring.report-failures';
+
+/**
+ * A failure that fails the workflow for good: a TemporalFailure (a non-retryable ApplicationFailure,
+ * a failed activity or child, a child that could not start), not a cancellation. Anything else fails
+ * only the workflow task, which the worker retries (a bug, fixed by a deploy).
+ */
+export function failsForGood(e: unknown): e is TemporalFailure {
+  return e instanceof TemporalFailure && !isCancellation(e);
+}
+
+/** The failure and its causes, outermost first, each said once ("Activity task failed: InvalidInput: …"). */
+export function reasonOf(e: unknown): string {
+  const parts: string[] = [];
+  let x: unknown = e;
+  for (let depth = 0; x instanceof Error && depth < 6; depth++) {
+    const type = (x as { type?: unknown }).type;
+    const text = `${typeof type === 'string' && type && !x.message.startsWith(type) ? `${type}: ` : ''}${x.message}`;
+    if (text && !parts.includes(text)) parts.push(text);
+    x = (x as { cause?: unknown }).cause;
+  }
+  const out = parts.join(': ') || String(e);
+  return out.length > 500 ? `${out.slice(0, 497)}...` : out;
+}
