@@ -1,13 +1,14 @@
-// Monitoring routes: finance starts a round by hand, re-runs it for one department, pauses or resumes
-// its Schedule; the round page reads progress by department with a drill-down to units and projects,
+// Monitoring routes: finance starts a round by hand, re-runs it for one department, cancels it
+// (作废: every open form closes), pauses or resumes its Schedule; the round page reads progress by department with a drill-down to units and projects,
 // the "why this warned" of each project, a transfer payment's county projects (穿透式监控), and the
 // round report as printable HTML and xlsx. Every state change is audited.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import ExcelJS from 'exceljs';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { MONITORING_ROUND_WORKFLOW, roundId, scheduleId } from '../../contracts/monitoring/names';
-import { StartRoundRequest } from '../../contracts/monitoring/round.zod';
+import { CancelRoundRequest, CancelRoundResponse, StartRoundRequest } from '../../contracts/monitoring/round.zod';
+import { cancelRefusal, cancelRoundUpdate, type CancelRoundResult, type RoundCancellation } from '../../contracts/monitoring/messages';
 import { rerunDepartmentSignal } from '../../contracts/monitoring/rules';
 import { roundTemplate } from '../../contracts/monitoring/settings';
 import { SA } from '../../contracts/searchAttributes';
@@ -18,6 +19,8 @@ import type { ProcessRouteDeps } from '../processes';
 import { warningsByIds } from '../warning/read';
 
 const FINANCE_ROLES = ['finance_performance', 'division_head', 'finance_director'];
+/** A cancellation is answered when every part has closed its forms, or after this long as accepted (202) and still closing. */
+const CANCEL_WAIT_MS = 4_000;
 const Cutoff = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
 const RoundParams = z.object({ year: z.coerce.number().int().min(2000).max(2100), cutoff: Cutoff });
 
@@ -41,6 +44,16 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     db.query(`INSERT INTO audit (key, at, actor_id, actor_name, action, workflow_id, reason, detail) VALUES ($1, now(), $2, $3, $4, $5, $6, $7::jsonb)`, [
       `monitoring:${randomUUID()}`, ctx.id, ctx.name, action, workflowId, reason, JSON.stringify(detail),
     ]);
+  /** The round's row: its stage and, when cancelled, who, why and when. */
+  const roundRow = async (round: string) =>
+    (
+      await db.query<{ stage: string; cancelledBy: string | null; cancelledByName: string | null; cancelledAt: Date | null; cancelReason: string | null; departments: number }>(
+        `SELECT stage, cancelled_by AS "cancelledBy", cancelled_by_name AS "cancelledByName", cancelled_at AS "cancelledAt", cancel_reason AS "cancelReason", departments FROM monitoring_rounds WHERE round = $1`,
+        [round],
+      )
+    ).rows[0];
+  const cancellationOf = (r: Awaited<ReturnType<typeof roundRow>>): RoundCancellation | null =>
+    r?.cancelledBy ? { by: r.cancelledBy, byName: r.cancelledByName ?? r.cancelledBy, reason: r.cancelReason ?? '', at: r.cancelledAt ? new Date(r.cancelledAt).toISOString() : '' } : null;
   const roundOf = (cutoff: string) => {
     const r = config.region.monitoring.rounds.find((x) => x.cutoff === cutoff);
     if (!r) throw new HttpError(400, 'VALIDATION', `cutoff: the region's rounds are ${config.region.monitoring.rounds.map((x) => x.cutoff).join(', ')}`, 'cutoff');
@@ -60,6 +73,8 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       const round = roundId(body.year, body.cutoff);
       const template = roundTemplate(config.region, roundOf(body.cutoff), ctx.id);
       if (body.deptId) {
+        const row = await roundRow(round);
+        if (row && (row.stage === 'cancelling' || row.stage === 'cancelled')) throw new HttpError(409, 'CONFLICT', `round ${round} is cancelled: nothing to re-run`, 'deptId');
         try {
           await temporal.workflow.getHandle(round).signal(rerunDepartmentSignal, { deptId: body.deptId, by: ctx.id });
         } catch (e) {
@@ -84,6 +99,64 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       }
       if (started) await audit(ctx, 'monitoring.roundStarted', round, null, { year: body.year, cutoff: body.cutoff });
       return { round, started, rerun: null };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/monitoring/rounds/:year/:cutoff/cancel',
+    summary:
+      'Cancel a round (作废本轮监控), with the reason: every open form of every department closes as cancelled (out of the inboxes), no warning is started afterwards, and the round records who, why and when. 200 once every part has closed its forms, 202 while they still are; a closed or already cancelled round is 409. Idempotency-Key header makes a retry harmless.',
+    tags: ['monitoring'],
+    auth: true,
+    params: RoundParams,
+    body: CancelRoundRequest,
+    response: CancelRoundResponse,
+    handler: async ({ params, body, ctx, req, res }) => {
+      financeOnly(ctx);
+      const round = roundId(params.year, params.cutoff);
+      const handle = temporal.workflow.getHandle(round);
+      // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
+      const key = req.header('idempotency-key');
+      const updateId = key ? `${ctx.id}:cancel:${key}` : undefined;
+      const answer = (r: CancelRoundResult) => ({ round, stage: r.stage, cancelled: r.cancelled, departments: r.departments });
+      const earlier = async (): Promise<CancelRoundResult | undefined> => {
+        if (!updateId) return undefined;
+        try {
+          return await temporal.connection.withDeadline(Date.now() + 3000, () => handle.getUpdateHandle<CancelRoundResult>(updateId).result());
+        } catch {
+          return undefined;
+        }
+      };
+      // fast answer from the row (the workflow's validator decides the same with the same rule)
+      const row = await roundRow(round);
+      if (!row) throw new HttpError(404, 'NOT_FOUND', `round ${round} not found`, 'cutoff');
+      const refused = cancelRefusal(row.stage, cancellationOf(row));
+      if (refused) {
+        const first = await earlier();
+        if (first) return answer(first);
+        throw new HttpError(409, 'CONFLICT', refused.message, 'cutoff');
+      }
+      let update;
+      try {
+        update = await handle.startUpdate(cancelRoundUpdate, { args: [{ by: ctx.id, byName: ctx.name, reason: body.reason }], waitForStage: WorkflowUpdateStage.ACCEPTED, ...(updateId ? { updateId } : {}) });
+      } catch (e) {
+        if (e instanceof WorkflowUpdateFailedError) {
+          const cause = e.cause instanceof ApplicationFailure ? e.cause : undefined;
+          throw new HttpError(cause?.type === 'InvalidInput' ? 400 : 409, cause?.type === 'InvalidInput' ? 'VALIDATION' : 'CONFLICT', cause?.message ?? e.message, cause?.type === 'InvalidInput' ? 'reason' : 'cutoff');
+        }
+        if (e instanceof WorkflowNotFoundError) {
+          const first = await earlier();
+          if (first) return answer(first);
+          const now = await roundRow(round);
+          throw new HttpError(409, 'CONFLICT', cancelRefusal(now?.stage ?? 'closed', cancellationOf(now))?.message ?? `round ${round} is not running: nothing to cancel`, 'cutoff');
+        }
+        throw e;
+      }
+      const done = await Promise.race([update.result(), new Promise<null>((r) => setTimeout(() => r(null), CANCEL_WAIT_MS))]);
+      if (done) return answer(done);
+      res.status(202).json({ round, stage: 'cancelling', cancelled: { by: ctx.id, byName: ctx.name, reason: body.reason.trim(), at: new Date().toISOString() }, departments: row.departments });
+      return undefined;
     },
   });
 
@@ -135,14 +208,21 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   api.route({
     method: 'get',
     path: '/api/monitoring/rounds/:year/:cutoff',
-    summary: 'A round: progress by department (covered, forms submitted, approved, overdue, warnings)',
+    summary: 'A round: its stage, progress by department (covered, forms submitted, approved, overdue, warnings), the departments whose part failed (with the reason) and, when cancelled, who, why and when',
     tags: ['monitoring'],
     auth: true,
     params: RoundParams,
     handler: async ({ params, ctx }) => {
       require(ctx, 'process.read');
       const round = roundId(params.year, params.cutoff);
-      const head = (await db.query(`SELECT round, year, cutoff, name, stage, started_by AS "startedBy", departments, totals, opened_at AS "openedAt", closed_at AS "closedAt" FROM monitoring_rounds WHERE round = $1`, [round])).rows[0];
+      const head = (
+        await db.query(
+          `SELECT round, year, cutoff, name, stage, started_by AS "startedBy", departments, totals, opened_at AS "openedAt", closed_at AS "closedAt",
+             failures AS failed, CASE WHEN cancelled_by IS NULL THEN NULL ELSE jsonb_build_object('by', cancelled_by, 'byName', cancelled_by_name, 'at', cancelled_at, 'reason', cancel_reason) END AS cancelled
+           FROM monitoring_rounds WHERE round = $1`,
+          [round],
+        )
+      ).rows[0];
       if (!head) throw new HttpError(404, 'NOT_FOUND', `round ${round} not found`, 'cutoff');
       const p: unknown[] = [round];
       const where = scope(ctx, p);

@@ -2,9 +2,11 @@
 // Monitoring's web module (api/web/<name>/index.js, served at /monitoring/index.js): the round page
 // for finance and departments (progress by department, an ECharts chart, drill-down from a department
 // to its units and a unit's projects with why each warned, the special transfer payments with their
-// county projects: 穿透式监控, the round report), the form's prefill from finance's data, and its words.
+// county projects: 穿透式监控, the round report), the round's stage with who cancelled it and why, the
+// departments whose part failed (each re-run from there), cancelling a round (作废) with a reason,
+// the form's prefill from finance's data, and its words.
 import { echarts } from '../charts.js';
-import { api, get } from '../api.js';
+import { api, get, post } from '../api.js';
 import { h } from '../dom.js';
 import { translator } from '../i18n.js';
 
@@ -40,6 +42,21 @@ export const strings = {
   no_transfers: { zh: '本轮无专项转移支付项目。', en: 'No special transfer payment in this round.' },
   form_of: { zh: '{project} 的监控表', en: 'Monitoring form of {project}' },
   no_form: { zh: '尚未填报。', en: 'Not submitted yet.' },
+  stage_opening: { zh: '启动中', en: 'Opening' },
+  stage_open: { zh: '填报中', en: 'Forms open' },
+  stage_closed: { zh: '已结束', en: 'Closed' },
+  stage_cancelling: { zh: '作废中（各部门正在关闭监控表）', en: 'Being cancelled (departments are closing their forms)' },
+  stage_cancelled: { zh: '已作废', en: 'Cancelled' },
+  cancelled_by: { zh: '{who} 于 {at} 作废本轮监控，理由：{reason}', en: 'Cancelled by {who} at {at}: {reason}' },
+  failed_title: { zh: '监控任务失败的部门（重新监控前本轮不会结束）', en: 'Departments whose part failed (the round stays open until they are re-run)' },
+  col_reason: { zh: '原因', en: 'Reason' },
+  col_failed_at: { zh: '时间', en: 'When' },
+  rerun: { zh: '重新监控', en: 'Re-run' },
+  rerun_sent: { zh: '已重新监控 {dept}。', en: 'Re-run started for {dept}.' },
+  cancel_reason: { zh: '作废理由', en: 'Reason for cancelling' },
+  cancel_round: { zh: '作废本轮监控', en: 'Cancel this round' },
+  cancel_confirm: { zh: '作废后，各部门、单位尚未完成的监控表全部关闭，且不可恢复。确定作废？', en: 'Every open monitoring form of every department and unit closes, for good. Cancel the round?' },
+  cancel_sent: { zh: '已提交作废，各部门正在关闭监控表。', en: 'Cancellation accepted: the departments are closing their forms.' },
 };
 
 /** @type {import('../types.js').Vocab} */
@@ -54,6 +71,9 @@ export const vocab = {
     'monitoring.targetsRevised': { zh: '绩效目标调整已批准（新版本）', en: 'Target adjustment approved (new version)' },
     'monitoring.batchOpened': { zh: '监控表批次下发（截止、逾期、结束日期按工作日）', en: 'Forms opened (due, overdue and close in working days)' },
     'monitoring.departmentSuperseded': { zh: '部门重新监控，原监控表关闭', en: "Department re-run: its previous forms closed" },
+    'monitoring.roundCancelled': { zh: '本轮监控已作废', en: 'Round cancelled' },
+    'monitoring.departmentCancelled': { zh: '本轮监控作废，部门监控表已关闭', en: "Round cancelled: the department's forms closed" },
+    'monitoring.departmentFailed': { zh: '部门监控任务失败', en: "Department's part failed" },
   },
   field: {
     indicators: { zh: '绩效指标完成情况', en: 'Indicator progress' },
@@ -198,9 +218,44 @@ async function roundView(main, ctx) {
       formBlock.replaceChildren();
     };
     const chartEl = h('div', { style: 'width:100%;height:320px' });
+    const note = h('p', { role: 'status' });
+    const stageLabel = ['opening', 'open', 'closed', 'cancelling', 'cancelled'].includes(r.stage) ? t(/** @type {any} */ (`stage_${r.stage}`)) : r.stage;
+    /** @type {HTMLElement[]} */
+    const head = [];
+    if (r.cancelled) head.push(h('p', {}, t('cancelled_by', { who: r.cancelled.byName || r.cancelled.by, at: new Date(r.cancelled.at).toLocaleString(), reason: r.cancelled.reason })));
+    if (r.failed?.length) {
+      head.push(h('h3', {}, t('failed_title')), h('table', {},
+        h('thead', {}, h('tr', {}, ...['col_dept', 'col_reason', 'col_failed_at'].map((k) => h('th', {}, t(k))), h('th', {}))),
+        h('tbody', {}, ...r.failed.map((/** @type {any} */ f) => h('tr', {},
+          h('td', {}, f.deptId), h('td', {}, f.reason), h('td', {}, new Date(f.at).toLocaleString()),
+          h('td', {}, h('button', { onclick: async () => {
+            try {
+              await post('/api/monitoring/rounds', { year: Number(y), cutoff: c, deptId: f.deptId });
+              note.textContent = t('rerun_sent', { dept: f.deptId });
+            } catch (e) {
+              note.textContent = /** @type {Error} */ (e).message;
+            }
+          } }, t('rerun'))))))));
+    }
+    if (r.stage === 'opening' || r.stage === 'open') {
+      const reason = h('input', { type: 'text', maxlength: '500', 'aria-label': t('cancel_reason'), placeholder: t('cancel_reason') });
+      head.push(h('p', {}, reason, ' ', h('button', { onclick: async () => {
+        const why = /** @type {HTMLInputElement} */ (reason).value.trim();
+        if (!why || !window.confirm(t('cancel_confirm'))) return;
+        try {
+          const res = await post(`/api/monitoring/rounds/${y}/${c}/cancel`, { reason: why });
+          if (res.stage === 'cancelled') void show();
+          else note.textContent = t('cancel_sent');
+        } catch (e) {
+          note.textContent = /** @type {Error} */ (e).message;
+        }
+      } }, t('cancel_round'))));
+    }
     out.append(
       h('h2', {}, t('round_title', { year: y, name: r.name })),
-      h('p', {}, t('stage', { stage: r.stage }), ' ',
+      ...head,
+      note,
+      h('p', {}, t('stage', { stage: stageLabel }), ' ',
         h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.html`, null) }, t('report_html')), ' ',
         h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.xlsx`, `monitoring-${y}-${c}.xlsx`) }, t('report_xlsx'))),
       chartEl,
