@@ -34,7 +34,8 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   fin = await startStandIn({ scale: SCALE, seed: 53 });
-  sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia' }, { processes });
+  // recorded histories are written plain (replayable with or without the payload codec)
+  sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia', ...(process.env.RECORD_MONITORING ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}) }, { processes });
 }, 60_000);
 afterAll(async () => {
   await sys?.stop();
