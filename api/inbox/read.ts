@@ -8,6 +8,7 @@ import { TaskErrors } from '../../contracts/humanTask/messages';
 import type { Db } from '../../db';
 import { BadCursor, countTasks, listTasks, summary, TaskCounts, TaskListQuery, TaskSummary } from '../../db/inbox/tasks';
 import { taskHistory } from '../../db/inbox/audit';
+import { decisionMarks } from '../../db/inbox/decisions';
 import { actorOf, can, require, type User } from '../auth';
 import { HttpError, type Api } from '../http';
 import { mayReassign } from '../handoffs';
@@ -31,6 +32,20 @@ function allowedMoves(u: User, t: TaskState, TASKS: TaskCatalog): string[] {
     }
   }).filter((a) => a !== 'reassign' || (can(u, 'task.reassign') && mayReassign(u, t)));
 }
+
+const Label = z.object({ zh: z.string(), en: z.string() });
+const OutcomeInfo = z.object({ key: z.string(), label: Label, style: z.string(), schema: z.record(z.string(), z.unknown()).describe("the outcome's form, as JSON Schema") });
+
+/** GET /api/tasks/:id (its parts that are not the task's row stay loose: state is the workflow's, per viewer). */
+const TaskDetail = z.object({
+  task: TaskSummary.describe('the task; queuedDecision says whether a decision on it waits for its workflow (the form is not for deciding again), or yours was refused and why'),
+  state: z.record(z.string(), z.unknown()).describe("the task's state as its process holds it, as this viewer may see it (a draft is its author's only)"),
+  type: z.object({ type: z.string(), label: Label, outcomes: z.array(OutcomeInfo) }).nullable(),
+  allowedMoves: z.array(z.string()),
+  history: z.array(z.record(z.string(), z.unknown())).describe("the task's audit trail (a refused queued decision is task.decisionRefused)"),
+  comments: z.array(z.object({ id: z.union([z.number(), z.string()]), authorId: z.string(), authorName: z.string(), body: z.string(), at: z.string() })),
+  attachments: z.array(z.object({ id: z.union([z.number(), z.string()]), filename: z.string(), mime: z.string(), size: z.number(), sha256: z.string(), uploaderId: z.string(), at: z.string() })),
+});
 
 export function readRoutes(api: Api<User>, { db, catalog: TASKS }: { db: Db; catalog: TaskCatalog }): void {
   api.route({
@@ -88,17 +103,19 @@ export function readRoutes(api: Api<User>, { db, catalog: TASKS }: { db: Db; cat
     tags: ['tasks'],
     auth: true,
     params: IdParam,
+    response: TaskDetail,
     handler: async ({ params, ctx }) => {
       require(ctx, 'task.read');
       const row = await loadTask(db, ctx, params.id);
       const def = TASKS.types[row.type];
-      const [history, comments, attachments] = await Promise.all([
+      const [history, comments, attachments, marks] = await Promise.all([
         taskHistory(db, row.id),
         db.query(`SELECT id, author_id AS "authorId", author_name AS "authorName", body, at FROM comments WHERE task_id = $1 ORDER BY id`, [row.id]),
         db.query(`SELECT id, filename, mime, size, sha256, uploader_id AS "uploaderId", at FROM attachments WHERE task_id = $1 ORDER BY id`, [row.id]),
+        decisionMarks(db, [row.id], ctx),
       ]);
       return {
-        task: summary(row),
+        task: summary(row, marks.get(row.id) ?? null),
         state: stateFor(ctx.id, row.state), // the draft is its author's only (visibility.ts)
         type: def
           ? {

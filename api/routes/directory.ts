@@ -100,7 +100,7 @@ export function directoryRoutes(api: Api<User>, deps: { db: Db; auth: Auth; demo
   // a view stores only the filters it was saved with: the list's defaults are not copied in
   const Filters = z.object(
     Object.fromEntries(
-      Object.entries(TaskListQuery.omit({ cursor: true }).shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v).optional()]),
+      Object.entries(TaskListQuery.omit({ cursor: true, ids: true }).shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v).optional()]),
     ),
   );
   const View = z.object({ name: z.string().trim().min(1).max(100), filters: Filters });

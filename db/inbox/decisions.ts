@@ -1,6 +1,7 @@
 // Queued decisions (table task_decisions, migration 009): a decision is accepted when its row is
 // here; the API's dispatcher (api/inbox/dispatcher.ts) claims rows, sends them to their workflow
 // and settles them applied or refused. Its writer and reader live here.
+import { z } from 'zod';
 import type { Db, Queryable } from '../index';
 import type { TaskAction } from '../../contracts/humanTask/tasks.zod';
 
@@ -74,11 +75,56 @@ export async function getDecision(q: Queryable, id: string): Promise<DecisionRow
   return (await q.query<DecisionRow>(`SELECT * FROM task_decisions WHERE id = $1`, [id])).rows[0];
 }
 
-/** Ids of the tasks among these with a decision queued. */
-export async function queuedTasks(q: Queryable, taskIds: string[]): Promise<Set<string>> {
-  if (!taskIds.length) return new Set();
-  const { rows } = await q.query<{ task_id: string }>(`SELECT task_id FROM task_decisions WHERE status = 'queued' AND task_id = ANY($1::text[])`, [taskIds]);
-  return new Set(rows.map((r) => r.task_id));
+/**
+ * What the inbox shows of a task's queued decisions (a list row and the task page): the decision
+ * waiting for its workflow, to its maker and to the task's actors (they must not decide it again),
+ * or the reader's own latest decision refused, with the workflow's reason, while nothing newer was
+ * queued and the task is open (they must find out, and decide again). Others (the applicant, an
+ * observer) see the task as it is until the decision is applied.
+ */
+export const QueuedDecisionMark = z
+  .object({
+    decisionId: z.string(),
+    status: z.enum(['queued', 'refused']),
+    action: z.string(),
+    outcome: z.string().nullable().describe('the outcome decided (a decide move)'),
+    by: z.object({ userId: z.string(), name: z.string() }).describe('who queued it'),
+    acceptedAt: z.string().describe('when it was queued'),
+    settledAt: z.string().nullable().describe('when it was refused'),
+    error: z.object({ type: z.string(), message: z.string() }).nullable().describe('why the workflow refused it'),
+  })
+  .describe('a decision queued on the task and not yet applied by its workflow, or the reader\'s own refused one (GET /api/decisions/:id)');
+export type QueuedDecisionMark = z.infer<typeof QueuedDecisionMark>;
+
+/**
+ * The marks of a page of tasks, in one query: each task's latest queued decision, when it is still
+ * queued (shown to its maker and the task's actors) or refused (to its maker, on a task still open).
+ * Tasks without one are absent.
+ */
+export async function decisionMarks(q: Queryable, taskIds: string[], reader: { id: string; groups: string[] }): Promise<Map<string, QueuedDecisionMark>> {
+  if (!taskIds.length) return new Map();
+  const { rows } = await q.query<DecisionRow>(
+    `SELECT d.* FROM unnest($1::text[]) AS x(task_id)
+     CROSS JOIN LATERAL (SELECT * FROM task_decisions d WHERE d.task_id = x.task_id ORDER BY d.seq DESC LIMIT 1) d
+     WHERE (d.status = 'queued' AND (d.actor_id = $2 OR EXISTS (SELECT 1 FROM tasks t WHERE t.id = d.task_id AND t.actors && $3::text[])))
+        OR (d.status = 'refused' AND d.actor_id = $2 AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = d.task_id AND t.status = 'open'))`,
+    [[...new Set(taskIds)], reader.id, [reader.id, ...reader.groups]],
+  );
+  return new Map(rows.map((r) => [r.task_id, markOf(r)]));
+}
+
+function markOf(r: DecisionRow): QueuedDecisionMark {
+  const m = r.move as { action: string; outcome?: string; actor: { userId: string; name: string } };
+  return {
+    decisionId: r.id,
+    status: r.status === 'refused' ? 'refused' : 'queued',
+    action: m.action,
+    outcome: m.outcome ?? null,
+    by: { userId: m.actor.userId, name: m.actor.name },
+    acceptedAt: new Date(r.created_at).toISOString(),
+    settledAt: r.settled_at ? new Date(r.settled_at).toISOString() : null,
+    error: r.error,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Queryable } from '../index';
 import type { TaskState } from '../../contracts/humanTask/tasks.zod';
 import { wellFormedJson } from './json';
+import { decisionMarks, QueuedDecisionMark } from './decisions';
 
 // ── the row ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -121,6 +122,12 @@ export const TaskListQuery = z.object({
   order: z.enum(['asc', 'desc']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
+  ids: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().min(1).max(300)).max(200))
+    .optional()
+    .describe('only these tasks (ids=a&ids=b, at most 200): a page re-reads its rows, e.g. those with a decision queued'),
 });
 export type TaskListQuery = z.infer<typeof TaskListQuery>;
 
@@ -149,12 +156,15 @@ export const TaskSummary = z.object({
   bulkApprovable: z.boolean(),
   claimedBy: z.string().nullable(),
   version: z.number(),
+  /** A decision queued on it that its workflow has not applied yet (or the reader's own, refused). */
+  queuedDecision: QueuedDecisionMark.nullable(),
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
-export function summary(r: TaskRow, now = Date.now()): TaskSummary {
+/** A row as the API shows it, with the task's queued decision (decisionMarks) if it has one. */
+export function summary(r: TaskRow, queuedDecision: QueuedDecisionMark | null = null, now = Date.now()): TaskSummary {
   const due = iso(r.due_at);
   return {
     id: r.id,
@@ -180,6 +190,7 @@ export function summary(r: TaskRow, now = Date.now()): TaskSummary {
     bulkApprovable: r.bulk_approvable,
     claimedBy: r.state?.claimedBy ?? null,
     version: r.version,
+    queuedDecision,
   };
 }
 
@@ -220,6 +231,7 @@ export function taskFilter(u: InboxReader, q: Omit<TaskListQuery, 'sort' | 'orde
   if (q.dueBefore) where.push(`t.due_at < ${add(q.dueBefore)}`);
   if (q.overdue === true) where.push(`t.due_at < now()`);
   if (q.overdue === false) where.push(`t.due_at >= now()`);
+  if (q.ids) where.push(`t.id = ANY(${add(q.ids)}::text[])`);
   if (q.q) where.push(`t.search LIKE ${add(`%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
   return where.length ? where.join(' AND ') : 'true';
 }
@@ -254,7 +266,7 @@ const validSortValue = (sort: Sort, x: unknown): boolean =>
     : typeof x === 'string' && ISO_MS.test(x) && new Date(x).toISOString() === x;
 const validCursorId = (x: unknown): boolean => typeof x === 'string' && x.length >= 1 && x.length <= 300 && !x.includes('\u0000') && !/\p{Cs}/u.test(x);
 
-/** One page of a reader's task list; throws BadCursor for a cursor it did not issue. */
+/** One page of a reader's task list, with its queued decisions (one more query for the page); throws BadCursor for a cursor it did not issue. */
 export async function listTasks(db: Queryable, u: InboxReader, q: TaskListQuery): Promise<{ items: TaskSummary[]; nextCursor: string | null }> {
   const params: unknown[] = [];
   const where = [taskFilter(u, q, params)];
@@ -274,7 +286,8 @@ export async function listTasks(db: Queryable, u: InboxReader, q: TaskListQuery)
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const sortValue = (r: TaskRow): string | number => (q.sort === 'priority' ? r.priority : iso(q.sort === 'due' ? r.due_at : r.created_at));
-  return { items: page.map((r) => summary(r)), nextCursor: more && last ? encodeCursor(sortValue(last), last.id) : null };
+  const marks = await decisionMarks(db, page.map((r) => r.id), u);
+  return { items: page.map((r) => summary(r, marks.get(r.id) ?? null)), nextCursor: more && last ? encodeCursor(sortValue(last), last.id) : null };
 }
 
 export const TaskCounts = z.object({ actionable: z.number(), assigned: z.number(), group: z.number(), overdue: z.number(), dueSoon: z.number(), submitted: z.number(), byProcess: z.record(z.string(), z.number()) });
