@@ -12,6 +12,7 @@ import { createAuth, type User } from './auth';
 import { createApi, errorHandler, HttpError, openApiDocument } from './http';
 import { directoryRoutes } from './routes/directory';
 import { oversightRoutes } from './routes/oversight';
+import { codecCors, codecRoutes } from './routes/codec';
 import { PROCESS_ROUTES, processInfo, type ProcessRoutes } from './processes';
 import { hasPart, processFile } from '../app/processPaths';
 import { taskCatalog } from '../contracts/registry.zod';
@@ -49,6 +50,7 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
     handler: async () => info,
   });
   oversightRoutes(api, { db });
+  codecRoutes(api);
   const doc = openApiDocument(api.registry, {
     title: 'jixiao 绩效 API',
     version: '0.1.0',
@@ -60,6 +62,8 @@ export function createApp({ config, db, temporal, log, temporalHealth, processes
   app.locals.decisions = decisions;
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  // the Temporal UI (its own origin) reads deflated payloads through the codec endpoint
+  app.use('/api/codec', codecCors([`http://localhost:${config.temporal.uiPort}`, `http://127.0.0.1:${config.temporal.uiPort}`, ...config.temporal.uiOrigins]));
   app.use(express.json({ limit: '1mb' }));
   app.get('/openapi.json', (_req, res) => {
     res.json(doc);

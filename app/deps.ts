@@ -1,5 +1,6 @@
 // The one place that builds dependencies (config, database, Temporal client, mailer, logger) and
 // hands them to the API, the activities and the worker. Tests build the same with their own values.
+import { dataConverter } from './codec';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -51,7 +52,7 @@ export async function buildDeps(config: Config, opts: { log?: Logger; db?: Db } 
   const log = opts.log ?? createLogger(config);
   const db = opts.db ?? (await openProductDb(config, log));
   const connection = await Connection.connect(connectionOptions(config.temporal));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.temporal.compressPayloads) });
   const mailer = createMailer(config.mail);
   const finance = new HttpFinanceClient({ baseUrl: config.finance.url });
   // the process holding the embedded database answers `npm run reconcile` (see adminSocket)

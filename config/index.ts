@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TASK_QUEUE: z.string().min(1).default('jixiao'),
+  /** Payloads of 2 KiB or more deflated (app/codec.ts); 0: written plain, still read either way. */
+  TEMPORAL_COMPRESS_PAYLOADS: bool.default(true),
+  /** Origins of a Temporal UI of your own (comma list) that may call the API's codec endpoint. */
+  TEMPORAL_UI_ORIGIN: z.string().default(''),
   /** The task queues this worker process polls: `all`, or a comma list of `main` and processes' own queues (e.g. `warning`). */
   WORKER_QUEUES: z
     .string()
@@ -106,6 +110,10 @@ export interface Config {
     taskQueue: string;
     /** The queues a worker process polls (`WORKER_QUEUES`): 'all', or 'main' and/or processes' own queues. */
     workerQueues: 'all' | string[];
+    /** Payloads of 2 KiB or more deflated (TEMPORAL_COMPRESS_PAYLOADS); plain ones are read either way. */
+    compressPayloads: boolean;
+    /** Origins of other Temporal UIs allowed to call /api/codec (TEMPORAL_UI_ORIGIN). */
+    uiOrigins: string[];
   };
   /** host: the address the API listens on (127.0.0.1 unless API_HOST says otherwise). */
   api: { port: number; host: string; publicUrl: string };
@@ -160,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       taskQueue: e.TASK_QUEUE,
       workerQueues: e.WORKER_QUEUES === 'all' ? 'all' : e.WORKER_QUEUES.split(','),
+      compressPayloads: e.TEMPORAL_COMPRESS_PAYLOADS,
+      uiOrigins: e.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim()).filter(Boolean),
     },
     api: { port: e.API_PORT, host: e.API_HOST, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, '') },
     finance: {

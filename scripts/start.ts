@@ -92,6 +92,7 @@ async function main(): Promise<void> {
             port: config.temporal.port,
             uiPort: config.temporal.uiPort,
             namespace: config.temporal.namespace,
+            codecEndpoint: `${config.api.publicUrl}/api/codec`,
             log: say,
           }),
         onRestarted: (s) => log.info({ part: 'temporal', pid: s.pid }, 'Temporal dev server running'),

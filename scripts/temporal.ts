@@ -47,6 +47,7 @@ async function main() {
     port: t.port,
     uiPort: t.uiPort,
     namespace: t.namespace,
+    codecEndpoint: `${config.api.publicUrl}/api/codec`,
   });
   defaultLog.info('running in the foreground; Ctrl-C stops it');
   const shutdown = (sig: string) => {

@@ -1,6 +1,7 @@
 // Adding a sixth process takes its folder and one registry line: a toy process (test/fixtures/toy/,
 // a root of its own) joins the registry's in the worker, the API, its OpenAPI document, the task
 // catalog and GET /api/process-types, and runs end to end over HTTP on the real system.
+import { dataConverter } from '../app/codec';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +93,7 @@ describe('a toy process added beside the registry', () => {
     for (const f of files) {
       const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8')));
       const workflowId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? f; // its tasks' ids start with it
-      await Worker.runReplayHistory({ workflowsPath: workflowsEntry([toy]), replayName: f }, history, workflowId);
+      await Worker.runReplayHistory({ workflowsPath: workflowsEntry([toy]), replayName: f, dataConverter: dataConverter() }, history, workflowId);
     }
   });
 });

@@ -1,6 +1,7 @@
 // The worker: every workflow and activity of jixiao on the main task queue, and on the own queue of each
 // process that has one (ProcessManifest.ownTaskQueue: a worker with slots of its own), from one
 // workflow bundle; WORKER_QUEUES picks the queues a process polls; plus the mail dispatcher.
+import { dataConverter } from '../app/codec';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { FaultSinks } from '../workflows/humanTask/board';
 import type { Logger } from 'pino';
@@ -99,6 +100,8 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
       faults: { point: { fn: (_info, name: string, workflowId: string) => deps.faults.hit(name, { workflowId }), callDuringReplay: false } },
     } satisfies InjectedSinks<FaultSinks>,
     shutdownGraceTime: '10s',
+    // payloads of 2 KiB or more deflated, as the API's client does (app/codec.ts)
+    dataConverter: dataConverter(config.temporal.compressPayloads),
   };
   const mainWorker = !main ? [] : [await Worker.create({
     ...common,

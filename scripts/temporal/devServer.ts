@@ -31,6 +31,8 @@ export interface DevServerOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   /** Disable the Web UI (the UI is on by default). */
   headless?: boolean;
+  /** The UI's remote codec (the API's /api/codec): it shows the payloads jixiao deflated as JSON. */
+  codecEndpoint?: string;
   /** How long to wait for the frontend to answer; default 30 s. */
   startTimeoutMs?: number;
   log?: Log;
@@ -67,6 +69,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   else {
     args.push('--ui-port', String(uiPort));
     if (help.includes('--ui-disable-news-fetch')) args.push('--ui-disable-news-fetch');
+    if (opts.codecEndpoint && help.includes('--ui-codec-endpoint')) args.push('--ui-codec-endpoint', opts.codecEndpoint);
   }
   if (opts.dbFile) {
     mkdirSync(dirname(resolve(opts.dbFile)), { recursive: true });

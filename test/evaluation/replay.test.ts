@@ -1,6 +1,7 @@
 // Evaluation's recorded histories (test/replay/histories/evaluation*-*.json, recorded by
 // RECORD_HISTORIES=1 npx vitest run test/evaluation/selfEvaluation.test.ts) replay against its
 // workflow code: the draw, the scores and the order of the tasks come out the same.
+import { dataConverter } from '../../app/codec';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ describe('evaluation’s recorded histories', () => {
     for (const f of files) {
       const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8')));
       const workflowId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? f;
-      await Worker.runReplayHistory({ workflowsPath: workflowsEntry([evaluation]), replayName: f }, history, workflowId);
+      await Worker.runReplayHistory({ workflowsPath: workflowsEntry([evaluation]), replayName: f, dataConverter: dataConverter() }, history, workflowId);
     }
   }, 120_000);
 });

@@ -2,6 +2,7 @@
 // API and worker run in a process of their own that kills itself (kill -9) there, then start again
 // on the same embedded data. After each crash the inbox, the audit trail and the mail say only what
 // Temporal committed, and the decision can be made, once.
+import { dataConverter } from '../../app/codec';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 
 async function temporal(): Promise<Client> {
-  return new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), namespace: inject('temporalNamespace') });
+  return new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), namespace: inject('temporalNamespace'), dataConverter: dataConverter() });
 }
 
 async function setup() {

@@ -1,5 +1,6 @@
 // The Temporal set-up every process test shares: the run's server (test/globalSetup.ts), a client
 // of it, and a worker on a task queue of its own for a test's workflows and activities.
+import { dataConverter } from '../../app/codec';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
@@ -15,7 +16,7 @@ export const uniqueTaskQueue = (prefix = 'test'): string => `${prefix}-${process
 /** A client of the run's server; close it with `client.connection.close()`. */
 export async function testClient(): Promise<Client> {
   const { address, namespace } = testTemporal();
-  return new Client({ connection: await Connection.connect({ address }), namespace });
+  return new Client({ connection: await Connection.connect({ address }), namespace, dataConverter: dataConverter() });
 }
 
 export interface TestWorker {
@@ -39,6 +40,8 @@ export async function testWorker({ taskQueue = uniqueTaskQueue(), connection, ..
     // as the product's worker does: the contracts modules evaluated once and shared (worker/preload.ts)
     // the board's fault points (app/faults.ts) are off in a test's worker unless it injects its own
     sinks: { faults: { point: { fn: () => undefined, callDuringReplay: false } } },
+    // as the product's clients and workers do: payloads of 2 KiB or more deflated (app/codec.ts)
+    dataConverter: dataConverter(),
     ...(options.workflowsPath && !options.bundlerOptions ? { bundlerOptions: { preloadModules: preloadableModules(options.workflowsPath) } } : {}),
     ...options,
     connection: connection ?? own,

@@ -1,6 +1,7 @@
 // Real durations on Temporal's time-skipping test server: a review due in 10 days reminds 2 days
 // before, escalates a day after the due date, and then refuses the original reviewer's late decision;
 // a form due in working days skips the weekend and a holiday week and counts a make-up Saturday.
+import { dataConverter } from '../../app/codec';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -25,7 +26,7 @@ describe.skipIf(!testServer)('human tasks over days (time-skipping server)', () 
   const taskQueue = `ts-${randomUUID()}`;
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter: dataConverter() }, server: { executable: { type: 'existing-path', path: testServer } } });
     db = await productDb();
     worker = await testWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), activities: createInboxActivities({ db, publicUrl: 'http://inbox.test' }) });
   });

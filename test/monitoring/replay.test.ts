@@ -1,5 +1,6 @@
 // Replays monitoring's recorded histories (test/monitoring/histories, recorded by record.test.ts)
 // against today's workflow code: a change that would break a running round fails here.
+import { dataConverter } from '../../app/codec';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -27,6 +28,6 @@ describe('replay of recorded monitoring histories', () => {
   });
 
   it.each(recorded.map((r) => [r.file, r] as const))('%s replays without non-determinism', async (_file, r) => {
-    await Worker.runReplayHistory({ workflowsPath: entry, replayName: r.file }, r.history, r.workflowId);
+    await Worker.runReplayHistory({ workflowsPath: entry, replayName: r.file, dataConverter: dataConverter() }, r.history, r.workflowId);
   });
 });

@@ -4,6 +4,7 @@
 // department's review to its head) and the original reviewers may still decide late; a revision
 // the applicant never resubmits has no reminder and no escalation: it stays open, overdue, and the
 // application waits in revision until the applicant acts.
+import { dataConverter } from '../../app/codec';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -34,7 +35,7 @@ describe.skipIf(!testServer)('pre-assessment deadlines (time-skipping server)', 
   let worker: TestWorker;
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter: dataConverter() }, server: { executable: { type: 'existing-path', path: testServer } } });
     // the workflow sets the registry's search attributes: the test server knows none of them
     const indexed: Record<string, number> = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 }; // temporal.api.enums.v1.IndexedValueType
     await env.connection.operatorService.addSearchAttributes({

@@ -1,6 +1,7 @@
 // The recorded rectification histories (test/replay/histories/rectification-*.json: a notice closed
 // after two rounds, an accountability case after the final escalation) replay against the workflow
 // code as it is now: a change that would break a running notice fails here.
+import { dataConverter } from '../../app/codec';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ describe('recorded rectification histories', () => {
     for (const f of files) {
       const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, f), 'utf8')));
       const workflowId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? f;
-      await Worker.runReplayHistory({ workflowsPath: workflowsEntry(WITH_RECTIFICATION), replayName: f }, history, workflowId);
+      await Worker.runReplayHistory({ workflowsPath: workflowsEntry(WITH_RECTIFICATION), replayName: f, dataConverter: dataConverter() }, history, workflowId);
     }
   });
 });

@@ -1,5 +1,6 @@
 // Replays every recorded history against the current workflow code: a change that would break a
 // running process (non-determinism) fails here, before it reaches production.
+import { dataConverter } from '../../app/codec';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -23,6 +24,6 @@ describe('replay of recorded histories', () => {
   });
 
   it.each(recorded.map((r) => [r.file, r] as const))('%s replays without non-determinism', async (_file, r) => {
-    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: r.file }, r.history, r.workflowId);
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: r.file, dataConverter: dataConverter() }, r.history, r.workflowId);
   });
 });
