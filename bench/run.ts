@@ -17,6 +17,7 @@
 // run; each phase awaits or aborts its background work (a round still opening, a poller) before it
 // returns, and the run aborts and awaits all of it before it closes a pool. The results file
 // (bench/results/<stamp>.json) is written after every phase; the exit code is 1 if any phase failed.
+import { cpuDelta, postmasterPid, treeCpuSeconds } from './cpu';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -260,6 +261,8 @@ async function main(): Promise<number> {
   const apiChild = sys.api;
   const auth = createAuth(db, config.auth);
   let workerRssMax = 0;
+  /** The system's parts by process tree, for CPU time by part. */
+  const parts = () => ({ worker: workerChild.pid, warningWorker: sys.laneWorker?.pid, api: apiChild.pid, temporal: temporal.pid, postgres: postmasterPid(sys.pg.dataDir), bench: process.pid });
   const rssTimer = setInterval(() => void (workerRssMax = Math.max(workerRssMax, rss(workerChild.pid))), 1000);
   say(`PostgreSQL; worker (pid ${workerChild.pid}) and API (pid ${apiChild.pid}) in processes of their own, the load generator in this one (pid ${process.pid}); ${REPS} runs per phase`);
   const client = deps.temporal;
@@ -328,9 +331,13 @@ async function main(): Promise<number> {
     await phase('open', async () => {
       results.open = await repeat('open a monitoring round', async (rep) => {
         const mine = directory.departments.filter((_, i) => i % REPS === rep);
+        const cpu0 = treeCpuSeconds(parts());
         const r = await openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '07-31', deptIds: mine, suffix: `bench${rep}`, progress: say, signal: run.signal });
         rounds.push(r.round);
-        return { forms: r.forms, warned: r.warned, suspended: r.suspended, seconds: r.seconds, formsPerSecond: r.formsPerSecond, suspensionP50Ms: r.suspensionP50Ms, suspensionP99Ms: r.suspensionP99Ms, suspensionMaxMs: r.suspensionMaxMs, batchToSuspensionP50Ms: r.batchToSuspensionP50Ms, batchToSuspensionP99Ms: r.batchToSuspensionP99Ms };
+        // where the CPU went, per 1,000 forms (the bench part includes the finance stand-in and the mail sink)
+        const cpu = cpuDelta(cpu0, treeCpuSeconds(parts()));
+        const per1k = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [`cpuPer1kForms_${k}`, (v * 1000) / r.forms]));
+        return { ...per1k, forms: r.forms, warned: r.warned, suspended: r.suspended, seconds: r.seconds, formsPerSecond: r.formsPerSecond, suspensionP50Ms: r.suspensionP50Ms, suspensionP99Ms: r.suspensionP99Ms, suspensionMaxMs: r.suspensionMaxMs, batchToSuspensionP50Ms: r.batchToSuspensionP50Ms, batchToSuspensionP99Ms: r.batchToSuspensionP99Ms };
       });
     });
 
@@ -774,6 +781,10 @@ async function longestWorkflowTasks(deps: Awaited<ReturnType<typeof buildDeps>>,
   let firstMax = 0;
   let maxEvents = 0;
   let maxBytes = 0;
+  let totalEvents = 0;
+  let totalBytes = 0;
+  /** History bytes by event type over these executions: what the server stores and sends. */
+  const byType = new Map<string, number>();
   const all: number[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: 8 }, async () => {
@@ -781,6 +792,13 @@ async function longestWorkflowTasks(deps: Awaited<ReturnType<typeof buildDeps>>,
       const history = await deps.temporal.workflow.getHandle(workflowIds[k]).fetchHistory();
       maxEvents = Math.max(maxEvents, history.events?.length ?? 0);
       maxBytes = Math.max(maxBytes, proto.api.history.v1.History.encode(history).finish().length);
+      totalEvents += history.events?.length ?? 0;
+      for (const e of history.events ?? []) {
+        const type = proto.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
+        const n = proto.api.history.v1.HistoryEvent.encode(e).finish().length;
+        totalBytes += n;
+        byType.set(type, (byType.get(type) ?? 0) + n);
+      }
       const started = new Map<string, number>();
       let first = true;
       for (const e of history.events ?? []) {
@@ -798,7 +816,8 @@ async function longestWorkflowTasks(deps: Awaited<ReturnType<typeof buildDeps>>,
       }
     }
   }));
-  return { executions: workflowIds.length, historyEventsMax: maxEvents, historyBytesMax: maxBytes, workflowTasks: all.length, maxMs: max.ms, maxIn: max.workflowId, maxWasFirst: max.first, firstTaskMaxMs: firstMax, p99Ms: pct(all, 99), over1s: all.filter((d) => d > 1000).length };
+  const topTypes = Object.fromEntries([...byType].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([t, n]) => [t.replace(/^EVENT_TYPE_/, ''), n]));
+  return { executions: workflowIds.length, historyEventsMax: maxEvents, historyBytesMax: maxBytes, historyEventsTotal: totalEvents, historyBytesTotal: totalBytes, historyBytesByType: topTypes, workflowTasks: all.length, maxMs: max.ms, maxIn: max.workflowId, maxWasFirst: max.first, firstTaskMaxMs: firstMax, p99Ms: pct(all, 99), over1s: all.filter((d) => d > 1000).length };
 }
 
 /**
@@ -830,6 +849,10 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
   const open = g<Record<string, Spread>>('open');
   row('open', `open a real monitoring round: ${open ? fmt(open.forms.median) : '?'} forms per run (${open ? fmt(open.warned.median) : '?'} warned at open), until every form is in its unit's inbox, every warned project suspended on the finance ledger and its verification open`, () => [s(open.formsPerSecond, ' forms/s'), thr(open.formsPerSecond)]);
   row('open', 'the same, seconds per run', () => [s(open.seconds, ' s'), '']);
+  row('open', 'the same, CPU seconds per 1,000 forms by part: worker / API / Temporal server / PostgreSQL / bench (load generator, finance stand-in, mail sink)', () => [
+    ['worker', 'api', 'temporal', 'postgres', 'bench'].map((k) => (open[`cpuPer1kForms_${k}`] ? fmt(open[`cpuPer1kForms_${k}`].median) : '?')).join(' / ') + (open.cpuPer1kForms_warningWorker?.median ? ` (+ warning worker ${fmt(open.cpuPer1kForms_warningWorker.median)})` : ''),
+    '',
+  ]);
   row('open', 'warning trigger → suspension on the finance ledger while the round opens, p50 / p99 (max)', () => [`${s(open.suspensionP50Ms, ' ms')} / ${s(open.suspensionP99Ms, ' ms')} (${fmt(open.suspensionMaxMs.max)} ms)`, lat(open.suspensionP99Ms)]);
   row('open', 'the same from the start of the project\'s batch execution (the page of finance data arrived) → suspension, p50 / p99', () => [`${s(open.batchToSuspensionP50Ms, ' ms')} / ${s(open.batchToSuspensionP99Ms, ' ms')}`, lat(open.batchToSuspensionP99Ms)]);
   const sub = g<Record<string, Spread>>('submitPreAssessments');
@@ -871,7 +894,7 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
   row('warnings', 'the same, retried after a 503 / approvals refused to the verifier (segregation of duties) / failed, per run', () => [`${s(w.retriedAfter503)} / ${s(w.segregationRefused)} / ${s(w.failed)}`, '']);
   row('warnings', 'the same, finance ledger rows by kind (expected): a mismatch fails the phase', () => [`${Object.entries(w.ledger.byKind).sort().map(([k, n]) => `${k} ${fmt(n)} (${fmt(w.ledger.expected[k] ?? 0)})`).join(', ')}; ${w.ledger.mismatches} warnings differ`, '']);
   row('warnings', 'the same warnings\' trigger → suspension on the finance ledger, p50 / p99 (max)', () => [`${fmt(w.triggerToSuspension.p50Ms)} ms / ${fmt(w.triggerToSuspension.p99Ms)} ms (${fmt(w.triggerToSuspension.maxMs)} ms) over ${fmt(w.triggerToSuspension.n)}`, '']);
-  type Wft = { maxMs: number; firstTaskMaxMs: number; p99Ms: number; over1s: number; workflowTasks: number; historyEventsMax: number; historyBytesMax: number };
+  type Wft = { maxMs: number; firstTaskMaxMs: number; p99Ms: number; over1s: number; workflowTasks: number; historyEventsMax: number; historyBytesMax: number; historyBytesTotal?: number; historyEventsTotal?: number; historyBytesByType?: Record<string, number> };
   const wft = g<{ boards: Wft; departmentsAndRounds: Wft; warnings: Wft; preAssessments: Wft; workerWarnings: number }>('workflowTasks');
   const mem = g<Record<string, number>>('memoryMiB');
   const hist = (x: Wft): string => `largest history ${fmt(x.historyEventsMax)} events, ${fmt(Math.round(x.historyBytesMax / 1024))} KiB`;
@@ -882,6 +905,7 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
       `departments and rounds ${fmt(wft.departmentsAndRounds.maxMs)} ms (p99 ${fmt(wft.departmentsAndRounds.p99Ms)} ms; ${hist(wft.departmentsAndRounds)}), ` +
       `warnings (a sample) ${fmt(wft.warnings.maxMs)} ms (p99 ${fmt(wft.warnings.p99Ms)} ms; ${hist(wft.warnings)}), ` +
       `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}; ${hist(wft.preAssessments)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
+      (wft.boards.historyBytesTotal ? `The monitoring batches' histories: ${fmt(wft.boards.historyEventsTotal ?? 0)} events, ${fmt(Math.round(wft.boards.historyBytesTotal / 1024))} KiB in all (by event type, KiB: ${Object.entries(wft.boards.historyBytesByType ?? {}).map(([t, n]) => `${t} ${fmt(Math.round(n / 1024))}`).join(', ')}). ` : '') +
       `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax})${mem.warningQueueWorker !== undefined ? ` and the warning queue's worker ${mem.warningQueueWorker} MiB` : ''} with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`;
   } catch {
     tail = `Longest workflow tasks and memory: ${why('workflowTasks')}.`;
