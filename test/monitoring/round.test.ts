@@ -2,6 +2,7 @@
 // projects) and the product's database: who is in a round, the warning at open, the form rules on
 // submission, Xinjiang's rectification instead of a warning, the Schedules from the profile, and a
 // transfer payment's county projects.
+import { DeflateCodec } from '../../app/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { PROCESSES } from '../../contracts/registry.zod';
@@ -55,7 +56,9 @@ async function startRound(sys: TestSystem, cutoff: string, extra: Record<string,
 async function startInput<T>(sys: TestSystem, workflowId: string): Promise<T> {
   const h = await sys.deps.temporal.workflow.getHandle(workflowId).fetchHistory();
   const payload = h.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  return JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as T;
+  // a large input is stored deflated (app/codec.ts): decoded as the worker reads it
+  const [plain] = await new DeflateCodec().decode([payload!]);
+  return JSON.parse(Buffer.from(plain.data!).toString('utf8')) as T;
 }
 
 const results = async (sys: TestSystem, round: string) => (await sys.deps.db.query<Row>('SELECT * FROM monitoring_results WHERE round = $1 ORDER BY project_id', [round])).rows;
