@@ -7,7 +7,7 @@ import type { ActivityDeps } from '../index';
 import type { Indicator, LibraryEntry, LibraryTarget } from '../../contracts/finance/finance.zod';
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport, type RectificationInput } from '../../contracts/rectification/problems.zod';
 import type { RectificationOptions } from '../../contracts/evaluation/evaluation.zod';
-import { departmentStatusQuery, evaluationDepartmentId, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
+import { batchStatusQuery, departmentItems, departmentStatusQuery, evaluationDepartmentId, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
 import { libraryIndex } from '../../contracts/evaluation/projectName';
 
 export interface PrefillInput {
@@ -141,14 +141,16 @@ export function createActivities(deps: ActivityDeps) {
       return out;
     },
 
-    /** The self-evaluations of a year's departments, as their workflows hold them (filed ones only). */
+    /** The self-evaluations of a year's departments, as their workflows hold them (the department's, or its batches'; filed ones only). */
     async evaluationFiledSelfEvaluations(input: { year: number; deptIds: string[] }): Promise<Array<SelfEvaluationItem & { deptId: string }>> {
       if (!deps.temporal) throw ApplicationFailure.nonRetryable('the worker gives evaluation no Temporal client', 'Misconfigured');
       const out: Array<SelfEvaluationItem & { deptId: string }> = [];
       for (const deptId of input.deptIds) {
         try {
-          const s = await deps.temporal.workflow.getHandle(evaluationDepartmentId(input.year, deptId)).query(departmentStatusQuery);
-          for (const i of s.items) if (i.stage === 'filed') out.push({ ...i, deptId });
+          const temporal = deps.temporal;
+          const s = await temporal.workflow.getHandle(evaluationDepartmentId(input.year, deptId)).query(departmentStatusQuery);
+          const items = await departmentItems(s, async (id) => (await temporal.workflow.getHandle(id).query(batchStatusQuery)).items);
+          for (const i of items) if (i.stage === 'filed') out.push({ ...i, deptId });
         } catch (e) {
           if (e instanceof WorkflowNotFoundError) continue; // no self-evaluation opened for it
           throw e;

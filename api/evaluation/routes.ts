@@ -8,6 +8,7 @@ import { Id } from '../../contracts/common.zod';
 import { EvaluationDepartmentEvaluationInput, EvaluationKeyEvaluationInput, EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
 import { SA } from '../../contracts/searchAttributes';
 import {
+  batchStatusQuery,
   checksStatusQuery,
   cycleStatusQuery,
   departmentStatusQuery,
@@ -20,6 +21,8 @@ import {
   evaluationKeyEvaluationId,
   evaluationDepartmentEvaluationId,
   departmentEvaluationStatusQuery,
+  departmentItems,
+  totalsOf,
   keyEvaluationStatusQuery,
   peerReviewStatusQuery,
   resultGrade,
@@ -51,6 +54,9 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
   registerRoutes(api, deps);
   const urgeWindowMs = () => Math.round(config.region.inbox.urgeWindowHours * 3_600_000);
+  /** A department's status with every project's self-evaluation in `items`, held by it or by its batches. */
+  const withItems = async (s: DepartmentStatus): Promise<DepartmentStatus> =>
+    s.batches ? { ...s, items: await departmentItems(s, async (id) => (await temporal.workflow.getHandle(id).query(batchStatusQuery)).items) } : s;
   const query = async <T>(workflowId: string, q: Parameters<ReturnType<typeof temporal.workflow.getHandle>['query']>[0], what: string): Promise<T> => {
     try {
       return (await temporal.workflow.getHandle(workflowId).query(q)) as T;
@@ -119,15 +125,9 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
           } catch (e) {
             if (!(e instanceof WorkflowNotFoundError)) throw e;
           }
-          const byStage: Record<string, number> = { filling: 0, signing: 0, departmentReview: 0, financeReview: 0, filed: 0 };
-          const grades: Record<string, number> = {};
-          let returns = 0;
-          for (const i of s?.items ?? []) {
-            byStage[i.stage] = (byStage[i.stage] ?? 0) + 1;
-            if (i.grade) grades[i.grade] = (grades[i.grade] ?? 0) + 1;
-            returns += i.returns;
-          }
-          return { deptId: d.deptId, opened: s?.opened ?? false, done: d.done, projects: s?.items.length ?? 0, byStage, grades, returns };
+          // with batches the department adds up their counts; before, it held every form
+          const t = s?.totals ?? totalsOf(s?.items ?? []);
+          return { deptId: d.deptId, opened: s?.opened ?? false, done: d.done, projects: t.projects, byStage: t.byStage, grades: t.grades, returns: t.returns };
         }),
       );
       const total = departments.reduce((n, d) => n + d.projects, 0);
@@ -146,7 +146,10 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     handler: async ({ params, ctx }) => {
       require(ctx, 'process.read');
       if (ctx.deptId && ctx.deptId !== params.deptId && !ctx.roles.some((r) => FINANCE_ROLES.includes(r) || r === 'observer')) throw new HttpError(403, 'FORBIDDEN', 'another department’s self-evaluations', 'deptId');
-      return query(evaluationDepartmentId(params.year, params.deptId), departmentStatusQuery, `the self-evaluations of ${params.deptId} in ${params.year}`);
+      const s = await query<DepartmentStatus>(evaluationDepartmentId(params.year, params.deptId), departmentStatusQuery, `the self-evaluations of ${params.deptId} in ${params.year}`);
+      // every project's form, wherever it is held, and the counts (with batches: as the department added them up)
+      const all = await withItems(s);
+      return { ...all, totals: s.totals ?? totalsOf(all.items) };
     },
   });
 
@@ -278,11 +281,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
     params: z.object({ year: Year, deptId: Id }),
     handler: async ({ params, ctx }) => {
       require(ctx, 'process.read');
-      const dept = await query<DepartmentStatus>(
-        evaluationDepartmentId(params.year, params.deptId),
-        departmentStatusQuery,
-        `the self-evaluations of ${params.deptId} in ${params.year}`,
-      );
+      const dept = await withItems(await query<DepartmentStatus>(evaluationDepartmentId(params.year, params.deptId), departmentStatusQuery, `the self-evaluations of ${params.deptId} in ${params.year}`));
       let checks: ChecksStatus | null = null;
       try {
         checks = await temporal.workflow.getHandle(evaluationChecksId(params.year)).query(checksStatusQuery);

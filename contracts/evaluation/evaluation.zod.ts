@@ -199,6 +199,38 @@ export const EvaluationDepartmentInput = z.object({
 });
 export type EvaluationDepartmentInput = z.input<typeof EvaluationDepartmentInput>;
 
+/** A department's batch of project forms (evaluationBatch): one page of its projects, each with its year-end execution. */
+export const EvaluationBatchInput = z.object({
+  year: z.number().int().min(2000).max(2100),
+  deptId: Id,
+  /** Its number in the department (0, 1, …): its workflow id's and its reports'. */
+  batch: z.number().int().min(0),
+  profile: Profile,
+  dueInMs: z.number().int().positive(),
+  openedBy: Id,
+  urgeWindowMs: z.number().int().nonnegative().optional(),
+  /** The page's projects (a transfer's county projects are not the department's); empty in a run that continued as new. */
+  projects: z
+    .array(
+      z.object({
+        id: Id,
+        name: z.string().min(1).max(500),
+        deptId: Id,
+        unitId: Id,
+        industry: Id,
+        originalFen: z.number().int().nonnegative(),
+        execution: z.object({ availableFen: z.number().int(), paidFen: z.number().int(), executionRateBp: z.number().int() }).nullable(),
+      }),
+    )
+    .max(500),
+  /** As the department's (EvaluationDepartmentInput): when a run continues as new, and the most it may carry. */
+  continueAfterEvents: z.number().int().min(1).max(50_000).optional(),
+  continueCarryLimit: z.number().int().min(1).max(1_900_000).optional(),
+  /** What the previous run carried (continue-as-new). */
+  restore: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null).optional(),
+});
+export type EvaluationBatchInput = z.input<typeof EvaluationBatchInput>;
+
 export const EvaluationChecksInput = z.object({
   year: z.number().int().min(2000).max(2100),
   profile: Profile,

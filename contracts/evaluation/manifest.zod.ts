@@ -1,5 +1,5 @@
 // Evaluation (绩效评价) as a process module: the annual self-evaluation cycle with one child per
-// department (forms filled, signed, reviewed, filed), and the checks of a year's self-evaluations
+// department and one grandchild per page of its projects (forms filled, signed, reviewed, filed), and the checks of a year's self-evaluations
 // (the seeded draw, checks that may open rectification, re-evaluation).
 import { defineProcess } from '../manifest.zod';
 import { DEPARTMENT_REVIEWERS, FINANCE_PERFORMANCE, UNIT_PREPARERS, type Holders } from '../humanTask/holders.zod';
@@ -19,6 +19,7 @@ import {
   EvaluationChecksInput,
   EvaluationCycleInput,
   EvaluationDepartmentInput,
+  EvaluationBatchInput,
   FinanceFileTask,
   ReEvaluateTask,
   ConfirmReEvaluationDrawTask,
@@ -43,7 +44,7 @@ const AGENCIES: Holders = { roles: ['agency_evaluator', 'expert'], scope: 'agenc
 export const evaluation = defineProcess({
   name: 'evaluation',
   label: { zh: '绩效评价', en: 'Performance evaluation' },
-  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationChecks', 'evaluationPeerReview', 'evaluationKeyEvaluation', 'evaluationDepartmentEvaluation'],
+  workflows: ['evaluationCycle', 'evaluationDepartment', 'evaluationBatch', 'evaluationChecks', 'evaluationPeerReview', 'evaluationKeyEvaluation', 'evaluationDepartmentEvaluation'],
   taskTypes: [
     // the unit fills and its head signs its own report: no segregation, within the unit
     { def: SelfEvaluateTask, holders: { holders: [UNIT_PREPARERS], segregation: false } },
@@ -72,7 +73,7 @@ export const evaluation = defineProcess({
     // each drawn expert's fieldwork opinion, in the expert's own inbox
     { def: ExpertOpinionTask, holders: { holders: [AGENCIES], segregation: false } },
   ],
-  schemas: { EvaluationDepartmentEvaluationInput, EvaluationCycleInput, EvaluationDepartmentInput, EvaluationChecksInput, EvaluationPeerReviewInput, EvaluationKeyEvaluationInput },
+  schemas: { EvaluationDepartmentEvaluationInput, EvaluationCycleInput, EvaluationDepartmentInput, EvaluationBatchInput, EvaluationChecksInput, EvaluationPeerReviewInput, EvaluationKeyEvaluationInput },
   searchAttributes: { JixiaoProcess: 'Keyword', JixiaoDeptId: 'Keyword', JixiaoStage: 'Keyword', JixiaoOpenTasks: 'Int' },
   profile: ['evaluation', 'rectification'],
   startedBy: ['hand', 'process'],

@@ -45,11 +45,13 @@ export const EVALUATION_TASKS = {
   expertOpinion: 'evaluation.expertOpinion',
 } as const;
 
-export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', departmentEvaluation: 'evaluationDepartmentEvaluation', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview', keyEvaluation: 'evaluationKeyEvaluation' } as const;
+export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', batch: 'evaluationBatch', departmentEvaluation: 'evaluationDepartmentEvaluation', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview', keyEvaluation: 'evaluationKeyEvaluation' } as const;
 
 /** One cycle per budget year: a second start for the same year is refused by Temporal. */
 export const evaluationCycleId = (year: number): string => `evaluationCycle:${year}`;
 export const evaluationDepartmentId = (year: number, deptId: string): string => `evaluationDepartment:${year}:${deptId}`;
+/** A department's batch of project forms (one page of its projects): `<department's workflow id>:b<n>`, n from 0. */
+export const evaluationBatchId = (department: string, batch: number): string => `${department}:b${batch}`;
 /** A department's evaluation of chosen projects (部门评价), one per year and department, apart from the self-evaluations. */
 export const evaluationDepartmentEvaluationId = (year: number, deptId: string): string => `evaluationDepartmentEvaluation:${year}:${deptId}`;
 export const evaluationChecksId = (year: number): string => `evaluationChecks:${year}`;
@@ -113,17 +115,95 @@ export interface SelfEvaluationItem {
   filedAt: string | null;
 }
 
+/** Counts of project self-evaluations: by stage, by grade, and the returns. */
+export interface SelfEvaluationTotals {
+  projects: number;
+  byStage: Record<SelfEvaluationStage, number>;
+  grades: Record<string, number>;
+  returns: number;
+}
+
+export const emptyTotals = (): SelfEvaluationTotals => ({ projects: 0, byStage: { filling: 0, signing: 0, departmentReview: 0, financeReview: 0, filed: 0 }, grades: {}, returns: 0 });
+
+export function totalsOf(items: readonly SelfEvaluationItem[]): SelfEvaluationTotals {
+  const t = emptyTotals();
+  for (const i of items) {
+    t.projects++;
+    t.byStage[i.stage]++;
+    if (i.grade) t.grades[i.grade] = (t.grades[i.grade] ?? 0) + 1;
+    t.returns += i.returns;
+  }
+  return t;
+}
+
+export function addTotals(a: SelfEvaluationTotals, b: SelfEvaluationTotals): SelfEvaluationTotals {
+  const t = emptyTotals();
+  t.projects = a.projects + b.projects;
+  for (const k of Object.keys(t.byStage) as SelfEvaluationStage[]) t.byStage[k] = (a.byStage[k] ?? 0) + (b.byStage[k] ?? 0);
+  for (const g of new Set([...Object.keys(a.grades), ...Object.keys(b.grades)])) t.grades[g] = (a.grades[g] ?? 0) + (b.grades[g] ?? 0);
+  t.returns = a.returns + b.returns;
+  return t;
+}
+
+/** One batch of a department's project forms, as the department knows it: its counts, as the batch last reported them. */
+export interface DepartmentBatch {
+  batch: number;
+  workflowId: string;
+  projects: number;
+  /** The last report's number (a report older than the one kept is ignored). */
+  seq: number;
+  /** null until the batch's forms are open (its first report). */
+  totals: SelfEvaluationTotals | null;
+  done: boolean;
+}
+
 export interface DepartmentStatus {
   year: number;
   deptId: string;
   /** Pages of projects read from finance so far, and whether all are read. */
   pagesRead: number;
+  /** Every project's form is open (with batches: every batch has reported its forms open). */
   opened: boolean;
+  /** The projects' self-evaluations; with batches empty here: each batch holds its own (batchStatusQuery, merged by departmentItems). */
   items: SelfEvaluationItem[];
   /** The department-wide overall self-evaluation (部门整体自评), kept apart from the projects'. */
   overall?: SelfEvaluationItem | null;
   /** A self-evaluation per transfer payment to lower levels (转移支付), by transfer id. */
   transfers?: SelfEvaluationItem[];
+  /** Each page's project forms in a child workflow of their own (patched 'jixiao.evaluation.department-batches'). */
+  batches?: DepartmentBatch[];
+  /** The project forms' counts, added up from the batches' reports (with batches). */
+  totals?: SelfEvaluationTotals;
+}
+
+/** A batch's project self-evaluations (its page of the department's projects). */
+export interface BatchStatus {
+  year: number;
+  deptId: string;
+  batch: number;
+  items: SelfEvaluationItem[];
+}
+
+/** What a batch reports to its department whenever its counts change, and once more when every form is filed. */
+export interface BatchReport {
+  batch: number;
+  seq: number;
+  totals: SelfEvaluationTotals;
+  done: boolean;
+}
+export const BATCH_REPORT_SIGNAL = 'evaluation.batchReport';
+export const batchReportSignal = defineSignal<[BatchReport]>(BATCH_REPORT_SIGNAL);
+export const batchStatusQuery = defineQuery<BatchStatus>('evaluation.batch');
+
+/**
+ * A department's project self-evaluations, whether it holds them itself or its batches do (each
+ * asked by `batchItems`, a query of its batchStatusQuery), in the batches' order.
+ */
+export async function departmentItems(status: DepartmentStatus, batchItems: (workflowId: string) => Promise<SelfEvaluationItem[]>): Promise<SelfEvaluationItem[]> {
+  if (!status.batches) return status.items;
+  const out: SelfEvaluationItem[][] = [];
+  for (let i = 0; i < status.batches.length; i += 8) out.push(...(await Promise.all(status.batches.slice(i, i + 8).map((b) => batchItems(b.workflowId)))));
+  return out.flat();
 }
 
 export interface CycleStatus {

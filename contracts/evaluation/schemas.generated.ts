@@ -2,7 +2,7 @@
 import type { JsonSchema } from '../jsonSchema';
 import type { TaskTypeInfo } from '../humanTask/schemas';
 
-export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' | 'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationChecksInput' | 'EvaluationPeerReviewInput' | 'EvaluationKeyEvaluationInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
+export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' | 'EvaluationCycleInput' | 'EvaluationDepartmentInput' | 'EvaluationBatchInput' | 'EvaluationChecksInput' | 'EvaluationPeerReviewInput' | 'EvaluationKeyEvaluationInput', JsonSchema>; taskTypes: Record<string, TaskTypeInfo> } = {
  "schemas": {
   "EvaluationDepartmentEvaluationInput": {
    "type": "object",
@@ -179,6 +179,148 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
     "profile",
     "dueInMs",
     "openedBy"
+   ]
+  },
+  "EvaluationBatchInput": {
+   "type": "object",
+   "properties": {
+    "year": {
+     "type": "integer",
+     "minimum": 2000,
+     "maximum": 2100
+    },
+    "deptId": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "batch": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 9007199254740991
+    },
+    "profile": {},
+    "dueInMs": {
+     "type": "integer",
+     "exclusiveMinimum": 0,
+     "maximum": 9007199254740991
+    },
+    "openedBy": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100,
+     "pattern": "^[A-Za-z0-9_.:-]+$"
+    },
+    "urgeWindowMs": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 9007199254740991
+    },
+    "projects": {
+     "maxItems": 500,
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 500
+       },
+       "deptId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "unitId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "industry": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       },
+       "originalFen": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991
+       },
+       "execution": {
+        "anyOf": [
+         {
+          "type": "object",
+          "properties": {
+           "availableFen": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991
+           },
+           "paidFen": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991
+           },
+           "executionRateBp": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991
+           }
+          },
+          "required": [
+           "availableFen",
+           "paidFen",
+           "executionRateBp"
+          ]
+         },
+         {
+          "type": "null"
+         }
+        ]
+       }
+      },
+      "required": [
+       "id",
+       "name",
+       "deptId",
+       "unitId",
+       "industry",
+       "originalFen",
+       "execution"
+      ]
+     }
+    },
+    "continueAfterEvents": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 50000
+    },
+    "continueCarryLimit": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 1900000
+    },
+    "restore": {}
+   },
+   "required": [
+    "year",
+    "deptId",
+    "batch",
+    "profile",
+    "dueInMs",
+    "openedBy",
+    "projects"
    ]
   },
   "EvaluationChecksInput": {

@@ -133,6 +133,7 @@ export const start = { route: 'evaluation', label: strings.start, permission: 'p
 export const vocab = {
   audit: {
     'evaluation.formsOpened': { zh: '自评表已下发', en: 'Self-evaluation forms opened' },
+    'evaluation.batchOpened': { zh: '一批自评表已下发', en: 'A batch of self-evaluation forms opened' },
     'evaluation.wholeFormsOpened': { zh: '部门整体及转移支付自评表已下发', en: 'Overall and transfer self-evaluations opened' },
     'evaluation.selfEvaluated': { zh: '提交自评', en: 'Self-evaluation submitted' },
     'evaluation.formRefused': { zh: '自评表与绩效目标不符，退回', en: 'Form does not match the targets: returned' },
