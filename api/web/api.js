@@ -3,6 +3,8 @@
 import { getLang, t } from './i18n.js';
 
 /** @typedef {[RegExp, (...m: string[]) => string]} ZhMessage */
+/** How a process ended, as Temporal names it (lower case). @type {Record<string, string>} */
+const PROCESS_ENDED = { completed: '已完成', terminated: '已终止', cancelled: '已取消', canceled: '已取消', failed: '已失败', 'timed out': '已超时' };
 /** The validators' common English messages, in Chinese when the page is (processes add their own). */
 /** @type {ZhMessage[]} */
 const ZH_MESSAGES = [
@@ -29,6 +31,10 @@ const ZH_MESSAGES = [
   [/^this task is not approved in bulk under the region profile$/, () => '按本地区规则，此事项不能批量审批'],
   [/^segregation of duties: .*$/, () => '职责分离：您不能办理此事项'],
   [/^task \S+ not found$/, () => '未找到该事项'],
+  // a queued decision whose process is gone (api/inbox/dispatcher.ts)
+  [/^the process of this task has ended(?: \((.+)\))?$/, (how) => `此事项所属流程已结束${how && PROCESS_ENDED[how] ? `（${PROCESS_ENDED[how]}）` : ''}`],
+  [/^the process of this task ended before it answered the decision$/, () => '此事项所属流程在办理前已结束'],
+  [/^the process of this task was not found$/, () => '未找到此事项所属流程'],
 ];
 /** @param {ZhMessage[]} list */
 export const addMessages = (list) => ZH_MESSAGES.push(...list);

@@ -1,14 +1,17 @@
 // @ts-check
 // The task list: tabs with counts (refreshed while the tab is visible), filters, search, sort,
 // saved views (listViews.js), cursor paging, keyboard (listKeys.js), and bulk approval (listBulk.js) for leads.
+// A row whose decision is queued is marked 已提交，处理中 (queued.js) and re-read every few seconds
+// until its process has applied it (the row then shows the task's new status) or refused it.
 import { get, orgs, qs, taskTypes, users } from './api.js';
-import { fmtTime, h } from './dom.js';
+import { fmtTime, h, toast } from './dom.js';
 import { L, t } from './i18n.js';
 import { every } from './live.js';
 import { processes as knownProcesses, processLabel } from './processes.js';
 import { bulkApproval } from './listBulk.js';
 import { listKeys } from './listKeys.js';
 import { FILTER_KEYS, hashOf, viewsBar } from './listViews.js';
+import { outcomeName, QUEUED_POLL_MS, queuedTag, refusalReason } from './queued.js';
 import { app } from './state.js';
 
 /** @typedef {import('./types.js').TaskSummary} TaskSummary */
@@ -56,6 +59,8 @@ export async function listView(main, query, { stale }) {
   let cursor = null;
   let shown = 0;
   let reqSeq = 0;
+  /** @type {Map<string, { task: TaskSummary, tr: HTMLElement }>} rows whose decision is queued: re-read until it is applied or refused */
+  const waiting = new Map();
 
   /** @param {string} name @param {string} label @param {string[][]} options @param {string | undefined} value @returns {[HTMLElement, HTMLSelectElement]} */
   const sel = (name, label, options, value) => {
@@ -221,6 +226,7 @@ export async function listView(main, query, { stale }) {
         shown = 0;
         keys.reset();
         bulk?.reset();
+        waiting.clear();
         changed.hidden = true;
       }
       for (const task of res.items) tbody.append(row(task));
@@ -238,15 +244,23 @@ export async function listView(main, query, { stale }) {
     }
   }
 
+  /** The status cell's tags: closed, overdue, escalated, claimed, a decision queued (or mine refused). @param {TaskSummary} task */
+  function statusTags(task) {
+    const tags = [];
+    const d = task.queuedDecision;
+    if (task.status !== 'open') tags.push(h('span.tag', t(`status_${task.status}`)));
+    if (d && task.status === 'open') tags.push(queuedTag(d, types.get(task.type), (uid) => names.get(uid) ?? ''));
+    if (task.overdue) tags.push(h('span.tag.danger', t('tag_overdue')));
+    if (task.escalated) tags.push(h('span.tag.warn', t('tag_escalated')));
+    if (task.claimedBy) tags.push(h('span.tag.info', t('tag_claimed', { who: names.get(task.claimedBy) ?? task.claimedBy })));
+    if (d?.status === 'refused' && task.status === 'open') tags.push(h('div.sub.decision-reason', refusalReason(d)));
+    return tags.length ? tags : [h('span.tag.ok', t('status_open'))];
+  }
+
   /** @param {TaskSummary} task */
   function row(task) {
     const href = `#/tasks/${encodeURIComponent(task.id)}`;
     const check = bulk ? h('td.col-check', bulk.rowBox(task)) : null;
-    const tags = [];
-    if (task.status !== 'open') tags.push(h('span.tag', t(`status_${task.status}`)));
-    if (task.overdue) tags.push(h('span.tag.danger', t('tag_overdue')));
-    if (task.escalated) tags.push(h('span.tag.warn', t('tag_escalated')));
-    if (task.claimedBy) tags.push(h('span.tag.info', t('tag_claimed', { who: names.get(task.claimedBy) ?? task.claimedBy })));
     const tr = h(
       'tr.task-row',
       { class: task.overdue ? 'overdue' : '', dataset: { id: task.id } },
@@ -258,7 +272,7 @@ export async function listView(main, query, { stale }) {
       ),
       h('td.col-proc', h('div', processLabel(task.process)), h('div.sub', typeName(task.type))),
       h('td.col-unit', orgNames.get(task.unitId) ?? task.unitId ?? '', task.deptId ? h('div.sub', orgNames.get(task.deptId) ?? task.deptId) : null),
-      h('td.col-tags', tags.length ? tags : h('span.tag.ok', t('status_open'))),
+      h('td.col-tags', statusTags(task)),
       h('td.col-due', { class: task.overdue ? 'due overdue-date' : 'due' }, h('time', { datetime: task.dueAt }, fmtTime(task.dueAt))),
       h('td.col-pri', h('span', { class: `pri pri-${task.priority}` }, t(`priority_${task.priority}`))),
     );
@@ -273,7 +287,37 @@ export async function listView(main, query, { stale }) {
       }
       app.go(href);
     });
+    if (task.queuedDecision?.status === 'queued') waiting.set(task.id, { task, tr });
     return tr;
+  }
+
+  /**
+   * Re-reads the rows whose decision is queued (one request for all of them): a row whose decision
+   * its process has applied shows the task's new status, one refused shows why; the counts follow.
+   */
+  async function recheckQueued() {
+    if (!waiting.size) return;
+    const ids = [...waiting.keys()];
+    const u = new URLSearchParams([['mine', 'visible'], ['status', 'all'], ['limit', String(ids.length)], ...ids.map((id) => ['ids', id])]);
+    /** @type {{ items: TaskSummary[] }} */
+    const res = await get(`/api/tasks?${u}`);
+    if (stale()) return;
+    const fresh = new Map(res.items.map((x) => [x.id, x]));
+    let settled = 0;
+    for (const id of ids) {
+      const w = waiting.get(id);
+      const now = fresh.get(id);
+      if (!w || (now?.queuedDecision?.status === 'queued' && now.queuedDecision.decisionId === w.task.queuedDecision?.decisionId)) continue;
+      waiting.delete(id);
+      settled++;
+      if (!now) continue; // no longer one I may see
+      w.tr.querySelector('td.col-tags')?.replaceChildren(...statusTags(now));
+      w.tr.classList.toggle('decided', now.status !== 'open');
+      const mine = w.task.queuedDecision?.by.userId === app.me?.id;
+      if (mine && now.queuedDecision?.status === 'refused') toast(t('decision_refused_toast', { reason: refusalReason(now.queuedDecision) }), 'error');
+      else if (mine && now.status !== 'open') toast(t('decision_applied', { outcome: outcomeName(types.get(now.type), now.outcome) }));
+    }
+    if (settled) await refreshCounts({ announce: false }).catch(() => {});
   }
 
   const keys = listKeys({ tbody, search, toggle: bulk ? (box) => bulk.toggle(box) : null });
@@ -285,8 +329,10 @@ export async function listView(main, query, { stale }) {
     return;
   }
   const stopPolling = every(COUNTS_POLL_MS, () => refreshCounts());
+  const stopQueued = every(QUEUED_POLL_MS, recheckQueued);
   return () => {
     stopPolling();
+    stopQueued();
     keys.stop();
     clearTimeout(debounce);
   };

@@ -68,7 +68,8 @@ export function bulkApproval({ tbody, types, myKeys, stale, reload }) {
   /** The tick box of a row (null when the task cannot be approved in bulk by me). @param {TaskSummary} task */
   function rowBox(task) {
     shown.set(task.id, task);
-    const selectable = task.bulkApprovable === true && bulkOutcomes(task.type).length > 0 && task.status === 'open' && (task.actors ?? []).some((a) => myKeys.has(a));
+    // a task whose decision is queued waits for it: deciding it again would be refused
+    const selectable = task.bulkApprovable === true && bulkOutcomes(task.type).length > 0 && task.status === 'open' && task.queuedDecision?.status !== 'queued' && (task.actors ?? []).some((a) => myKeys.has(a));
     if (!selectable) return null;
     const box = /** @type {HTMLInputElement} */ (h('input.row-check', { type: 'checkbox', 'aria-label': t('bulk_select_row', { title: task.title }), dataset: { id: task.id } }));
     box.addEventListener('change', () => (setChecked(box, box.checked), sync()));

@@ -3,12 +3,15 @@
 // decision form (from the outcome's JSON Schema), the other moves, history, comments and attachments.
 // While it is open (and the browser tab visible) it re-reads the task every 10 s: when someone else
 // changed it, a banner offers to reload — it never wipes a form being filled in — and buttons of
-// moves no longer allowed (all of them once the task is closed) are disabled.
+// moves no longer allowed (all of them once the task is closed) are disabled. A decision queued on
+// the task locks the form until its process has applied it (re-read every 2 s), and a refusal of
+// mine says why (queued.js).
 import { get, orgs, taskPath, users } from './api.js';
-import { fmtTime, h } from './dom.js';
+import { fmtTime, h, toast } from './dom.js';
 import { L, t, v } from './i18n.js';
 import { every } from './live.js';
 import { processLabel, processOf, processes } from './processes.js';
+import { outcomeName, QUEUED_POLL_MS, queuedNote, refusalReason, refusedNote } from './queued.js';
 import { card, dlRow, genericContext } from './render.js';
 import { app } from './state.js';
 import { decisionPanel } from './taskDecision.js';
@@ -99,10 +102,15 @@ export async function taskView(main, id, { stale }) {
       );
     }
   }
+  // a decision queued on the task: the form is locked until its process has applied it (looked at
+  // every few seconds, or at once with the note's button); mine refused: why, and the form is mine again
+  const mark = open ? task.queuedDecision ?? null : null;
+  const pending = mark?.status === 'queued' ? mark : null;
+  const note = pending ? queuedNote(pending, type, who, () => void checkQueued(true).catch(() => toast(t('network_error'), 'error'))) : mark?.status === 'refused' ? refusedNote(mark, type) : null;
   const decision =
     open && moves.has('decide') && type?.outcomes?.length
-      ? decisionPanel(page)
-      : card(t('task_decide'), h('p.muted', open ? t('task_not_actionable') : t('task_closed', { status: t(`status_${task.status}`) })), 'decision');
+      ? decisionPanel(page, { note, locked: !!pending })
+      : card(t('task_decide'), [note, h('p.muted', open ? t('task_not_actionable') : t('task_closed', { status: t(`status_${task.status}`) }))].filter(Boolean), 'decision');
 
   // --- side column -------------------------------------------------------------------------
   const meta = card(
@@ -173,8 +181,24 @@ export async function taskView(main, id, { stale }) {
     }
   }
 
+  /** Whether the queued decision is still waiting; once it is not, the page is drawn again (applied: the task as it now is; refused: why). */
+  async function checkQueued(asked = false) {
+    if (!pending) return;
+    /** @type {import('./types.js').TaskDetail} */
+    const fresh = await get(taskPath(task.id));
+    const q = fresh.task.queuedDecision;
+    if (stale()) return;
+    if (q?.status === 'queued' && q.decisionId === pending.decisionId) {
+      if (asked) toast(t('decision_queued_title'));
+      return;
+    }
+    if (q?.status === 'refused' && q.decisionId === pending.decisionId) toast(t('decision_refused_toast', { reason: refusalReason(q) }), 'error');
+    else if (fresh.task.version > task.version) toast(t('decision_applied', { outcome: outcomeName(type, pending.outcome) }));
+    app.go(location.hash);
+  }
+
   async function checkForChanges() {
-    if (ownMoves || !open) return;
+    if (ownMoves || !open || pending) return; // a queued decision's own change is checkQueued's
     /** @type {import('./types.js').TaskDetail} */
     let fresh;
     try {
@@ -202,5 +226,7 @@ export async function taskView(main, id, { stale }) {
     disableMoves(closed ? new Set() : allowed);
   }
   // the view's cleanup stops the polling
-  return open ? every(TASK_POLL_MS, checkForChanges) : () => {};
+  if (!open) return () => {};
+  const stops = [every(TASK_POLL_MS, checkForChanges), pending ? every(QUEUED_POLL_MS, checkQueued) : () => {}];
+  return () => stops.forEach((stop) => stop());
 }

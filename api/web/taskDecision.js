@@ -1,6 +1,7 @@
 // @ts-check
 // The task page's decision card: the outcome picker, the form generated from the outcome's JSON
-// Schema (prefilled by the task's process, or from the saved draft), decide and save-draft.
+// Schema (prefilled by the task's process, or from the saved draft), decide and save-draft; locked
+// while a decision on the task waits for its process (queued.js), usable again once it was refused.
 import { ApiError, post, queuedMove, taskPath } from './api.js';
 import { h, toast } from './dom.js';
 import { outcomePicker, schemaForm } from './form.js';
@@ -10,8 +11,11 @@ import { app } from './state.js';
 
 /** @typedef {import('./task.js').TaskPage} TaskPage */
 
-/** @param {TaskPage} page */
-export function decisionPanel({ d, mine, process }) {
+/**
+ * @param {TaskPage} page
+ * @param {{ note?: Node | null, locked?: boolean }} [o]  a note above the form (a queued or refused decision); locked: a decision waits, nothing may be sent
+ */
+export function decisionPanel({ d, mine, process }, { note = null, locked = false } = {}) {
   const { task, state, type } = d;
   const ctx = state?.spec?.context ?? {};
   const outcomes = type.outcomes;
@@ -57,6 +61,10 @@ export function decisionPanel({ d, mine, process }) {
     h('div.form-actions', submit, saveDraft),
   );
   drawForm();
+  if (locked) {
+    body.classList.add('locked');
+    for (const el of body.querySelectorAll('input, select, textarea, button')) /** @type {HTMLInputElement} */ (el).disabled = true;
+  }
 
   /** @param {any} e */
   const showError = (e) => {
@@ -105,5 +113,5 @@ export function decisionPanel({ d, mine, process }) {
     }
   }
 
-  return card(t('task_decide'), body, 'decision');
+  return card(t('task_decide'), note ? [note, body] : body, 'decision');
 }

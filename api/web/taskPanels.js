@@ -1,6 +1,6 @@
 // @ts-check
 // The task page's comments, attachments and history.
-import { api, download, post, taskPath } from './api.js';
+import { api, download, localMessage, post, taskPath } from './api.js';
 import { fmtSize, fmtTime, h, toast } from './dom.js';
 import { has, L, t, v } from './i18n.js';
 import { card } from './render.js';
@@ -116,7 +116,8 @@ export function historyPanel({ d, who }) {
             { class: `ev ev-${String(r.action).replace(/\W/g, '-')}` },
             h('div.ev-head', h('strong', has('audit', r.action) ? v('audit', r.action) : r.action), outcome ? h('span.tag.small', L(outcome.label, outcome.key)) : null),
             h('div.ev-meta', h('time', { datetime: r.at }, fmtTime(r.at)), ' · ', r.actorName || r.actorId, to ? ` → ${who(to)}` : ''),
-            r.reason ? h('blockquote.ev-reason', r.reason) : null,
+            // a refused queued decision's reason is the workflow's (English): in Chinese when the page is
+            r.reason ? h('blockquote.ev-reason', r.action === 'task.decisionRefused' ? localMessage(r.reason) : r.reason) : null,
           );
         }),
       );

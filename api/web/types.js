@@ -74,6 +74,20 @@ export {};
  * @property {boolean} [bulkApprovable]
  * @property {string[]} [actors]
  * @property {string | null} [outcome]
+ * @property {QueuedDecisionMark | null} [queuedDecision]  a decision queued on it that its process has not applied yet (or mine, refused)
+ */
+
+/**
+ * A task's queued decision (TaskSummary.queuedDecision): waiting for its process, or (mine) refused.
+ * @typedef {object} QueuedDecisionMark
+ * @property {string} decisionId  GET /api/decisions/:id (its maker's)
+ * @property {'queued' | 'refused'} status
+ * @property {string} action
+ * @property {string | null} outcome
+ * @property {{ userId: string, name: string }} by
+ * @property {string} acceptedAt
+ * @property {string | null} settledAt
+ * @property {{ type: string, message: string } | null} error  why its process refused it
  */
 
 /**

@@ -1,7 +1,9 @@
 // The web inbox in a real headless Chromium against the real system (Temporal, database, API):
 // log in by picking a demo user, find the task, fill the generated form, decide, see it leave the
 // list; a deep link from a mail opened while logged out goes through login to the task; a lead
-// approves in bulk; the task page notices changes made by others.
+// approves in bulk; the task page notices changes made by others; a decision that waits for its
+// process (the worker away) is marked in the list and on its page until it is applied, and one
+// refused says why.
 // Screenshots go to test-results/screenshots/ (git-ignored).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -64,10 +66,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
   // the task page's live test); its projection writes to the system's database.
   const taskQueue = `browser-tasks-${process.pid}-${Date.now()}`;
   let taskWorker: TestWorker | undefined;
+  let bundle: WorkflowBundleWithSourceMap;
+  const startTaskWorker = async () => (taskWorker = await testWorker({ taskQueue, workflowBundle: bundle, activities: createInboxActivities({ db: sys.deps.db, publicUrl: sys.url }) }));
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    let bundle: WorkflowBundleWithSourceMap;
     [sys, browser, bundle] = await Promise.all([
       startSystem(),
       chromium.launch({
@@ -77,7 +80,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
       bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), logger: quietLogger }),
     ]);
     // after startSystem: its worker installs the Temporal runtime, which the first connection would otherwise create
-    taskWorker = await testWorker({ taskQueue, workflowBundle: bundle, activities: createInboxActivities({ db: sys.deps.db, publicUrl: sys.url }) });
+    await startTaskWorker();
     preparer = await sys.as('u0101-preparer');
   });
   afterAll(async () => {
@@ -463,6 +466,80 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
     expect(await page.locator('form.decision-form').count()).toBe(0);
     await ctx.close();
   });
+
+  it('while the worker is away a decision waits: the list marks it 已提交，处理中 and its page locks the form; one whose process is withdrawn says why; once the worker is back the other is applied', async () => {
+    const tag = `queued-${Date.now().toString(36)}`;
+    const [a] = await openTasks([groupTask('a', `绩效目标审核 ${tag} 甲`)]);
+    const [b] = await openTasks([groupTask('b', `绩效目标审核 ${tag} 乙`)]);
+    const officer = await sys.as('perf-officer');
+    await taskWorker!.stop(); // their process's worker: decisions on them wait in the queue
+    try {
+      const rowA = (page: Page) => page.locator('tr.task-row', { hasText: `${tag} 甲` });
+      const rowB = (page: Page) => page.locator('tr.task-row', { hasText: `${tag} 乙` });
+      // b decided by an integration (the queue's API), a in the browser
+      const qb = await officer.post(`/api/tasks/${encodeURIComponent(b)}/queued-actions`, { action: 'decide', outcome: 'approve', form: {}, comment: null });
+      expect(qb.status).toBe(202);
+      const { ctx, page } = await newPage(false, { pollMs: 400, token: officer.token });
+      await page.goto(`${sys.url}/#/tasks?q=${tag}`);
+      await expect.poll(() => page.locator('tr.task-row').count()).toBe(2);
+      expect(await rowA(page).locator('.col-tags').textContent()).toBe('办理中');
+      await rowA(page).locator('a.row-link').click();
+      const form = page.locator('form.decision-form');
+      await form.locator('textarea[name="comment"]').fill('目标明确，同意。');
+      await form.locator('button[data-outcome="approve"]').click();
+      // not applied within its 4 s: submitted, being applied; back on the list, where the row says so
+      await expect.poll(() => page.locator('#toast').textContent(), { timeout: 10_000 }).toContain('已提交，正在办理');
+      await page.waitForURL((u) => u.hash === `#/tasks?q=${tag}`);
+      await expect.poll(() => rowA(page).locator('.decision-queued').textContent(), { timeout: 5_000 }).toBe('已提交，处理中：审核通过');
+      expect(await rowA(page).locator('.decision-queued').getAttribute('title')).toContain('郑洁');
+      expect(await rowB(page).locator('.decision-queued').textContent()).toBe('已提交，处理中：审核通过');
+      await page.screenshot({ path: join(SHOTS, 'inbox-decision-queued.png'), fullPage: true });
+
+      // its page: the queued decision, and the form locked (nothing sent twice)
+      await rowA(page).locator('a.row-link').click();
+      const note = page.locator('[data-card="decision"] .decision-queued-note');
+      await expect.poll(() => note.textContent()).toContain('已提交，处理中');
+      expect(await note.textContent()).toContain('郑洁 已于');
+      expect(await note.textContent()).toContain('“审核通过”');
+      expect(await form.locator('button[data-outcome="approve"]').isDisabled()).toBe(true);
+      expect(await form.locator('textarea[name="comment"]').isDisabled()).toBe(true);
+      expect(await form.getByRole('button', { name: '保存草稿' }).isDisabled()).toBe(true);
+      await note.getByRole('button', { name: '刷新' }).click();
+      await expect.poll(() => page.locator('#toast').textContent()).toBe('已提交，处理中');
+      await page.screenshot({ path: join(SHOTS, 'task-decision-queued.png'), fullPage: true });
+      await page.locator('.crumbs a').click();
+      await page.waitForURL((u) => u.hash === `#/tasks?q=${tag}`);
+      await rowA(page).locator('.decision-queued').waitFor();
+
+      // b's process is withdrawn meanwhile: its decision is refused, and the row says why
+      await sys.deps.temporal.workflow.getHandle(b.slice(0, b.lastIndexOf(':'))).terminate('撤销');
+      await expect.poll(() => rowB(page).locator('.decision-refused').textContent(), { timeout: 15_000 }).toBe('提交未成功：审核通过');
+      expect(await rowB(page).locator('.decision-reason').textContent()).toBe('此事项所属流程已结束（已终止）');
+      expect(await page.locator('#toast').textContent()).toBe('提交未成功：此事项所属流程已结束（已终止）');
+      expect(await rowA(page).locator('.decision-queued').count()).toBe(1);
+
+      // the worker is back: a is applied, its row shows it done, the counts follow
+      await startTaskWorker();
+      await expect.poll(() => rowA(page).locator('.col-tags').textContent(), { timeout: 45_000 }).toContain('已办结');
+      expect(await rowA(page).locator('.decision-queued').count()).toBe(0);
+      await expect.poll(() => page.locator('#toast').textContent()).toBe('已办理：审核通过');
+      await page.screenshot({ path: join(SHOTS, 'inbox-decision-applied.png'), fullPage: true });
+      expect((await officer.get(`/api/tasks/${encodeURIComponent(a)}`)).body.task).toMatchObject({ status: 'completed', outcome: 'approve', queuedDecision: null });
+
+      // b's page explains the refusal, and its form is usable again
+      await rowB(page).locator('a.row-link').click();
+      const refused = page.locator('[data-card="decision"] .decision-refused-note');
+      await expect.poll(() => refused.textContent()).toContain('您提交的办理结论未能办理');
+      expect(await refused.textContent()).toContain('此事项所属流程已结束（已终止）');
+      expect(await form.locator('button[data-outcome="approve"]').isDisabled()).toBe(false);
+      expect(await form.locator('textarea[name="comment"]').isDisabled()).toBe(false);
+      expect(await page.locator('[data-card="history"] .ev-task-decisionRefused').textContent()).toContain('此事项所属流程已结束（已终止）');
+      await page.screenshot({ path: join(SHOTS, 'task-decision-refused.png'), fullPage: true });
+      await ctx.close();
+    } finally {
+      if (taskWorker?.worker.getState() !== 'RUNNING') await startTaskWorker();
+    }
+  }, 120_000);
 
   it('a reviewer sees the unit’s open rectification problems beside its budget request', async () => {
     const perf = await sys.as('perf-officer');
