@@ -182,7 +182,8 @@ export const EvaluationDepartmentInput = z.object({
   dueInMs: z.number().int().positive(),
   openedBy: Id,
   urgeWindowMs: z.number().int().nonnegative().optional(),
-  pageSize: z.number().int().min(1).max(500).default(500),
+  /** Projects per page, each page a batch of its own (ours): 300 open forms carry ~1 M JSON characters across continue-as-new, under continueCarryLimit (500 did not: ~1.7 M). */
+  pageSize: z.number().int().min(1).max(500).default(300),
   /**
    * A run continues as new once its history passes this many events (or Temporal suggests it),
    * carrying every open form; tests set it tiny. Default 5,000 (ours: well under Temporal's 10,240-event warning).

@@ -156,7 +156,7 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
      "maximum": 9007199254740991
     },
     "pageSize": {
-     "default": 500,
+     "default": 300,
      "type": "integer",
      "minimum": 1,
      "maximum": 500
