@@ -33,8 +33,11 @@ export interface RoundRow {
   startedBy: string;
   departments: number;
   totals: Record<string, number>;
+  /** When the round opened (workflow time). */
   at: string;
   closed: boolean;
+  /** When it closed (workflow time of the closing save; absent from inputs recorded before: the save's version, its workflow time, stands in). */
+  closedAt?: string;
   version: number;
   /** Departments whose part failed for good (absent: a run from before, the row keeps its list). */
   failures?: DepartmentFailure[];
@@ -120,23 +123,27 @@ export function createActivities({ db, finance }: ActivityDeps) {
       return rows.length;
     },
 
-    /** The round's own row: stage, departments, totals, failed departments, and who cancelled it, why and when. */
+    /**
+     * The round's own row: stage, departments, totals, failed departments, and who cancelled it, why
+     * and when. A closed round keeps the first close time written: a retry never moves it.
+     */
     async monitoringSaveRound(r: RoundRow): Promise<void> {
       const c = r.cancelled ?? null;
+      const closedAt = r.closed ? (r.closedAt ?? new Date(r.version).toISOString()) : null;
       await db.query(
         `INSERT INTO monitoring_rounds (round, year, cutoff, name, stage, started_by, departments, totals, opened_at, closed_at, version,
            failures, cancelled_by, cancelled_by_name, cancelled_at, cancel_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, CASE WHEN $10 THEN $9::timestamptz END, $11,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::timestamptz, $11,
            COALESCE($12::jsonb, '[]'::jsonb), $13, $14, $15::timestamptz, $16)
          ON CONFLICT (round) DO UPDATE SET stage = EXCLUDED.stage, departments = EXCLUDED.departments, totals = EXCLUDED.totals,
-           closed_at = COALESCE(EXCLUDED.closed_at, monitoring_rounds.closed_at), version = EXCLUDED.version,
+           closed_at = COALESCE(monitoring_rounds.closed_at, EXCLUDED.closed_at), version = EXCLUDED.version,
            failures = CASE WHEN $12::jsonb IS NULL THEN monitoring_rounds.failures ELSE EXCLUDED.failures END,
            cancelled_by = COALESCE(EXCLUDED.cancelled_by, monitoring_rounds.cancelled_by),
            cancelled_by_name = COALESCE(EXCLUDED.cancelled_by_name, monitoring_rounds.cancelled_by_name),
            cancelled_at = COALESCE(EXCLUDED.cancelled_at, monitoring_rounds.cancelled_at),
            cancel_reason = COALESCE(EXCLUDED.cancel_reason, monitoring_rounds.cancel_reason)
          WHERE monitoring_rounds.version <= EXCLUDED.version`,
-        [r.round, r.year, r.cutoff, r.name, r.stage, r.startedBy, r.departments, JSON.stringify(r.totals), r.at, r.closed, r.version,
+        [r.round, r.year, r.cutoff, r.name, r.stage, r.startedBy, r.departments, JSON.stringify(r.totals), r.at, closedAt, r.version,
           r.failures ? JSON.stringify(r.failures) : null, c?.by ?? null, c?.byName ?? null, c?.at ?? null, c?.reason ?? null],
       );
     },

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import ExcelJS from 'exceljs';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { MONITORING_ROUND_WORKFLOW, roundId, scheduleId } from '../../contracts/monitoring/names';
+import { monitoring } from '../../contracts/monitoring/manifest.zod';
 import { CancelRoundRequest, CancelRoundResponse, StartRoundRequest } from '../../contracts/monitoring/round.zod';
 import { cancelRefusal, cancelRoundUpdate, type CancelRoundResult, type RoundCancellation } from '../../contracts/monitoring/messages';
 import { rerunDepartmentSignal } from '../../contracts/monitoring/rules';
@@ -22,6 +23,8 @@ const FINANCE_ROLES = ['finance_performance', 'division_head', 'finance_director
 /** A cancellation is answered when every part has closed its forms, or after this long as accepted (202) and still closing. */
 const CANCEL_WAIT_MS = 4_000;
 const Cutoff = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
+/** A time as the report prints it: Beijing time, to the minute. */
+const beijing = (at: Date | string): string => `${new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })}（北京时间）`;
 const RoundParams = z.object({ year: z.coerce.number().int().min(2000).max(2100), cutoff: Cutoff });
 
 function financeOnly(ctx: User): void {
@@ -378,7 +381,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       require(ctx, 'dashboard.read');
       financeOnly(ctx);
       const round = roundId(params.year, params.cutoff);
-      const head = (await db.query<{ name: string; stage: string }>(`SELECT name, stage FROM monitoring_rounds WHERE round = $1`, [round])).rows[0];
+      const head = (await db.query<{ name: string; stage: string; openedAt: Date; closedAt: Date | null }>(`SELECT name, stage, opened_at AS "openedAt", closed_at AS "closedAt" FROM monitoring_rounds WHERE round = $1`, [round])).rows[0];
       if (!head) throw new HttpError(404, 'NOT_FOUND', `round ${round} not found`, 'cutoff');
       const esc = (v: unknown) => String(v).replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
       const rows = await reportRows(round);
@@ -389,7 +392,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       res.type('html').send(
         `<!doctype html><html lang="zh"><meta charset="utf-8"><title>${esc(params.year)}年${esc(head.name)}报告</title>` +
           `<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:right}@media print{button{display:none}}</style>` +
-          `<h1>${esc(params.year)}年${esc(head.name)}绩效运行监控报告</h1><p>状态：${esc(head.stage)}</p>` +
+          `<h1>${esc(params.year)}年${esc(head.name)}绩效运行监控报告</h1><p>状态：${esc(monitoring.stages[head.stage as keyof typeof monitoring.stages]?.zh ?? head.stage)}；启动于 ${esc(beijing(head.openedAt))}${head.closedAt ? `；结束于 ${esc(beijing(head.closedAt))}` : ''}</p>` +
           `<table><thead><tr>${COLS.map(([, h]) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>${wTable}<button onclick="print()">打印</button></html>`,
       );
     },

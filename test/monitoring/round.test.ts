@@ -2,7 +2,9 @@
 // projects) and the product's database: who is in a round, the warning at open, the form rules on
 // submission, Xinjiang's rectification instead of a warning, the Schedules from the profile, and a
 // transfer payment's county projects.
+import { readFileSync } from 'node:fs';
 import { DeflateCodec } from '../../app/codec';
+import { splitSql } from '../../db/migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { PROCESSES } from '../../contracts/registry.zod';
@@ -12,6 +14,7 @@ import { roundTemplate } from '../../contracts/monitoring/settings';
 import { warningWorkflowId } from '../../contracts/warning/trigger.zod';
 import { rectificationWorkflowId } from '../../contracts/rectification/problems.zod';
 import { syncSchedules } from '../../activities/monitoring/schedules';
+import { createActivities as createMonitoringActivities } from '../../activities/monitoring';
 import { eventually, startSystem, type TestSystem } from '../helpers/system';
 import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
 import { rectificationStandIn, warningStandIn } from './standIns/contracts/standIns';
@@ -258,6 +261,53 @@ describe('a monitoring round under the Inner Mongolia profile', () => {
     expect(xlsx.status).toBe(200);
     expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
   });
+
+  it('a round that closes records when it closed, not when it opened; a retried save does not move it', async () => {
+    const cutoff = '12-15'; // a round of its own (ids are shared in the namespace): one department, forms closing after 3 × 2 s
+    const closing = roundId(YEAR, cutoff);
+    const t = roundTemplate(sys.config.region, sys.config.region.monitoring.rounds[0], 'test');
+    const h = await sys.deps.temporal.workflow.start(MONITORING_ROUND_WORKFLOW, {
+      workflowId: closing,
+      taskQueue: sys.config.temporal.taskQueue,
+      args: [{ ...t, cutoff, profile: { ...t.profile, executionLagPoints: 100 }, year: YEAR, deptIds: ['D04'], batchSize: 60, formDueMs: 2_000 }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    await h.result();
+    type RoundRow = { round: string; year: number; cutoff: string; name: string; stage: string; started_by: string; departments: number; totals: Record<string, number>; opened_at: Date; closed_at: Date | null; version: string };
+    const rowOf = async () => (await sys.deps.db.query<RoundRow>('SELECT * FROM monitoring_rounds WHERE round = $1', [closing])).rows[0];
+    const row = await rowOf();
+    expect(row.stage).toBe('closed');
+    expect(row.closed_at).not.toBeNull();
+    // it closed once its department's part was done: after the last signal the round took, by the time its execution ended
+    const events = (await h.fetchHistory()).events ?? [];
+    const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+    const lastSignal = Math.max(...events.filter((e) => e.workflowExecutionSignaledEventAttributes).map(at));
+    const ended = (await h.describe()).closeTime!.getTime();
+    expect(row.closed_at!.getTime()).toBeGreaterThan(row.opened_at.getTime());
+    expect(row.closed_at!.getTime()).toBeGreaterThanOrEqual(lastSignal);
+    expect(row.closed_at!.getTime()).toBeLessThanOrEqual(ended);
+    // the round page says so
+    const perf = await sys.as('perf-officer');
+    const page = (await perf.get(`/api/monitoring/rounds/${YEAR}/${cutoff}`)).body;
+    expect(page).toMatchObject({ stage: 'closed', closedAt: row.closed_at!.toISOString(), openedAt: row.opened_at.toISOString() });
+    const beijing = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const report = await (await fetch(`${sys.url}/api/monitoring/rounds/${YEAR}/${cutoff}/report.html`, { headers: { authorization: `Bearer ${perf.token}` } })).text();
+    expect(report).toContain(`状态：已结束；启动于 ${beijing(row.opened_at)}（北京时间）；结束于 ${beijing(row.closed_at!)}（北京时间）`);
+    // a retried closing save, even one carrying a later time, keeps the first close time written
+    const save = createMonitoringActivities({ db: sys.deps.db, finance: fin.client, publicUrl: sys.url }).monitoringSaveRound;
+    const again = { round: closing, year: row.year, cutoff: row.cutoff, name: row.name, stage: 'closed', startedBy: row.started_by, departments: row.departments, totals: row.totals, at: row.opened_at.toISOString(), closed: true, version: Number(row.version) };
+    await save({ ...again, closedAt: row.closed_at!.toISOString() });
+    await save({ ...again, closedAt: new Date(row.closed_at!.getTime() + 3_600_000).toISOString() });
+    await save({ ...again }); // an input recorded before closedAt was carried
+    expect((await rowOf()).closed_at).toEqual(row.closed_at);
+    // a row the earlier activity wrote (closed_at = its opening time) is repaired by migration 012 from its closing save's version
+    const old = 'monitoring:2019:04-30';
+    await sys.deps.db.query(`INSERT INTO monitoring_rounds (round, year, cutoff, name, stage, started_by, opened_at, closed_at, version) VALUES ($1, 2019, '04-30', '1-4月监控', 'closed', 'schedule', $2, $2, $3)`, [old, row.opened_at, Number(row.version)]);
+    for (const stmt of splitSql(readFileSync(new URL('../../db/migrations/012_monitoring_closed_at.sql', import.meta.url), 'utf8'))) await sys.deps.db.query(stmt);
+    const repaired = (await sys.deps.db.query<{ closed_at: Date }>('SELECT closed_at FROM monitoring_rounds WHERE round = $1', [old])).rows[0];
+    expect(repaired.closed_at.getTime()).toBe(Number(row.version));
+    expect((await rowOf()).closed_at).toEqual(row.closed_at); // a row written since is left as it is
+  }, 90_000);
 
   it("the schedules exist after start-up with the profile's dates, and a profile change updates them", async () => {
     const tq = sys.config.temporal.taskQueue;

@@ -68,6 +68,13 @@ interface Carried {
 }
 type Parsed = RoundSettings & { deptIds?: string[]; roundMaxHistoryEvents?: number; restore?: Carried };
 
+/**
+ * The row's close: a closed round records when it closed, workflow time of the save that closes it
+ * (a retried save carries the same input; the row keeps the first close time written).
+ */
+const closing = (stage: RoundStatus['stage']): { closed: boolean; closedAt?: string } =>
+  stage === 'closed' ? { closed: true, closedAt: new Date(Date.now()).toISOString() } : { closed: false };
+
 export async function monitoringRound(raw: MonitoringRoundInput): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringRoundInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
@@ -84,7 +91,7 @@ export async function monitoringRound(raw: MonitoringRoundInput): Promise<RoundT
     },
   });
   const save = () =>
-    monitoringSaveRound({ round, year: settings.year, cutoff: settings.cutoff, name: settings.name, stage: status.stage, startedBy: settings.startedBy, departments: status.departments, totals: status.totals, at: openedAt, closed: status.stage === 'closed', version: Date.now() });
+    monitoringSaveRound({ round, year: settings.year, cutoff: settings.cutoff, name: settings.name, stage: status.stage, startedBy: settings.startedBy, departments: status.departments, totals: status.totals, at: openedAt, ...closing(status.stage), version: Date.now() });
   upsertSearchAttributes([{ key: SA.JixiaoProcess, value: 'monitoring' }, { key: SA.JixiaoRoundId, value: round }, { key: SA.JixiaoStage, value: 'opening' }]);
   await save();
 
@@ -158,7 +165,7 @@ async function roundBySignal(raw: MonitoringRoundInput, value: Parsed): Promise<
   let cancelSaved = false;
   const save = () =>
     monitoringSaveRound({
-      round, year: settings.year, cutoff: settings.cutoff, name: settings.name, stage: status.stage, startedBy: settings.startedBy, departments: status.departments, totals: status.totals, at: openedAt, closed: status.stage === 'closed', version: Date.now(),
+      round, year: settings.year, cutoff: settings.cutoff, name: settings.name, stage: status.stage, startedBy: settings.startedBy, departments: status.departments, totals: status.totals, at: openedAt, ...closing(status.stage), version: Date.now(),
       failures: [...failures.values()], ...(status.cancelled ? { cancelled: status.cancelled } : {}),
     });
 
