@@ -4,7 +4,7 @@
 // Imported by workflow code: zod and ./common only, no Node built-ins.
 import { z } from 'zod';
 import { Fen, Id, IsoDate, IsoDateTime } from '../common.zod';
-import { BUSINESS_RULES } from './retry';
+import { BUSINESS_RULES, TARGET_REVISION_REASON_MAX } from './retry';
 
 // ---- primitives --------------------------------------------------------------------------------
 
@@ -410,7 +410,7 @@ export const ReviseTargetsRequest = z.strictObject({
   /** The project's budget year (a revision for another year is refused: OUTSIDE_BUDGET_YEAR). */
   year: z.number().int().min(2000).max(2100),
   indicators: z.array(LibraryTarget).min(1).max(100),
-  reason: z.string().min(1).max(2000),
+  reason: z.string().min(1).max(TARGET_REVISION_REASON_MAX),
   source: TargetSource,
   /** Who approved the revision (a user id). */
   by: z.string().min(1).max(100),

@@ -1,6 +1,9 @@
 // What workflow code needs of the finance boundary, without zod: the business rules a call can be
 // refused by, which failures are not retried, and the activity options (contracts/finance.ts re-exports it).
 
+/** The longest reason a target revision (绩效目标调整) may carry: the finance system refuses a longer one (400, for good). */
+export const TARGET_REVISION_REASON_MAX = 2000;
+
 /** Business rules of the integrated budget system (422 answers; ApplicationFailure types in workflows). */
 export const BUSINESS_RULES = [
   'ALREADY_SUSPENDED',

@@ -8,6 +8,8 @@ import { LibraryTarget } from '../finance/finance.zod';
 import { defineTaskType } from '../humanTask/taskTypes.zod';
 import type { CalendarYear } from '../calendar';
 import { MonitoringProfile } from './profile.zod';
+import { ADJUSTMENT_REASON_MAX } from './adjustment';
+import { TARGET_REVISION_REASON_MAX } from '../finance/retry';
 import type { RectificationProfile } from '../rectification/profile.zod';
 import type { WarningProfile } from '../warning/profile.zod';
 
@@ -46,12 +48,13 @@ export type MonitoringForm = z.output<typeof MonitoringForm>;
  */
 export const TargetAdjustmentRequest = z.object({
   kind: z.enum(['policy', 'emergency']),
-  reason: z.string().trim().min(1).max(2000),
+  /** At most ADJUSTMENT_REASON_MAX: with its kind in front it is the finance revision's reason, which the finance system limits. */
+  reason: z.string().trim().min(1).max(ADJUSTMENT_REASON_MAX, `at most ${ADJUSTMENT_REASON_MAX} characters (the finance system keeps ${TARGET_REVISION_REASON_MAX} with the kind in front)`),
   indicators: z.array(LibraryTarget).min(1).max(50),
   attachments: z.array(z.string().min(1).max(200)).max(20).default([]),
 });
 export type TargetAdjustmentRequest = z.output<typeof TargetAdjustmentRequest>;
-export const ADJUSTMENT_KINDS = { policy: '政策变化', emergency: '突发事件' } as const;
+export { ADJUSTMENT_KINDS } from './adjustment';
 
 export const FormTask = defineTaskType({
   type: MONITORING_TASKS.form,

@@ -974,7 +974,7 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
        "reason": {
         "type": "string",
         "minLength": 1,
-        "maxLength": 2000
+        "maxLength": 1995
        },
        "indicators": {
         "minItems": 1,

@@ -317,7 +317,7 @@ describe('a department whose part fails for good', () => {
   }, 240_000);
 });
 
-describe('a batch whose part fails for good (the finance system refuses a revision for good)', () => {
+describe('a batch whose part fails for good (the finance system refuses a revision for good: the project left the budget year)', () => {
   const round = roundId(YEAR, '11-15');
 
   it('closes its open forms and tells its department, which fails with it; the round shows the department failed, and a cancellation closes the rest', async () => {
@@ -328,16 +328,19 @@ describe('a batch whose part fails for good (the finance system refuses a revisi
     const forms = await formsOpen(round, d01.length);
     const form = forms.find((f) => f.unit_id === 'U0101' || f.unit_id === 'U0102')!;
     expect(form, 'a form of a unit with a demo preparer').toBeDefined();
-    // a reason at the form's limit: with its kind in front it is longer than the finance system takes (400, for good)
     const unit = await sys.as(`${form.unit_id.toLowerCase()}-preparer`);
     const target = { level1: 'output', level2: '数量指标', name: '新建校舍面积', target: '800', unit: '平方米', direction: '>=', isCore: true };
-    expect((await unit.post(`/api/tasks/${encodeURIComponent(form.id)}/actions`, { action: 'decide', outcome: 'adjust', form: { kind: 'policy', reason: '调'.repeat(2000), indicators: [target] } })).status).toBe(200);
+    expect((await unit.post(`/api/tasks/${encodeURIComponent(form.id)}/actions`, { action: 'decide', outcome: 'adjust', form: { kind: 'policy', reason: '上级政策调整，建设规模调减', indicators: [target] } })).status).toBe(200);
     const perf = await sys.as('perf-officer');
     const adj = await eventually(async () => (await tasksOf(round)).find((t) => t.type === 'monitoring.targetAdjustment' && t.status === 'open'), 'the adjustment');
+    // meanwhile the finance system moved the project to another budget year: it refuses the revision for good (OUTSIDE_BUDGET_YEAR)
+    await fin.db.query('UPDATE projects SET year = $2 WHERE id = $1', [form.project_id, YEAR + 5]);
     expect((await perf.post(`/api/tasks/${encodeURIComponent(adj.id)}/actions`, { action: 'decide', outcome: 'approve', form: { comment: '同意' } })).status).toBe(200);
 
     const failed = await eventually(async () => (await roundRow(round))?.failures.find((f) => f.deptId === 'D01'), 'D01 failed on the round', 60_000);
+    await fin.db.query('UPDATE projects SET year = $2 WHERE id = $1', [form.project_id, YEAR]);
     expect(failed.reason).toMatch(/监控批次 b\d+ 失败：Activity task failed/);
+    expect(failed.reason).toContain('OUTSIDE_BUDGET_YEAR');
     // each said why before failing: the batch and the department end failed just after
     for (const w of [form.workflow_id, departmentWorkflowId(round, 'D01')]) await eventually(async () => (await statusOf(w)) === 'FAILED', `${w} failed`);
     // the failed batch's forms are out of the inboxes, with the reason

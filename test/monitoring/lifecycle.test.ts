@@ -4,11 +4,17 @@
 // department (the others untouched, no project with two forms); pausing and resuming a round's
 // Schedule; deadlines in working days on the region's calendar; batches and departments continuing
 // as new under a small history limit without losing a form or a count.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { PROCESSES } from '../../contracts/registry.zod';
 import { monitoring } from '../../contracts/monitoring/manifest.zod';
-import { MONITORING_ROUND_WORKFLOW, roundId, scheduleId } from '../../contracts/monitoring/names';
+import { MONITORING_BATCH_WORKFLOW, MONITORING_ROUND_WORKFLOW, roundId, scheduleId } from '../../contracts/monitoring/names';
+import { ADJUSTMENT_REASON_MAX } from '../../contracts/monitoring/adjustment';
+import { MONITORING_TYPES } from '../../contracts/monitoring/schemas';
+import { TARGET_REVISION_REASON_MAX } from '../../contracts/finance/retry';
 import { roundTemplate } from '../../contracts/monitoring/settings';
 import { workingDays } from '../../contracts/calendar';
 import { eventually, startSystem, type TestSystem } from '../helpers/system';
@@ -37,7 +43,8 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   fin = await startStandIn({ scale: SCALE, seed: 41 });
-  sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia' }, { processes });
+  // recorded histories are written plain (replayable with or without the payload codec)
+  sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia', ...(process.env.RECORD_MONITORING ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}) }, { processes });
 }, 60_000);
 afterAll(async () => {
   await sys?.stop();
@@ -54,6 +61,16 @@ async function startRound(cutoff: string, extra: Record<string, unknown> = {}) {
     args: [{ ...t, cutoff, profile: { ...t.profile, executionLagPoints: 100 }, year: YEAR, batchSize: 60, formDueMs: 600_000, ...extra }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
+}
+
+/** With RECORD_MONITORING: these histories for the replay tests (test/monitoring/histories, test/replay/histories). */
+function record(files: Array<[string, temporal.api.history.v1.IHistory]>) {
+  if (!process.env.RECORD_MONITORING) return;
+  const stamp = process.env.RECORD_STAMP ?? new Date().toISOString().slice(0, 10);
+  for (const dir of [new URL('./histories/', import.meta.url), new URL('../replay/histories/', import.meta.url)]) {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, h] of files) writeFileSync(new URL(`${name}-${stamp}.json`, dir), historyToJSON(h));
+  }
 }
 
 const tasks = async (prefix: string, type: string) =>
@@ -139,6 +156,50 @@ describe('a target adjustment asked for from the monitoring form (002)', () => {
     const plain = (await tasks(later, 'monitoring.form')).find((t) => t.project_id === refused.project_id)!;
     expect((await detail('u0101-preparer', plain.id)).state.spec.context.targetsVersion).toBeUndefined();
   }, 180_000);
+
+  it("a reason at the form's longest is approved and revised in the finance system with its kind in front; a longer one is refused at the form", async () => {
+    const round = roundId(YEAR, '02-28');
+    const h = await startRound('02-28', { deptIds: ['D01'] });
+    const open = await eventually(async () => {
+      const t = (await tasks(round, 'monitoring.form')).filter((x) => x.unit_id === 'U0101' && x.status === 'open');
+      return t.length >= 3 && t;
+    }, 'U0101 forms open', 60_000);
+    // a project no earlier test revised (the stand-in is this file's)
+    const form = (await Promise.all(open.map(async (f) => ((await fin.client.getTargets({ projectId: f.project_id })).version === 0 ? f : null)))).find((f) => f !== null)!;
+    expect(form, 'a U0101 project with its targets unrevised').toBeDefined();
+    const unit = await sys.as('u0101-preparer');
+    // the longest reason the form takes, as its schema says (the web form's maxlength too)
+    const longest = (MONITORING_TYPES['monitoring.form'].outcomes.adjust.form as { properties: { reason: { maxLength: number } } }).properties.reason.maxLength;
+    expect(longest).toBe(ADJUSTMENT_REASON_MAX);
+    // one character more than the form takes: 400 naming the field, nothing asked of finance
+    const tooLong = await unit.post(`/api/tasks/${encodeURIComponent(form.id)}/actions`, { action: 'decide', outcome: 'adjust', form: { kind: 'emergency', reason: '因'.repeat(longest + 1), indicators: [school('600')] } });
+    expect(tooLong.status).toBe(400);
+    expect(JSON.stringify(tooLong.body.error)).toContain('form.reason');
+    // the longest the form takes: with "突发事件：" in front it is exactly what the finance system keeps
+    const reason = '因'.repeat(longest);
+    await act('u0101-preparer', form.id, { action: 'decide', outcome: 'adjust', form: { kind: 'emergency', reason, indicators: [school('600')] } });
+    const adj = await eventually(async () => (await tasks(round, 'monitoring.targetAdjustment')).find((t) => t.project_id === form.project_id && t.status === 'open'), "finance's adjustment task", 30_000);
+    await act('perf-officer', adj.id, { action: 'decide', outcome: 'approve', form: { comment: '同意调整' } });
+    const v = await eventually(async () => {
+      const t = await fin.client.getTargets({ projectId: form.project_id });
+      return t.version === 1 && t;
+    }, 'the targets revised in the finance system', 30_000);
+    expect(v).toMatchObject({ by: 'perf-officer', source: 'monitoring', reason: `突发事件：${reason}` });
+    expect(v.reason).toHaveLength(TARGET_REVISION_REASON_MAX);
+    expect(v.indicators[0]).toMatchObject({ name: '新建校舍面积', target: '600' });
+    // our audit keeps the unit's reason whole; the batch did not fail: the form reopens with the new targets
+    const audit = await eventually(async () => {
+      const rows = (await sys.deps.db.query<{ reason: string; detail: Record<string, unknown> }>(`SELECT reason, detail FROM audit WHERE action = 'monitoring.targetsRevised' AND project_id = $1 AND workflow_id LIKE $2`, [form.project_id, `${round}:%`])).rows;
+      return rows.length > 0 && rows;
+    }, 'the revision on the audit trail');
+    expect(audit).toEqual([{ reason, detail: expect.objectContaining({ version: 1, kind: 'emergency' }) }]);
+    expect(audit[0].detail.financeReason).toBeUndefined(); // nothing was cut
+    const reopened = await eventually(async () => (await tasks(round, 'monitoring.form')).find((t) => t.id.endsWith(`form-${form.project_id}-1`) && t.status === 'open'), 'the form reopened', 30_000);
+    expect((await detail('u0101-preparer', reopened.id)).state.spec.context.targetsVersion).toBe(1);
+    expect(await (await sys.deps.temporal.workflow.getHandle(form.workflow_id).describe()).status.name).toBe('RUNNING');
+    record([[`${MONITORING_BATCH_WORKFLOW}-adjustment-reason-at-limit`, await sys.deps.temporal.workflow.getHandle(form.workflow_id).fetchHistory()]]);
+    await h.terminate('test done');
+  }, 120_000);
 });
 
 describe("last year's round started by hand: a re-run for one department, deadlines in working days", () => {

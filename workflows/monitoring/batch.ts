@@ -27,7 +27,8 @@ import {
 import type { MonitoringActivities } from '../../activities/monitoring';
 import type { FinanceActivities } from '../../activities/finance';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
-import { MONITORING_SCHEMAS, MONITORING_TYPES } from '../../contracts/monitoring/schemas';
+import { MONITORING_SCHEMAS, MONITORING_TYPES, MONITORING_TYPES_BEFORE_REASON_BOUND } from '../../contracts/monitoring/schemas';
+import { ADJUSTMENT_KINDS, revisionReason } from '../../contracts/monitoring/adjustment';
 import { BATCH_DONE_SIGNAL, BATCH_FAILED_SIGNAL, MONITORING_RESULT_RECORD, MONITORING_TASKS, STOPPED_SIGNAL, SUPERSEDED_SIGNAL } from '../../contracts/monitoring/names';
 import type { MonitoringBatchInput, MonitoringForm, ProjectResult, RoundProject, RoundSettings, RoundTotals, RuleHit, StopRequest, TargetAdjustmentRequest } from '../../contracts/monitoring/round.zod';
 import type { BatchFailed, PartStopped } from '../../contracts/monitoring/messages';
@@ -77,11 +78,14 @@ interface Carried {
   unitDigest?: boolean;
   /** A stop that arrived while this run handed over: the next run acts on it at once. */
   stop?: StopRequest;
+  /** The adjustment's reason is bounded to fit the finance system (absent: a run from before, which validates the looser form). */
+  reasonBound?: boolean;
 }
 
 const superseded = defineSignal<[StopRequest]>(SUPERSEDED_SIGNAL);
 
-const KIND = { policy: '政策变化', emergency: '突发事件' } as const;
+/** The form's adjustment reason is bounded so that "<kind>：<reason>" fits the finance system (contracts/monitoring/adjustment.ts). */
+const REASON_BOUND = 'jixiao.monitoring.adjustment-reason-bound';
 
 /** Items by their unit, in the order they first appear. */
 function byUnit<T>(items: T[], unitOf: (item: T) => string): Map<string, T[]> {
@@ -123,7 +127,10 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
   const carried = parsed.value.restore;
   const profile = s.profile;
   const batchId = workflowInfo().workflowId;
-  const board = new TaskBoard<Tasks>({ process: 'monitoring', types: MONITORING_TYPES, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, restore: carried?.board });
+  // a batch from before the adjustment's reason was bounded keeps its looser form: its board re-checks
+  // the moves it accepted when they replay (the API refuses a longer reason for every batch)
+  const reasonBound = carried ? carried.reasonBound === true : patched(REASON_BOUND);
+  const board = new TaskBoard<Tasks>({ process: 'monitoring', types: reasonBound ? MONITORING_TYPES : MONITORING_TYPES_BEFORE_REASON_BOUND, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, restore: carried?.board });
   held.board = board;
   const tp = timeProgressBp(s.year, s.cutoff);
   const openedAt = new Date(Date.now()).toISOString();
@@ -311,7 +318,7 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
         board.ask({
           key: `adjust-${p.id}-${rev}`,
           type: MONITORING_TASKS.adjustment,
-          title: `绩效目标调整申请（${KIND[request.kind]}）：${p.name}`,
+          title: `绩效目标调整申请（${ADJUSTMENT_KINDS[request.kind]}）：${p.name}`,
           project: ref,
           candidateGroups: ['finance_performance@FIN'],
           submittedBy: st.submittedBy,
@@ -321,13 +328,15 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
         }),
       );
       if (d.outcome === 'approve') {
+        // "<kind>：<reason>", within the finance system's limit (a request under the looser form is cut, its full reason stays ours)
+        const financeReason = revisionReason(request.kind, request.reason);
         const v = await working(() =>
           financeReviseTargets({
             step: `targets-${p.id}-${rev}`,
             projectId: p.id,
             year: s.year,
             indicators: request.indicators,
-            reason: `${KIND[request.kind]}：${request.reason}`,
+            reason: financeReason.text,
             source: 'monitoring',
             by: d.decidedBy,
             ref: batchId,
@@ -335,7 +344,7 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
         );
         st.targets = { version: v.version, indicators: v.indicators };
         st.returnReason = `绩效目标已调整（第${v.version}版），请按调整后的目标填报`;
-        board.record({ actorId: d.decidedBy, actorName: d.decidedBy, action: 'monitoring.targetsRevised', projectId: p.id, reason: request.reason, detail: { version: v.version, kind: request.kind } });
+        board.record({ actorId: d.decidedBy, actorName: d.decidedBy, action: 'monitoring.targetsRevised', projectId: p.id, reason: request.reason, detail: { version: v.version, kind: request.kind, ...(financeReason.truncated ? { financeReason: financeReason.text } : {}) } });
       } else if (d.outcome === 'refuse') {
         st.returnReason = `绩效目标调整未获批准：${d.form?.reason ?? d.comment ?? ''}`;
       } else {
@@ -419,6 +428,8 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
       }
       const next: Carried = {
         board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides, workingReminders, unitDigest,
+        // the next run starts on today's code: it validates the bounded form whatever this run did
+        reasonBound: true,
         ...(stop ? { stop } : {}),
       };
       return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
