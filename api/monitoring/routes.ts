@@ -27,8 +27,22 @@ const Cutoff = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
 const beijing = (at: Date | string): string => `${new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })}（北京时间）`;
 const RoundParams = z.object({ year: z.coerce.number().int().min(2000).max(2100), cutoff: Cutoff });
 
+const isFinance = (ctx: User): boolean => ctx.roles.some((r) => FINANCE_ROLES.includes(r));
 function financeOnly(ctx: User): void {
-  if (!ctx.roles.some((r) => FINANCE_ROLES.includes(r))) throw new HttpError(403, 'FORBIDDEN', 'only the finance bureau runs monitoring rounds');
+  if (!isFinance(ctx)) throw new HttpError(403, 'FORBIDDEN', 'only the finance bureau runs monitoring rounds');
+}
+type RoundAction = 'cancel' | 'rerun' | 'report';
+/**
+ * What this user may do with a round in this stage (the round page shows only these buttons): finance
+ * cancels a round that is opening or open, re-runs a department while the round runs, and reads the report.
+ */
+function allowedActions(ctx: User, stage: string): RoundAction[] {
+  if (!isFinance(ctx)) return [];
+  const out: RoundAction[] = [];
+  if (!cancelRefusal(stage)) out.push('cancel');
+  if (stage === 'opening' || stage === 'open') out.push('rerun');
+  out.push('report');
+  return out;
 }
 /** Finance sees every department; a department its own; a unit its own projects. */
 function scope(ctx: User, p: unknown[]): string {
@@ -211,7 +225,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   api.route({
     method: 'get',
     path: '/api/monitoring/rounds/:year/:cutoff',
-    summary: 'A round: its stage, progress by department (covered, forms submitted, approved, overdue, warnings), the departments whose part failed (with the reason) and, when cancelled, who, why and when',
+    summary: 'A round: its stage, when it opened and closed, progress by department (covered, forms submitted, approved, overdue, warnings), the departments whose part failed (with the reason), when cancelled who, why and when, and what the caller may do with it (allowedActions: cancel, rerun, report; finance only)',
     tags: ['monitoring'],
     auth: true,
     params: RoundParams,
@@ -236,7 +250,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
          FROM monitoring_results r WHERE r.round = $1 AND ${where} GROUP BY dept_id ORDER BY dept_id`,
         p,
       );
-      return { ...head, byDepartment: rows };
+      return { ...head, byDepartment: rows, allowedActions: allowedActions(ctx, String(head.stage)) };
     },
   });
 

@@ -3,11 +3,13 @@
 // for finance and departments (progress by department, an ECharts chart, drill-down from a department
 // to its units and a unit's projects with why each warned, the special transfer payments with their
 // county projects: 穿透式监控, the round report), the round's stage with who cancelled it and why, the
-// departments whose part failed (each re-run from there), cancelling a round (作废) with a reason,
+// departments whose part failed (each re-run from there), cancelling a round (作废) with a reason
+// (those buttons and the report's only for those the API allows them: finance; the transfers for dashboard.read),
 // the form's prefill from finance's data, and its words.
 import { echarts } from '../charts.js';
 import { api, get, post } from '../api.js';
 import { h } from '../dom.js';
+import { app } from '../state.js';
 import { translator } from '../i18n.js';
 
 /** @type {import('../types.js').Strings} */
@@ -221,24 +223,28 @@ async function roundView(main, ctx) {
     const chartEl = h('div', { style: 'width:100%;height:320px' });
     const note = h('p', { role: 'status' });
     const stageLabel = ['opening', 'open', 'closed', 'cancelling', 'cancelled'].includes(r.stage) ? t(/** @type {any} */ (`stage_${r.stage}`)) : r.stage;
+    /** What this user may do to the round (the API says: finance only, and only while it runs). */
+    const may = new Set(/** @type {string[]} */ (r.allowedActions ?? []));
     /** @type {HTMLElement[]} */
     const head = [];
-    if (r.cancelled) head.push(h('p', {}, t('cancelled_by', { who: r.cancelled.byName || r.cancelled.by, at: new Date(r.cancelled.at).toLocaleString(), reason: r.cancelled.reason })));
+    if (r.cancelled) head.push(h('p.round-cancelled', {}, t('cancelled_by', { who: r.cancelled.byName || r.cancelled.by, at: new Date(r.cancelled.at).toLocaleString(), reason: r.cancelled.reason })));
     if (r.failed?.length) {
       head.push(h('h3', {}, t('failed_title')), h('table', {},
-        h('thead', {}, h('tr', {}, ...['col_dept', 'col_reason', 'col_failed_at'].map((k) => h('th', {}, t(k))), h('th', {}))),
-        h('tbody', {}, ...r.failed.map((/** @type {any} */ f) => h('tr', {},
+        h('thead', {}, h('tr', {}, ...['col_dept', 'col_reason', 'col_failed_at'].map((k) => h('th', {}, t(k))), may.has('rerun') ? h('th', {}) : null)),
+        h('tbody', {}, ...r.failed.map((/** @type {any} */ f) => h('tr', { dataset: { dept: f.deptId } },
           h('td', {}, f.deptId), h('td', {}, f.reason), h('td', {}, new Date(f.at).toLocaleString()),
-          h('td', {}, h('button', { onclick: async () => {
-            try {
-              await post('/api/monitoring/rounds', { year: Number(y), cutoff: c, deptId: f.deptId });
-              note.textContent = t('rerun_sent', { dept: f.deptId });
-            } catch (e) {
-              note.textContent = /** @type {Error} */ (e).message;
-            }
-          } }, t('rerun'))))))));
+          may.has('rerun')
+            ? h('td', {}, h('button', { onclick: async () => {
+              try {
+                await post('/api/monitoring/rounds', { year: Number(y), cutoff: c, deptId: f.deptId });
+                note.textContent = t('rerun_sent', { dept: f.deptId });
+              } catch (e) {
+                note.textContent = /** @type {Error} */ (e).message;
+              }
+            } }, t('rerun')))
+            : null)))));
     }
-    if (r.stage === 'opening' || r.stage === 'open') {
+    if (may.has('cancel')) {
       const reason = h('input', { type: 'text', maxlength: '500', 'aria-label': t('cancel_reason'), placeholder: t('cancel_reason') });
       head.push(h('p', {}, reason, ' ', h('button', { onclick: async () => {
         const why = /** @type {HTMLInputElement} */ (reason).value.trim();
@@ -256,9 +262,11 @@ async function roundView(main, ctx) {
       h('h2', {}, t('round_title', { year: y, name: r.name })),
       ...head,
       note,
-      h('p', {}, h('span.round-stage', {}, t('stage', { stage: stageLabel }), r.stage === 'closed' && r.closedAt ? t('closed_at', { at: new Date(r.closedAt).toLocaleString() }) : ''), ' ',
-        h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.html`, null) }, t('report_html')), ' ',
-        h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.xlsx`, `monitoring-${y}-${c}.xlsx`) }, t('report_xlsx'))),
+      h('p', {}, h('span.round-stage', {}, t('stage', { stage: stageLabel }), r.stage === 'closed' && r.closedAt ? t('closed_at', { at: new Date(r.closedAt).toLocaleString() }) : ''),
+        ...(may.has('report')
+          ? [' ', h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.html`, null) }, t('report_html')), ' ',
+            h('button', { onclick: () => void openReport(`/api/monitoring/rounds/${y}/${c}/report.xlsx`, `monitoring-${y}-${c}.xlsx`) }, t('report_xlsx'))]
+          : [])),
       chartEl,
       h('table', {},
         h('thead', {}, h('tr', {}, h('th', {}, t('col_dept')), ...cols.map((k) => h('th', {}, t(labels[k]))))),
@@ -269,7 +277,8 @@ async function roundView(main, ctx) {
       transfers,
       formBlock,
     );
-    void showTransfers();
+    // the special transfer payments are finance's and the leads' view (dashboard.read)
+    if (app.can('dashboard.read')) void showTransfers();
     const ec = await echarts();
     if (ctx.stale()) return;
     chart?.dispose();
