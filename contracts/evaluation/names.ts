@@ -45,6 +45,12 @@ export const EVALUATION_TASKS = {
   expertOpinion: 'evaluation.expertOpinion',
 } as const;
 
+/**
+ * The evaluation workflows' activity retries: until the call succeeds, at most 30 s apart (a finance
+ * outage of any length delays a cycle, never fails a department or batch for good); an activity's
+ * own non-retryable failure (bad input) still ends at once. Was at most 10 attempts (~5 minutes).
+ */
+export const EVALUATION_RETRY = { maximumInterval: '30s' } as const;
 export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'evaluationDepartment', batch: 'evaluationBatch', departmentEvaluation: 'evaluationDepartmentEvaluation', checks: 'evaluationChecks', peerReview: 'evaluationPeerReview', keyEvaluation: 'evaluationKeyEvaluation' } as const;
 
 /** One cycle per budget year: a second start for the same year is refused by Temporal. */

@@ -13,11 +13,11 @@ import type { EvaluationActivities } from '../../activities/evaluation';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import type { EvaluationBatchInput } from '../../contracts/evaluation/evaluation.zod';
 import { EVALUATION_SCHEMAS, EVALUATION_TYPES } from '../../contracts/evaluation/schemas';
-import { BATCH_REPORT_SIGNAL, batchStatusQuery, totalsOf, type BatchReport, type BatchStatus, type SelfEvaluationTotals } from '../../contracts/evaluation/names';
+import { BATCH_REPORT_SIGNAL, batchStatusQuery, totalsOf, type BatchReport, type BatchStatus, type SelfEvaluationTotals, EVALUATION_RETRY } from '../../contracts/evaluation/names';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
 import { filedOrCarried, prefillOf, selfEvaluationForms, type Loop, type Tasks } from './forms';
 
-const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 10 } });
+const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '2 minutes', retry: EVALUATION_RETRY });
 
 export interface BatchResult {
   batch: number;

@@ -14,7 +14,7 @@ import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { EvaluationChecksInput } from '../../contracts/evaluation/evaluation.zod';
 import type { evaluation as manifest } from '../../contracts/evaluation/manifest.zod';
 import { EVALUATION_SCHEMAS, EVALUATION_TYPES } from '../../contracts/evaluation/schemas';
-import { checksStatusQuery, EVALUATION_TASKS, reEvaluateSignal, reEvaluationDrawSignal, type ChecksStatus, type SelfEvaluationItem } from '../../contracts/evaluation/names';
+import { checksStatusQuery, EVALUATION_TASKS, reEvaluateSignal, reEvaluationDrawSignal, type ChecksStatus, type SelfEvaluationItem, EVALUATION_RETRY } from '../../contracts/evaluation/names';
 import { drawChecks, drawReEvaluations, type CheckCandidate, type CheckDraw } from '../../contracts/evaluation/draw';
 import { gradeOf } from '../../contracts/evaluation/scoring';
 import type { ProblemReport } from '../../contracts/rectification/problems.zod';
@@ -23,7 +23,7 @@ import { TaskBoard } from '../humanTask';
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 type Input = Required<Pick<EvaluationChecksInput, 'keyProjectIds'>> & EvaluationChecksInput;
 
-const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 10 } });
+const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '2 minutes', retry: EVALUATION_RETRY });
 const DAY = 24 * 3_600_000;
 /** The draw as a task shows it: the first items in full, the rest counted. */
 const SHOWN = 500;

@@ -8,10 +8,10 @@ import type { EvaluationActivities } from '../../activities/evaluation';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import type { EvaluationCycleInput } from '../../contracts/evaluation/evaluation.zod';
 import { EVALUATION_SCHEMAS } from '../../contracts/evaluation/schemas';
-import { cycleStatusQuery, EVALUATION_WORKFLOWS, evaluationDepartmentId, type CycleStatus } from '../../contracts/evaluation/names';
+import { cycleStatusQuery, EVALUATION_WORKFLOWS, evaluationDepartmentId, type CycleStatus, EVALUATION_RETRY } from '../../contracts/evaluation/names';
 import type { DepartmentResult } from './department';
 
-const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
+const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '1 minute', retry: EVALUATION_RETRY });
 
 const HOUR = 3_600_000;
 

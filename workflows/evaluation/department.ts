@@ -19,13 +19,13 @@ import type { Execution, ProjectSummary } from '../../contracts/finance/finance.
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import type { EvaluationDepartmentInput } from '../../contracts/evaluation/evaluation.zod';
 import { EVALUATION_SCHEMAS, EVALUATION_TYPES } from '../../contracts/evaluation/schemas';
-import { addTotals, batchReportSignal, departmentStatusQuery, emptyTotals, EVALUATION_WORKFLOWS, evaluationBatchId, type DepartmentStatus, type Prefill } from '../../contracts/evaluation/names';
+import { addTotals, batchReportSignal, departmentStatusQuery, emptyTotals, EVALUATION_WORKFLOWS, evaluationBatchId, type DepartmentStatus, type Prefill, EVALUATION_RETRY } from '../../contracts/evaluation/names';
 import type { evaluationBatch } from './batch';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
 import { filedOrCarried, prefillOf, selfEvaluationForms, type Loop, type Tasks } from './forms';
 
-const finance = proxyActivities<FinanceActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
-const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 10 } });
+const finance = proxyActivities<FinanceActivities>({ startToCloseTimeout: '1 minute', retry: EVALUATION_RETRY });
+const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '2 minutes', retry: EVALUATION_RETRY });
 
 export interface DepartmentResult {
   deptId: string;

@@ -12,13 +12,13 @@ import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
 import type { evaluation as manifest } from '../../contracts/evaluation/manifest.zod';
 import { EVALUATION_SCHEMAS, EVALUATION_TYPES } from '../../contracts/evaluation/schemas';
-import { EVALUATION_TASKS, peerReviewStatusQuery, type PeerReviewStatus } from '../../contracts/evaluation/names';
+import { EVALUATION_TASKS, peerReviewStatusQuery, type PeerReviewStatus, EVALUATION_RETRY } from '../../contracts/evaluation/names';
 import { assignPeerReviews, EXPERT_PANEL } from '../../contracts/evaluation/rotation';
 import { TaskBoard } from '../humanTask';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 const DAY = 24 * 3_600_000;
-const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
+const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '1 minute', retry: EVALUATION_RETRY });
 
 export async function evaluationPeerReview(raw: EvaluationPeerReviewInput): Promise<PeerReviewStatus> {
   const parsed = check<EvaluationPeerReviewInput>(EVALUATION_SCHEMAS.EvaluationPeerReviewInput, raw);
