@@ -6,7 +6,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from '../index';
 import type { Indicator, LibraryEntry, LibraryTarget } from '../../contracts/finance/finance.zod';
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId, type ProblemReport, type RectificationInput } from '../../contracts/rectification/problems.zod';
-import type { RectificationOptions } from '../../contracts/evaluation/evaluation.zod';
+import { BatchProject, type RectificationOptions } from '../../contracts/evaluation/evaluation.zod';
+import { FinanceError } from '../../finance/errors';
 import { batchStatusQuery, departmentItems, departmentStatusQuery, evaluationDepartmentId, type Prefill, type SelfEvaluationItem } from '../../contracts/evaluation/names';
 import { libraryIndex } from '../../contracts/evaluation/projectName';
 
@@ -122,6 +123,48 @@ export function createActivities(deps: ActivityDeps) {
       return { targets, monitoring };
     },
 
+    /**
+     * A failed batch's projects read again from finance for finance's re-run (the cause may have been
+     * removed there since): each with its year-end execution, as the department's pages gave them,
+     * found by paging the department's project expenditure; an id finance no longer has is listed in
+     * missing. A project the batch would refuse, or finance refusing the read for good, fails the
+     * re-run for good again (non-retryable: InvalidInput naming the project and field, FINANCE_<code>).
+     */
+    async evaluationBatchProjects(input: { year: number; deptId: string; ids: string[] }): Promise<{ projects: BatchProject[]; missing: string[] }> {
+      const wanted = new Set(input.ids);
+      const found = new Map<string, Omit<BatchProject, 'execution'>>();
+      const execution = new Map<string, BatchProject['execution']>();
+      try {
+        let cursor: string | undefined;
+        do {
+          const page = await finance.listProjects({ deptId: input.deptId, year: input.year, expenditure: 'project', cursor, limit: 500 });
+          for (const p of page.items) if (wanted.has(p.id)) found.set(p.id, { id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, industry: p.industry, originalFen: p.originalFen });
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && found.size < wanted.size);
+        cursor = undefined;
+        do {
+          const page = await finance.listExecution({ year: input.year, asOf: `${input.year}-12-31`, deptId: input.deptId, expenditure: 'project', cursor, limit: 500 });
+          for (const e of page.items) if (found.has(e.projectId)) execution.set(e.projectId, { availableFen: e.availableFen, paidFen: e.paidFen, executionRateBp: e.executionRateBp });
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && execution.size < found.size);
+      } catch (e) {
+        if (e instanceof FinanceError && !e.retryable) throw ApplicationFailure.create({ message: e.message, type: e.failureType, nonRetryable: true });
+        throw e;
+      }
+      const projects: BatchProject[] = [];
+      for (const id of input.ids) {
+        const p = found.get(id);
+        if (!p) continue;
+        const parsed = BatchProject.safeParse({ ...p, execution: execution.get(id) ?? null });
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw ApplicationFailure.nonRetryable(`project ${id}: ${issue.path.join('.') || 'project'}: ${issue.message}`, 'InvalidInput');
+        }
+        projects.push(parsed.data);
+      }
+      return { projects, missing: input.ids.filter((id) => !found.has(id)) };
+    },
+
     /** The department's transfer payments to lower levels (专项转移支付) of the year. */
     async evaluationListTransfers(input: { year: number; deptId: string }): Promise<Array<{ id: string; name: string; totalFen: number }>> {
       return (await finance.listTransfers({ year: input.year })).items.filter((t) => t.deptId === input.deptId).map((t) => ({ id: t.id, name: t.name, totalFen: t.totalFen }));
@@ -149,7 +192,18 @@ export function createActivities(deps: ActivityDeps) {
         try {
           const temporal = deps.temporal;
           const s = await temporal.workflow.getHandle(evaluationDepartmentId(input.year, deptId)).query(departmentStatusQuery);
-          const items = await departmentItems(s, async (id) => (await temporal.workflow.getHandle(id).query(batchStatusQuery)).items);
+          // a failed batch's filed forms count (its re-run keeps them); one that never started has none and is not ours to ask
+          const failed = new Set((s.batches ?? []).filter((b) => b.failure).map((b) => b.workflowId));
+          const neverStarted = new Set((s.batches ?? []).filter((b) => b.failure?.notStarted).map((b) => b.workflowId));
+          const items = await departmentItems(s, async (id) => {
+            if (neverStarted.has(id)) return [];
+            try {
+              return (await temporal.workflow.getHandle(id).query(batchStatusQuery)).items;
+            } catch (e) {
+              if (failed.has(id)) return []; // failed before it held a form
+              throw e;
+            }
+          });
           for (const i of items) if (i.stage === 'filed') out.push({ ...i, deptId });
         } catch (e) {
           if (e instanceof WorkflowNotFoundError) continue; // no self-evaluation opened for it

@@ -1,9 +1,10 @@
 // Evaluation routes: finance opens a year's self-evaluation cycle and its checks, asks for a
 // re-evaluation; anyone in scope reads a cycle, a department's self-evaluations, the checks and the
 // results (a re-evaluation's or checker's grade replacing the self grade); a score is previewed by
-// the same rule the workflow applies.
+// the same rule the workflow applies. Finance sees a department's batches that failed for good (with
+// the reason) and re-runs one once the cause is removed.
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure, QueryNotRegisteredError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Id } from '../../contracts/common.zod';
 import { EvaluationDepartmentEvaluationInput, EvaluationKeyEvaluationInput, EvaluationPeerReviewInput } from '../../contracts/evaluation/evaluation.zod';
 import { SA } from '../../contracts/searchAttributes';
@@ -22,6 +23,8 @@ import {
   evaluationDepartmentEvaluationId,
   departmentEvaluationStatusQuery,
   departmentItems,
+  RERUN_REFUSALS,
+  rerunBatchUpdate,
   totalsOf,
   keyEvaluationStatusQuery,
   peerReviewStatusQuery,
@@ -31,6 +34,7 @@ import {
   type DepartmentStatus,
   type KeyEvaluationStatus,
   type PeerReviewStatus,
+  type RerunBatchResult,
 } from '../../contracts/evaluation/names';
 import { EXPERT_PANEL } from '../../contracts/evaluation/rotation';
 import { scoreSelfEvaluation } from '../../contracts/evaluation/scoring';
@@ -54,9 +58,27 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   const { db, temporal, config } = deps;
   registerRoutes(api, deps);
   const urgeWindowMs = () => Math.round(config.region.inbox.urgeWindowHours * 3_600_000);
-  /** A department's status with every project's self-evaluation in `items`, held by it or by its batches. */
-  const withItems = async (s: DepartmentStatus): Promise<DepartmentStatus> =>
-    s.batches ? { ...s, items: await departmentItems(s, async (id) => (await temporal.workflow.getHandle(id).query(batchStatusQuery)).items) } : s;
+  /**
+   * A department's status with every project's self-evaluation in `items`, held by it or by its
+   * batches (a failed batch's as it stood when it failed; none from one that never started).
+   */
+  const withItems = async (s: DepartmentStatus): Promise<DepartmentStatus> => {
+    if (!s.batches) return s;
+    const failed = new Set(s.batches.filter((b) => b.failure).map((b) => b.workflowId));
+    const neverStarted = new Set(s.batches.filter((b) => b.failure?.notStarted).map((b) => b.workflowId));
+    const items = await departmentItems(s, async (id) => {
+      if (neverStarted.has(id)) return []; // its id is another's: nothing of ours to ask
+      try {
+        return (await temporal.workflow.getHandle(id).query(batchStatusQuery)).items;
+      } catch (e) {
+        // failed before it held any form (its input refused), as the department may not have heard yet
+        if (failed.has(id) || e instanceof QueryNotRegisteredError) return [];
+        throw e;
+      }
+    });
+    return { ...s, items };
+  };
+  const isFinance = (ctx: User): boolean => ctx.roles.some((r) => FINANCE_ROLES.includes(r));
   const query = async <T>(workflowId: string, q: Parameters<ReturnType<typeof temporal.workflow.getHandle>['query']>[0], what: string): Promise<T> => {
     try {
       return (await temporal.workflow.getHandle(workflowId).query(q)) as T;
@@ -127,12 +149,15 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
           }
           // with batches the department adds up their counts; before, it held every form
           const t = s?.totals ?? totalsOf(s?.items ?? []);
-          return { deptId: d.deptId, opened: s?.opened ?? false, done: d.done, projects: t.projects, byStage: t.byStage, grades: t.grades, returns: t.returns };
+          // its batches that failed for good, with the reason, until finance re-runs them
+          const failedBatches = (s?.batches ?? []).filter((b) => b.failure).map((b) => ({ batch: b.batch, projects: b.projects, ...(b.failure as NonNullable<typeof b.failure>) }));
+          return { deptId: d.deptId, opened: s?.opened ?? false, done: d.done, projects: t.projects, byStage: t.byStage, grades: t.grades, returns: t.returns, failedBatches };
         }),
       );
       const total = departments.reduce((n, d) => n + d.projects, 0);
       const filed = departments.reduce((n, d) => n + d.byStage.filed, 0);
-      return { year: cycle.year, stage: cycle.stage, dueAt: cycle.dueAt, projects: total, filed, departments };
+      // what the caller may do here: re-run a failed batch (finance only, as the route checks)
+      return { year: cycle.year, stage: cycle.stage, dueAt: cycle.dueAt, projects: total, filed, departments, allowedActions: isFinance(ctx) ? ['rerunBatch'] : [] };
     },
   });
 
@@ -150,6 +175,37 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       // every project's form, wherever it is held, and the counts (with batches: as the department added them up)
       const all = await withItems(s);
       return { ...all, totals: s.totals ?? totalsOf(all.items) };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/evaluations/cycles/:year/departments/:deptId/batches/:batch/rerun',
+    summary:
+      'Re-run a batch of a department’s project self-evaluations that failed for good (重新下发), once its cause is removed: a new execution of the batch reads the projects of its forms not filed again from finance and opens their forms, keeping the filed ones; finance only. A batch that has not failed (one re-run already) is 409, an unknown one 404; an Idempotency-Key header makes a retry harmless (the first answer again).',
+    tags: ['evaluation'],
+    auth: true,
+    params: z.object({ year: Year, deptId: Id, batch: z.coerce.number().int().min(0).max(100_000) }),
+    body: z.strictObject({}).optional(),
+    response: z.object({ batch: z.number().int(), workflowId: z.string(), projects: z.number().int(), filed: z.number().int() }),
+    handler: async ({ params, ctx, req }) => {
+      requireFinance(ctx);
+      const handle = temporal.workflow.getHandle(evaluationDepartmentId(params.year, params.deptId));
+      // an Idempotency-Key becomes the Update's id (per user): a retried request gets the first answer, opens nothing twice
+      const key = req.header('idempotency-key');
+      const updateId = key ? `${ctx.id}:rerunBatch:${key}` : undefined;
+      try {
+        return await handle.executeUpdate(rerunBatchUpdate, { args: [{ batch: params.batch, by: ctx.id, byName: ctx.name }], ...(updateId ? { updateId } : {}) }) satisfies RerunBatchResult;
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) throw new HttpError(404, 'NOT_FOUND', `the self-evaluations of ${params.deptId} in ${params.year} are not running`, 'deptId');
+        if (e instanceof WorkflowUpdateFailedError) {
+          const cause = e.cause instanceof ApplicationFailure ? e.cause : undefined;
+          if (cause?.type === RERUN_REFUSALS.unknown) throw new HttpError(404, 'NOT_FOUND', cause.message, 'batch');
+          if (cause?.type === RERUN_REFUSALS.invalid) throw new HttpError(400, 'VALIDATION', cause.message, 'batch');
+          throw new HttpError(409, 'CONFLICT', cause?.message ?? e.message, 'batch');
+        }
+        throw e;
+      }
     },
   });
 

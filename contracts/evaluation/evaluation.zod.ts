@@ -200,6 +200,18 @@ export const EvaluationDepartmentInput = z.object({
 });
 export type EvaluationDepartmentInput = z.input<typeof EvaluationDepartmentInput>;
 
+/** A project of a batch's page as the batch takes it: finance's summary and its year-end execution (a project finance holds otherwise fails the batch: InvalidInput). */
+export const BatchProject = z.object({
+  id: Id,
+  name: z.string().min(1).max(500),
+  deptId: Id,
+  unitId: Id,
+  industry: Id,
+  originalFen: z.number().int().nonnegative(),
+  execution: z.object({ availableFen: z.number().int(), paidFen: z.number().int(), executionRateBp: z.number().int() }).nullable(),
+});
+export type BatchProject = z.infer<typeof BatchProject>;
+
 /** A department's batch of project forms (evaluationBatch): one page of its projects, each with its year-end execution. */
 export const EvaluationBatchInput = z.object({
   year: z.number().int().min(2000).max(2100),
@@ -211,22 +223,23 @@ export const EvaluationBatchInput = z.object({
   openedBy: Id,
   urgeWindowMs: z.number().int().nonnegative().optional(),
   /** The page's projects (a transfer's county projects are not the department's); empty in a run that continued as new. */
-  projects: z
-    .array(
-      z.object({
-        id: Id,
-        name: z.string().min(1).max(500),
-        deptId: Id,
-        unitId: Id,
-        industry: Id,
-        originalFen: z.number().int().nonnegative(),
-        execution: z.object({ availableFen: z.number().int(), paidFen: z.number().int(), executionRateBp: z.number().int() }).nullable(),
-      }),
-    )
-    .max(500),
+  projects: z.array(BatchProject).max(500),
   /** As the department's (EvaluationDepartmentInput): when a run continues as new, and the most it may carry. */
   continueAfterEvents: z.number().int().min(1).max(50_000).optional(),
   continueCarryLimit: z.number().int().min(1).max(1_900_000).optional(),
+  /**
+   * Finance's re-run of a batch that failed for good (projects then empty): the projects whose forms
+   * were not filed, read again from finance (the cause may have been removed there) and opened again;
+   * the forms already filed, kept as they were.
+   */
+  rerun: z
+    .object({
+      of: z.string().min(1).max(300),
+      projectIds: z.array(Id).max(500),
+      filed: z.array(z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null)).max(500),
+      by: Id,
+    })
+    .optional(),
   /** What the previous run carried (continue-as-new). */
   restore: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null).optional(),
 });

@@ -1,6 +1,6 @@
 // Evaluation's names, ids, queries and signals without zod: imported by its zod contract, its
 // workflow code and its routes alike.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Grade, ScoreBreakdown } from './scoring';
 import type { CheckDraw } from './draw';
 
@@ -56,8 +56,8 @@ export const EVALUATION_WORKFLOWS = { cycle: 'evaluationCycle', department: 'eva
 /** One cycle per budget year: a second start for the same year is refused by Temporal. */
 export const evaluationCycleId = (year: number): string => `evaluationCycle:${year}`;
 export const evaluationDepartmentId = (year: number, deptId: string): string => `evaluationDepartment:${year}:${deptId}`;
-/** A department's batch of project forms (one page of its projects): `<department's workflow id>:b<n>`, n from 0. */
-export const evaluationBatchId = (department: string, batch: number): string => `${department}:b${batch}`;
+/** A department's batch of project forms (one page of its projects): `<department's workflow id>:b<n>`, n from 0; finance's k-th re-run of it after it failed: `…:b<n>:r<k>`. */
+export const evaluationBatchId = (department: string, batch: number, rerun = 0): string => `${department}:b${batch}${rerun ? `:r${rerun}` : ''}`;
 /** A department's evaluation of chosen projects (部门评价), one per year and department, apart from the self-evaluations. */
 export const evaluationDepartmentEvaluationId = (year: number, deptId: string): string => `evaluationDepartmentEvaluation:${year}:${deptId}`;
 export const evaluationChecksId = (year: number): string => `evaluationChecks:${year}`;
@@ -154,6 +154,7 @@ export function addTotals(a: SelfEvaluationTotals, b: SelfEvaluationTotals): Sel
 /** One batch of a department's project forms, as the department knows it: its counts, as the batch last reported them. */
 export interface DepartmentBatch {
   batch: number;
+  /** The batch's current execution: `<department>:b<n>`, or finance's latest re-run of it (`…:r<k>`). */
   workflowId: string;
   projects: number;
   /** The last report's number (a report older than the one kept is ignored). */
@@ -161,6 +162,65 @@ export interface DepartmentBatch {
   /** null until the batch's forms are open (its first report). */
   totals: SelfEvaluationTotals | null;
   done: boolean;
+  /** Failed for good (patched 'jixiao.evaluation.batch-failures'): why, until finance re-runs it; absent or null otherwise. */
+  failure?: BatchFailure | null;
+  /** Finance's re-runs of the batch so far (absent: none). */
+  reruns?: number;
+}
+
+/** A batch that failed for good, as its department keeps it (shown to finance) until finance re-runs it. */
+export interface BatchFailure {
+  /** The execution that failed. */
+  workflowId: string;
+  /** What failed, as a person can read it ("Activity task failed: InvalidInput: …"). */
+  reason: string;
+  /** When the department heard of it (workflow time, ISO). */
+  at: string;
+  /** Its forms not filed (each open one closed as cancelled, out of the inboxes): a re-run opens these again. */
+  unfiled: number;
+  /** Its forms already filed: a re-run keeps them as they are. */
+  filed: number;
+  /** It never started (its id was taken): it holds no form (absent: it ran and failed). */
+  notStarted?: true;
+}
+
+/** What a batch that fails for good tells its department before it fails (the page it had, for a re-run). */
+export interface BatchFailed {
+  batch: number;
+  workflowId: string;
+  reason: string;
+  /** Its projects whose forms were not filed (a re-run reads them again from finance and opens their forms). */
+  projectIds: string[];
+  /** Its forms already filed (a re-run keeps them). */
+  filed: SelfEvaluationItem[];
+}
+export const BATCH_FAILED_SIGNAL = 'evaluation.batchFailed';
+export const batchFailedSignal = defineSignal<[BatchFailed]>(BATCH_FAILED_SIGNAL);
+
+/** Finance re-runs a failed batch of a department's project forms (重新下发), once the cause is removed. */
+export interface RerunBatchRequest {
+  batch: number;
+  by: string;
+  byName?: string;
+}
+export interface RerunBatchResult {
+  batch: number;
+  /** The re-run's execution (`<department>:b<n>:r<k>`). */
+  workflowId: string;
+  /** The forms it opens again, and the filed ones it keeps. */
+  projects: number;
+  filed: number;
+}
+/** Why a re-run is refused (typed, non-retryable: the API answers 404 for an unknown batch, 409 otherwise). */
+export const RERUN_REFUSALS = { unknown: 'UnknownBatch', notFailed: 'BatchNotFailed', invalid: 'InvalidInput', notStarted: 'RerunNotStarted' } as const;
+export const rerunBatchUpdate = defineUpdate<RerunBatchResult, [RerunBatchRequest]>('evaluation.rerunBatch');
+
+/** Why finance may not re-run this batch now (null: it may): the department's validator and the API's fast check. */
+export function rerunRefusal(status: Pick<DepartmentStatus, 'batches'>, batch: number): { type: string; message: string } | null {
+  const b = status.batches?.find((x) => x.batch === batch);
+  if (!b) return { type: RERUN_REFUSALS.unknown, message: `batch b${batch} is not one of this department's` };
+  if (!b.failure) return { type: RERUN_REFUSALS.notFailed, message: b.done ? `batch b${batch} is done: nothing to re-run` : `batch b${batch} has not failed (it runs as ${b.workflowId}): nothing to re-run` };
+  return null;
 }
 
 export interface DepartmentStatus {
@@ -188,6 +248,10 @@ export interface BatchStatus {
   deptId: string;
   batch: number;
   items: SelfEvaluationItem[];
+  /** Failed for good: why (its open forms were closed); absent otherwise. */
+  failure?: { reason: string; at: string };
+  /** A re-run by finance: the execution it re-runs (absent otherwise). */
+  rerunOf?: string;
 }
 
 /** What a batch reports to its department whenever its counts change, and once more when every form is filed. */
@@ -196,6 +260,8 @@ export interface BatchReport {
   seq: number;
   totals: SelfEvaluationTotals;
   done: boolean;
+  /** The reporting execution (absent from batches before re-runs): a report of one the department no longer runs is ignored. */
+  workflowId?: string;
 }
 export const BATCH_REPORT_SIGNAL = 'evaluation.batchReport';
 export const batchReportSignal = defineSignal<[BatchReport]>(BATCH_REPORT_SIGNAL);

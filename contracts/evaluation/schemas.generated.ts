@@ -311,6 +311,43 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
      "minimum": 1,
      "maximum": 1900000
     },
+    "rerun": {
+     "type": "object",
+     "properties": {
+      "of": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 300
+      },
+      "projectIds": {
+       "maxItems": 500,
+       "type": "array",
+       "items": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9_.:-]+$"
+       }
+      },
+      "filed": {
+       "maxItems": 500,
+       "type": "array",
+       "items": {}
+      },
+      "by": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 100,
+       "pattern": "^[A-Za-z0-9_.:-]+$"
+      }
+     },
+     "required": [
+      "of",
+      "projectIds",
+      "filed",
+      "by"
+     ]
+    },
     "restore": {}
    },
    "required": [

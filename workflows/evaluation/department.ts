@@ -10,7 +10,11 @@
 // 'jixiao.evaluation.overall-and-transfers'): the department's overall self-evaluation (部门整体自评)
 // and one per transfer payment to lower levels (转移支付), each filled by the department with its own
 // indicators, scored by the profile's overall or transfer weights on the execution of the
-// department's (or the transfer's) projects, filed or returned by finance.
+// department's (or the transfer's) projects, filed or returned by finance. A batch that fails for good
+// (patched 'jixiao.evaluation.batch-failures'), or that could not start, is listed on the department's
+// status with the reason, audited and told to finance; the department does not end meanwhile, and
+// finance re-runs it (rerunBatchUpdate): a new execution of the batch (<department>:b<n>:r<k>) that
+// opens the forms not filed again and keeps the filed ones.
 import { ApplicationFailure, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../../contracts/searchAttributes';
 import type { FinanceActivities } from '../../activities/finance';
@@ -19,10 +23,18 @@ import type { Execution, ProjectSummary } from '../../contracts/finance/finance.
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
 import type { EvaluationDepartmentInput } from '../../contracts/evaluation/evaluation.zod';
 import { EVALUATION_SCHEMAS, EVALUATION_TYPES } from '../../contracts/evaluation/schemas';
-import { addTotals, batchReportSignal, departmentStatusQuery, emptyTotals, EVALUATION_WORKFLOWS, evaluationBatchId, type DepartmentStatus, type Prefill, EVALUATION_RETRY } from '../../contracts/evaluation/names';
+import {
+  addTotals, batchFailedSignal, batchReportSignal, departmentStatusQuery, emptyTotals, EVALUATION_WORKFLOWS, evaluationBatchId, RERUN_REFUSALS, rerunBatchUpdate, rerunRefusal,
+  type DepartmentBatch, type DepartmentStatus, type Prefill, type SelfEvaluationItem, EVALUATION_RETRY,
+} from '../../contracts/evaluation/names';
+import type { EvaluationBatchInput } from '../../contracts/evaluation/evaluation.zod';
 import type { evaluationBatch } from './batch';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
 import { filedOrCarried, prefillOf, selfEvaluationForms, type Loop, type Tasks } from './forms';
+import { BATCH_FAILURES, failsForGood, reasonOf } from './failures';
+
+/** Who hears that a batch failed (finance's performance division runs the self-evaluation). */
+const FINANCE_NOTICE = 'finance_performance@FIN';
 
 const finance = proxyActivities<FinanceActivities>({ startToCloseTimeout: '1 minute', retry: EVALUATION_RETRY });
 const own = proxyActivities<EvaluationActivities>({ startToCloseTimeout: '2 minutes', retry: EVALUATION_RETRY });
@@ -44,6 +56,13 @@ interface Carried {
   runs: number;
   /** Each page's forms in a batch of their own (absent: a run from before, every form here). */
   batched?: boolean;
+  /** The failed batches' pages, until finance re-runs them: the projects whose forms a re-run opens again, and the filed forms it keeps. */
+  failedPages?: Array<[number, FailedPage]>;
+}
+
+interface FailedPage {
+  projectIds: string[];
+  filed: SelfEvaluationItem[];
 }
 
 export async function evaluationDepartment(raw: EvaluationDepartmentInput): Promise<DepartmentResult> {
@@ -66,8 +85,9 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
     const projects = batched ? (status.totals?.projects ?? 0) : status.items.length;
     // before batches the overall and transfer forms did not count here (kept so for those runs)
     const open = batched ? projects - (status.totals?.byStage.filed ?? 0) + whole.filter((i) => i.stage !== 'filed').length : status.items.filter((i) => i.stage !== 'filed').length;
+    const failing = batches.filter((b) => b.failure).map((b) => b.batch);
     if (batched) {
-      const now = JSON.stringify([status.opened, open, projects, status.totals?.byStage.filed, board.openCount()]);
+      const now = JSON.stringify([status.opened, open, projects, status.totals?.byStage.filed, board.openCount(), ...(failing.length ? [failing] : [])]);
       if (now === published) return;
       published = now;
     }
@@ -85,8 +105,29 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
       stage: status.opened && open === 0 ? 'filed' : 'selfEvaluation',
       status: status.opened && open === 0 ? 'completed' : 'running',
       startedBy: input.openedBy,
-      summary: { year, projects, filed: batched ? (status.totals?.byStage.filed ?? 0) : status.items.length - open },
+      summary: { year, projects, filed: batched ? (status.totals?.byStage.filed ?? 0) : status.items.length - open, ...(failing.length ? { failedBatches: failing } : {}) },
     });
+  };
+  const me = workflowInfo().workflowId;
+  /** A page's batch input (a re-run's: no page, the projects to read again and the filed forms to keep). */
+  const batchArgs = (n: number, projects: EvaluationBatchInput['projects'], rerun?: EvaluationBatchInput['rerun']): EvaluationBatchInput => ({
+    year, deptId, batch: n, profile, dueInMs: input.dueInMs, openedBy: input.openedBy, urgeWindowMs: input.urgeWindowMs,
+    continueAfterEvents: input.continueAfterEvents, continueCarryLimit: input.continueCarryLimit,
+    projects, ...(rerun ? { rerun } : {}),
+  });
+  const failedPages = new Map<number, FailedPage>(carried?.failedPages ?? []);
+  /** A batch failed for good (or could not start): listed with the reason until finance re-runs it, audited, finance told. */
+  const failed = (b: DepartmentBatch, workflowId: string, reason: string, page: FailedPage, notStarted = false): void => {
+    b.failure = { workflowId, reason, at: new Date(Date.now()).toISOString(), unfiled: page.projectIds.length, filed: page.filed.length, ...(notStarted ? { notStarted: true as const } : {}) };
+    failedPages.set(b.batch, page);
+    board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.batchFailed', reason, detail: { year, deptId, batch: b.batch, workflowId, unfiled: page.projectIds.length, filed: page.filed.length } });
+    board.notify({
+      kind: 'notice',
+      to: [FINANCE_NOTICE],
+      title: `${year}年度绩效自评：${deptId} 第 ${b.batch + 1} 批自评表处理失败`,
+      reason: `${reason}。该批未备案的 ${page.projectIds.length} 张自评表已关闭（已备案 ${page.filed.length} 张不受影响）；排除原因后请在年度绩效自评页对该批重新下发，在此之前该部门的自评不会结束。`,
+    });
+    publish();
   };
 
   if (batched) {
@@ -94,11 +135,54 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
     setHandler(batchReportSignal, (r) => {
       let b = batches.find((x) => x.batch === r.batch);
       if (!b) batches.push((b = { batch: r.batch, workflowId: evaluationBatchId(workflowInfo().workflowId, r.batch), projects: r.totals.projects, seq: 0, totals: null, done: false }));
+      if (r.workflowId && r.workflowId !== b.workflowId) return; // an execution of the batch no longer run (failed, re-run since)
       if (r.seq <= b.seq) return;
       Object.assign(b, { seq: r.seq, totals: r.totals, done: b.done || r.done });
       status.totals = batches.reduce((t, x) => (x.totals ? addTotals(t, x.totals) : t), emptyTotals());
       publish();
     });
+    // a batch failed for good: it said why and which forms a re-run must open again
+    setHandler(batchFailedSignal, (f) => {
+      const b = batches.find((x) => x.batch === f.batch);
+      if (!b || b.workflowId !== f.workflowId || b.done || b.failure || !patched(BATCH_FAILURES)) return;
+      failed(b, f.workflowId, f.reason, { projectIds: f.projectIds, filed: f.filed });
+    });
+    // finance re-runs a failed batch (重新下发), once the cause is removed: a new execution of it opens
+    // the forms not filed again (their projects read again from finance) and keeps the filed ones;
+    // refused, before anything is recorded, for a batch that has not failed (a second re-run included)
+    setHandler(
+      rerunBatchUpdate,
+      async (req) => {
+        const b = batches.find((x) => x.batch === req.batch) as DepartmentBatch;
+        const failure = b.failure as NonNullable<DepartmentBatch['failure']>;
+        const page = failedPages.get(b.batch) ?? { projectIds: [], filed: [] };
+        const reruns = (b.reruns ?? 0) + 1;
+        const workflowId = evaluationBatchId(me, b.batch, reruns);
+        Object.assign(b, { failure: null, reruns, workflowId, seq: 0, done: false });
+        failedPages.delete(b.batch);
+        board.record({ actorId: req.by, actorName: req.byName || req.by, action: 'evaluation.batchRerun', reason: failure.reason, detail: { year, deptId, batch: b.batch, failed: failure.workflowId, workflowId, projects: page.projectIds.length, filed: page.filed.length } });
+        publish();
+        try {
+          await startChild<typeof evaluationBatch>(EVALUATION_WORKFLOWS.batch, {
+            workflowId,
+            args: [batchArgs(b.batch, [], { of: failure.workflowId, projectIds: page.projectIds, filed: page.filed as unknown as Array<Record<string, unknown>>, by: req.by })],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+        } catch (e) {
+          if (!failsForGood(e)) throw e;
+          failed(b, workflowId, reasonOf(e), page, true); // still failed: finance may re-run it again
+          throw ApplicationFailure.nonRetryable(`the re-run of batch b${b.batch} could not start: ${reasonOf(e)}`, RERUN_REFUSALS.notStarted);
+        }
+        return { batch: b.batch, workflowId, projects: page.projectIds.length, filed: page.filed.length };
+      },
+      {
+        validator: (req) => {
+          if (!req || typeof req.batch !== 'number' || typeof req.by !== 'string' || !req.by) throw ApplicationFailure.nonRetryable('give the batch and who re-runs it (batch, by)', RERUN_REFUSALS.invalid);
+          const refused = rerunRefusal(status, req.batch);
+          if (refused) throw ApplicationFailure.nonRetryable(refused.message, refused.type);
+        },
+      },
+    );
   }
 
   const { selfEvaluate, wholeEvaluate } = selfEvaluationForms({ board, year, deptId, profile, dueInMs: input.dueInMs, loops, items: status.items, whole: status, publish });
@@ -143,17 +227,18 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
       if (projects.length) {
         const n = batches.length;
         const workflowId = evaluationBatchId(workflowInfo().workflowId, n);
-        batches.push({ batch: n, workflowId, projects: projects.length, seq: 0, totals: null, done: false });
+        const entry: DepartmentBatch = { batch: n, workflowId, projects: projects.length, seq: 0, totals: null, done: false };
+        batches.push(entry);
         starting.push(
           startChild<typeof evaluationBatch>(EVALUATION_WORKFLOWS.batch, {
             workflowId,
-            args: [{
-              year, deptId, batch: n, profile, dueInMs: input.dueInMs, openedBy: input.openedBy, urgeWindowMs: input.urgeWindowMs,
-              continueAfterEvents: input.continueAfterEvents, continueCarryLimit: input.continueCarryLimit,
-              projects: projects.map((p) => ({ id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, industry: p.industry, originalFen: p.originalFen, execution: execution.get(p.id) ?? null })),
-            }],
+            args: [batchArgs(n, projects.map((p) => ({ id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, industry: p.industry, originalFen: p.originalFen, execution: execution.get(p.id) ?? null })))],
             // a batch outlives the department's runs (continue-as-new closes a run): it reports by signal to the department's id
             parentClosePolicy: ParentClosePolicy.ABANDON,
+          }).catch((e: unknown) => {
+            // it could not start (its id is taken): listed failed like one that failed, finance re-runs it
+            if (!failsForGood(e) || !patched(BATCH_FAILURES)) throw e;
+            failed(entry, workflowId, reasonOf(e), { projectIds: projects.map((p) => p.id), filed: [] }, true);
           }),
         );
       }
@@ -171,7 +256,7 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   } while (cursor);
   if (batched) {
     await Promise.all(starting);
-    await condition(() => batches.every((b) => b.totals !== null)); // every batch's forms open
+    await condition(() => batches.every((b) => b.totals !== null || !!b.failure)); // every batch's forms open (or it failed)
   }
   status.opened = true;
   board.record({ actorId: input.openedBy, actorName: '财政', action: 'evaluation.formsOpened', detail: { year, deptId, projects: batched ? (status.totals?.projects ?? 0) : status.items.length, pages: status.pagesRead, ...(batched ? { batches: batches.length } : {}) } });
@@ -207,7 +292,7 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
         board, loops, continueAfterEvents: input.continueAfterEvents, continueCarryLimit: input.continueCarryLimit, raw, detail: { year, deptId }, run: runs + 1,
         // with batches: its own forms filed, and every batch's
         done: batched ? () => done && batches.every((b) => b.done) : () => done,
-        carry: (): Carried => ({ board: board.snapshot(), status, loops: [...loops], runs: runs + 1, ...(batched ? { batched } : {}) }),
+        carry: (): Carried => ({ board: board.snapshot(), status, loops: [...loops], runs: runs + 1, ...(batched ? { batched } : {}), ...(failedPages.size ? { failedPages: [...failedPages] } : {}) }),
       });
       if (next !== null) return await continueAsNew<typeof evaluationDepartment>({ ...raw, restore: next as Record<string, unknown> });
     } else await Promise.all(running);

@@ -1,10 +1,11 @@
 // @ts-check
 // Evaluation's web module (api/web/<name>/index.js, served at /evaluation/index.js): its words for the
 // shell's generic task page and audit trail, and its start page: finance opens a year's
-// self-evaluation cycle and follows its progress by department (forms by stage, grades). Stage and
+// self-evaluation cycle and follows its progress by department (forms by stage, grades), sees the
+// batches of forms that failed for good (with the reason) and re-runs each from there. Stage and
 // conclusion labels are in its manifest (contracts/evaluation/manifest.zod.ts).
 import { api, get } from '../api.js';
-import { h, yuan } from '../dom.js';
+import { fmtTime, h, yuan } from '../dom.js';
 import { genericContext } from '../render.js';
 import { translator } from '../i18n.js';
 
@@ -42,6 +43,14 @@ export const strings = {
   col_filed: { zh: '已备案', en: 'Filed' },
   col_returns: { zh: '退回次数', en: 'Returns' },
   col_grades: { zh: '等级分布', en: 'Grades' },
+  failed_title: { zh: '处理失败的自评批次（重新下发前该部门的自评不会结束）', en: 'Batches of forms that failed (the department does not end until they are re-run)' },
+  col_batch: { zh: '批次', en: 'Batch' },
+  col_reason: { zh: '失败原因', en: 'Reason' },
+  col_failed_at: { zh: '时间', en: 'When' },
+  col_closed: { zh: '已关闭 / 已备案', en: 'Closed / filed' },
+  batch_no: { zh: '第 {n} 批', en: 'Batch {n}' },
+  rerun: { zh: '重新下发', en: 'Re-run' },
+  rerun_sent: { zh: '已重新下发 {dept} 第 {n} 批：{projects} 张自评表重新打开，保留已备案 {filed} 张。', en: 'Re-ran batch {n} of {dept}: {projects} forms opened again, {filed} filed kept.' },
 };
 const t = translator(strings);
 
@@ -103,6 +112,31 @@ async function cycleView(main, ctx) {
           h('td', {}, String(d.returns)),
           h('td', {}, Object.entries(d.grades).map(([g, n]) => `${g} ${n}`).join('，')))))),
     );
+    // batches that failed for good, each re-run from here by finance (the API says who may)
+    const may = new Set(/** @type {string[]} */ (p.allowedActions ?? []));
+    const failed = p.departments.flatMap((/** @type {any} */ d) => (d.failedBatches ?? []).map((/** @type {any} */ f) => ({ ...f, deptId: d.deptId })));
+    if (failed.length) {
+      out.append(h('h3', {}, t('failed_title')), h('table.failed-batches', {},
+        h('thead', {}, h('tr', {}, ...['col_dept', 'col_batch', 'col_reason', 'col_closed', 'col_failed_at'].map((k) => h('th', {}, t(k))), may.has('rerunBatch') ? h('th', {}) : null)),
+        h('tbody', {}, ...failed.map((/** @type {any} */ f) => h('tr', { dataset: { dept: f.deptId, batch: String(f.batch) } },
+          h('td', {}, f.deptId),
+          h('td', {}, t('batch_no', { n: String(f.batch + 1) })),
+          h('td', {}, f.reason),
+          h('td', {}, `${f.unfiled} / ${f.filed}`),
+          h('td', {}, fmtTime(f.at)),
+          may.has('rerunBatch')
+            ? h('td', {}, h('button', { type: 'button', onclick: async () => {
+              try {
+                /** @type {any} */
+                const r = await api('POST', `/api/evaluations/cycles/${y()}/departments/${encodeURIComponent(f.deptId)}/batches/${f.batch}/rerun`, {}, { headers: { 'idempotency-key': `${f.workflowId}` } });
+                msg.textContent = t('rerun_sent', { dept: f.deptId, n: String(f.batch + 1), projects: String(r.projects), filed: String(r.filed) });
+              } catch (e) {
+                msg.textContent = String(/** @type {Error} */ (e).message ?? e);
+              }
+              await show();
+            } }, t('rerun')))
+            : null)))));
+    }
   };
   const open = async () => {
     const ids = /** @type {HTMLInputElement} */ (depts).value.split(/[,，\s]+/).filter(Boolean);
@@ -140,6 +174,9 @@ export const vocab = {
     'evaluation.returned': { zh: '自评退回修改', en: 'Self-evaluation returned' },
     'evaluation.returnsExhausted': { zh: '退回次数已满，按现状备案', en: 'No returns left: filed as it stands' },
     'evaluation.filed': { zh: '自评已备案', en: 'Self-evaluation filed' },
+    'evaluation.batchFailed': { zh: '自评批次处理失败', en: 'A batch of self-evaluations failed' },
+    'evaluation.batchRerun': { zh: '自评批次重新下发', en: 'A failed batch re-run' },
+    'evaluation.batchRerunOpened': { zh: '重新下发的自评表已打开', en: 'A re-run batch’s forms opened' },
     'evaluation.drawn': { zh: '抽取抽查名单', en: 'Check sample drawn' },
     'evaluation.drawConfirmed': { zh: '确认抽查名单', en: 'Check sample confirmed' },
     'evaluation.redrawn': { zh: '重新抽取', en: 'Drawn again' },
