@@ -175,6 +175,9 @@ export const EvaluationCycleInput = z.object({
 });
 export type EvaluationCycleInput = z.input<typeof EvaluationCycleInput>;
 
+/** How often a batch may report its counts to its department, in milliseconds (absent: 5,000, ours). */
+const ReportEveryMs = z.number().int().min(0).max(3_600_000).optional();
+
 export const EvaluationDepartmentInput = z.object({
   year: z.number().int().min(2000).max(2100),
   deptId: Id,
@@ -195,6 +198,8 @@ export const EvaluationDepartmentInput = z.object({
    * again later, when fewer are open, instead of failing its workflow task for good.
    */
   continueCarryLimit: z.number().int().min(1).max(1_900_000).optional(),
+  /** Each batch reports its counts to the department at most once per this many milliseconds (ours: 5,000), coalescing the decisions meanwhile; its first and last reports go at once. */
+  reportEveryMs: ReportEveryMs,
   /** What the previous run carried (continue-as-new): the board's open tasks, the department's status, each open form's place. */
   restore: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null).optional(),
 });
@@ -227,6 +232,8 @@ export const EvaluationBatchInput = z.object({
   /** As the department's (EvaluationDepartmentInput): when a run continues as new, and the most it may carry. */
   continueAfterEvents: z.number().int().min(1).max(50_000).optional(),
   continueCarryLimit: z.number().int().min(1).max(1_900_000).optional(),
+  /** As the department's: at most one count report per this many milliseconds (patched 'jixiao.evaluation.batch-report-throttle'). */
+  reportEveryMs: ReportEveryMs,
   /**
    * Finance's re-run of a batch that failed for good (projects then empty): the projects whose forms
    * were not filed, read again from finance (the cause may have been removed there) and opened again;

@@ -171,6 +171,11 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
      "minimum": 1,
      "maximum": 1900000
     },
+    "reportEveryMs": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 3600000
+    },
     "restore": {}
    },
    "required": [
@@ -310,6 +315,11 @@ export const GENERATED: { schemas: Record<'EvaluationDepartmentEvaluationInput' 
      "type": "integer",
      "minimum": 1,
      "maximum": 1900000
+    },
+    "reportEveryMs": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 3600000
     },
     "rerun": {
      "type": "object",

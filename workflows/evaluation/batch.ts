@@ -40,7 +40,14 @@ interface Carried {
   department: string | null;
   /** The last report's number. */
   seq: number;
+  /** Reports at most once per reportEveryMs (absent: a run from before, one report per change while none is in flight). */
+  throttled?: boolean;
 }
+
+/** A batch reports its counts at most once per reportEveryMs, coalescing the decisions meanwhile. */
+const REPORT_THROTTLE = 'jixiao.evaluation.batch-report-throttle';
+/** Ours: a department hears of a batch's decisions within 5 s, in one signal however many there were. */
+const REPORT_EVERY_MS = 5_000;
 
 /** What the failure path needs of a run, as far as it got. */
 interface Held {
@@ -135,7 +142,13 @@ async function runBatch(raw: EvaluationBatchInput, held: Held): Promise<BatchRes
   }
 
   // The department hears the counts whenever they change (one report in flight at a time: the
-  // changes meanwhile go in the next), from now on: every form is open.
+  // changes meanwhile go in the next), from now on: every form is open. Throttled (patched
+  // 'jixiao.evaluation.batch-report-throttle'): at most one report per reportEveryMs of workflow time,
+  // a change after a quiet spell at once, the changes of a busy one together at its end; the last
+  // report (every form filed) at once.
+  const throttled = carried ? carried.throttled === true : patched(REPORT_THROTTLE);
+  const every = input.reportEveryMs ?? REPORT_EVERY_MS;
+  let lastSentAt = Number.NEGATIVE_INFINITY;
   let seq = carried?.seq ?? 0;
   let sent = '';
   let sending = false;
@@ -158,6 +171,11 @@ async function runBatch(raw: EvaluationBatchInput, held: Held): Promise<BatchRes
         for (;;) {
           await condition(() => closing || JSON.stringify(totalsOf(status.items)) !== sent);
           if (closing) return;
+          if (throttled) {
+            const wait = lastSentAt + every - Date.now();
+            if (wait > 0 && (await condition(() => closing, wait))) return; // the changes meanwhile wait with this one
+            lastSentAt = Date.now();
+          }
           await report(false);
         }
       })()
@@ -171,7 +189,7 @@ async function runBatch(raw: EvaluationBatchInput, held: Held): Promise<BatchRes
   const next = await filedOrCarried({
     board, loops, done: () => filed || fatal !== null, continueAfterEvents: input.continueAfterEvents, continueCarryLimit: input.continueCarryLimit, raw: projectsless, detail: { year, deptId, batch }, run: runs + 1,
     settled: () => !sending,
-    carry: (): Carried => ({ board: board.snapshot(), status, loops: [...loops], runs: runs + 1, department, seq }),
+    carry: (): Carried => ({ board: board.snapshot(), status, loops: [...loops], runs: runs + 1, department, seq, ...(throttled ? { throttled } : {}) }),
   });
   if (fatal) throw fatal;
   if (next !== null) return await continueAsNew<typeof evaluationBatch>({ ...projectsless, restore: next as Record<string, unknown> });

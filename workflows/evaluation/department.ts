@@ -113,6 +113,7 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   const batchArgs = (n: number, projects: EvaluationBatchInput['projects'], rerun?: EvaluationBatchInput['rerun']): EvaluationBatchInput => ({
     year, deptId, batch: n, profile, dueInMs: input.dueInMs, openedBy: input.openedBy, urgeWindowMs: input.urgeWindowMs,
     continueAfterEvents: input.continueAfterEvents, continueCarryLimit: input.continueCarryLimit,
+    ...(input.reportEveryMs !== undefined ? { reportEveryMs: input.reportEveryMs } : {}),
     projects, ...(rerun ? { rerun } : {}),
   });
   const failedPages = new Map<number, FailedPage>(carried?.failedPages ?? []);
