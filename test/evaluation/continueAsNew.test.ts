@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { REPO_ROOT } from '../../app/processPaths';
 import { batchStatusQuery, departmentItems, departmentStatusQuery } from '../../contracts/evaluation/names';
-import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
-import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
+import { eventually, recordingEnv, type Http, type RecordingEnv, type TestSystem } from '../helpers/system';
+import { YEAR, type StandIn } from '../finance/standIn';
 
 const EVAL_YEAR = YEAR - 1;
 const enc = encodeURIComponent;
 
 describe('a big department’s self-evaluation continues as new', () => {
+  let env: RecordingEnv;
   let fin: StandIn;
   let sys: TestSystem;
   let preparer: Http;
@@ -27,9 +28,8 @@ describe('a big department’s self-evaluation continues as new', () => {
   const workflowId = `evaluationDepartment:${EVAL_YEAR}:D01:can-${Date.now()}`;
 
   beforeAll(async () => {
-    fin = await startStandIn();
-    // recorded histories are written with plain payloads: they replay with the payload codec or without it
-    sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'wuhai', ...(process.env.RECORD_HISTORIES ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}) });
+    env = await recordingEnv({ region: 'wuhai', recordFlag: 'RECORD_HISTORIES' });
+    ({ fin, sys } = env);
     [preparer, head, reviewer, perf] = await Promise.all(['u0101-preparer', 'u0101-head', 'd01-reviewer', 'perf-officer'].map((u) => sys.as(u)));
     expected = (await fin.client.listProjects({ deptId: 'D01', unitId: 'U0101', year: EVAL_YEAR, expenditure: 'project', limit: 1000 })).items.filter((p) => !p.transferId).map((p) => p.id).sort();
     const h = await sys.deps.temporal.workflow.start('evaluationDepartment', {
@@ -41,8 +41,7 @@ describe('a big department’s self-evaluation continues as new', () => {
   }, 90_000);
   afterAll(async () => {
     for (const id of [workflowId, ...[0, 1, 2, 3].map((n) => `${workflowId}:b${n}`)]) await sys?.deps.temporal.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-    await sys?.stop();
-    await fin?.stop();
+    await env?.stop();
   });
 
   // the department's tasks and its batches' (<department>:b<n>)

@@ -9,6 +9,8 @@ import { loadConfig, type Config } from '../../config';
 import { buildDeps, openProductDb, type Deps } from '../../app/deps';
 import { startWorker, type RunningWorker } from '../../worker/worker';
 import { startApi, type RunningApi } from '../../api/server';
+import type { StartFinanceOptions } from '../../finance/main';
+import { startStandIn, type StandIn } from '../finance/standIn';
 
 export interface TestSystem {
   config: Config;
@@ -79,6 +81,50 @@ export async function startSystem(env: Record<string, string> = {}, { processes 
     },
   };
   return sys;
+}
+
+/** A test file's system beside the finance stand-in, as the files that record replay histories start it. */
+export interface RecordingEnv {
+  fin: StandIn;
+  sys: TestSystem;
+  /** This run records histories (the file's flag is set): payloads are written plain. */
+  recording: boolean;
+  /** Stops the system, then the stand-in (either may be missing when the set-up failed half-way). */
+  stop(): Promise<void>;
+}
+
+export interface RecordingEnvOptions {
+  /** The region profile (REGION). */
+  region: string;
+  /** The environment variable that makes this file record histories (e.g. RECORD_MONITORING). */
+  recordFlag: string;
+  /** The finance stand-in's options (its scale, seed, year). */
+  standIn?: Partial<StartFinanceOptions>;
+  /** More of the system's environment. */
+  env?: Record<string, string>;
+  processes?: SystemOptions['processes'];
+}
+
+/**
+ * The finance stand-in, then the system against it (FINANCE_URL); with the file's record flag set,
+ * Temporal payloads are written plain (TEMPORAL_COMPRESS_PAYLOADS=0), so a recorded history replays
+ * with the payload codec or without it.
+ */
+export async function recordingEnv({ region, recordFlag, standIn, env = {}, processes }: RecordingEnvOptions): Promise<RecordingEnv> {
+  const recording = !!process.env[recordFlag];
+  const out: Partial<RecordingEnv> = { recording };
+  const stop = async () => {
+    await out.sys?.stop();
+    await out.fin?.stop();
+  };
+  try {
+    out.fin = await startStandIn(standIn);
+    out.sys = await startSystem({ FINANCE_URL: out.fin.url, REGION: region, ...(recording ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}), ...env }, { processes });
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw e;
+  }
+  return { fin: out.fin, sys: out.sys, recording, stop };
 }
 
 export function client(url: string, token: string): Http {

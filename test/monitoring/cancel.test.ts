@@ -17,8 +17,8 @@ import { MONITORING_BATCH_WORKFLOW, MONITORING_DEPARTMENT_WORKFLOW, MONITORING_R
 import type { RoundTotals } from '../../contracts/monitoring/round.zod';
 import type { RoundStatus } from '../../contracts/monitoring/rules';
 import { roundTemplate } from '../../contracts/monitoring/settings';
-import { eventually, startSystem, type TestSystem } from '../helpers/system';
-import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
+import { eventually, recordingEnv, type RecordingEnv, type TestSystem } from '../helpers/system';
+import { YEAR, type StandIn } from '../finance/standIn';
 import { rectificationStandIn, warningStandIn } from './standIns/contracts/standIns';
 
 const SCALE = { departments: 3, units: 6, projects: 60, transfers: 0, countiesPerTransfer: 0, years: 2 as const, libraryShare: 0 };
@@ -29,17 +29,16 @@ const DEPTS = ['D01', 'D02', 'D03'];
 /** A task queue no worker polls: a workflow started there holds its id and never runs. */
 const NOBODY = 'jixiao-test-nobody-polls';
 
+let env: RecordingEnv;
 let fin: StandIn;
 let sys: TestSystem;
 
 beforeAll(async () => {
-  fin = await startStandIn({ scale: SCALE, seed: 53 });
-  // recorded histories are written plain (replayable with or without the payload codec)
-  sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia', ...(process.env.RECORD_MONITORING ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}) }, { processes });
+  env = await recordingEnv({ region: 'inner-mongolia', recordFlag: 'RECORD_MONITORING', standIn: { scale: SCALE, seed: 53 }, processes });
+  ({ fin, sys } = env);
 }, 60_000);
 afterAll(async () => {
-  await sys?.stop();
-  await fin?.stop();
+  await env?.stop();
 });
 
 /** A round under a cut-off no other test file uses (ids are shared in the namespace), no data-rule warnings (lag threshold 100). */

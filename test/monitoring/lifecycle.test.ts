@@ -17,8 +17,8 @@ import { MONITORING_TYPES } from '../../contracts/monitoring/schemas';
 import { TARGET_REVISION_REASON_MAX } from '../../contracts/finance/retry';
 import { roundTemplate } from '../../contracts/monitoring/settings';
 import { workingDays } from '../../contracts/calendar';
-import { eventually, startSystem, type TestSystem } from '../helpers/system';
-import { startStandIn, YEAR, type StandIn } from '../finance/standIn';
+import { eventually, recordingEnv, type RecordingEnv, type TestSystem } from '../helpers/system';
+import { YEAR, type StandIn } from '../finance/standIn';
 import { rectificationStandIn, warningStandIn } from './standIns/contracts/standIns';
 
 const SCALE = { departments: 3, units: 6, projects: 60, transfers: 0, countiesPerTransfer: 0, years: 2 as const, libraryShare: 0 };
@@ -38,17 +38,16 @@ interface TaskRow {
   created_at: Date;
 }
 
+let env: RecordingEnv;
 let fin: StandIn;
 let sys: TestSystem;
 
 beforeAll(async () => {
-  fin = await startStandIn({ scale: SCALE, seed: 41 });
-  // recorded histories are written plain (replayable with or without the payload codec)
-  sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'inner-mongolia', ...(process.env.RECORD_MONITORING ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}) }, { processes });
+  env = await recordingEnv({ region: 'inner-mongolia', recordFlag: 'RECORD_MONITORING', standIn: { scale: SCALE, seed: 41 }, processes });
+  ({ fin, sys } = env);
 }, 60_000);
 afterAll(async () => {
-  await sys?.stop();
-  await fin?.stop();
+  await env?.stop();
 });
 
 /** A round of this year under a cut-off no other test file uses, no data-rule warnings (lag threshold 100). */
