@@ -225,7 +225,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   api.route({
     method: 'get',
     path: '/api/monitoring/rounds/:year/:cutoff',
-    summary: 'A round: its stage, when it opened and closed, progress by department (covered, forms submitted, approved, overdue, warnings), the departments whose part failed (with the reason), when cancelled who, why and when, and what the caller may do with it (allowedActions: cancel, rerun, report; finance only)',
+    summary: 'A round: its stage, when it opened and closed, progress by department (covered, forms submitted, approved, overdue, warnings, and where its projects stand: awaitingForm, inReview, approved, notSubmitted, cancelled), the departments whose part failed (with the reason), when cancelled who, why and when, and what the caller may do with it (allowedActions: cancel, rerun, report; finance only)',
     tags: ['monitoring'],
     auth: true,
     params: RoundParams,
@@ -246,7 +246,9 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       const { rows } = await db.query(
         `SELECT dept_id AS "deptId", count(*)::int AS projects, count(*) FILTER (WHERE form IS NOT NULL)::int AS submitted,
            count(*) FILTER (WHERE stage = 'approved')::int AS approved, count(*) FILTER (WHERE overdue)::int AS overdue,
-           count(*) FILTER (WHERE stage = 'notSubmitted')::int AS "notSubmitted", count(*) FILTER (WHERE warned)::int AS warned
+           count(*) FILTER (WHERE stage = 'notSubmitted')::int AS "notSubmitted", count(*) FILTER (WHERE warned)::int AS warned,
+           count(*) FILTER (WHERE stage = 'form')::int AS "awaitingForm", count(*) FILTER (WHERE stage = 'review')::int AS "inReview",
+           count(*) FILTER (WHERE stage = 'cancelled')::int AS cancelled
          FROM monitoring_results r WHERE r.round = $1 AND ${where} GROUP BY dept_id ORDER BY dept_id`,
         p,
       );

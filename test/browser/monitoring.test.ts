@@ -1,7 +1,7 @@
 // The monitoring round page in a real headless Chromium against the real system (Temporal, database,
 // API, finance stand-in): a round with a department whose part failed. A department reviewer sees the
-// round and the failed department but neither 作废本轮监控 nor 重新监控 (only finance may use them:
-// the API says 403 to anyone else); a finance officer sees both, cancels the round from the page with
+// round, its chart drawn (their department's projects, every form still open) and the failed department,
+// but neither 作废本轮监控 nor 重新监控 (only finance may use them: the API says 403 to anyone else); a finance officer sees both, cancels the round from the page with
 // a reason, and the page shows it 已作废 with who and why.
 // Screenshots go to test-results/screenshots/ (git-ignored).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -80,6 +80,35 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the monitoring round page (headless
     return { ctx, page };
   }
 
+  /**
+   * Run in the page (the test's tsconfig has no DOM): the round chart's first bar with a value (its
+   * first department), and whether the canvas is painted in that bar's colour at the bar's middle.
+   */
+  const CHART_PAINT = `(() => {
+    const el = document.querySelector('.round-chart');
+    const chart = el && window.echarts && window.echarts.getInstanceByDom(el);
+    const none = { dept: null, series: null, value: 0, painted: false, pixel: null };
+    if (!chart) return none;
+    const option = chart.getOption();
+    const dept = option.xAxis[0].data[0];
+    for (const [i, s] of option.series.entries()) {
+      const v = s.data[0] || 0;
+      if (!v) continue;
+      // the bar as laid out (beside the category's other bars, not at its centre)
+      const bar = chart.getModel().getSeriesByIndex(i).getData().getItemLayout(0);
+      const [x, y] = [bar.x + bar.width / 2, bar.y + bar.height / 2];
+      const canvas = el.querySelector('canvas');
+      if (!canvas) return none;
+      const dpr = canvas.width / canvas.clientWidth;
+      const d = canvas.getContext('2d').getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+      const want = s.itemStyle.color.match(/[0-9a-f]{2}/gi).map((hex) => parseInt(hex, 16));
+      const painted = d[3] > 200 && [d[0], d[1], d[2]].every((c, k) => Math.abs(c - want[k]) <= 8);
+      return { dept, series: s.name, value: v, painted, pixel: [d[0], d[1], d[2], d[3]] };
+    }
+    return { ...none, dept };
+  })()`;
+  type ChartPaint = { dept: string | null; series: string | null; value: number; painted: boolean; pixel: number[] | null };
+
   /** Opens the round page and shows this file's round (the page starts on the current year's). */
   async function openRound(page: Page): Promise<void> {
     await page.goto(`${sys.url}/#/monitoring`);
@@ -99,6 +128,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the monitoring round page (headless
     expect(await page.getByRole('button', { name: '重新监控' }).count()).toBe(0);
     expect(await page.getByLabel('作废理由').count()).toBe(0);
     expect(await page.getByRole('button', { name: '打印报告' }).count()).toBe(0); // the report is finance's too
+    // the chart has drawn their department's projects (every form still open): the canvas is painted in
+    // the bar's colour in the middle of the bar the data gives (before, an empty plot: only submitted,
+    // overdue and warned were drawn, all 0 on the first day)
+    await expect.poll(() => page.evaluate<ChartPaint>(CHART_PAINT), { timeout: 10_000 }).toMatchObject({ dept: 'D01', painted: true });
+    const paint = await page.evaluate<ChartPaint>(CHART_PAINT);
+    expect(paint.value, 'D01 projects awaiting their forms').toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'monitoring-round-reviewer.png'), fullPage: true });
     await ctx.close();
     // what the page leaves out the API refuses

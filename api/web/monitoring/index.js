@@ -1,6 +1,6 @@
 // @ts-check
 // Monitoring's web module (api/web/<name>/index.js, served at /monitoring/index.js): the round page
-// for finance and departments (progress by department, an ECharts chart, drill-down from a department
+// for finance and departments (progress by department, an ECharts chart of each department's projects by stage, drill-down from a department
 // to its units and a unit's projects with why each warned, the special transfer payments with their
 // county projects: 穿透式监控, the round report), the round's stage with who cancelled it and why, the
 // departments whose part failed (each re-run from there), cancelling a round (作废) with a reason
@@ -60,6 +60,12 @@ export const strings = {
   cancel_round: { zh: '作废本轮监控', en: 'Cancel this round' },
   cancel_confirm: { zh: '作废后，各部门、单位尚未完成的监控表全部关闭，且不可恢复。确定作废？', en: 'Every open monitoring form of every department and unit closes, for good. Cancel the round?' },
   cancel_sent: { zh: '已提交作废，各部门正在关闭监控表。', en: 'Cancellation accepted: the departments are closing their forms.' },
+  chart_label: { zh: '各部门监控项目进展', en: 'Where each department\'s projects stand' },
+  bar_awaiting: { zh: '待填报', en: 'Form open' },
+  bar_review: { zh: '待审核', en: 'In review' },
+  bar_approved: { zh: '已审核', en: 'Approved' },
+  bar_not_submitted: { zh: '未填报', en: 'Not submitted' },
+  bar_cancelled: { zh: '已作废', en: 'Cancelled' },
 };
 
 /** @type {import('../types.js').Vocab} */
@@ -114,6 +120,8 @@ async function roundView(main, ctx) {
   const out = h('div', {});
   /** @type {any} */
   let chart = null;
+  /** @type {ResizeObserver | null} */
+  let resized = null;
   const show = async () => {
     out.replaceChildren();
     const y = /** @type {HTMLInputElement} */ (year).value;
@@ -220,7 +228,7 @@ async function roundView(main, ctx) {
       county.replaceChildren(h('h3', {}, t('county_projects', { transfer: transferId })), projectTable(tr.items));
       formBlock.replaceChildren();
     };
-    const chartEl = h('div', { style: 'width:100%;height:320px' });
+    const chartEl = h('div.round-chart', { style: 'width:100%;height:320px', role: 'img', 'aria-label': t('chart_label') });
     const note = h('p', { role: 'status' });
     const stageLabel = ['opening', 'open', 'closed', 'cancelling', 'cancelled'].includes(r.stage) ? t(/** @type {any} */ (`stage_${r.stage}`)) : r.stage;
     /** What this user may do to the round (the API says: finance only, and only while it runs). */
@@ -282,18 +290,52 @@ async function roundView(main, ctx) {
     const ec = await echarts();
     if (ctx.stale()) return;
     chart?.dispose();
+    resized?.disconnect();
     chart = ec.init(chartEl);
-    chart.setOption({
-      tooltip: {},
-      legend: {},
-      xAxis: { type: 'category', data: r.byDepartment.map((/** @type {any} */ d) => d.deptId) },
-      yAxis: { type: 'value' },
-      series: ['submitted', 'overdue', 'warned'].map((k) => ({ type: 'bar', name: t(labels[/** @type {'submitted'} */ (k)]), data: r.byDepartment.map((/** @type {any} */ d) => d[k]) })),
-    });
+    // drawn at the container's size, and again whenever it changes (a container laid out later, a narrower window)
+    resized = new ResizeObserver(() => chart?.resize());
+    resized.observe(chartEl);
+    chart.setOption(chartOption(r.byDepartment));
   };
   main.replaceChildren(h('h1', {}, t('start')), h('p', {}, year, cutoff, h('button', { onclick: () => void show() }, t('show'))), out);
   await show();
-  return () => chart?.dispose();
+  return () => {
+    resized?.disconnect();
+    chart?.dispose();
+  };
+}
+
+/** Where each of a department's projects stands, stacked to its projects (each in one stage), then overdue and warned beside. */
+const STAGE_BARS = /** @type {const} */ ([
+  ['awaitingForm', 'bar_awaiting', '#9fb3d1'],
+  ['inReview', 'bar_review', '#f2b94b'],
+  ['approved', 'bar_approved', '#3c8d5a'],
+  ['notSubmitted', 'bar_not_submitted', '#8c8c8c'],
+  ['cancelled', 'bar_cancelled', '#c9c9c9'],
+]);
+const FLAG_BARS = /** @type {const} */ ([
+  ['overdue', 'col_overdue', '#d9822b'],
+  ['warned', 'col_warned', '#c0392b'],
+]);
+
+/**
+ * The round's chart: a department's projects by stage (so a round whose forms are all still open,
+ * as a department reviewer sees it on the first day, shows its projects, not an empty plot).
+ * @param {any[]} byDepartment
+ */
+function chartOption(byDepartment) {
+  const bar = (/** @type {string} */ key, /** @type {any} */ label, /** @type {string} */ color, /** @type {string | undefined} */ stack) => ({
+    type: 'bar', name: t(label), stack, itemStyle: { color }, barMaxWidth: 48,
+    data: byDepartment.map((d) => d[key] ?? 0),
+  });
+  return {
+    aria: { enabled: true },
+    tooltip: { trigger: 'axis' },
+    legend: {},
+    xAxis: { type: 'category', data: byDepartment.map((d) => d.deptId) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [...STAGE_BARS.map(([k, l, c]) => bar(k, l, c, 'stage')), ...FLAG_BARS.map(([k, l, c]) => bar(k, l, c, undefined))],
+  };
 }
 
 /** @type {import('../types.js').StartPage} */
