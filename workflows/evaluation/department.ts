@@ -14,8 +14,12 @@
 // (patched 'jixiao.evaluation.batch-failures'), or that could not start, is listed on the department's
 // status with the reason, audited and told to finance; the department does not end meanwhile, and
 // finance re-runs it (rerunBatchUpdate): a new execution of the batch (<department>:b<n>:r<k>) that
-// opens the forms not filed again and keeps the filed ones.
-import { ApplicationFailure, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// opens the forms not filed again and keeps the filed ones. While it pages through its projects
+// (patched 'jixiao.evaluation.department-paging-continue') it reads the year-end execution alongside,
+// page by page, keeping only sums, and continues as new when its history grows long, carrying where it
+// stands (cursors, the execution read ahead, the sums, its batches): a department of thousands of
+// projects never holds them all nor one long history.
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../../contracts/searchAttributes';
 import type { FinanceActivities } from '../../activities/finance';
 import type { EvaluationActivities } from '../../activities/evaluation';
@@ -58,7 +62,33 @@ interface Carried {
   batched?: boolean;
   /** The failed batches' pages, until finance re-runs them: the projects whose forms a re-run opens again, and the filed forms it keeps. */
   failedPages?: Array<[number, FailedPage]>;
+  /** Still paging through its projects (patched 'jixiao.evaluation.department-paging-continue'): where it stands. */
+  paging?: Paging;
 }
+
+/** Paid and available, added up (for the overall and each transfer's execution rate). */
+interface Sums {
+  availableFen: number;
+  paidFen: number;
+}
+type Exec = Pick<Execution, 'availableFen' | 'paidFen' | 'executionRateBp'>;
+
+/** Where a department stands while paging through its projects, carried across continue-as-new. */
+interface Paging {
+  /** The next page of projects (null: the first). */
+  cursor: string | null;
+  /** The next page of the year-end execution (null: the first), and whether it has all been read. */
+  execCursor: string | null;
+  execDone: boolean;
+  /** Execution rows read ahead of the projects (the two listings run in the same order: at most a few pages). */
+  ahead: Array<[string, Exec]>;
+  /** The execution of the department's own projects, and of each transfer's county projects, so far. */
+  own: Sums;
+  transfers: Array<[string, Sums]>;
+}
+
+const PAGING_CONTINUE = 'jixiao.evaluation.department-paging-continue';
+const rateOf = ({ availableFen, paidFen }: Sums): Prefill['execution'] => ({ availableFen, paidFen, executionRateBp: availableFen > 0 ? Math.floor((paidFen * 10000) / availableFen) : 0 });
 
 interface FailedPage {
   projectIds: string[];
@@ -188,7 +218,7 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
 
   const { selfEvaluate, wholeEvaluate } = selfEvaluationForms({ board, year, deptId, profile, dueInMs: input.dueInMs, loops, items: status.items, whole: status, publish });
   const running: Array<Promise<void>> = [];
-  if (carried) {
+  if (carried && !carried.paging) {
     // a new run: every open form waits on its task again, where it stood
     for (const [ref, l] of loops) {
       const item = l.kind === 'project' ? status.items.find((i) => i.projectId === ref) : l.kind === 'overall' ? status.overall : status.transfers?.find((i) => i.projectId === ref);
@@ -199,62 +229,147 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
     return finish(carried.runs);
   }
 
-  // Year-end execution of the department's projects (预算执行率), page by page.
-  const execution = new Map<string, Pick<Execution, 'availableFen' | 'paidFen' | 'executionRateBp'>>();
-  let cursor: string | undefined;
-  do {
-    const page: { items: Execution[]; nextCursor: string | null } = await finance.financeListExecution({ year, asOf: `${year}-12-31`, deptId, expenditure: 'project', cursor, limit: input.pageSize });
-    for (const e of page.items) execution.set(e.projectId, { availableFen: e.availableFen, paidFen: e.paidFen, executionRateBp: e.executionRateBp });
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-
-  // The projects (项目支出: basic expenditure is the department's overall self-evaluation's), page by
-  // page: each page's forms open as soon as it is read.
-  /** A transfer payment's county projects, for its execution. */
-  const transferProjects = new Map<string, string[]>();
-  /** The department's own projects (with batches: their forms are the batches'), for its overall execution. */
-  const ownIds: string[] = [];
   /** Batches being started: the next page is read meanwhile. */
   const starting: Array<Promise<unknown>> = [];
-  cursor = undefined;
-  do {
-    const page: { items: ProjectSummary[]; nextCursor: string | null } = await finance.financeListProjects({ deptId, year, expenditure: 'project', cursor, limit: input.pageSize });
-    status.pagesRead++;
-    const projects = page.items.filter((p) => !p.transferId); // a transfer's county projects are the lower level's
-    for (const p of page.items) if (p.transferId) transferProjects.set(p.transferId, [...(transferProjects.get(p.transferId) ?? []), p.id]);
-    if (batched) {
-      // the page's forms: a batch of their own, which pre-fills them and reports its counts here
-      for (const p of projects) ownIds.push(p.id);
-      if (projects.length) {
-        const n = batches.length;
-        const workflowId = evaluationBatchId(workflowInfo().workflowId, n);
-        const entry: DepartmentBatch = { batch: n, workflowId, projects: projects.length, seq: 0, totals: null, done: false };
-        batches.push(entry);
-        starting.push(
-          startChild<typeof evaluationBatch>(EVALUATION_WORKFLOWS.batch, {
-            workflowId,
-            args: [batchArgs(n, projects.map((p) => ({ id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, industry: p.industry, originalFen: p.originalFen, execution: execution.get(p.id) ?? null })))],
-            // a batch outlives the department's runs (continue-as-new closes a run): it reports by signal to the department's id
-            parentClosePolicy: ParentClosePolicy.ABANDON,
-          }).catch((e: unknown) => {
-            // it could not start (its id is taken): listed failed like one that failed, finance re-runs it
-            if (!failsForGood(e) || !patched(BATCH_FAILURES)) throw e;
-            failed(entry, workflowId, reasonOf(e), { projectIds: projects.map((p) => p.id), filed: [] }, true);
-          }),
-        );
+  /** Starts a page's batch, which pre-fills its forms and reports its counts here. */
+  const startBatch = (projects: EvaluationBatchInput['projects']): void => {
+    const n = batches.length;
+    const workflowId = evaluationBatchId(workflowInfo().workflowId, n);
+    const entry: DepartmentBatch = { batch: n, workflowId, projects: projects.length, seq: 0, totals: null, done: false };
+    batches.push(entry);
+    starting.push(
+      startChild<typeof evaluationBatch>(EVALUATION_WORKFLOWS.batch, {
+        workflowId,
+        args: [batchArgs(n, projects)],
+        // a batch outlives the department's runs (continue-as-new closes a run): it reports by signal to the department's id
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      }).catch((e: unknown) => {
+        // it could not start (its id is taken): listed failed like one that failed, finance re-runs it
+        if (!failsForGood(e) || !patched(BATCH_FAILURES)) throw e;
+        failed(entry, workflowId, reasonOf(e), { projectIds: projects.map((p) => p.id), filed: [] }, true);
+      }),
+    );
+  };
+  const asBatchProject = (p: ProjectSummary, e: Exec | null): EvaluationBatchInput['projects'][number] => ({ id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, industry: p.industry, originalFen: p.originalFen, execution: e });
+  /** The execution rates of the overall self-evaluation (the department's own projects) and of each transfer's (its county projects). */
+  let ownRate: () => Prefill['execution'];
+  let transferRate: (transferId: string) => Prefill['execution'];
+
+  const streamed = batched && (carried ? !!carried.paging : patched(PAGING_CONTINUE));
+  if (streamed) {
+    // The projects (项目支出: basic expenditure is the department's overall self-evaluation's), page by
+    // page, each page's year-end execution (预算执行率) read alongside (the execution listing has the
+    // same filter and order), each page's forms a batch of its own as soon as it is read; past
+    // continueAfterEvents (or Temporal's suggestion) a new run carries on from where this one stands.
+    const p: Paging = carried?.paging ?? { cursor: null, execCursor: null, execDone: false, ahead: [], own: { availableFen: 0, paidFen: 0 }, transfers: [] };
+    const ahead = new Map<string, Exec>(p.ahead);
+    const transferSums = new Map<string, Sums>(p.transfers);
+    const add = (to: Sums, e: Exec | null): void => {
+      if (e) [to.availableFen, to.paidFen] = [to.availableFen + e.availableFen, to.paidFen + e.paidFen];
+    };
+    let maxEvents = input.continueAfterEvents ?? 5000;
+    let deferredAt = 0;
+    const tooLong = (): boolean => (workflowInfo().continueAsNewSuggested && workflowInfo().historyLength > deferredAt) || workflowInfo().historyLength > maxEvents;
+    for (;;) {
+      const page: { items: ProjectSummary[]; nextCursor: string | null } = await finance.financeListProjects({ deptId, year, expenditure: 'project', cursor: p.cursor ?? undefined, limit: input.pageSize });
+      status.pagesRead++;
+      while (!p.execDone && page.items.some((x) => !ahead.has(x.id)) && ahead.size < 4 * input.pageSize) {
+        const e: { items: Execution[]; nextCursor: string | null } = await finance.financeListExecution({ year, asOf: `${year}-12-31`, deptId, expenditure: 'project', cursor: p.execCursor ?? undefined, limit: input.pageSize });
+        for (const x of e.items) ahead.set(x.projectId, { availableFen: x.availableFen, paidFen: x.paidFen, executionRateBp: x.executionRateBp });
+        p.execCursor = e.nextCursor;
+        p.execDone = !e.nextCursor;
+      }
+      const projects: EvaluationBatchInput['projects'] = [];
+      for (const x of page.items) {
+        const e = ahead.get(x.id) ?? null;
+        ahead.delete(x.id);
+        if (x.transferId) {
+          // a transfer's county projects are the lower level's: only their execution counts, for the transfer
+          const sum = transferSums.get(x.transferId) ?? { availableFen: 0, paidFen: 0 };
+          add(sum, e);
+          transferSums.set(x.transferId, sum);
+        } else {
+          add(p.own, e);
+          projects.push(asBatchProject(x, e));
+        }
+      }
+      if (projects.length) startBatch(projects);
+      p.cursor = page.nextCursor;
+      publish();
+      if (!p.cursor) break;
+      if (tooLong()) {
+        // hand where it stands to a new run, once every batch of this run has started and no handler runs
+        await Promise.all(starting);
+        await board.drain();
+        await condition(allHandlersFinished);
+        const runs = carried?.runs ?? 0;
+        const paging: Paging = { ...p, ahead: [...ahead], transfers: [...transferSums] };
+        const carry = (): Carried => ({ board: board.snapshot(), status, loops: [], runs: runs + 1, batched: true, paging, ...(failedPages.size ? { failedPages: [...failedPages] } : {}) });
+        const size = JSON.stringify(carry()).length + JSON.stringify(raw).length;
+        const h = workflowInfo().historyLength;
+        if (size > (input.continueCarryLimit ?? 1_500_000)) {
+          // too much to carry (many batches, or a tiny limit): page on in this run, try again later
+          board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.continueAsNewDeferred', detail: { year, deptId, paging: true, carry: size, limit: input.continueCarryLimit ?? 1_500_000, historyLength: h } });
+          deferredAt = h + Math.max(100, Math.floor(maxEvents / 2));
+          maxEvents = deferredAt;
+          continue;
+        }
+        board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.continuedAsNew', detail: { year, deptId, paging: true, pagesRead: status.pagesRead, batches: batches.length, run: runs + 1, historyLength: h } });
+        await board.drain();
+        return await continueAsNew<typeof evaluationDepartment>({ ...raw, restore: carry() as unknown as Record<string, unknown> });
+      }
+    }
+    ownRate = () => rateOf(p.own);
+    transferRate = (id) => rateOf(transferSums.get(id) ?? { availableFen: 0, paidFen: 0 });
+  } else {
+    // Year-end execution of the department's projects (预算执行率), page by page.
+    const execution = new Map<string, Exec>();
+    let cursor: string | undefined;
+    do {
+      const page: { items: Execution[]; nextCursor: string | null } = await finance.financeListExecution({ year, asOf: `${year}-12-31`, deptId, expenditure: 'project', cursor, limit: input.pageSize });
+      for (const e of page.items) execution.set(e.projectId, { availableFen: e.availableFen, paidFen: e.paidFen, executionRateBp: e.executionRateBp });
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    // The projects (项目支出: basic expenditure is the department's overall self-evaluation's), page by
+    // page: each page's forms open as soon as it is read.
+    /** A transfer payment's county projects, for its execution. */
+    const transferProjects = new Map<string, string[]>();
+    /** The department's own projects (with batches: their forms are the batches'), for its overall execution. */
+    const ownIds: string[] = [];
+    cursor = undefined;
+    do {
+      const page: { items: ProjectSummary[]; nextCursor: string | null } = await finance.financeListProjects({ deptId, year, expenditure: 'project', cursor, limit: input.pageSize });
+      status.pagesRead++;
+      const projects = page.items.filter((p) => !p.transferId); // a transfer's county projects are the lower level's
+      for (const p of page.items) if (p.transferId) transferProjects.set(p.transferId, [...(transferProjects.get(p.transferId) ?? []), p.id]);
+      if (batched) {
+        // the page's forms: a batch of their own, which pre-fills them and reports its counts here
+        for (const p of projects) ownIds.push(p.id);
+        if (projects.length) startBatch(projects.map((p) => asBatchProject(p, execution.get(p.id) ?? null)));
+        cursor = page.nextCursor ?? undefined;
+        publish();
+        continue;
+      }
+      const prefill = projects.length ? await own.evaluationPrefill({ year, projects: projects.map((p) => ({ id: p.id, industry: p.industry, deptId: p.deptId, unitId: p.unitId, name: p.name })) }) : { targets: {}, monitoring: {} };
+      for (const p of projects) {
+        const t = prefill.targets[p.id] ?? { targets: [], targetsSource: 'library' as const };
+        running.push(selfEvaluate(prefillOf(p, t, execution.get(p.id) ?? null, prefill.monitoring[p.id] ?? null)));
       }
       cursor = page.nextCursor ?? undefined;
       publish();
-      continue;
-    }
-    const prefill = projects.length ? await own.evaluationPrefill({ year, projects: projects.map((p) => ({ id: p.id, industry: p.industry, deptId: p.deptId, unitId: p.unitId, name: p.name })) }) : { targets: {}, monitoring: {} };
-    for (const p of projects) {
-      const t = prefill.targets[p.id] ?? { targets: [], targetsSource: 'library' as const };
-      running.push(selfEvaluate(prefillOf(p, t, execution.get(p.id) ?? null, prefill.monitoring[p.id] ?? null)));
-    }
-    cursor = page.nextCursor ?? undefined;
-    publish();
-  } while (cursor);
+    } while (cursor);
+    const rate = (ids: string[]): Prefill['execution'] => {
+      const sum: Sums = { availableFen: 0, paidFen: 0 };
+      for (const id of ids) {
+        const e = execution.get(id);
+        if (e) [sum.availableFen, sum.paidFen] = [sum.availableFen + e.availableFen, sum.paidFen + e.paidFen];
+      }
+      return rateOf(sum);
+    };
+    ownRate = () => rate(batched ? ownIds : [...ownIds, ...status.items.map((i) => i.projectId)]);
+    transferRate = (id) => rate(transferProjects.get(id) ?? []);
+  }
   if (batched) {
     await Promise.all(starting);
     await condition(() => batches.every((b) => b.totals !== null || !!b.failure)); // every batch's forms open (or it failed)
@@ -265,24 +380,14 @@ export async function evaluationDepartment(raw: EvaluationDepartmentInput): Prom
   if (batched || patched('jixiao.evaluation.overall-and-transfers')) {
     status.overall = null;
     status.transfers = [];
-    const rate = (ids: string[]): Prefill['execution'] => {
-      let availableFen = 0;
-      let paidFen = 0;
-      for (const id of ids) {
-        const e = execution.get(id);
-        if (e) [availableFen, paidFen] = [availableFen + e.availableFen, paidFen + e.paidFen];
-      }
-      return { availableFen, paidFen, executionRateBp: availableFen > 0 ? Math.floor((paidFen * 10000) / availableFen) : 0 };
-    };
-    if (!batched) ownIds.push(...status.items.map((i) => i.projectId));
-    running.push(wholeEvaluate('overall', `overall:${deptId}`, `${year}年度部门整体绩效自评（${deptId}）`, rate(ownIds), profile.overallWeights ?? profile.weights));
+    running.push(wholeEvaluate('overall', `overall:${deptId}`, `${year}年度部门整体绩效自评（${deptId}）`, ownRate(), profile.overallWeights ?? profile.weights));
     const transfers = await own.evaluationListTransfers({ year, deptId });
-    for (const t of transfers) running.push(wholeEvaluate('transfer', t.id, `${year}年度转移支付绩效自评：${t.name}`, rate(transferProjects.get(t.id) ?? []), profile.transferWeights ?? profile.weights, t.totalFen));
+    for (const t of transfers) running.push(wholeEvaluate('transfer', t.id, `${year}年度转移支付绩效自评：${t.name}`, transferRate(t.id), profile.transferWeights ?? profile.weights, t.totalFen));
     board.record({ actorId: input.openedBy, actorName: '财政', action: 'evaluation.wholeFormsOpened', detail: { year, deptId, overall: 1, transfers: transfers.map((t) => t.id) } });
     publish();
   }
 
-  return finish(0);
+  return finish(carried?.runs ?? 0);
 
   /** Waits for every form to be filed, continuing as new when the history grows long (carrying every open form). */
   async function finish(runs: number): Promise<DepartmentResult> {

@@ -3,7 +3,7 @@
 // every form to be filed that continues as new when the history grows long. A department uses them
 // for its overall and transfer self-evaluations (and, before batches, for every project's form); a
 // batch of its projects (batch.ts) for one page's project forms.
-import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
 import type { ProjectSummary } from '../../contracts/finance/finance.zod';
 import type { ClosingOutcome, ProjectRef, TaskResultOf } from '../../contracts/humanTask/tasks.zod';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
@@ -59,7 +59,19 @@ export function selfEvaluationForms(s: FormsScope) {
   function step<R>(l: Loop, spec: Parameters<typeof board.ask>[0]): Promise<R> {
     const resumeKey = l.key;
     l.key = spec.key;
-    if (resumeKey === spec.key && board.openKeys().includes(spec.key)) return board.resume(spec.key) as unknown as Promise<R>;
+    if (resumeKey === spec.key) {
+      if (board.openKeys().includes(spec.key)) return board.resume(spec.key) as unknown as Promise<R>;
+      // decided before this run waited on it again (an Update in the new run's first workflow task,
+      // delivered as the board took its handlers): the board kept the decision. Before (patched), the
+      // form was asked again and the decision lost.
+      if (patched(EARLY_DECISION)) {
+        try {
+          return board.resume(spec.key) as unknown as Promise<R>;
+        } catch {
+          // neither open nor decided (closed otherwise): asked again, as before
+        }
+      }
+    }
     return board.ask(spec) as unknown as Promise<R>;
   }
 
@@ -301,10 +313,25 @@ export async function filedOrCarried(o: CarryOptions): Promise<unknown> {
       continue;
     }
     board.record({ actorId: 'system', actorName: '系统', action: 'evaluation.continuedAsNew', detail: { ...o.detail, open: loops.size, run: o.run, historyLength: workflowInfo().historyLength } });
+    const before = standing();
     await board.drain();
+    // a decision that came in while the last writes went out moved a form (its next task not written
+    // yet) or is still being answered: carrying now would lose it; try again (patched: a run from
+    // before carried it as it stood)
+    if ((!allHandlersFinished() || standing() !== before || !quiet()) && patched(CARRY_RECHECK)) continue;
     return o.carry();
   }
+
+  /** Where every open form stands: which tasks are open, and each loop's stage and task. */
+  function standing(): string {
+    return JSON.stringify([board.openKeys(), [...loops].map(([ref, l]) => [ref, l.stage, l.key])]);
+  }
 }
+
+/** A carried form decided before its new run waited on it again takes that decision (see step in selfEvaluationForms). */
+const EARLY_DECISION = 'jixiao.evaluation.resume-early-decision';
+/** A continue-as-new carries nothing a decision moved during its last write (see filedOrCarried). */
+const CARRY_RECHECK = 'jixiao.evaluation.carry-after-late-decision';
 
 /** A project's pre-fill from finance's summary, the pre-fill activity's targets, its year-end execution and its monitoring results. */
 export function prefillOf(p: Pick<ProjectSummary, 'id' | 'name' | 'deptId' | 'unitId' | 'originalFen' | 'industry'>, t: Pick<Prefill, 'targets' | 'targetsSource' | 'projectLibrary' | 'targetsReason' | 'libraryCandidates'>, e: Prefill['execution'], monitoring: Prefill['monitoring']): Prefill {
