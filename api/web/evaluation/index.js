@@ -47,7 +47,7 @@ export const strings = {
   col_batch: { zh: '批次', en: 'Batch' },
   col_reason: { zh: '失败原因', en: 'Reason' },
   col_failed_at: { zh: '时间', en: 'When' },
-  col_closed: { zh: '已关闭 / 已备案', en: 'Closed / filed' },
+  col_closed: { zh: '未备案（重新下发时打开）/ 已备案', en: 'Not filed (opened by a re-run) / filed' },
   batch_no: { zh: '第 {n} 批', en: 'Batch {n}' },
   rerun: { zh: '重新下发', en: 'Re-run' },
   rerun_sent: { zh: '已重新下发 {dept} 第 {n} 批：{projects} 张自评表重新打开，保留已备案 {filed} 张。', en: 'Re-ran batch {n} of {dept}: {projects} forms opened again, {filed} filed kept.' },
