@@ -43,6 +43,8 @@ export interface RoundRow {
   failures?: DepartmentFailure[];
   /** Who cancelled the round, why and when. */
   cancelled?: RoundCancellation | null;
+  /** Cancelled: the parts that did not confirm within the bound (absent: the row keeps its list). */
+  unconfirmed?: string[];
 }
 
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
@@ -132,19 +134,21 @@ export function createActivities({ db, finance }: ActivityDeps) {
       const closedAt = r.closed ? (r.closedAt ?? new Date(r.version).toISOString()) : null;
       await db.query(
         `INSERT INTO monitoring_rounds (round, year, cutoff, name, stage, started_by, departments, totals, opened_at, closed_at, version,
-           failures, cancelled_by, cancelled_by_name, cancelled_at, cancel_reason)
+           failures, cancelled_by, cancelled_by_name, cancelled_at, cancel_reason, unconfirmed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::timestamptz, $11,
-           COALESCE($12::jsonb, '[]'::jsonb), $13, $14, $15::timestamptz, $16)
+           COALESCE($12::jsonb, '[]'::jsonb), $13, $14, $15::timestamptz, $16, COALESCE($17::jsonb, '[]'::jsonb))
          ON CONFLICT (round) DO UPDATE SET stage = EXCLUDED.stage, departments = EXCLUDED.departments, totals = EXCLUDED.totals,
            closed_at = COALESCE(monitoring_rounds.closed_at, EXCLUDED.closed_at), version = EXCLUDED.version,
            failures = CASE WHEN $12::jsonb IS NULL THEN monitoring_rounds.failures ELSE EXCLUDED.failures END,
            cancelled_by = COALESCE(EXCLUDED.cancelled_by, monitoring_rounds.cancelled_by),
            cancelled_by_name = COALESCE(EXCLUDED.cancelled_by_name, monitoring_rounds.cancelled_by_name),
            cancelled_at = COALESCE(EXCLUDED.cancelled_at, monitoring_rounds.cancelled_at),
-           cancel_reason = COALESCE(EXCLUDED.cancel_reason, monitoring_rounds.cancel_reason)
+           cancel_reason = COALESCE(EXCLUDED.cancel_reason, monitoring_rounds.cancel_reason),
+           unconfirmed = CASE WHEN $17::jsonb IS NULL THEN monitoring_rounds.unconfirmed ELSE EXCLUDED.unconfirmed END
          WHERE monitoring_rounds.version <= EXCLUDED.version`,
         [r.round, r.year, r.cutoff, r.name, r.stage, r.startedBy, r.departments, JSON.stringify(r.totals), r.at, closedAt, r.version,
-          r.failures ? JSON.stringify(r.failures) : null, c?.by ?? null, c?.byName ?? null, c?.at ?? null, c?.reason ?? null],
+          r.failures ? JSON.stringify(r.failures) : null, c?.by ?? null, c?.byName ?? null, c?.at ?? null, c?.reason ?? null,
+          r.unconfirmed ? JSON.stringify(r.unconfirmed) : null],
       );
     },
   };

@@ -136,7 +136,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       // an Idempotency-Key becomes the Update's id (per user), so a retried request gets the first answer
       const key = req.header('idempotency-key');
       const updateId = key ? `${ctx.id}:cancel:${key}` : undefined;
-      const answer = (r: CancelRoundResult) => ({ round, stage: r.stage, cancelled: r.cancelled, departments: r.departments });
+      const answer = (r: CancelRoundResult) => ({ round, stage: r.stage, cancelled: r.cancelled, departments: r.departments, ...(r.unconfirmed?.length ? { unconfirmed: r.unconfirmed } : {}) });
       const earlier = async (): Promise<CancelRoundResult | undefined> => {
         if (!updateId) return undefined;
         try {
@@ -225,7 +225,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
   api.route({
     method: 'get',
     path: '/api/monitoring/rounds/:year/:cutoff',
-    summary: 'A round: its stage, when it opened and closed, progress by department (covered, forms submitted, approved, overdue, warnings, and where its projects stand: awaitingForm, inReview, approved, notSubmitted, cancelled), the departments whose part failed (with the reason), when cancelled who, why and when, and what the caller may do with it (allowedActions: cancel, rerun, report; finance only)',
+    summary: 'A round: its stage, when it opened and closed, progress by department (covered, forms submitted, approved, overdue, warnings, and where its projects stand: awaitingForm, inReview, approved, notSubmitted, cancelled), the departments whose part failed (with the reason), when cancelled who, why and when (and the parts that did not confirm closing their forms within the bound, unconfirmed), and what the caller may do with it (allowedActions: cancel, rerun, report; finance only)',
     tags: ['monitoring'],
     auth: true,
     params: RoundParams,
@@ -235,7 +235,7 @@ export function routes(api: Api<User>, deps: ProcessRouteDeps): void {
       const head = (
         await db.query(
           `SELECT round, year, cutoff, name, stage, started_by AS "startedBy", departments, totals, opened_at AS "openedAt", closed_at AS "closedAt",
-             failures AS failed, CASE WHEN cancelled_by IS NULL THEN NULL ELSE jsonb_build_object('by', cancelled_by, 'byName', cancelled_by_name, 'at', cancelled_at, 'reason', cancel_reason) END AS cancelled
+             failures AS failed, unconfirmed, CASE WHEN cancelled_by IS NULL THEN NULL ELSE jsonb_build_object('by', cancelled_by, 'byName', cancelled_by_name, 'at', cancelled_at, 'reason', cancel_reason) END AS cancelled
            FROM monitoring_rounds WHERE round = $1`,
           [round],
         )

@@ -29,6 +29,8 @@ export interface CancelRoundResult {
   departments: number;
   stopped: number;
   totals: RoundTotals;
+  /** Parts (workflow ids) that did not confirm within the round's bound (stopConfirmMs). */
+  unconfirmed?: string[];
 }
 
 /** A department part that failed for good, as its round keeps it until finance re-runs the department. */
@@ -54,6 +56,8 @@ export interface BatchFailed {
   batch: number;
   workflowId: string;
   reason: string;
+  /** It ended on a Temporal cancellation request (its forms closed), not on an error. */
+  cancelled?: boolean;
 }
 
 /** STOPPED_SIGNAL's payload: the part closed its open forms and ends with these counts. */
@@ -62,6 +66,8 @@ export interface PartStopped {
   deptId?: string;
   batch?: number;
   totals: RoundTotals;
+  /** A department's batches (workflow ids) that did not confirm within its bound: their forms may still be open. */
+  unconfirmed?: string[];
 }
 
 /** The failure types of a refused cancellation (HTTP 409). */

@@ -123,6 +123,11 @@ export const RoundSettings = z.object({
   maxUpdatesPerRun: z.number().int().min(1).max(2_000).default(1_000),
   /** Who started it: 'schedule' or a user id. */
   startedBy: z.string().min(1).max(100).default('schedule'),
+  /**
+   * How long a cancelled round waits for its parts to confirm they closed their forms (a department
+   * waits half of it for its batches); then it records the parts that did not and ends *(ours)*.
+   */
+  stopConfirmMs: z.number().int().positive().default(30 * 60_000),
 });
 export type RoundSettings = z.output<typeof RoundSettings>;
 
@@ -138,13 +143,16 @@ export type MonitoringRoundInput = z.input<typeof MonitoringRoundInput>;
 
 /**
  * What a part of a round is told when it must close its open forms and end (SUPERSEDED_SIGNAL):
- * finance re-ran its department ('rerun', the default) or cancelled the round ('cancelled', with
- * finance's reason as the note). With replyTo, the part confirms there (STOPPED_SIGNAL) once closed.
+ * finance re-ran its department ('rerun', the default) or the forms close as cancelled ('cancelled',
+ * with the reason as the note): the round was cancelled (kind 'round', the default), or its department
+ * was cancelled by a Temporal cancellation request ('departmentCancelled') or failed for good
+ * ('departmentFailed'). With replyTo, the part confirms there (STOPPED_SIGNAL) once closed.
  */
 export const StopRequest = z.object({
   by: z.string(),
   byName: z.string().optional(),
   reason: z.enum(['rerun', 'cancelled']).optional(),
+  kind: z.enum(['round', 'departmentCancelled', 'departmentFailed']).optional(),
   note: z.string().optional(),
   replyTo: z.string().optional(),
 });
@@ -167,8 +175,10 @@ export const MonitoringDepartmentInput = z.object({
   continued: z.boolean().default(false),
   /** Carried too: a stop, or a batch's failure, that arrived while the run handed over; the board's event sequence (audit keys stay unique). */
   stop: StopRequest.nullable().default(null),
-  failedBatch: z.object({ batch: z.number().int().nonnegative(), reason: z.string() }).nullable().default(null),
+  failedBatch: z.object({ batch: z.number().int().nonnegative(), reason: z.string(), cancelled: z.boolean().optional() }).nullable().default(null),
   boardSeq: z.number().int().nonnegative().default(0),
+  /** Its board and batches are shielded from a Temporal cancellation request, which it cleans up after (false: a run from before). */
+  cancelAware: z.boolean().default(false),
 });
 export type MonitoringDepartmentInput = z.input<typeof MonitoringDepartmentInput>;
 
@@ -251,6 +261,8 @@ export const CancelRoundResponse = z.object({
   stage: z.enum(['cancelling', 'cancelled']),
   cancelled: RoundCancellationSchema,
   departments: z.number().int(),
+  /** Cancelled: the parts (workflow ids) that did not confirm closing their forms within the bound (stopConfirmMs). */
+  unconfirmed: z.array(z.string()).optional(),
 });
 
 export const RoundQuery = z.object({ year: z.coerce.number().int(), cutoff: z.string().regex(/^\d{2}-\d{2}$/) });

@@ -87,6 +87,8 @@ export interface RoundStatus {
   failed?: DepartmentFailure[];
   /** Who cancelled the round, why and when. */
   cancelled?: RoundCancellation | null;
+  /** Cancelled: the parts (workflow ids) that did not confirm they closed their forms within the bound. */
+  unconfirmed?: string[];
 }
 export const roundStatusQuery = defineQuery<RoundStatus>('monitoring.round.status');
 /** Finance re-runs the round for one department (重新监控): its part starts again. */

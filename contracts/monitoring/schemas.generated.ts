@@ -164,6 +164,12 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
      "minLength": 1,
      "maxLength": 100
     },
+    "stopConfirmMs": {
+     "default": 1800000,
+     "type": "integer",
+     "exclusiveMinimum": 0,
+     "maximum": 9007199254740991
+    },
     "deptIds": {
      "maxItems": 500,
      "type": "array",
@@ -350,6 +356,12 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
        "type": "string",
        "minLength": 1,
        "maxLength": 100
+      },
+      "stopConfirmMs": {
+       "default": 1800000,
+       "type": "integer",
+       "exclusiveMinimum": 0,
+       "maximum": 9007199254740991
       }
      },
      "required": [
@@ -440,6 +452,14 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
           "cancelled"
          ]
         },
+        "kind": {
+         "type": "string",
+         "enum": [
+          "round",
+          "departmentCancelled",
+          "departmentFailed"
+         ]
+        },
         "note": {
          "type": "string"
         },
@@ -469,6 +489,9 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
         },
         "reason": {
          "type": "string"
+        },
+        "cancelled": {
+         "type": "boolean"
         }
        },
        "required": [
@@ -486,6 +509,10 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
      "type": "integer",
      "minimum": 0,
      "maximum": 9007199254740991
+    },
+    "cancelAware": {
+     "default": false,
+     "type": "boolean"
     }
    },
    "required": [
@@ -657,6 +684,12 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
        "type": "string",
        "minLength": 1,
        "maxLength": 100
+      },
+      "stopConfirmMs": {
+       "default": 1800000,
+       "type": "integer",
+       "exclusiveMinimum": 0,
+       "maximum": 9007199254740991
       }
      },
      "required": [

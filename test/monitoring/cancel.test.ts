@@ -1,7 +1,8 @@
 // Ending a monitoring round early, against a real Temporal server with the finance stand-in (issue 19):
 // finance cancels a round (作废本轮监控) and every open form of every department closes as cancelled,
 // out of the units' inboxes, with who, why and when on the round; a second cancel changes nothing; the
-// same after the round continued as new, and on a Temporal cancellation request. A department's part
+// same after the round continued as new, and on a Temporal cancellation request; a part that never
+// confirms holds the round only until its bound, and is listed on the round. A department's part
 // that fails for good is shown failed on the round (finance hears of it), the round does not close, and
 // finance's re-run of that department recovers it and lets the round close.
 //   RECORD_MONITORING=1 also writes the histories of these paths for the replay tests
@@ -69,7 +70,7 @@ interface TaskRow {
 }
 const tasksOf = async (round: string) => (await sys.deps.db.query<TaskRow>('SELECT id, workflow_id, type, status, project_id, unit_id, dept_id FROM tasks WHERE workflow_id LIKE $1 ORDER BY id', [`${round}:%`])).rows;
 const roundRow = async (round: string) =>
-  (await sys.deps.db.query<{ stage: string; cancelled_by: string | null; cancelled_by_name: string | null; cancel_reason: string | null; cancelled_at: Date | null; failures: Array<{ deptId: string; reason: string; open: number[] }> }>('SELECT * FROM monitoring_rounds WHERE round = $1', [round])).rows[0];
+  (await sys.deps.db.query<{ stage: string; cancelled_by: string | null; cancelled_by_name: string | null; cancel_reason: string | null; cancelled_at: Date | null; failures: Array<{ deptId: string; reason: string; open: number[] }>; unconfirmed: string[] }>('SELECT * FROM monitoring_rounds WHERE round = $1', [round])).rows[0];
 const formsOpen = (round: string, n: number) =>
   eventually(async () => {
     const t = (await tasksOf(round)).filter((x) => x.type === 'monitoring.form' && x.status === 'open');
@@ -248,6 +249,47 @@ describe('a Temporal cancellation request of a round', () => {
       [`${MONITORING_ROUND_WORKFLOW}-temporal-cancel-with-failed-department`, await h.fetchHistory()],
       [`${MONITORING_BATCH_WORKFLOW}-cancelled-by-round-of-failed-department`, await sys.deps.temporal.workflow.getHandle(batchWorkflowId(departmentWorkflowId(round, 'D03'), 0)).fetchHistory()],
     ]);
+  }, 180_000);
+});
+
+describe('a cancelled round with a part that never confirms', () => {
+  const round = roundId(YEAR, '10-15');
+
+  it('ends after its bound all the same, and the part that did not confirm is on the row, the audit trail, the page and in finance\'s notice', async () => {
+    const all = await projectsOf(YEAR);
+    // the round waits at most 10 s for its parts (a department 5 s for its batches)
+    const h = await startRound(YEAR, '10-15', { stopConfirmMs: 10_000 });
+    await formsOpen(round, all.length);
+    // D02's workflow tasks fail from now on (a signal its handler cannot read: in production, a bug):
+    // it never answers the round's stop
+    const stuck = departmentWorkflowId(round, 'D02');
+    await sys.deps.temporal.workflow.getHandle(stuck).signal('monitoring.batchDone', null);
+    const perf = await sys.as('perf-officer');
+    const r = await perf.post(`/api/monitoring/rounds/${YEAR}/10-15/cancel`, { reason: '监控范围有误，本轮作废' });
+    expect([200, 202], JSON.stringify(r.body)).toContain(r.status);
+    await h.result();
+    const row = await roundRow(round);
+    expect(row).toMatchObject({ stage: 'cancelled', cancel_reason: '监控范围有误，本轮作废', unconfirmed: [stuck] });
+    const page = (await perf.get(`/api/monitoring/rounds/${YEAR}/10-15`)).body;
+    expect(page).toMatchObject({ stage: 'cancelled', unconfirmed: [stuck] });
+    const audit = (await sys.deps.db.query<{ reason: string; detail: { unconfirmed: string[] } }>(`SELECT reason, detail FROM audit WHERE action = 'monitoring.partsUnconfirmed' AND workflow_id = $1`, [round])).rows;
+    expect(audit).toHaveLength(1);
+    expect(audit[0].detail.unconfirmed).toEqual([stuck]);
+    expect(audit[0].reason).toContain(stuck);
+    const notice = await eventually(async () => (await sys.deps.db.query<{ body_text: string }>(`SELECT body_text FROM outbox WHERE kind = 'notice' AND user_id = 'perf-officer' AND subject LIKE $1`, [`%${YEAR}年%未确认关闭%`])).rows[0], "finance's notice");
+    expect(notice.body_text).toContain(stuck);
+    // the others confirmed: their forms are closed; D02's are still open, which is what the page asks finance to check
+    const tasks = await tasksOf(round);
+    expect(tasks.filter((t) => t.dept_id !== 'D02' && t.status === 'open')).toEqual([]);
+    expect(tasks.filter((t) => t.dept_id === 'D02' && t.status === 'open').length).toBeGreaterThan(0);
+    for (const d of ['D01', 'D03']) expect(await statusOf(departmentWorkflowId(round, d))).toBe('COMPLETED');
+    expect(await statusOf(stuck)).toBe('RUNNING');
+    const runs = await runsOf(round);
+    record([
+      [`${MONITORING_ROUND_WORKFLOW}-cancelled-with-unconfirmed-part`, runs[runs.length - 1]],
+      [`${MONITORING_DEPARTMENT_WORKFLOW}-cancelled-within-its-bound`, await sys.deps.temporal.workflow.getHandle(departmentWorkflowId(round, 'D01')).fetchHistory()],
+    ]);
+    for (const id of [stuck, ...new Set(tasks.filter((t) => t.dept_id === 'D02').map((t) => t.workflow_id))]) await sys.deps.temporal.workflow.getHandle(id).terminate('test done').catch(() => undefined);
   }, 180_000);
 });
 

@@ -33,7 +33,7 @@ import type { BatchFailed, PartFailed, PartStopped } from '../../contracts/monit
 import { addTotals, emptyTotals } from '../../contracts/monitoring/rules';
 import { TaskBoard } from '../humanTask';
 import type { monitoringBatch } from './batch';
-import { REPORT_FAILURES, ROUND_CANCEL, failsForGood, reasonOf } from './failures';
+import { REPORT_FAILURES, ROUND_CANCEL, STOP_CONFIRM_BOUND, failsForGood, reasonOf } from './failures';
 
 const { monitoringPage } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '60s', retry: { maximumInterval: '10s' } });
 const batchDone = defineSignal<[{ batch: number; totals: RoundTotals }]>(BATCH_DONE_SIGNAL);
@@ -190,6 +190,23 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: { open: () =>
    * confirms; then this part records it and confirms to whoever asked (the round), with its counts.
    */
   async function cancelled(req: StopRequest): Promise<RoundTotals> {
+    const { told, unconfirmed } = await closeBatches(req);
+    let totals = doneTotals;
+    for (const [b, t] of stoppedBatches) if (!done.has(b)) totals = addTotals(totals, t);
+    board.record({ actorId: req.by, actorName: req.byName ?? req.by, action: 'monitoring.departmentCancelled', reason: req.note ?? null, detail: { round, deptId, batches: started, stopped: told.size, ...(unconfirmed.length ? { unconfirmed } : {}) } });
+    if (started) board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}已作废：${deptName}所属单位的绩效监控表已关闭`, reason: `本轮监控已作废${req.note ? `：${req.note}` : ''}` });
+    await board.drain();
+    const stopped: PartStopped = { workflowId: me, deptId, totals, ...(unconfirmed.length ? { unconfirmed } : {}) };
+    if (req.replyTo) await getExternalWorkflowHandle(req.replyTo).signal(STOPPED_SIGNAL, stopped).catch(() => undefined);
+    return totals;
+  }
+
+  /**
+   * Tells every batch still running to close its open forms (req says why) and waits until each has
+   * confirmed, ended or failed: at most half the round's bound (stopConfirmMs), so the round hears in
+   * time which did not (unconfirmed, their workflow ids).
+   */
+  async function closeBatches(req: StopRequest): Promise<{ told: Set<number>; unconfirmed: string[] }> {
     const told = new Set<number>();
     await Promise.all(
       held.open().map(async (b) => {
@@ -201,14 +218,10 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: { open: () =>
         }
       }),
     );
-    await condition(() => [...told].every((b) => done.has(b) || stoppedBatches.has(b) || failedBatches.has(b)));
-    let totals = doneTotals;
-    for (const [b, t] of stoppedBatches) if (!done.has(b)) totals = addTotals(totals, t);
-    board.record({ actorId: req.by, actorName: req.byName ?? req.by, action: 'monitoring.departmentCancelled', reason: req.note ?? null, detail: { round, deptId, batches: started, stopped: told.size } });
-    if (started) board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}已作废：${deptName}所属单位的绩效监控表已关闭`, reason: `本轮监控已作废${req.note ? `：${req.note}` : ''}` });
-    await board.drain();
-    const stopped: PartStopped = { workflowId: me, deptId, totals };
-    if (req.replyTo) await getExternalWorkflowHandle(req.replyTo).signal(STOPPED_SIGNAL, stopped).catch(() => undefined);
-    return totals;
+    const answered = (b: number) => done.has(b) || stoppedBatches.has(b) || failedBatches.has(b);
+    const bounded = patched(STOP_CONFIRM_BOUND);
+    if (bounded) await condition(() => [...told].every(answered), Math.max(1, Math.floor(s.stopConfirmMs / 2)));
+    else await condition(() => [...told].every(answered));
+    return { told, unconfirmed: [...told].filter((b) => !answered(b)).map((b) => batchWorkflowId(me, b)) };
   }
 }

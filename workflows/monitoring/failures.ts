@@ -7,6 +7,15 @@ import { TemporalFailure, isCancellation } from '@temporalio/workflow';
 export const ROUND_CANCEL = 'jixiao.monitoring.round-cancel';
 /** A part that fails for good tells its parent why before failing; the round lists it and finance's re-run recovers it. */
 export const REPORT_FAILURES = 'jixiao.monitoring.report-failures';
+/** A cancelled round (and a department closing its batches) waits a bounded time for confirmations (RoundSettings.stopConfirmMs). */
+export const STOP_CONFIRM_BOUND = 'jixiao.monitoring.stop-confirm-bound';
+
+/** A duration in words for a reason a person reads ("30 分钟", "1.5 秒"). */
+export function spanText(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} 小时`;
+  if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} 分钟`;
+  return `${Math.round(ms / 100) / 10 || 0.1} 秒`;
+}
 
 /**
  * A failure that fails the workflow for good: a TemporalFailure (a non-retryable ApplicationFailure,

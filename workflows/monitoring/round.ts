@@ -35,7 +35,7 @@ import { addTotals, emptyTotals, rerunDepartmentSignal, roundStatusQuery, type R
 import { SA } from '../../contracts/searchAttributes';
 import { TaskBoard } from '../humanTask';
 import type { monitoringDepartment } from './department';
-import { REPORT_FAILURES, ROUND_CANCEL } from './failures';
+import { REPORT_FAILURES, ROUND_CANCEL, STOP_CONFIRM_BOUND, spanText } from './failures';
 
 const { monitoringDepartments, monitoringSaveRound } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '10s' } });
 
@@ -166,7 +166,7 @@ async function roundBySignal(raw: MonitoringRoundInput, value: Parsed): Promise<
   const save = () =>
     monitoringSaveRound({
       round, year: settings.year, cutoff: settings.cutoff, name: settings.name, stage: status.stage, startedBy: settings.startedBy, departments: status.departments, totals: status.totals, at: openedAt, ...closing(status.stage), version: Date.now(),
-      failures: [...failures.values()], ...(status.cancelled ? { cancelled: status.cancelled } : {}),
+      failures: [...failures.values()], ...(status.cancelled ? { cancelled: status.cancelled } : {}), ...(status.unconfirmed ? { unconfirmed: status.unconfirmed } : {}),
     });
 
   const runs = new Map<string, number>(carried?.runs ?? []);
@@ -174,6 +174,8 @@ async function roundBySignal(raw: MonitoringRoundInput, value: Parsed): Promise<
   const results = new Map<string, RoundTotals>(carried?.results ?? []);
   /** The counts of the parts that stopped when the round was cancelled, by workflow id. */
   const stoppedTotals = new Map<string, RoundTotals>();
+  /** Batches that their departments, stopping, reported as not confirmed within their bound. */
+  const lateBatches = new Set<string>();
   const progress = () => {
     status.departmentsDone = results.size;
     status.totals = [...results.values(), ...stoppedTotals.values()].reduce((a, t) => addTotals(a, t), emptyTotals());
@@ -223,8 +225,9 @@ async function roundBySignal(raw: MonitoringRoundInput, value: Parsed): Promise<
     // cancelling: its batches still running close their forms too
     if (cancel) for (const b of open) void track(tell(batchWorkflowId(workflowId, b)));
   });
-  setHandler(partStopped, ({ workflowId, totals }) => {
+  setHandler(partStopped, ({ workflowId, totals, unconfirmed }) => {
     if (finished.has(workflowId) && stoppedTotals.has(workflowId)) return;
+    for (const b of unconfirmed ?? []) lateBatches.add(b);
     stoppedTotals.set(workflowId, totals);
     finished.add(workflowId);
     progress();
@@ -283,7 +286,7 @@ async function roundBySignal(raw: MonitoringRoundInput, value: Parsed): Promise<
     async (req): Promise<CancelRoundResult> => {
       if (!cancel && patched(ROUND_CANCEL)) cancel = { by: req.by, byName: req.byName || req.by, reason: req.reason.trim(), at: new Date(Date.now()).toISOString() };
       await CancellationScope.nonCancellable(() => condition(() => cancelSaved));
-      return { round, stage: 'cancelled', cancelled: status.cancelled as RoundCancellation, departments: status.departments, stopped: stoppedTotals.size, totals: status.totals };
+      return { round, stage: 'cancelled', cancelled: status.cancelled as RoundCancellation, departments: status.departments, stopped: stoppedTotals.size, totals: status.totals, ...(status.unconfirmed ? { unconfirmed: status.unconfirmed } : {}) };
     },
     {
       validator: (req) => {
@@ -311,7 +314,9 @@ async function roundBySignal(raw: MonitoringRoundInput, value: Parsed): Promise<
   /**
    * The cancellation, shielded from a cancellation request: recorded (stage cancelling), then every
    * part still running is told to close its open forms (a failed department's batches directly), the
-   * round waits until each has confirmed or ended, records stage cancelled with who, why and when, and ends.
+   * round waits until each has confirmed or ended, at most stopConfirmMs (a timer: a part that never
+   * answers does not hold the round for ever; those that did not confirm are recorded, audited and
+   * told to finance), records stage cancelled with who, why and when, and ends.
    */
   const stopRound = () =>
     CancellationScope.nonCancellable(async (): Promise<RoundTotals> => {
@@ -327,11 +332,23 @@ async function roundBySignal(raw: MonitoringRoundInput, value: Parsed): Promise<
         const f = failures.get(d.id);
         return f ? f.open.map((b) => track(tell(batchWorkflowId(f.workflowId, b)))) : [track(tell(current(d.id)))];
       }));
-      await condition(() => inFlight === 0 && [...waitFor].every((w) => finished.has(w)));
+      const confirmed = () => inFlight === 0 && [...waitFor].every((w) => finished.has(w));
+      const bounded = patched(STOP_CONFIRM_BOUND);
+      if (bounded) await condition(confirmed, settings.stopConfirmMs);
+      else await condition(confirmed);
       progress();
       status.stage = 'cancelled';
       upsertSearchAttributes([{ key: SA.JixiaoStage, value: 'cancelled' }]);
-      boardOf().record({ actorId: c.by, actorName: c.byName, action: 'monitoring.roundCancelled', reason: c.reason, detail: { round, departments: depts.length, stopped: waitFor.size, failed: [...failures.keys()], totals: status.totals } });
+      // the parts that did not confirm in time, and the batches their departments could not get an answer from
+      const unconfirmed = bounded ? [...new Set([...[...waitFor].filter((w) => !finished.has(w)), ...lateBatches])].sort() : [];
+      if (bounded) status.unconfirmed = unconfirmed;
+      if (unconfirmed.length) {
+        const board = boardOf();
+        const why = `${unconfirmed.length} 个监控任务未在 ${spanText(settings.stopConfirmMs)}内确认已关闭监控表，本轮仍记为已作废：${unconfirmed.join('、')}`;
+        board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.partsUnconfirmed', reason: why, detail: { round, unconfirmed, stopConfirmMs: settings.stopConfirmMs } });
+        board.notify({ kind: 'notice', to: [FINANCE_NOTICE], title: `${settings.year}年${settings.name}已作废：${unconfirmed.length} 个监控任务未确认关闭`, reason: `${why}。请核查这些工作流（Temporal）及其监控表是否已关闭。` });
+      }
+      boardOf().record({ actorId: c.by, actorName: c.byName, action: 'monitoring.roundCancelled', reason: c.reason, detail: { round, departments: depts.length, stopped: waitFor.size, failed: [...failures.keys()], totals: status.totals, ...(unconfirmed.length ? { unconfirmed } : {}) } });
       await (held.board as unknown as TaskBoard).drain();
       await save();
       cancelSaved = true;

@@ -51,6 +51,7 @@ export const strings = {
   stage_cancelling: { zh: '作废中（各部门正在关闭监控表）', en: 'Being cancelled (departments are closing their forms)' },
   stage_cancelled: { zh: '已作废', en: 'Cancelled' },
   cancelled_by: { zh: '{who} 于 {at} 作废本轮监控，理由：{reason}', en: 'Cancelled by {who} at {at}: {reason}' },
+  unconfirmed: { zh: '以下 {n} 个监控任务未在等待时限内确认已关闭监控表（本轮仍记为已作废，请核查）：', en: '{n} parts did not confirm closing their forms in time (the round is cancelled all the same; check them):' },
   failed_title: { zh: '监控任务失败的部门（重新监控前本轮不会结束）', en: 'Departments whose part failed (the round stays open until they are re-run)' },
   col_reason: { zh: '原因', en: 'Reason' },
   col_failed_at: { zh: '时间', en: 'When' },
@@ -83,6 +84,7 @@ export const vocab = {
     'monitoring.roundCancelled': { zh: '本轮监控已作废', en: 'Round cancelled' },
     'monitoring.departmentCancelled': { zh: '本轮监控作废，部门监控表已关闭', en: "Round cancelled: the department's forms closed" },
     'monitoring.departmentFailed': { zh: '部门监控任务失败', en: "Department's part failed" },
+    'monitoring.partsUnconfirmed': { zh: '作废时有监控任务未在时限内确认关闭', en: 'Parts did not confirm closing their forms in time' },
   },
   field: {
     indicators: { zh: '绩效指标完成情况', en: 'Indicator progress' },
@@ -236,6 +238,11 @@ async function roundView(main, ctx) {
     /** @type {HTMLElement[]} */
     const head = [];
     if (r.cancelled) head.push(h('p.round-cancelled', {}, t('cancelled_by', { who: r.cancelled.byName || r.cancelled.by, at: new Date(r.cancelled.at).toLocaleString(), reason: r.cancelled.reason })));
+    // a cancelled round ends after its bound even if some part never confirmed: those are listed to be checked
+    if (r.unconfirmed?.length) {
+      head.push(h('div.round-unconfirmed', { role: 'note' }, h('p', {}, t('unconfirmed', { n: String(r.unconfirmed.length) })),
+        h('ul', {}, ...r.unconfirmed.map((/** @type {string} */ w) => h('li', {}, h('code', {}, w))))));
+    }
     if (r.failed?.length) {
       head.push(h('h3', {}, t('failed_title')), h('table', {},
         h('thead', {}, h('tr', {}, ...['col_dept', 'col_reason', 'col_failed_at'].map((k) => h('th', {}, t(k))), may.has('rerun') ? h('th', {}) : null)),
