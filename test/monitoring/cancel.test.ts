@@ -4,7 +4,8 @@
 // same after the round continued as new, and on a Temporal cancellation request; a part that never
 // confirms holds the round only until its bound, and is listed on the round. A department's part
 // that fails for good is shown failed on the round (finance hears of it), the round does not close, and
-// finance's re-run of that department recovers it and lets the round close.
+// finance's re-run of that department recovers it and lets the round close; it closes its other
+// batches' forms first (what a unit did on them the re-run would throw away).
 //   RECORD_MONITORING=1 also writes the histories of these paths for the replay tests
 //   (test/monitoring/histories, test/replay/histories).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -234,9 +235,10 @@ describe('a Temporal cancellation request of a round', () => {
     const d03 = (await fin.client.listProjects({ year: YEAR, deptId: 'D03', expenditure: 'project', limit: 500 })).items.length;
     expect(d03, 'D03 has two batches').toBeGreaterThan(B);
     const inB1 = Math.min(B, d03 - B);
-    await formsOpen(round, all.length - inB1);
-    const failed = await eventually(async () => (await roundRow(round))?.failures.find((f) => f.deptId === 'D03'), 'D03 failed on the round', 30_000);
-    expect(failed.open).not.toContain(1);
+    const failed = await eventually(async () => (await roundRow(round))?.failures.find((f) => f.deptId === 'D03'), 'D03 failed on the round', 60_000);
+    // D03 closed its other batches' forms as it failed; the other departments' are open
+    expect(failed.open).toEqual([]);
+    await formsOpen(round, all.length - d03);
     await h.cancel();
     await expect(h.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     expect((await h.describe()).status.name).toBe('CANCELLED');
@@ -297,7 +299,7 @@ describe('a department whose part fails for good', () => {
   const cutoff = '04-30';
   const round = roundId(LAST_YEAR, cutoff);
 
-  it('is shown failed on the round with the reason, finance hears of it, the round stays open, and a re-run for it lets the round close', async () => {
+  it('closes its other batches\' forms, is shown failed on the round with the reason, finance hears of it, the round stays open, and a re-run for it lets the round close', async () => {
     const all = await projectsOf(LAST_YEAR);
     const d02 = (await fin.client.listProjects({ year: LAST_YEAR, deptId: 'D02', expenditure: 'project', limit: 500 })).items.map((p) => p.id).sort();
     expect(d02.length, 'D02 has two batches').toBeGreaterThan(10);
@@ -312,10 +314,26 @@ describe('a department whose part fails for good', () => {
       return r && r.failures.length > 0 && r;
     }, 'the failure on the round', 60_000);
     const pages = Math.ceil(d02.length / 10);
-    const open = Array.from({ length: pages }, (_, b) => b).filter((b) => b !== 1); // every batch but the one that could not start
-    expect(row.failures).toMatchObject([{ deptId: 'D02', workflowId: failedRun, open }]);
+    const others = Array.from({ length: pages }, (_, b) => b).filter((b) => b !== 1); // every batch but the one that could not start
+    // its other batches closed their open forms before it told the round (none left running: open is empty)
+    expect(row.failures).toMatchObject([{ deptId: 'D02', workflowId: failedRun, open: [] }]);
     expect(row.failures[0].reason).toMatch(/already started/i);
     await eventually(async () => (await statusOf(failedRun)) === 'FAILED', 'the failed part ended failed'); // it said why just before
+    const ofOthers = (await tasksOf(round)).filter((t) => others.some((b) => t.workflow_id === batchWorkflowId(failedRun, b)));
+    expect(ofOthers.length).toBe(d02.length - Math.min(10, d02.length - 10));
+    expect(ofOthers.filter((t) => t.status !== 'cancelled')).toEqual([]);
+    for (const b of others) expect(await statusOf(batchWorkflowId(failedRun, b))).toBe('COMPLETED');
+    const closedWhy = (await sys.deps.db.query<{ reason: string }>(`SELECT reason FROM audit WHERE action = 'task.cancelled' AND workflow_id = ANY($1::text[])`, [others.map((b) => batchWorkflowId(failedRun, b))])).rows;
+    expect(closedWhy.length).toBe(ofOthers.length);
+    expect(closedWhy.every((a) => a.reason.startsWith('部门监控任务失败，监控表已关闭，财政重新监控后将重新下发：') && /already started/i.test(a.reason))).toBe(true);
+    const results = (await sys.deps.db.query<{ stage: string; n: number }>(`SELECT stage, count(*)::int AS n FROM monitoring_results WHERE round = $1 AND dept_id = 'D02' GROUP BY stage`, [round])).rows;
+    expect(results).toEqual([{ stage: 'cancelled', n: ofOthers.length }]);
+    // the units (U0201 has a demo preparer) and the department heard it
+    const unitNotice = (await sys.deps.db.query<{ subject: string }>(`SELECT subject FROM outbox WHERE kind = 'notice' AND user_id = 'u0201-preparer' AND subject LIKE $1`, [`%${LAST_YEAR}年%张绩效监控表已关闭`])).rows;
+    expect(unitNotice.length).toBe(new Set(ofOthers.filter((t) => t.unit_id === 'U0201').map((t) => t.workflow_id)).size); // once per batch
+    expect(unitNotice.every((m) => !m.subject.includes('已作废'))).toBe(true);
+    expect((await sys.deps.db.query(`SELECT 1 FROM outbox WHERE kind = 'notice' AND user_id = 'd02-reviewer' AND subject LIKE $1`, [`%${LAST_YEAR}年%监控任务失败，所属单位的绩效监控表已关闭`])).rows.length).toBe(1);
+    expect((await sys.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit WHERE action = 'monitoring.departmentFormsClosed' AND workflow_id = $1`, [failedRun])).rows[0].n).toBe(1);
     const perf = await sys.as('perf-officer');
     const page = (await perf.get(`/api/monitoring/rounds/${LAST_YEAR}/${cutoff}`)).body;
     expect(page.failed).toMatchObject([{ deptId: 'D02', workflowId: failedRun }]);
@@ -339,7 +357,7 @@ describe('a department whose part fails for good', () => {
     const closed = await roundRow(round);
     expect(closed).toMatchObject({ stage: 'closed', failures: [] });
     const tasks = await tasksOf(round);
-    const leftOver = tasks.filter((t) => open.some((b) => t.workflow_id === batchWorkflowId(failedRun, b)));
+    const leftOver = tasks.filter((t) => others.some((b) => t.workflow_id === batchWorkflowId(failedRun, b)));
     expect(leftOver.length).toBe(d02.length - Math.min(10, d02.length - 10));
     expect(leftOver.every((t) => t.status === 'cancelled')).toBe(true);
     const rerun = tasks.filter((t) => t.type === 'monitoring.form' && t.workflow_id.startsWith(`${departmentWorkflowId(round, 'D02', 1)}:`));
@@ -352,8 +370,8 @@ describe('a department whose part fails for good', () => {
     const runs = await runsOf(round);
     record([
       [`${MONITORING_ROUND_WORKFLOW}-department-failed-then-rerun`, runs[runs.length - 1]],
-      [`${MONITORING_DEPARTMENT_WORKFLOW}-failed-batch-not-started`, await sys.deps.temporal.workflow.getHandle(failedRun).fetchHistory()],
-      [`${MONITORING_BATCH_WORKFLOW}-superseded-after-department-failed`, await sys.deps.temporal.workflow.getHandle(batchWorkflowId(failedRun, 0)).fetchHistory()],
+      [`${MONITORING_DEPARTMENT_WORKFLOW}-failed-batch-not-started-closes-the-others`, await sys.deps.temporal.workflow.getHandle(failedRun).fetchHistory()],
+      [`${MONITORING_BATCH_WORKFLOW}-closed-by-its-failed-department`, await sys.deps.temporal.workflow.getHandle(batchWorkflowId(failedRun, 0)).fetchHistory()],
     ]);
   }, 240_000);
 });
@@ -361,7 +379,7 @@ describe('a department whose part fails for good', () => {
 describe('a batch whose part fails for good (the finance system refuses a revision for good: the project left the budget year)', () => {
   const round = roundId(YEAR, '11-15');
 
-  it('closes its open forms and tells its department, which fails with it; the round shows the department failed, and a cancellation closes the rest', async () => {
+  it('closes its open forms and tells its department, which fails with it and closes its other batches\' forms; the round shows the department failed and can still be cancelled', async () => {
     const d01 = (await fin.client.listProjects({ year: YEAR, deptId: 'D01', expenditure: 'project', limit: 500 })).items.map((p) => p.id);
     const B = 3;
     expect(d01.length, 'D01 has two batches').toBeGreaterThan(B);
@@ -390,9 +408,14 @@ describe('a batch whose part fails for good (the finance system refuses a revisi
     const why = (await sys.deps.db.query<{ reason: string }>(`SELECT reason FROM audit WHERE action = 'task.cancelled' AND workflow_id = $1`, [form.workflow_id])).rows;
     expect(why.length).toBeGreaterThan(0);
     expect(why.every((w) => w.reason.startsWith('监控批次处理失败：'))).toBe(true);
-    // the other batches still run with their forms open, until finance re-runs D01 or cancels the round
-    expect(failed.open.length).toBeGreaterThan(0);
-    expect((await tasksOf(round)).some((t) => t.status === 'open')).toBe(true);
+    // the department's other batches closed their forms too (the re-run or a cancellation would throw away what was done on them)
+    expect(failed.open).toEqual([]);
+    expect((await tasksOf(round)).filter((t) => t.status === 'open')).toEqual([]);
+    const others = (await tasksOf(round)).filter((t) => t.workflow_id !== form.workflow_id);
+    expect(others.length).toBeGreaterThan(0);
+    const otherWhy = (await sys.deps.db.query<{ reason: string }>(`SELECT reason FROM audit WHERE action = 'task.cancelled' AND workflow_id = ANY($1::text[])`, [[...new Set(others.map((t) => t.workflow_id))]])).rows;
+    expect(otherWhy.length).toBe(others.length);
+    expect(otherWhy.every((w) => w.reason.startsWith('部门监控任务失败') && w.reason.includes('OUTSIDE_BUDGET_YEAR'))).toBe(true);
     const r = await perf.post(`/api/monitoring/rounds/${YEAR}/11-15/cancel`, { reason: '部门数据有误，本轮作废' });
     expect([200, 202]).toContain(r.status);
     await h.result();

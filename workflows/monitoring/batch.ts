@@ -10,8 +10,8 @@
 // close it is closed as not submitted. Every project's result is stored for the evaluation stage. A
 // batch whose history grows long continues as new with its open tasks and each project's state; one
 // superseded (finance re-ran its department) closes its open tasks and ends; one told the round is
-// cancelled closes them as cancelled, confirms and ends. A batch that fails for good closes its open
-// forms and tells its department why before failing.
+// cancelled, or that its department failed, closes them as cancelled, confirms and ends. A batch that
+// fails for good closes its open forms and tells its department why before failing.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -38,7 +38,7 @@ import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { monitoring as manifest } from '../../contracts/monitoring/manifest.zod';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
 import { pushToRectification, warn } from './respond';
-import { REPORT_FAILURES, ROUND_CANCEL, failsForGood, reasonOf } from './failures';
+import { REPORT_FAILURES, ROUND_CANCEL, closedWhy, failsForGood, reasonOf } from './failures';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 
@@ -483,15 +483,19 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
     await getExternalWorkflowHandle(to).signal(STOPPED_SIGNAL, stopped).catch(() => undefined); // whoever asked is gone: nobody waits
   }
 
-  /** The round is cancelled (作废): every open task closes as cancelled (out of the inboxes), results say so, and whoever asked hears it. */
+  /**
+   * The round is cancelled (作废), or the department's part failed or was cancelled (req.kind): every
+   * open task closes as cancelled (out of the inboxes), results say so, and whoever asked hears it.
+   */
   async function cancelled(req: StopRequest): Promise<RoundTotals> {
-    const why = `本轮监控已作废${req.note ? `：${req.note}` : ''}`;
+    const why = closedWhy(req);
     for (const key of board.openKeys()) board.cancel(key, why);
     const open = [...results.values()].filter((r) => r.stage === 'form' || r.stage === 'review');
     for (const r of open) touch(r.projectId, { stage: 'cancelled' });
     // each unit hears it once per batch (its forms left its inbox), as it heard of them
+    const what = !req.kind || req.kind === 'round' ? '已作废' : '';
     for (const [unitId, rs] of byUnit(open, (r) => r.unitId)) {
-      board.notify({ kind: 'notice', to: [`unit_preparer@${unitId}`], title: `${s.year}年${s.name}已作废：${rs.length} 张绩效监控表已关闭`, reason: why });
+      board.notify({ kind: 'notice', to: [`unit_preparer@${unitId}`], title: `${s.year}年${s.name}${what}：${rs.length} 张绩效监控表已关闭`, reason: why });
     }
     await save();
     await board.drain();

@@ -6,10 +6,13 @@
 // close their open forms and ends; told its round is cancelled, it tells them to close theirs as
 // cancelled, waits until each has and confirms to the round. Done, it reports its counts by signal to
 // its round's id (the round may have continued as new meanwhile). Failed for good (its own error, a
-// batch that could not start or that failed), it tells the round why, and which batches still run,
+// batch that could not start or that failed), it closes its other batches' open forms (each unit told:
+// whatever they did on them would be thrown away by finance's re-run, which opens the department's
+// forms again, or by a cancellation of the round), tells the department, then tells the round why
 // before failing: the round lists it until finance re-runs the department.
 import {
   ApplicationFailure,
+  CancellationScope,
   type TemporalFailure,
   ParentClosePolicy,
   allHandlersFinished,
@@ -33,7 +36,7 @@ import type { BatchFailed, PartFailed, PartStopped } from '../../contracts/monit
 import { addTotals, emptyTotals } from '../../contracts/monitoring/rules';
 import { TaskBoard } from '../humanTask';
 import type { monitoringBatch } from './batch';
-import { REPORT_FAILURES, ROUND_CANCEL, STOP_CONFIRM_BOUND, failsForGood, reasonOf } from './failures';
+import { FAILED_DEPARTMENT_CLOSES, REPORT_FAILURES, ROUND_CANCEL, STOP_CONFIRM_BOUND, failsForGood, reasonOf } from './failures';
 
 const { monitoringPage } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '60s', retry: { maximumInterval: '10s' } });
 const batchDone = defineSignal<[{ batch: number; totals: RoundTotals }]>(BATCH_DONE_SIGNAL);
@@ -46,22 +49,34 @@ type Parsed = {
   stop: StopRequest | null; failedBatch: { batch: number; reason: string } | null; boardSeq: number;
 };
 
+/** What the part's body leaves for its ending: the batches still running, and how to close their forms. */
+interface Held {
+  open: () => number[];
+  /** Its batches close their open forms because this part failed (null: before its handlers, or a part from before). */
+  closeOnFailure: ((reason: string) => Promise<number[]>) | null;
+}
+
 export async function monitoringDepartment(raw: MonitoringDepartmentInput): Promise<RoundTotals> {
-  const held = { open: (): number[] => [] };
+  const held: Held = { open: () => [], closeOnFailure: null };
   try {
     return await runDepartment(raw, held);
   } catch (e) {
     if (!failsForGood(e) || !patched(REPORT_FAILURES)) throw e;
-    // failed for good: the round hears why and which batches still run (their forms stay open until
-    // finance re-runs the department, or cancels the round), then this fails
+    // failed for good: its other batches close their open forms (what a unit did on them would be
+    // thrown away by finance's re-run, which opens the department's forms again), then the round hears
+    // why and which batches did not confirm they closed, and this fails
+    const reason = reasonOf(e);
+    let open = held.open();
+    const close = held.closeOnFailure;
+    if (close && patched(FAILED_DEPARTMENT_CLOSES)) open = await CancellationScope.nonCancellable(() => close(reason));
     const parent = workflowInfo().parent;
-    const report: PartFailed = { deptId: typeof raw?.deptId === 'string' ? raw.deptId : '', workflowId: workflowInfo().workflowId, reason: reasonOf(e), open: held.open() };
+    const report: PartFailed = { deptId: typeof raw?.deptId === 'string' ? raw.deptId : '', workflowId: workflowInfo().workflowId, reason, open };
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(DEPARTMENT_FAILED_SIGNAL, report).catch(() => undefined);
     throw e;
   }
 }
 
-async function runDepartment(raw: MonitoringDepartmentInput, held: { open: () => number[] }): Promise<RoundTotals> {
+async function runDepartment(raw: MonitoringDepartmentInput, held: Held): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringDepartmentInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const v = parsed.value;
@@ -120,6 +135,16 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: { open: () =>
     await Promise.all(starting);
     if (startFailure) throw startFailure;
   };
+  if (bySignal) {
+    held.closeOnFailure = async (reason) => {
+      await Promise.all(starting); // a start in flight is known before its batch is told
+      const { told, unconfirmed, left } = await closeBatches({ by: 'system', byName: '系统', reason: 'cancelled', kind: 'departmentFailed', note: reason });
+      board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.departmentFormsClosed', reason, detail: { round, deptId, batches: started, closed: told.size, ...(unconfirmed.length ? { unconfirmed } : {}) } });
+      if (told.size) board.notify({ kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}：${deptName}的监控任务失败，所属单位的绩效监控表已关闭`, reason: `${reason}。财政重新监控后将重新下发。` });
+      await board.drain();
+      return left;
+    };
+  }
   while (!paged && !stop && !failedBatches.size) {
     const page: Awaited<ReturnType<MonitoringActivities['monitoringPage']>> = await monitoringPage({ year: s.year, cutoff: s.cutoff, deptId, cursor, limit: s.batchSize });
     cursor = page.nextCursor;
@@ -204,9 +229,9 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: { open: () =>
   /**
    * Tells every batch still running to close its open forms (req says why) and waits until each has
    * confirmed, ended or failed: at most half the round's bound (stopConfirmMs), so the round hears in
-   * time which did not (unconfirmed, their workflow ids).
+   * time which did not (left, and their workflow ids: unconfirmed).
    */
-  async function closeBatches(req: StopRequest): Promise<{ told: Set<number>; unconfirmed: string[] }> {
+  async function closeBatches(req: StopRequest): Promise<{ told: Set<number>; unconfirmed: string[]; left: number[] }> {
     const told = new Set<number>();
     await Promise.all(
       held.open().map(async (b) => {
@@ -222,6 +247,7 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: { open: () =>
     const bounded = patched(STOP_CONFIRM_BOUND);
     if (bounded) await condition(() => [...told].every(answered), Math.max(1, Math.floor(s.stopConfirmMs / 2)));
     else await condition(() => [...told].every(answered));
-    return { told, unconfirmed: [...told].filter((b) => !answered(b)).map((b) => batchWorkflowId(me, b)) };
+    const left = [...told].filter((b) => !answered(b));
+    return { told, unconfirmed: left.map((b) => batchWorkflowId(me, b)), left };
   }
 }

@@ -2,6 +2,7 @@
 // part that fails for good telling why), which failures end a part for good, and the reason a
 // person can read in the round's row and in finance's notice.
 import { TemporalFailure, isCancellation } from '@temporalio/workflow';
+import type { StopRequest } from '../../contracts/monitoring/round.zod';
 
 /** A round can be cancelled (Update or a Temporal cancellation request): its parts close their forms and confirm. */
 export const ROUND_CANCEL = 'jixiao.monitoring.round-cancel';
@@ -9,6 +10,21 @@ export const ROUND_CANCEL = 'jixiao.monitoring.round-cancel';
 export const REPORT_FAILURES = 'jixiao.monitoring.report-failures';
 /** A cancelled round (and a department closing its batches) waits a bounded time for confirmations (RoundSettings.stopConfirmMs). */
 export const STOP_CONFIRM_BOUND = 'jixiao.monitoring.stop-confirm-bound';
+
+/**
+ * A department that fails for good closes its other batches' open forms (as cancelled, each unit told)
+ * before telling the round: whatever a unit did on them would be thrown away by finance's re-run,
+ * which opens the department's forms again, or by a cancellation of the round.
+ */
+export const FAILED_DEPARTMENT_CLOSES = 'jixiao.monitoring.failed-department-closes-batches';
+
+/** Why a part's open forms closed, as the closed tasks and the units' notices say it. */
+export function closedWhy(req: StopRequest): string {
+  const note = req.note ? `：${req.note}` : '';
+  if (req.kind === 'departmentCancelled') return `部门监控任务已取消，监控表已关闭${note}`;
+  if (req.kind === 'departmentFailed') return `部门监控任务失败，监控表已关闭，财政重新监控后将重新下发${note}`;
+  return `本轮监控已作废${note}`;
+}
 
 /** A duration in words for a reason a person reads ("30 分钟", "1.5 秒"). */
 export function spanText(ms: number): string {

@@ -3,8 +3,8 @@
 // one finance re-runs), keeps its row with progress for the round page, and closes when every part has.
 // Its parts report their counts by signal to the round's id, so a round over a province's departments
 // continues as new when its history grows (the departments, their runs and counts carried), its parts
-// running on untouched and none started twice. A part that fails for good says why: the round lists
-// it, tells finance, and does not close until finance re-runs that department. Finance may cancel the
+// running on untouched and none started twice. A part that fails for good closes its forms and says
+// why: the round lists it, tells finance, and does not close until finance re-runs that department. Finance may cancel the
 // round (作废, an Update; a Temporal cancellation request does the same): every part still running
 // closes its open forms as cancelled and confirms, and the round records who, why and when, and ends.
 import {

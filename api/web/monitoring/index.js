@@ -84,6 +84,7 @@ export const vocab = {
     'monitoring.roundCancelled': { zh: '本轮监控已作废', en: 'Round cancelled' },
     'monitoring.departmentCancelled': { zh: '本轮监控作废，部门监控表已关闭', en: "Round cancelled: the department's forms closed" },
     'monitoring.departmentFailed': { zh: '部门监控任务失败', en: "Department's part failed" },
+    'monitoring.departmentFormsClosed': { zh: '部门监控任务失败，所属单位监控表已关闭（待重新监控）', en: "Department's part failed: its units' forms closed until it is re-run" },
     'monitoring.partsUnconfirmed': { zh: '作废时有监控任务未在时限内确认关闭', en: 'Parts did not confirm closing their forms in time' },
   },
   field: {
