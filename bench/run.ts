@@ -47,6 +47,8 @@ const num = (flag: string, dflt: number): number => {
 };
 const PROJECTS = num('--projects', quick ? 3000 : 30000);
 /** The finance stand-in's data set: `province` (100 departments, 2,000 units) or `xinjiang2020`. */
+/** PostgreSQL's statements by time (pg_stat_statements) over each run of the open phase. */
+const PG_STATS = argv.includes('--pg-stats');
 const SHAPE = argv.includes('--shape') ? argv[argv.indexOf('--shape') + 1] : 'province';
 if (SHAPE !== 'province' && SHAPE !== 'xinjiang2020') throw new Error(`--shape: province or xinjiang2020, not ${SHAPE}`);
 const REPS = Math.max(1, num('--reps', 3));
@@ -240,6 +242,7 @@ async function main(): Promise<number> {
       finance: SHAPE === 'xinjiang2020' ? (quick ? xinjiang2020Scale(0.1) : 'xinjiang2020') : quick ? { departments: 10, units: 200, projects: 3000, transfers: 2, countiesPerTransfer: 10, years: 1, libraryShare: 0.05 } : 'province',
       temporalDbFile: (dir) => (argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db')),
       splitWorkers: argv.includes('--split-workers'),
+      pgStats: PG_STATS,
       workerNodeArgs: argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : [],
       // the worker's stderr is watched for the SDK's and core's warnings about slow workflow tasks
       onWorkerLine: (line) => {
@@ -272,6 +275,7 @@ async function main(): Promise<number> {
   const depts = Math.ceil(units / UNITS_PER_DEPT);
   let directory: { departments: string[]; units: number } = { departments: [], units: 0 };
   const rounds: string[] = [];
+  const pgTop: unknown[] = [];
   const submitted: string[][] = [];
   let ceil = NaN;
 
@@ -331,12 +335,24 @@ async function main(): Promise<number> {
     await phase('open', async () => {
       results.open = await repeat('open a monitoring round', async (rep) => {
         const mine = directory.departments.filter((_, i) => i % REPS === rep);
+        if (PG_STATS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').then(() => db.query('SELECT pg_stat_statements_reset()'));
         const cpu0 = treeCpuSeconds(parts());
         const r = await openMonitoringRound({ temporal: client, db, config }, { year, cutoff: '07-31', deptIds: mine, suffix: `bench${rep}`, progress: say, signal: run.signal });
         rounds.push(r.round);
         // where the CPU went, per 1,000 forms (the bench part includes the finance stand-in and the mail sink)
         const cpu = cpuDelta(cpu0, treeCpuSeconds(parts()));
         const per1k = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [`cpuPer1kForms_${k}`, (v * 1000) / r.forms]));
+        if (PG_STATS) {
+          const top = (
+            await db.query<{ query: string; calls: string; total_ms: number; mean_ms: number; rows: string }>(
+              `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, calls, round(total_exec_time::numeric, 1)::float AS total_ms,
+                      round(mean_exec_time::numeric, 3)::float AS mean_ms, rows FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+            )
+          ).rows;
+          (pgTop as unknown[]).push({ rep, forms: r.forms, top });
+          for (const t of top.slice(0, 12)) say(`  pg ${t.total_ms.toFixed(0).padStart(7)} ms ${String(t.calls).padStart(7)} calls ${t.mean_ms.toFixed(2).padStart(7)} ms/call  ${t.query}`);
+          results.pgTop = pgTop;
+        }
         return { ...per1k, forms: r.forms, warned: r.warned, suspended: r.suspended, seconds: r.seconds, formsPerSecond: r.formsPerSecond, suspensionP50Ms: r.suspensionP50Ms, suspensionP99Ms: r.suspensionP99Ms, suspensionMaxMs: r.suspensionMaxMs, batchToSuspensionP50Ms: r.batchToSuspensionP50Ms, batchToSuspensionP99Ms: r.batchToSuspensionP99Ms };
       });
     });

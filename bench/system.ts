@@ -31,6 +31,8 @@ export interface BenchSystemOptions {
   temporalDbFile?: (dir: string) => string | undefined;
   /** Node options for the worker (e.g. --cpu-prof). */
   workerNodeArgs?: string[];
+  /** PostgreSQL with pg_stat_statements (the open phase then records its top statements). */
+  pgStats?: boolean;
   /** Each line the worker writes on stderr; without it, the worker's stderr is this process's. */
   onWorkerLine?: (line: string) => void;
   /** Run the processes' own task queues (the warning's) in a worker process of their own (WORKER_QUEUES). */
@@ -105,7 +107,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
     const temporal = await startDevServer({ dbFile: o.temporalDbFile ? o.temporalDbFile(dir) : join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), namespace: 'bench', headless: true, log: { info: () => undefined, warn: serverWarn } });
     closers.push({ what: "the Temporal server's warnings", close: () => { for (const [kind, n] of seen) if (n > 1) o.say(`Temporal server: ${n}× ${kind.trim().slice(0, 300)}`); } });
     closers.push({ what: 'the Temporal dev server', close: () => temporal.stop() });
-    const pg = startPostgres(dir, await freePort());
+    const pg = startPostgres(dir, await freePort(), o.pgStats ? { preload: ['pg_stat_statements'] } : {});
     closers.push({ what: 'PostgreSQL', close: () => pg.stop() });
     const f0 = performance.now();
     const fin = await startFinanceService({ port: 0, url: pg.url, scale: o.finance, log: o.log });

@@ -21,6 +21,8 @@ export interface StartPostgresOptions {
   /** shared_buffers; default 512MB (the benchmark's). */
   sharedBuffers?: string;
   maxConnections?: number;
+  /** shared_preload_libraries, e.g. ['pg_stat_statements'] (the benchmark's `--pg-stats`). */
+  preload?: string[];
 }
 
 const ROOT = '/usr/lib/postgresql';
@@ -113,6 +115,7 @@ export function startPostgres(dir: string, port: number, opts: StartPostgresOpti
     '-c listen_addresses=127.0.0.1',
     `-c shared_buffers=${opts.sharedBuffers ?? '512MB'}`,
     `-c max_connections=${opts.maxConnections ?? 100}`,
+    ...(opts.preload?.length ? [`-c shared_preload_libraries=${opts.preload.join(',')}`] : []),
   ].join(' ');
 
   let stopped = false;
