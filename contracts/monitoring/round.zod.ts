@@ -146,13 +146,13 @@ export type MonitoringRoundInput = z.input<typeof MonitoringRoundInput>;
  * finance re-ran its department ('rerun', the default) or the forms close as cancelled ('cancelled',
  * with the reason as the note): the round was cancelled (kind 'round', the default), or its department
  * was cancelled by a Temporal cancellation request ('departmentCancelled') or failed for good
- * ('departmentFailed'). With replyTo, the part confirms there (STOPPED_SIGNAL) once closed.
+ * ('departmentFailed'); 'batchCancelled' is a batch's own cancellation request, never sent. With replyTo, the part confirms there (STOPPED_SIGNAL) once closed.
  */
 export const StopRequest = z.object({
   by: z.string(),
   byName: z.string().optional(),
   reason: z.enum(['rerun', 'cancelled']).optional(),
-  kind: z.enum(['round', 'departmentCancelled', 'departmentFailed']).optional(),
+  kind: z.enum(['round', 'departmentCancelled', 'departmentFailed', 'batchCancelled']).optional(),
   note: z.string().optional(),
   replyTo: z.string().optional(),
 });

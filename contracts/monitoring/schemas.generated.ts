@@ -457,7 +457,8 @@ export const GENERATED: { schemas: Record<'MonitoringRoundInput' | 'MonitoringDe
          "enum": [
           "round",
           "departmentCancelled",
-          "departmentFailed"
+          "departmentFailed",
+          "batchCancelled"
          ]
         },
         "note": {

@@ -2,7 +2,9 @@
 // finance cancels a round (作废本轮监控) and every open form of every department closes as cancelled,
 // out of the units' inboxes, with who, why and when on the round; a second cancel changes nothing; the
 // same after the round continued as new, and on a Temporal cancellation request; a part that never
-// confirms holds the round only until its bound, and is listed on the round. A department's part
+// confirms holds the round only until its bound, and is listed on the round. A Temporal cancellation
+// request of a department or of a batch closes its forms and the round shows the department failed
+// until finance re-runs it. A department's part
 // that fails for good is shown failed on the round (finance hears of it), the round does not close, and
 // finance's re-run of that department recovers it and lets the round close; it closes its other
 // batches' forms first (what a unit did on them the re-run would throw away).
@@ -17,7 +19,7 @@ import { PROCESSES } from '../../contracts/registry.zod';
 import { monitoring } from '../../contracts/monitoring/manifest.zod';
 import { MONITORING_BATCH_WORKFLOW, MONITORING_DEPARTMENT_WORKFLOW, MONITORING_ROUND_WORKFLOW, batchWorkflowId, departmentWorkflowId, roundId } from '../../contracts/monitoring/names';
 import type { RoundTotals } from '../../contracts/monitoring/round.zod';
-import type { RoundStatus } from '../../contracts/monitoring/rules';
+import { rerunDepartmentSignal, type RoundStatus } from '../../contracts/monitoring/rules';
 import { roundTemplate } from '../../contracts/monitoring/settings';
 import { eventually, recordingEnv, type RecordingEnv, type TestSystem } from '../helpers/system';
 import { YEAR, type StandIn } from '../finance/standIn';
@@ -43,13 +45,13 @@ afterAll(async () => {
   await env?.stop();
 });
 
-/** A round under a cut-off no other test file uses (ids are shared in the namespace), no data-rule warnings (lag threshold 100). */
-async function startRound(year: number, cutoff: string, extra: Record<string, unknown> = {}) {
+/** A round under a cut-off no other test file uses (ids are shared in the namespace), no data-rule warnings (lag threshold 100) unless `lag` says. */
+async function startRound(year: number, cutoff: string, { lag = 100, ...extra }: Record<string, unknown> = {}) {
   const t = roundTemplate(sys.config.region, sys.config.region.monitoring.rounds[0], 'test');
   return sys.deps.temporal.workflow.start(MONITORING_ROUND_WORKFLOW, {
     workflowId: roundId(year, cutoff),
     taskQueue: sys.config.temporal.taskQueue,
-    args: [{ ...t, cutoff, profile: { ...t.profile, executionLagPoints: 100 }, year, batchSize: 10, formDueMs: 600_000, ...extra }],
+    args: [{ ...t, cutoff, profile: { ...t.profile, executionLagPoints: lag }, year, batchSize: 10, formDueMs: 600_000, ...extra }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
 }
@@ -250,6 +252,103 @@ describe('a Temporal cancellation request of a round', () => {
     record([
       [`${MONITORING_ROUND_WORKFLOW}-temporal-cancel-with-failed-department`, await h.fetchHistory()],
       [`${MONITORING_BATCH_WORKFLOW}-cancelled-by-round-of-failed-department`, await sys.deps.temporal.workflow.getHandle(batchWorkflowId(departmentWorkflowId(round, 'D03'), 0)).fetchHistory()],
+    ]);
+  }, 180_000);
+});
+
+describe('a Temporal cancellation request of a department', () => {
+  const round = roundId(YEAR, '08-15');
+
+  it('closes its forms as cancelled, the round shows the department failed and stays open, and finance re-runs it', async () => {
+    const all = await projectsOf(YEAR);
+    const d02 = (await fin.client.listProjects({ year: YEAR, deptId: 'D02', expenditure: 'project', limit: 500 })).items.map((p) => p.id).sort();
+    const h = await startRound(YEAR, '08-15');
+    await formsOpen(round, all.length);
+    const dept = departmentWorkflowId(round, 'D02');
+    // from the Temporal UI or CLI: no reason, no user
+    await sys.deps.temporal.workflow.getHandle(dept).cancel();
+    await eventually(async () => (await statusOf(dept)) === 'CANCELLED', 'the department ended cancelled', 60_000);
+    const failed = await eventually(async () => (await roundRow(round))?.failures.find((f) => f.deptId === 'D02'), 'D02 on the round', 30_000);
+    expect(failed).toMatchObject({ workflowId: dept, open: [] });
+    expect(failed.reason).toContain('部门监控任务已取消');
+    expect(failed.reason).toContain('Temporal cancellation request');
+    // its forms closed (out of the inboxes, results cancelled), its batches ended; the other departments' are untouched
+    const tasks = await tasksOf(round);
+    const ofD02 = tasks.filter((t) => t.dept_id === 'D02');
+    expect(ofD02.map((t) => t.project_id).sort()).toEqual(d02);
+    expect(ofD02.filter((t) => t.status !== 'cancelled')).toEqual([]);
+    for (const b of new Set(ofD02.map((t) => t.workflow_id))) expect(await statusOf(b)).toBe('COMPLETED');
+    expect(tasks.filter((t) => t.dept_id !== 'D02' && t.status === 'open').length).toBe(all.length - d02.length);
+    const why = (await sys.deps.db.query<{ reason: string }>(`SELECT reason FROM audit WHERE action = 'task.cancelled' AND workflow_id LIKE $1`, [`${dept}:%`])).rows;
+    expect(why.length).toBe(d02.length);
+    expect(why.every((w) => w.reason === '部门监控任务已取消，监控表已关闭：工作流收到取消请求（Temporal cancellation request）')).toBe(true);
+    const results = (await sys.deps.db.query<{ stage: string; n: number }>(`SELECT stage, count(*)::int AS n FROM monitoring_results WHERE round = $1 AND dept_id = 'D02' GROUP BY stage`, [round])).rows;
+    expect(results).toEqual([{ stage: 'cancelled', n: d02.length }]);
+    const audit = (await sys.deps.db.query<{ actor_id: string }>(`SELECT actor_id FROM audit WHERE action = 'monitoring.departmentCancelled' AND workflow_id = $1`, [dept])).rows;
+    expect(audit).toEqual([{ actor_id: 'temporal' }]);
+    expect((await sys.deps.db.query(`SELECT 1 FROM outbox WHERE kind = 'notice' AND user_id = 'd02-reviewer' AND subject LIKE $1`, [`%${YEAR}年%监控任务已取消，所属单位的绩效监控表已关闭`])).rows.length).toBe(1);
+    // the round waits for it (finance is told), until finance re-runs the department
+    expect(await statusOf(round)).toBe('RUNNING');
+    expect((await roundRow(round)).stage).toBe('open');
+    const perf = await sys.as('perf-officer');
+    // (the API re-runs rounds of the profile's cut-offs only: this one's own cut-off takes the round's signal the API sends)
+    await h.signal(rerunDepartmentSignal, { deptId: 'D02', by: 'perf-officer' });
+    const again = await eventually(async () => {
+      const t = (await tasksOf(round)).filter((x) => x.type === 'monitoring.form' && x.status === 'open' && x.workflow_id.startsWith(`${departmentWorkflowId(round, 'D02', 1)}:`));
+      return t.length === d02.length && t;
+    }, "the re-run's forms", 60_000);
+    expect(again.map((t) => t.project_id).sort()).toEqual(d02);
+    expect((await roundRow(round)).failures).toEqual([]);
+    expect((await perf.post(`/api/monitoring/rounds/${YEAR}/08-15/cancel`, { reason: '测试结束' })).status).toBeLessThan(300);
+    await h.result();
+    const runs = await runsOf(round);
+    record([
+      [`${MONITORING_DEPARTMENT_WORKFLOW}-cancelled-by-request`, await sys.deps.temporal.workflow.getHandle(dept).fetchHistory()],
+      [`${MONITORING_BATCH_WORKFLOW}-closed-by-its-cancelled-department`, await sys.deps.temporal.workflow.getHandle(ofD02[0].workflow_id).fetchHistory()],
+      [`${MONITORING_ROUND_WORKFLOW}-department-cancelled-by-request-then-rerun`, runs[runs.length - 1]],
+    ]);
+  }, 180_000);
+});
+
+describe('a Temporal cancellation request of a batch', () => {
+  const round = roundId(YEAR, '12-20');
+
+  it('closes its forms as cancelled and its department fails with it (closing its other batches), shown on the round', async () => {
+    const d01 = (await fin.client.listProjects({ year: YEAR, deptId: 'D01', expenditure: 'project', limit: 500 })).items.map((p) => p.id);
+    const B = 3;
+    expect(d01.length, 'D01 has two batches').toBeGreaterThan(B);
+    // every project behind time progress warns as the round opens (Inner Mongolia: a warning, payments suspended)
+    const h = await startRound(YEAR, '12-20', { deptIds: ['D01'], batchSize: B, lag: 0 });
+    await formsOpen(round, d01.length);
+    const dept = departmentWorkflowId(round, 'D01');
+    const batch = batchWorkflowId(dept, 0);
+    const warnings = await eventually(async () => {
+      const w = (await sys.deps.db.query<{ ref: string }>(`SELECT response_ref AS ref FROM monitoring_results WHERE round = $1 AND batch_id = $2 AND response_ref IS NOT NULL`, [round, batch])).rows.map((r) => r.ref);
+      return w.length > 0 && w;
+    }, 'warnings of the batch');
+    await sys.deps.temporal.workflow.getHandle(batch).cancel();
+    await eventually(async () => (await statusOf(batch)) === 'CANCELLED', 'the batch ended cancelled', 60_000);
+    // the warnings it raised are not cancelled with it (they were started shielded from the request)
+    for (const w of warnings) expect(await statusOf(w), w).toBe('RUNNING');
+    const failed = await eventually(async () => (await roundRow(round))?.failures.find((f) => f.deptId === 'D01'), 'D01 failed on the round', 60_000);
+    expect(failed.reason).toMatch(/^BatchCancelled: 监控批次 b0 已取消：监控批次已取消，其监控表已关闭：工作流收到取消请求/);
+    expect(failed.open).toEqual([]);
+    await eventually(async () => (await statusOf(dept)) === 'FAILED', 'the department failed with it');
+    const tasks = await tasksOf(round);
+    expect(tasks.filter((t) => t.status === 'open')).toEqual([]);
+    const own = (await sys.deps.db.query<{ reason: string }>(`SELECT reason FROM audit WHERE action = 'task.cancelled' AND workflow_id = $1`, [batch])).rows;
+    expect(own.length).toBe(B);
+    expect(own.every((w) => w.reason === '监控批次已取消，监控表已关闭，财政重新监控后将重新下发：工作流收到取消请求（Temporal cancellation request）')).toBe(true);
+    const others = (await sys.deps.db.query<{ reason: string }>(`SELECT reason FROM audit WHERE action = 'task.cancelled' AND workflow_id LIKE $1 AND workflow_id <> $2`, [`${dept}:%`, batch])).rows;
+    expect(others.length).toBe(d01.length - B);
+    expect(others.every((w) => w.reason.startsWith('部门监控任务失败，监控表已关闭') && w.reason.includes('已取消'))).toBe(true);
+    expect(await statusOf(round)).toBe('RUNNING');
+    const perf = await sys.as('perf-officer');
+    expect((await perf.post(`/api/monitoring/rounds/${YEAR}/12-20/cancel`, { reason: '测试结束' })).status).toBeLessThan(300);
+    await h.result();
+    record([
+      [`${MONITORING_BATCH_WORKFLOW}-cancelled-by-request`, await sys.deps.temporal.workflow.getHandle(batch).fetchHistory()],
+      [`${MONITORING_DEPARTMENT_WORKFLOW}-failed-with-its-cancelled-batch`, await sys.deps.temporal.workflow.getHandle(dept).fetchHistory()],
     ]);
   }, 180_000);
 });

@@ -14,6 +14,7 @@
 // fails for good closes its open forms and tells its department why before failing.
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -22,6 +23,7 @@ import {
   proxyActivities,
   setHandler,
   defineSignal,
+  isCancellation,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MonitoringActivities } from '../../activities/monitoring';
@@ -38,7 +40,7 @@ import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { monitoring as manifest } from '../../contracts/monitoring/manifest.zod';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
 import { pushToRectification, warn } from './respond';
-import { REPORT_FAILURES, ROUND_CANCEL, closedWhy, failsForGood, reasonOf } from './failures';
+import { CANCEL_REQUEST_NOTE, PART_CANCEL_REQUEST, REPORT_FAILURES, ROUND_CANCEL, closedWhy, failsForGood, reasonOf } from './failures';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 
@@ -80,6 +82,8 @@ interface Carried {
   stop?: StopRequest;
   /** The adjustment's reason is bounded to fit the finance system (absent: a run from before, which validates the looser form). */
   reasonBound?: boolean;
+  /** Its board and responses are shielded from a Temporal cancellation request, which it cleans up after (absent: a run from before). */
+  cancelAware?: boolean;
 }
 
 const superseded = defineSignal<[StopRequest]>(SUPERSEDED_SIGNAL);
@@ -98,11 +102,26 @@ function byUnit<T>(items: T[], unitOf: (item: T) => string): Map<string, T[]> {
   return out;
 }
 
+/** What the batch's body leaves for its ending: its board, and how it cleans up after a cancellation request. */
+interface Held {
+  board: TaskBoard<Tasks> | null;
+  /** Closes the open forms and tells whoever waits, after a Temporal cancellation request (null: a batch from before). */
+  onCancel: (() => Promise<void>) | null;
+}
+
 export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundTotals> {
-  const held: { board: TaskBoard<Tasks> | null } = { board: null };
+  const held: Held = { board: null, onCancel: null };
   try {
     return await runBatch(raw, held);
   } catch (e) {
+    // a Temporal cancellation request of this batch (the UI, the CLI): its open forms close as cancelled,
+    // its department hears it (a part the round then shows failed) or whoever asked it to stop does, and
+    // it ends cancelled
+    const onCancel = held.onCancel;
+    if (isCancellation(e) && onCancel) {
+      await CancellationScope.nonCancellable(onCancel);
+      throw e;
+    }
     if (!failsForGood(e) || !patched(REPORT_FAILURES)) throw e;
     // failed for good: its open forms close (nothing could decide them any more) and its department
     // hears why before this fails; finance's re-run of the department opens them again
@@ -119,7 +138,7 @@ export async function monitoringBatch(raw: MonitoringBatchInput): Promise<RoundT
   }
 }
 
-async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Tasks> | null }): Promise<RoundTotals> {
+async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTotals> {
   const parsed = check<Parsed>(MONITORING_SCHEMAS.MonitoringBatchInput, raw);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const { settings: s, round, projects } = parsed.value;
@@ -130,8 +149,16 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
   // a batch from before the adjustment's reason was bounded keeps its looser form: its board re-checks
   // the moves it accepted when they replay (the API refuses a longer reason for every batch)
   const reasonBound = carried ? carried.reasonBound === true : patched(REASON_BOUND);
-  const board = new TaskBoard<Tasks>({ process: 'monitoring', types: reasonBound ? MONITORING_TYPES : MONITORING_TYPES_BEFORE_REASON_BOUND, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, restore: carried?.board });
+  // a Temporal cancellation request of the batch is cleaned up after: the board's writes and timers, and
+  // the warnings and rectifications it starts, are shielded from it (a warning already raised stays)
+  const cancelAware = carried ? carried.cancelAware === true : patched(PART_CANCEL_REQUEST);
+  const shield = <T>(fn: () => Promise<T>): Promise<T> => (cancelAware ? CancellationScope.nonCancellable(fn) : fn());
+  const boardOptions = { process: 'monitoring', types: reasonBound ? MONITORING_TYPES : MONITORING_TYPES_BEFORE_REASON_BOUND, calendar: s.calendar, urgeWindowMs: s.urgeWindowMs, restore: carried?.board };
+  let made: TaskBoard<Tasks> | null = null;
+  void shield(async () => void (made = new TaskBoard<Tasks>(boardOptions)));
+  const board = made as unknown as TaskBoard<Tasks>;
   held.board = board;
+  let stop: StopRequest | null = carried?.stop ?? null;
   const tp = timeProgressBp(s.year, s.cutoff);
   const openedAt = new Date(Date.now()).toISOString();
   const day = s.dayMs;
@@ -168,6 +195,18 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
     dirty.clear();
     for (let i = 0; i < rows.length; i += 100) await monitoringSaveResults(rows.slice(i, i + 100));
   };
+  if (cancelAware) {
+    held.onCancel = async () => {
+      // asked to stop already (the round cancelled, the department failed or was cancelled): that cleanup, confirmed to whoever asked
+      const asked = stop?.reason === 'cancelled' ? stop : null;
+      const totals = await closeForms(asked ?? { by: 'temporal', byName: 'Temporal', reason: 'cancelled', kind: 'batchCancelled', note: CANCEL_REQUEST_NOTE });
+      if (asked?.replyTo) return await confirm(asked.replyTo, totals);
+      // else its department hears it as a batch that ended for good: it fails with it and the round shows it
+      const parent = workflowInfo().parent;
+      const failed: BatchFailed = { batch: me.batch, workflowId: batchId, reason: `监控批次已取消，其监控表已关闭：${CANCEL_REQUEST_NOTE}`, cancelled: true };
+      if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(BATCH_FAILED_SIGNAL, failed).catch(() => undefined);
+    };
+  }
   /** Monitoring loops doing something other than waiting for a person (continue-as-new waits for none). */
   let busy = 0;
   const working = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -187,7 +226,7 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
       if (h) hits.set(p.id, h);
     }
   }
-  const respond = async (items: Array<{ p: RoundProject; hits: RuleHit[] }>): Promise<void> => {
+  const respond = (items: Array<{ p: RoundProject; hits: RuleHit[] }>): Promise<void> => shield(async () => {
     if (!items.length) return;
     if (profile.response === 'warning') {
       await Promise.all(items.map(async ({ p, hits: hs }) => touch(p.id, { responseRef: await warn(s, round, p, hs[0]) })));
@@ -197,7 +236,7 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
         for (const it of its) touch(it.p.id, { responseRef: ref });
       }));
     }
-  };
+  });
   let responding: Promise<void> = Promise.resolve();
   if (!carried) {
     for (const p of projects) if (hits.has(p.id)) touch(p.id, { hits: [hits.get(p.id) as RuleHit] });
@@ -385,7 +424,6 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
   const closeAt = dueMs ? started + dueMs * 3 : onCalendar ? cal.add(formDueAt, profile.closeAfterDays) : started + dueWorkingDays * day + profile.closeAfterDays * day;
   if (onCalendar && !carried) board.record({ actorId: 'system', actorName: '系统', action: 'monitoring.batchOpened', detail: { batchId, projects: projects.length, formDueAt: new Date(formDueAt).toISOString(), overdueAt: new Date(overdueAt).toISOString(), closeAt: new Date(closeAt).toISOString() } });
   let flagged = carried?.flagged ?? false;
-  let stop: StopRequest | null = carried?.stop ?? null;
   if (canContinue) setHandler(superseded, (req) => void (stop ??= req));
   /** Every running project waits on an open task: the state a new run can resume from. */
   const quiet = () => {
@@ -430,6 +468,7 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
         board: board.snapshot(), results: [...results.values()], loops: [...loops].filter(([id]) => running.has(id)), running: [...running], started, flagged, hits: [...hits], runs: (carried?.runs ?? 0) + 1, resultsRide: rides, workingReminders, unitDigest,
         // the next run starts on today's code: it validates the bounded form whatever this run did
         reasonBound: true,
+        cancelAware,
         ...(stop ? { stop } : {}),
       };
       return await continueAsNew<typeof monitoringBatch>({ ...raw, restore: next });
@@ -488,6 +527,13 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
    * open task closes as cancelled (out of the inboxes), results say so, and whoever asked hears it.
    */
   async function cancelled(req: StopRequest): Promise<RoundTotals> {
+    const totals = await closeForms(req);
+    if (req.replyTo) await confirm(req.replyTo, totals);
+    return totals;
+  }
+
+  /** Every open task closes as cancelled (req says why), the open results say so, each unit told once; the counts after. */
+  async function closeForms(req: StopRequest): Promise<RoundTotals> {
     const why = closedWhy(req);
     for (const key of board.openKeys()) board.cancel(key, why);
     const open = [...results.values()].filter((r) => r.stage === 'form' || r.stage === 'review');
@@ -499,8 +545,6 @@ async function runBatch(raw: MonitoringBatchInput, held: { board: TaskBoard<Task
     }
     await save();
     await board.drain();
-    const totals = counts();
-    if (req.replyTo) await confirm(req.replyTo, totals);
-    return totals;
+    return counts();
   }
 }

@@ -21,6 +21,7 @@ import {
   defineSignal,
   executeChild,
   getExternalWorkflowHandle,
+  isCancellation,
   patched,
   proxyActivities,
   setHandler,
@@ -36,7 +37,7 @@ import type { BatchFailed, PartFailed, PartStopped } from '../../contracts/monit
 import { addTotals, emptyTotals } from '../../contracts/monitoring/rules';
 import { TaskBoard } from '../humanTask';
 import type { monitoringBatch } from './batch';
-import { FAILED_DEPARTMENT_CLOSES, REPORT_FAILURES, ROUND_CANCEL, STOP_CONFIRM_BOUND, failsForGood, reasonOf } from './failures';
+import { CANCEL_REQUEST_NOTE, FAILED_DEPARTMENT_CLOSES, PART_CANCEL_REQUEST, REPORT_FAILURES, ROUND_CANCEL, STOP_CONFIRM_BOUND, failsForGood, reasonOf } from './failures';
 
 const { monitoringPage } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: '60s', retry: { maximumInterval: '10s' } });
 const batchDone = defineSignal<[{ batch: number; totals: RoundTotals }]>(BATCH_DONE_SIGNAL);
@@ -46,7 +47,7 @@ const stoppedSignal = defineSignal<[PartStopped]>(STOPPED_SIGNAL);
 
 type Parsed = {
   settings: RoundSettings; round: string; deptId: string; deptName: string; cursor: string | null; batches: number; totals: Record<string, number>; units: Record<string, number>; done: number[]; digestSent: boolean; continued: boolean;
-  stop: StopRequest | null; failedBatch: { batch: number; reason: string } | null; boardSeq: number;
+  stop: StopRequest | null; failedBatch: { batch: number; reason: string; cancelled?: boolean } | null; boardSeq: number; cancelAware: boolean;
 };
 
 /** What the part's body leaves for its ending: the batches still running, and how to close their forms. */
@@ -54,13 +55,22 @@ interface Held {
   open: () => number[];
   /** Its batches close their open forms because this part failed (null: before its handlers, or a part from before). */
   closeOnFailure: ((reason: string) => Promise<number[]>) | null;
+  /** Its batches close their open forms after a Temporal cancellation request of this part, and whoever waits hears it (null: a part from before). */
+  onCancel: (() => Promise<void>) | null;
 }
 
 export async function monitoringDepartment(raw: MonitoringDepartmentInput): Promise<RoundTotals> {
-  const held: Held = { open: () => [], closeOnFailure: null };
+  const held: Held = { open: () => [], closeOnFailure: null, onCancel: null };
   try {
     return await runDepartment(raw, held);
   } catch (e) {
+    // a Temporal cancellation request of this part (the UI, the CLI): its batches close their open forms,
+    // the round hears it (a department it shows failed, until finance re-runs it), and this ends cancelled
+    const onCancel = held.onCancel;
+    if (isCancellation(e) && onCancel) {
+      await CancellationScope.nonCancellable(onCancel);
+      throw e;
+    }
     if (!failsForGood(e) || !patched(REPORT_FAILURES)) throw e;
     // failed for good: its other batches close their open forms (what a unit did on them would be
     // thrown away by finance's re-run, which opens the department's forms again), then the round hears
@@ -83,7 +93,12 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: Held): Promis
   const { settings: s, round, deptId, deptName } = v;
   const me = workflowInfo().workflowId;
   // a continued run goes on with its predecessor's event sequence: its audit keys do not repeat theirs
-  const board = new TaskBoard({ process: 'monitoring', types: MONITORING_TYPES, ...(v.boardSeq ? { restore: { tasks: [], timers: {}, seq: v.boardSeq } } : {}) });
+  // a Temporal cancellation request of this part is cleaned up after: its board's writes and its batches are shielded from it
+  const cancelAware = v.continued ? v.cancelAware : patched(PART_CANCEL_REQUEST);
+  const shield = <T>(fn: () => Promise<T>): Promise<T> => (cancelAware ? CancellationScope.nonCancellable(fn) : fn());
+  let made: TaskBoard | null = null;
+  void shield(async () => void (made = new TaskBoard({ process: 'monitoring', types: MONITORING_TYPES, ...(v.boardSeq ? { restore: { tasks: [], timers: {}, seq: v.boardSeq } } : {}) })));
+  const board = made as unknown as TaskBoard;
   const bySignal = v.continued || patched('jixiao.monitoring.department-continue-as-new');
   const units = new Map<string, number>(Object.entries(v.units));
   const batches: Array<Promise<RoundTotals>> = [];
@@ -102,10 +117,16 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: Held): Promis
   if (bySignal) setHandler(superseded, (req) => void (stop ??= req));
   // a batch that failed for good (it said why before failing): this part fails with it
   const failedBatches = new Map<number, string>(v.failedBatch ? [[v.failedBatch.batch, v.failedBatch.reason]] : []);
+  /** Those of them that ended on a Temporal cancellation request of their own. */
+  const cancelledBatches = new Set<number>(v.failedBatch?.cancelled ? [v.failedBatch.batch] : []);
   /** Batches that closed their forms when told the round is cancelled, with their counts. */
   const stoppedBatches = new Map<number, RoundTotals>();
   if (bySignal) {
-    setHandler(batchFailed, ({ batch, reason }) => void (done.has(batch) || failedBatches.has(batch) || failedBatches.set(batch, reason)));
+    setHandler(batchFailed, ({ batch, reason, cancelled: byRequest }) => {
+      if (done.has(batch) || failedBatches.has(batch)) return;
+      failedBatches.set(batch, reason);
+      if (byRequest) cancelledBatches.add(batch);
+    });
     setHandler(stoppedSignal, ({ batch, totals }) => void (typeof batch === 'number' && stoppedBatches.set(batch, totals)));
   }
   /** Batches whose start failed (the id was taken): none of ours runs under it. */
@@ -122,7 +143,8 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: Held): Promis
     return continueAsNew<typeof monitoringDepartment>({
       settings: raw.settings, round, deptId, deptName, cursor, batches: started, totals: doneTotals, units: Object.fromEntries(units),
       done: [...done.keys()], digestSent: v.digestSent, continued: true,
-      stop, failedBatch: failed ? { batch: failed[0], reason: failed[1] } : null, boardSeq: board.snapshot().seq,
+      stop, failedBatch: failed ? { batch: failed[0], reason: failed[1], ...(cancelledBatches.has(failed[0]) ? { cancelled: true } : {}) } : null, boardSeq: board.snapshot().seq,
+      cancelAware,
     });
   };
 
@@ -135,6 +157,33 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: Held): Promis
     await Promise.all(starting);
     if (startFailure) throw startFailure;
   };
+  if (bySignal && cancelAware) {
+    held.onCancel = async () => {
+      await Promise.all(starting); // a start in flight is known before its batch is told
+      // asked to stop already by a cancelled round: that cleanup, confirmed to it; else a cancellation of this part
+      const asked = stop?.reason === 'cancelled' ? stop : null;
+      const req: StopRequest = asked ?? { by: 'temporal', byName: 'Temporal', reason: 'cancelled', kind: 'departmentCancelled', note: CANCEL_REQUEST_NOTE };
+      const { told, unconfirmed, left } = await closeBatches(req);
+      let totals = doneTotals;
+      for (const [b, t] of stoppedBatches) if (!done.has(b)) totals = addTotals(totals, t);
+      board.record({ actorId: req.by, actorName: req.byName ?? req.by, action: 'monitoring.departmentCancelled', reason: req.note ?? null, detail: { round, deptId, batches: started, stopped: told.size, cancellationRequest: true, ...(unconfirmed.length ? { unconfirmed } : {}) } });
+      if (started) {
+        board.notify(asked
+          ? { kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}已作废：${deptName}所属单位的绩效监控表已关闭`, reason: `本轮监控已作废${asked.note ? `：${asked.note}` : ''}` }
+          : { kind: 'notice', to: [`competent_head@${deptId}`, `competent_reviewer@${deptId}`], title: `${s.year}年${s.name}：${deptName}的监控任务已取消，所属单位的绩效监控表已关闭`, reason: `${CANCEL_REQUEST_NOTE}。财政重新监控后将重新下发。` });
+      }
+      await board.drain();
+      if (asked?.replyTo) {
+        const stopped: PartStopped = { workflowId: me, deptId, totals, ...(unconfirmed.length ? { unconfirmed } : {}) };
+        await getExternalWorkflowHandle(asked.replyTo).signal(STOPPED_SIGNAL, stopped).catch(() => undefined);
+        return;
+      }
+      // the round lists it as a department that ended for good, and does not close until finance re-runs it
+      const parent = workflowInfo().parent;
+      const report: PartFailed = { deptId, workflowId: me, reason: `部门监控任务已取消，所属监控表已关闭：${CANCEL_REQUEST_NOTE}`, open: left };
+      if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(DEPARTMENT_FAILED_SIGNAL, report).catch(() => undefined);
+    };
+  }
   if (bySignal) {
     held.closeOnFailure = async (reason) => {
       await Promise.all(starting); // a start in flight is known before its batch is told
@@ -152,7 +201,7 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: Held): Promis
     for (const p of page.projects) units.set(p.unitId, (units.get(p.unitId) ?? 0) + 1);
     const input = { settings: s, round, deptId, batch: started, projects: page.projects };
     if (bySignal) {
-      const child = startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+      const child = shield(() => startChild<typeof monitoringBatch>(MONITORING_BATCH_WORKFLOW, { workflowId: batchWorkflowId(me, started), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON }));
       const b = started;
       if (pipelined) {
         starting.push(child.catch((e: Error) => {
@@ -197,6 +246,7 @@ async function runDepartment(raw: MonitoringDepartmentInput, held: Held): Promis
   }
   if (failedBatches.size && patched(REPORT_FAILURES)) {
     const [b, reason] = [...failedBatches][0];
+    if (cancelledBatches.has(b)) throw ApplicationFailure.nonRetryable(`监控批次 b${b} 已取消：${reason}`, 'BatchCancelled');
     throw ApplicationFailure.nonRetryable(`监控批次 b${b} 失败：${reason}`, 'BatchFailed');
   }
   if (done.size < started) return await carryOn();

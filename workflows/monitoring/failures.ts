@@ -18,9 +18,19 @@ export const STOP_CONFIRM_BOUND = 'jixiao.monitoring.stop-confirm-bound';
  */
 export const FAILED_DEPARTMENT_CLOSES = 'jixiao.monitoring.failed-department-closes-batches';
 
+/**
+ * A department or batch part cleans up after a Temporal cancellation request aimed at it (the UI, the
+ * CLI): its board and what it starts are shielded from the request; its open forms close as cancelled,
+ * its parent hears it (the round shows the department failed, until finance re-runs it), and it ends cancelled.
+ */
+export const PART_CANCEL_REQUEST = 'jixiao.monitoring.part-cancel-request';
+/** The reason a Temporal cancellation request gives (it carries none of its own). */
+export const CANCEL_REQUEST_NOTE = '工作流收到取消请求（Temporal cancellation request）';
+
 /** Why a part's open forms closed, as the closed tasks and the units' notices say it. */
 export function closedWhy(req: StopRequest): string {
   const note = req.note ? `：${req.note}` : '';
+  if (req.kind === 'batchCancelled') return `监控批次已取消，监控表已关闭，财政重新监控后将重新下发${note}`;
   if (req.kind === 'departmentCancelled') return `部门监控任务已取消，监控表已关闭${note}`;
   if (req.kind === 'departmentFailed') return `部门监控任务失败，监控表已关闭，财政重新监控后将重新下发${note}`;
   return `本轮监控已作废${note}`;
