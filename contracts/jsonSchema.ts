@@ -36,6 +36,36 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; issues: SchemaIss
 const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
 const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
+/**
+ * Does walking this schema ever fill in a default (the only change walk makes to a value)? An
+ * alternative that fills none is tried on the value itself, not on a copy: this validator runs in
+ * every workflow task that checks a board's input or a move, and the copies were a tenth of the
+ * workflow threads' time in a round's opening (CPU profile, BENCHMARKS.md 2026-12-03).
+ */
+const defaulting = new WeakMap<JsonSchema, boolean>();
+function fillsDefaults(s: JsonSchema): boolean {
+  const known = defaulting.get(s);
+  if (known !== undefined) return known;
+  defaulting.set(s, false); // a recursive reference ends here
+  const subs: JsonSchema[] = [
+    ...Object.values(s.properties ?? {}),
+    ...(s.items ? [s.items] : []),
+    ...(typeof s.additionalProperties === 'object' ? [s.additionalProperties] : []),
+    ...(s.anyOf ?? []),
+    ...(s.oneOf ?? []),
+  ];
+  const r = Object.values(s.properties ?? {}).some((p) => p.default !== undefined) || subs.some(fillsDefaults);
+  defaulting.set(s, r);
+  return r;
+}
+
+const patterns = new Map<string, RegExp>();
+const regexp = (p: string): RegExp => {
+  let r = patterns.get(p);
+  if (!r) patterns.set(p, (r = new RegExp(p)));
+  return r;
+};
+
 /** Validates `value`; the result carries a copy with defaults filled in. */
 export function check<T = unknown>(schema: JsonSchema, value: unknown): Checked<T> {
   const issues: SchemaIssue[] = [];
@@ -54,8 +84,9 @@ function walk(s: JsonSchema, v: unknown, path: string, issues: SchemaIssue[]): u
   if (alternatives) {
     // the first alternative that fits; for discriminated unions report the branch that matches the tag
     for (const alt of alternatives) {
+      if (cannotFit(alt, v)) continue; // it would fail on its tag: not walked at all
       const sub: SchemaIssue[] = [];
-      const r = walk(alt, clone(v), path, sub);
+      const r = walk(alt, fillsDefaults(alt) ? clone(v) : v, path, sub);
       if (!sub.length) return r;
     }
     const tagged = alternatives.find((alt) => tagMatches(alt, v));
@@ -73,7 +104,7 @@ function walk(s: JsonSchema, v: unknown, path: string, issues: SchemaIssue[]): u
     const len = s.minLength !== undefined || s.maxLength !== undefined ? [...str].length : 0;
     if (s.minLength !== undefined && len < s.minLength) return fail(s.minLength === 1 ? 'must not be empty' : `at least ${s.minLength} characters`);
     if (s.maxLength !== undefined && len > s.maxLength) return fail(`at most ${s.maxLength} characters`);
-    if (s.pattern !== undefined && !new RegExp(s.pattern).test(str)) return fail(`must match ${s.pattern}`);
+    if (s.pattern !== undefined && !regexp(s.pattern).test(str)) return fail(`must match ${s.pattern}`);
   }
   if (t === 'number' || t === 'integer') {
     const n = v as number;
@@ -106,6 +137,15 @@ function walk(s: JsonSchema, v: unknown, path: string, issues: SchemaIssue[]): u
     }
   }
   return v;
+}
+
+/** Would this branch fail on a constant tag alone (the value's tag is another, or a required tag is missing)? */
+function cannotFit(s: JsonSchema, v: unknown): boolean {
+  if (typeOf(v) !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return Object.entries(s.properties ?? {}).some(
+    ([k, p]) => p.const !== undefined && (o[k] !== undefined ? o[k] !== p.const : p.default === undefined && !!s.required?.includes(k)),
+  );
 }
 
 /** For a discriminated union: does the value carry this branch's constant tag? */

@@ -38,6 +38,29 @@ describe('generated JSON Schemas', () => {
     if (z.success && j.ok) expect(j.value).toEqual(z.data);
   });
 
+  it('checking a move leaves the caller\'s value as it was (defaults go into the copy it returns)', () => {
+    for (const m of moves) {
+      const before = JSON.stringify(m);
+      check(SCHEMAS.TaskAction, m);
+      expect(JSON.stringify(m)).toBe(before);
+    }
+  });
+
+  it('a union whose branches carry no tag: the first branch that fits gives the value, with its defaults', () => {
+    const u = { anyOf: [
+      { type: 'object', properties: { kind: { type: 'string' }, n: { type: 'integer', minimum: 5 } }, required: ['n'] },
+      { type: 'object', properties: { n: { type: 'integer' }, note: { type: 'string', default: '无' } }, required: ['n'] },
+      { type: 'object', properties: { kind: { const: 'x' }, n: { type: 'integer' } }, required: ['kind'] },
+    ] };
+    const zu = z.union([z.object({ kind: z.string().optional(), n: z.number().int().min(5) }), z.object({ n: z.number().int(), note: z.string().default('无') }), z.object({ kind: z.literal('x'), n: z.number().int().optional() })]);
+    for (const v of [{ n: 7 }, { n: 1 }, { kind: 'x' }, { kind: 'y' }, { kind: 'y', n: 9 }, {}]) {
+      const j = check(u, v);
+      const zr = zu.safeParse(v);
+      expect(j.ok, JSON.stringify(v)).toBe(zr.success);
+      if (j.ok && zr.success) expect(j.value).toEqual(zr.data);
+    }
+  });
+
   it('a task spec gets the same defaults as zod gives it', () => {
     const spec = { key: 'review-0', type: 'preAssessment.review', title: '审核', dueInMs: 1000 };
     const j = check(SCHEMAS.TaskSpec, spec);
