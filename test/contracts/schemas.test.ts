@@ -8,6 +8,7 @@ import { PRE_ASSESSMENT_TYPES } from '../../contracts/preAssessment/schemas';
 import { TaskAction, TaskSpec } from '../../contracts/humanTask/tasks.zod';
 import { ReviewTask } from '../../contracts/preAssessment/application.zod';
 import { aspects } from '../helpers/fixtures';
+import type { JsonSchema } from '../../contracts/jsonSchema';
 
 const actor = { userId: 'd01-reviewer', name: '陈静', groups: ['competent_reviewer@D01'], roles: ['competent_reviewer'] };
 
@@ -47,7 +48,7 @@ describe('generated JSON Schemas', () => {
   });
 
   it('a union whose branches carry no tag: the first branch that fits gives the value, with its defaults', () => {
-    const u = { anyOf: [
+    const u: JsonSchema = { anyOf: [
       { type: 'object', properties: { kind: { type: 'string' }, n: { type: 'integer', minimum: 5 } }, required: ['n'] },
       { type: 'object', properties: { n: { type: 'integer' }, note: { type: 'string', default: '无' } }, required: ['n'] },
       { type: 'object', properties: { kind: { const: 'x' }, n: { type: 'integer' } }, required: ['kind'] },
