@@ -11,7 +11,9 @@
 // batch whose history grows long continues as new with its open tasks and each project's state; one
 // superseded (finance re-ran its department) closes its open tasks and ends; one told the round is
 // cancelled, or that its department failed, closes them as cancelled, confirms and ends. A batch that
-// fails for good closes its open forms and tells its department why before failing.
+// fails for good closes its open forms and tells its department why before failing; one cancelled by a
+// Temporal cancellation request of its own (its board and the warnings it starts are shielded from it)
+// closes them as cancelled, tells its department (which fails with it) and ends cancelled.
 import {
   ApplicationFailure,
   CancellationScope,

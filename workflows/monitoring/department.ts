@@ -9,7 +9,10 @@
 // batch that could not start or that failed), it closes its other batches' open forms (each unit told:
 // whatever they did on them would be thrown away by finance's re-run, which opens the department's
 // forms again, or by a cancellation of the round), tells the department, then tells the round why
-// before failing: the round lists it until finance re-runs the department.
+// before failing: the round lists it until finance re-runs the department. Cancelled by a Temporal
+// cancellation request of its own (the UI, the CLI; its board and batches are shielded from it), it
+// has its batches close their forms, tells the round the same way (a department ended for good) and
+// ends cancelled.
 import {
   ApplicationFailure,
   CancellationScope,
