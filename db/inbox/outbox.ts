@@ -10,10 +10,17 @@ export interface Recipient {
   groups: string[];
 }
 
-/** The active users who are one of `keys` (user ids) or in one of them (group keys). */
+/**
+ * The active users who are one of `keys` (user ids) or in one of them (group keys). Key by key on
+ * the primary key and the group index (migrations 014, 015): `groups && keys` over a projection's
+ * few hundred keys made the planner scan every user, 134 ms a lookup at 27,000 users, against 2 ms.
+ */
 export async function recipientsOf(q: Queryable, keys: string[]): Promise<Recipient[]> {
   const { rows } = await q.query<Recipient>(
-    `SELECT id, name, email, groups FROM users WHERE active AND (id = ANY($1::text[]) OR groups && $1::text[])`,
+    `SELECT DISTINCT u.id, u.name, u.email, u.groups FROM unnest($1::text[]) AS k(key)
+       CROSS JOIN LATERAL (SELECT id, name, email, groups FROM users WHERE active AND id = k.key
+                           UNION ALL SELECT id, name, email, groups FROM users WHERE active AND groups @> ARRAY[k.key]) u
+      ORDER BY u.id`,
     [keys],
   );
   return rows;
