@@ -46,9 +46,9 @@ const num = (flag: string, dflt: number): number => {
   return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
 const PROJECTS = num('--projects', quick ? 3000 : 30000);
-/** The finance stand-in's data set: `province` (100 departments, 2,000 units) or `xinjiang2020`. */
 /** PostgreSQL's statements by time (pg_stat_statements) over each run of the open phase. */
 const PG_STATS = argv.includes('--pg-stats');
+/** The finance stand-in's data set: `province` (100 departments, 2,000 units) or `xinjiang2020`. */
 const SHAPE = argv.includes('--shape') ? argv[argv.indexOf('--shape') + 1] : 'province';
 if (SHAPE !== 'province' && SHAPE !== 'xinjiang2020') throw new Error(`--shape: province or xinjiang2020, not ${SHAPE}`);
 const REPS = Math.max(1, num('--reps', 3));
@@ -243,6 +243,7 @@ async function main(): Promise<number> {
       temporalDbFile: (dir) => (argv.includes('--temporal-memory') ? undefined : join(argv.includes('--temporal-shm') ? mkdtempSync('/dev/shm/jixiao-') : dir, 'temporal.db')),
       splitWorkers: argv.includes('--split-workers'),
       pgStats: PG_STATS,
+      ...(argv.includes('--behind-share') ? { behindShare: num('--behind-share', 0.05) } : {}),
       workerNodeArgs: argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : [],
       // the worker's stderr is watched for the SDK's and core's warnings about slow workflow tasks
       onWorkerLine: (line) => {

@@ -33,6 +33,8 @@ export interface BenchSystemOptions {
   workerNodeArgs?: string[];
   /** PostgreSQL with pg_stat_statements (the open phase then records its top statements). */
   pgStats?: boolean;
+  /** The stand-in's share of projects behind time progress (the warnings at open); default 5%. */
+  behindShare?: number;
   /** Each line the worker writes on stderr; without it, the worker's stderr is this process's. */
   onWorkerLine?: (line: string) => void;
   /** Run the processes' own task queues (the warning's) in a worker process of their own (WORKER_QUEUES). */
@@ -110,7 +112,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
     const pg = startPostgres(dir, await freePort(), o.pgStats ? { preload: ['pg_stat_statements'] } : {});
     closers.push({ what: 'PostgreSQL', close: () => pg.stop() });
     const f0 = performance.now();
-    const fin = await startFinanceService({ port: 0, url: pg.url, scale: o.finance, log: o.log });
+    const fin = await startFinanceService({ port: 0, url: pg.url, scale: o.finance, log: o.log, ...(o.behindShare !== undefined ? { behindShare: o.behindShare } : {}) });
     const financeLoadSeconds = (performance.now() - f0) / 1000;
     closers.push({ what: 'the finance stand-in', close: () => fin.stop() });
     const apiPort = await freePort();

@@ -28,6 +28,8 @@ export interface StartFinanceOptions {
   scale?: ScaleName | ScaleSpec;
   /** GenerateOptions.projectIdPrefix. */
   projectIdPrefix?: string;
+  /** GenerateOptions.behindShare: the share of projects behind time progress (default 5%). */
+  behindShare?: number;
   seed?: number;
   year?: number;
   /** The region profile's pre-assessment gate the generated data follows (GenerateOptions.gate). */
@@ -48,7 +50,7 @@ export async function startFinanceService(opts: StartFinanceOptions): Promise<Fi
   const log = opts.log ?? pino({ name: 'finance' });
   const db = opts.db ?? (await openDb({ url: opts.url, dataDir: opts.dataDir, schema: 'finance' }));
   await migrate(db, FINANCE_MIGRATIONS);
-  const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year, gate: opts.gate, projectIdPrefix: opts.projectIdPrefix });
+  const seeded = await seedIfEmpty(db, { scale: opts.scale ?? 'demo', seed: opts.seed, year: opts.year, gate: opts.gate, projectIdPrefix: opts.projectIdPrefix, ...(opts.behindShare !== undefined ? { behindShare: opts.behindShare } : {}) });
   if (seeded) log.info(seeded, 'finance store seeded');
   // the case library is seeded on its own (a store seeded before it existed gets it too)
   const year = ((await db.query<{ value: { year: number } }>(`SELECT value FROM meta WHERE key = 'dataset'`)).rows[0]?.value.year ?? opts.year) || new Date().getUTCFullYear();
