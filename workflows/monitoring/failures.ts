@@ -1,7 +1,7 @@
 // What a round's parts share about ending early: the patches of issue 19 (a round finance cancels, a
 // part that fails for good telling why), which failures end a part for good, and the reason a
 // person can read in the round's row and in finance's notice.
-import { TemporalFailure, isCancellation } from '@temporalio/workflow';
+export { failsForGood, reasonOf } from '../failures';
 import type { StopRequest } from '../../contracts/monitoring/round.zod';
 
 /** A round can be cancelled (Update or a Temporal cancellation request): its parts close their forms and confirm. */
@@ -41,27 +41,4 @@ export function spanText(ms: number): string {
   if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} 小时`;
   if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} 分钟`;
   return `${Math.round(ms / 100) / 10 || 0.1} 秒`;
-}
-
-/**
- * A failure that fails the workflow for good: a TemporalFailure (a non-retryable ApplicationFailure,
- * a failed activity or child, a child that could not start), not a cancellation. Anything else fails
- * only the workflow task, which the worker retries (a bug, fixed by a deploy).
- */
-export function failsForGood(e: unknown): e is TemporalFailure {
-  return e instanceof TemporalFailure && !isCancellation(e);
-}
-
-/** The failure and its causes, outermost first, each said once ("Activity task failed: InvalidInput: …"). */
-export function reasonOf(e: unknown): string {
-  const parts: string[] = [];
-  let x: unknown = e;
-  for (let depth = 0; x instanceof Error && depth < 6; depth++) {
-    const type = (x as { type?: unknown }).type;
-    const text = `${typeof type === 'string' && type && !x.message.startsWith(type) ? `${type}: ` : ''}${x.message}`;
-    if (text && !parts.includes(text)) parts.push(text);
-    x = (x as { cause?: unknown }).cause;
-  }
-  const out = parts.join(': ') || String(e);
-  return out.length > 500 ? `${out.slice(0, 497)}...` : out;
 }
