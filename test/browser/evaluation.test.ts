@@ -16,6 +16,7 @@ import type { ProjectSummary } from '../../contracts/finance/finance.zod';
 import { evaluationBatchId, evaluationCycleId, evaluationDepartmentId } from '../../contracts/evaluation/names';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { startStandIn, type StandIn } from '../finance/standIn';
+import { openPage } from './pages';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -82,17 +83,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the self-evaluation pages (headless
     expect(pageErrors).toEqual([]);
   });
 
-  async function pageAs(token: string): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    await ctx.addInitScript({ content: `localStorage.setItem('jx.token', ${JSON.stringify(token)});` });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-    });
-    return { ctx, page };
-  }
+  const pageAs = (token: string): Promise<{ ctx: BrowserContext; page: Page }> => openPage(browser, pageErrors, { token });
   /** The cycle page of the year. */
   async function cyclePage(page: Page): Promise<void> {
     await page.goto(`${sys.url}/#/evaluation`);

@@ -17,6 +17,7 @@ import type { TaskSpecInput } from '../../contracts/humanTask/tasks.zod';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { testWorker, type TestWorker } from '../helpers/temporal';
 import type { askProductTasks } from './workflows';
+import { openPage } from './pages';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -113,23 +114,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web inbox (headless Chromium)' : `w
     ...over,
   });
 
-  /**
-   * A page in a fresh browser context. pollMs shortens the app's polling (live.js reads
-   * localStorage 'jx.pollMs'); token logs in without the login page.
-   */
-  async function newPage(acceptDownloads = false, { pollMs, token }: { pollMs?: number; token?: string } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await browser.newContext({ acceptDownloads, viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const init = [pollMs ? `localStorage.setItem('jx.pollMs', ${JSON.stringify(String(pollMs))});` : '', token ? `localStorage.setItem('jx.token', ${JSON.stringify(token)});` : ''].join('');
-    if (init) await ctx.addInitScript({ content: init });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000); // generous: in the full suite other test files share the CPUs
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // 4xx answers the page shows inline are expected; script errors are not
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-    });
-    return { ctx, page };
-  }
+  const newPage = (acceptDownloads = false, opts: { pollMs?: number; token?: string } = {}): Promise<{ ctx: BrowserContext; page: Page }> => openPage(browser, pageErrors, { ...opts, acceptDownloads });
 
   async function taskFor(who: Http, projectCode: string) {
     return eventually(async () => (await who.get(`/api/tasks?q=${encodeURIComponent(projectCode.toLowerCase())}`)).body.items?.[0], `task of ${projectCode}`);

@@ -13,6 +13,7 @@ import { MONITORING_ROUND_WORKFLOW, batchWorkflowId, departmentWorkflowId, round
 import { roundTemplate } from '../../contracts/monitoring/settings';
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { startStandIn, type StandIn } from '../finance/standIn';
+import { openPage } from './pages';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -68,18 +69,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the monitoring round page (headless
     expect(pageErrors).toEqual([]);
   });
 
-  async function pageAs(token: string): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    await ctx.addInitScript({ content: `localStorage.setItem('jx.token', ${JSON.stringify(token)});` });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-    });
-    return { ctx, page };
-  }
-
+  const pageAs = (token: string): Promise<{ ctx: BrowserContext; page: Page }> => openPage(browser, pageErrors, { token });
   /**
    * Run in the page (the test's tsconfig has no DOM): the round chart's first bar with a value (its
    * first department), and whether the canvas is painted in that bar's colour at the bar's middle.

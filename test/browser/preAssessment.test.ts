@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
 import { aspects } from '../helpers/fixtures';
 import { startStandIn, type StandIn } from '../finance/standIn';
+import { openPage } from './pages';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -81,18 +82,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'pre-assessment in the web inbox (he
     expect(pageErrors).toEqual([]);
   });
 
-  async function pageAs(token: string, acceptDownloads = false): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await browser.newContext({ acceptDownloads, viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    await ctx.addInitScript({ content: `localStorage.setItem('jx.token', ${JSON.stringify(token)});` });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-    });
-    return { ctx, page };
-  }
-
+  const pageAs = (token: string, acceptDownloads = false): Promise<{ ctx: BrowserContext; page: Page }> => openPage(browser, pageErrors, { token, acceptDownloads });
   it('the unit reads why its application failed on the notices page, marks it read (audited), and the unread count goes down', async () => {
     const notice = await eventually(async () => (await u0101.get('/api/notices')).body.items?.find((n: { subject: string }) => n.subject.includes(failed.name)), 'the failure notice');
     expect(notice).toMatchObject({ kind: 'decided', read: false, readAt: null });
