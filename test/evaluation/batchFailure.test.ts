@@ -15,8 +15,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { REPO_ROOT } from '../../app/processPaths';
 import { evaluationBatchId, evaluationDepartmentId, type DepartmentStatus } from '../../contracts/evaluation/names';
 import type { DepartmentResult } from '../../workflows/evaluation/department';
-import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
-import { startStandIn, type StandIn } from '../finance/standIn';
+import { eventually, recordingEnv, type Http, type RecordingEnv, type TestSystem } from '../helpers/system';
+import type { StandIn } from '../finance/standIn';
 
 /** A budget year no other test file evaluates (workflow ids are per year and department). */
 const FAIL_YEAR = 2031;
@@ -25,6 +25,7 @@ const NOBODY = 'jixiao-test-nobody-polls';
 const enc = encodeURIComponent;
 
 describe('a batch of self-evaluations that fails for good', () => {
+  let env: RecordingEnv;
   let fin: StandIn;
   let sys: TestSystem;
   let http: Record<string, Http>;
@@ -36,9 +37,8 @@ describe('a batch of self-evaluations that fails for good', () => {
   const b = (n: number, rerun = 0) => evaluationBatchId(workflowId, n, rerun);
 
   beforeAll(async () => {
-    fin = await startStandIn({ year: FAIL_YEAR });
-    // recorded histories are written with plain payloads: they replay with the payload codec or without it
-    sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'wuhai', ...(process.env.RECORD_HISTORIES ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}) });
+    env = await recordingEnv({ region: 'wuhai', recordFlag: 'RECORD_HISTORIES', standIn: { year: FAIL_YEAR } });
+    ({ fin, sys } = env);
     const users = ['u0101-preparer', 'u0101-head', 'u0102-preparer', 'u0102-head', 'd01-reviewer', 'perf-officer'];
     http = Object.fromEntries(await Promise.all(users.map(async (u) => [u, await sys.as(u)] as const)));
     const own = (await fin.client.listProjects({ deptId: 'D01', year: FAIL_YEAR, expenditure: 'project', limit: 1000 })).items.filter((p) => !p.transferId);
@@ -64,8 +64,7 @@ describe('a batch of self-evaluations that fails for good', () => {
   afterAll(async () => {
     const c = sys?.deps.temporal.workflow;
     for (const id of [workflowId, ...[0, 1, 2, 3, 4].flatMap((n) => [b(n), b(n, 1)])]) await c?.getHandle(id).terminate('test over').catch(() => undefined);
-    await sys?.stop();
-    await fin?.stop();
+    await env?.stop();
   });
 
   const department = async (): Promise<DepartmentStatus> => (await http['perf-officer'].get(`/api/evaluations/cycles/${FAIL_YEAR}/departments/D01`)).body;

@@ -11,14 +11,15 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { REPO_ROOT } from '../../app/processPaths';
 import { evaluationDepartmentId, type DepartmentStatus } from '../../contracts/evaluation/names';
 import type { DepartmentResult } from '../../workflows/evaluation/department';
-import { eventually, startSystem, type Http, type TestSystem } from '../helpers/system';
-import { startStandIn, type StandIn } from '../finance/standIn';
+import { eventually, recordingEnv, type Http, type RecordingEnv, type TestSystem } from '../helpers/system';
+import type { StandIn } from '../finance/standIn';
 
 /** A budget year no other test file evaluates. */
 const PAGING_YEAR = 2033;
 const enc = encodeURIComponent;
 
 describe('a department with many pages of projects', () => {
+  let env: RecordingEnv;
   let fin: StandIn;
   let sys: TestSystem;
   let http: Record<string, Http>;
@@ -27,8 +28,8 @@ describe('a department with many pages of projects', () => {
   const workflowId = evaluationDepartmentId(PAGING_YEAR, 'D01');
 
   beforeAll(async () => {
-    fin = await startStandIn({ year: PAGING_YEAR });
-    sys = await startSystem({ FINANCE_URL: fin.url, REGION: 'wuhai', ...(process.env.RECORD_HISTORIES ? { TEMPORAL_COMPRESS_PAYLOADS: '0' } : {}) });
+    env = await recordingEnv({ region: 'wuhai', recordFlag: 'RECORD_HISTORIES', standIn: { year: PAGING_YEAR } });
+    ({ fin, sys } = env);
     const users = ['u0101-preparer', 'u0101-head', 'u0102-preparer', 'u0102-head', 'd01-reviewer', 'perf-officer'];
     http = Object.fromEntries(await Promise.all(users.map(async (u) => [u, await sys.as(u)] as const)));
     expected = (await fin.client.listProjects({ deptId: 'D01', year: PAGING_YEAR, expenditure: 'project', limit: 1000 })).items.filter((p) => !p.transferId).map((p) => p.id).sort();
@@ -42,8 +43,7 @@ describe('a department with many pages of projects', () => {
   }, 90_000);
   afterAll(async () => {
     for (const id of [workflowId, ...expected.map((_, n) => `${workflowId}:b${n}`)]) await sys?.deps.temporal.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-    await sys?.stop();
-    await fin?.stop();
+    await env?.stop();
   });
 
   const department = async (): Promise<DepartmentStatus> => (await http['perf-officer'].get(`/api/evaluations/cycles/${PAGING_YEAR}/departments/D01`)).body;
