@@ -78,6 +78,23 @@ const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
+/** The worker's own account of its memory (bench/worker.ts answers 'memory' on IPC); null if it does not answer in 10 s. */
+function memoryOf(child: import('node:child_process').ChildProcess): Promise<unknown> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(null), 10_000);
+    const onMessage = (m: unknown): void => {
+      if (m && typeof m === 'object' && 'memory' in m) done((m as { memory: unknown }).memory);
+    };
+    const done = (v: unknown): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(v);
+    };
+    child.on('message', onMessage);
+    child.send?.('memory');
+  });
+}
+
 const rss = (pid: number | undefined): number => {
   try {
     return pid ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024 : 0;
@@ -712,6 +729,7 @@ async function main(): Promise<number> {
       const outbox = (await db.query<{ rows: number; mails: number }>(`SELECT count(*)::int AS rows, count(DISTINCT coalesce(digest_key, key))::int AS mails FROM outbox WHERE sent_at IS NOT NULL`)).rows[0];
       results.mail = outbox;
       const openNow = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE status = 'open'`)).rows[0].n;
+      results.memoryBreakdownMiB = await memoryOf(workerChild);
       results.memoryMiB = { worker: Math.round(rss(workerChild.pid)), workerMax: Math.round(Math.max(workerRssMax, rss(workerChild.pid))), ...(sys.laneWorker ? { warningQueueWorker: Math.round(rss(sys.laneWorker.pid)) } : {}), api: Math.round(rss(apiChild.pid)), temporalServer: Math.round(rss(temporal.pid)), loadGenerator: Math.round(rss(process.pid)), openTasks: openNow };
       // the monitoring batches (each opens its projects' forms in its first workflow task), their departments and rounds, and the warnings
       const boards = (await db.query<{ workflow_id: string }>(`SELECT DISTINCT workflow_id FROM tasks WHERE process = 'monitoring'`)).rows.map((r) => r.workflow_id);
@@ -914,6 +932,8 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
   type Wft = { maxMs: number; firstTaskMaxMs: number; p99Ms: number; over1s: number; workflowTasks: number; historyEventsMax: number; historyBytesMax: number; historyBytesTotal?: number; historyEventsTotal?: number; historyBytesByType?: Record<string, number> };
   const wft = g<{ boards: Wft; departmentsAndRounds: Wft; warnings: Wft; preAssessments: Wft; workerWarnings: number }>('workflowTasks');
   const mem = g<Record<string, number>>('memoryMiB');
+  const parts = r.memoryBreakdownMiB as { mainHeap: { total: number; used: number }; external: number; threads: Array<{ total: number; used: number }> } | null | undefined;
+  const breakdown = parts ? ` (main thread's heap ${parts.mainHeap.used} of ${parts.mainHeap.total} MiB, external ${parts.external} MiB; workflow threads' heaps ${parts.threads.map((t) => `${t.used} of ${t.total}`).join(', ')} MiB)` : '';
   const hist = (x: Wft): string => `largest history ${fmt(x.historyEventsMax)} events, ${fmt(Math.round(x.historyBytesMax / 1024))} KiB`;
   let tail: string;
   try {
@@ -923,7 +943,7 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
       `warnings (a sample) ${fmt(wft.warnings.maxMs)} ms (p99 ${fmt(wft.warnings.p99Ms)} ms; ${hist(wft.warnings)}), ` +
       `pre-assessments (a sample) ${fmt(wft.preAssessments.maxMs)} ms (p99 ${fmt(wft.preAssessments.p99Ms)} ms of ${fmt(wft.preAssessments.workflowTasks)}; ${hist(wft.preAssessments)}); the worker logged ${wft.workerWarnings} warnings about workflow tasks. ` +
       (wft.boards.historyBytesTotal ? `The monitoring batches' histories: ${fmt(wft.boards.historyEventsTotal ?? 0)} events, ${fmt(Math.round(wft.boards.historyBytesTotal / 1024))} KiB in all (by event type, KiB: ${Object.entries(wft.boards.historyBytesByType ?? {}).map(([t, n]) => `${t} ${fmt(Math.round(n / 1024))}`).join(', ')}). ` : '') +
-      `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax})${mem.warningQueueWorker !== undefined ? ` and the warning queue's worker ${mem.warningQueueWorker} MiB` : ''} with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`;
+      `RSS at the end: worker ${mem.worker} MiB (max ${mem.workerMax})${breakdown}${mem.warningQueueWorker !== undefined ? ` and the warning queue's worker ${mem.warningQueueWorker} MiB` : ''} with ${fmt(mem.openTasks)} open tasks, API ${mem.api} MiB, Temporal ${mem.temporalServer} MiB.`;
   } catch {
     tail = `Longest workflow tasks and memory: ${why('workflowTasks')}.`;
   }

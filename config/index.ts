@@ -39,6 +39,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(all|[a-zA-Z]+(,[a-zA-Z]+)*)$/, 'all, or a comma list such as main,warning')
     .default('all'),
+  /** Where the workflow bundle is built: `child`, a short-lived process (the worker never holds webpack's memory), or `inline`. */
+  WORKFLOW_BUNDLE: z.enum(['child', 'inline']).default('child'),
   API_PORT: port.default(3000),
   API_HOST: host.default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
@@ -110,6 +112,8 @@ export interface Config {
     taskQueue: string;
     /** The queues a worker process polls (`WORKER_QUEUES`): 'all', or 'main' and/or processes' own queues. */
     workerQueues: 'all' | string[];
+    /** Where the workflow bundle is built (`WORKFLOW_BUNDLE`): a child process, or in the worker's own. */
+    bundle: 'child' | 'inline';
     /** Payloads of 2 KiB or more deflated (TEMPORAL_COMPRESS_PAYLOADS); plain ones are read either way. */
     compressPayloads: boolean;
     /** Origins of other Temporal UIs allowed to call /api/codec (TEMPORAL_UI_ORIGIN). */
@@ -168,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       taskQueue: e.TASK_QUEUE,
       workerQueues: e.WORKER_QUEUES === 'all' ? 'all' : e.WORKER_QUEUES.split(','),
+      bundle: e.WORKFLOW_BUNDLE,
       compressPayloads: e.TEMPORAL_COMPRESS_PAYLOADS,
       uiOrigins: e.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim()).filter(Boolean),
     },

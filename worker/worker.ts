@@ -9,6 +9,7 @@ import type { Deps } from '../app/deps';
 import { createActivities } from '../activities';
 import { processActivities, processStartups, workflowsEntry } from './processes';
 import { preloadableModules } from './preload';
+import { bundleOutOfProcess } from './bundle';
 import type { ProcessManifest } from '../contracts/manifest.zod';
 import { ownTaskQueueName } from '../contracts/taskQueues';
 import { PROCESSES } from '../contracts/registry.zod';
@@ -87,7 +88,12 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
   // one bundle for every queue's worker (bundling is seconds and memory)
   // the contracts modules are evaluated once and shared by every execution (worker/preload.ts)
   const preloadModules = preloadableModules(workflowsPath);
-  const code = own.length + (main ? 1 : 0) > 1 && !overrides.workflowBundle ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, preloadModules, logger: sdkLogger(log) }) } : { workflowsPath, bundlerOptions: { preloadModules } };
+  const built = !overrides.workflowBundle && config.temporal.bundle === 'child' ? await bundleOutOfProcess(workflowsPath) : null;
+  const code = built
+    ? { workflowBundle: { codePath: built.codePath } }
+    : own.length + (main ? 1 : 0) > 1 && !overrides.workflowBundle
+      ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, preloadModules, logger: sdkLogger(log) }) }
+      : { workflowsPath, bundlerOptions: { preloadModules } };
   const { workflowsPath: _path, ...rest } = overrides;
   void _path;
   const activities = { ...createActivities(activityDeps), ...(await processActivities(activityDeps, processes)) };
@@ -103,44 +109,49 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     // payloads of 2 KiB or more deflated, as the API's client does (app/codec.ts)
     dataConverter: dataConverter(config.temporal.compressPayloads),
   };
-  const mainWorker = !main ? [] : [await Worker.create({
-    ...common,
-    taskQueue: config.temporal.taskQueue,
-    maxConcurrentWorkflowTaskExecutions: 100,
-    maxConcurrentActivityTaskExecutions: 100,
-    maxConcurrentLocalActivityExecutions: 100,
-    // every cached execution holds its own copy of the bundle's module state (measured at 29,891 open
-    // tasks: 2 GB RSS at the SDK's default of ~2,000 cached, 1.5 GB at 400); below a round's working
-    // set (~700 boards and parts) evicted boards replay their histories on every decision (9.7 s
-    // workflow tasks and aborted Updates at 250), so the cache holds the working set and no more
-    maxCachedWorkflows: 1000,
-    // two workflow threads (the SDK's default with a reusable context is one): a round's batches run
-    // ~1.6 ms of workflow code per form. Xinjiang 2020 shape, 2026-12-03 00:13 (2 runs each): the same
-    // 418–420 forms/s, trigger → suspension p99 861–2,247 ms on one thread and 778–981 ms on two, for
-    // 1,388 → 1,677 MiB worker RSS at 29,891 open tasks (each thread is a heap of its own)
-    workflowThreadPoolSize: 2,
-    // a round starts hundreds of new executions at once: more pollers on the normal queue (the SDK's 0.2 gives it 2 of 10)
-    nonStickyToStickyPollRatio: 0.5,
-    ...rest,
-  })];
-  // short tasks that arrive in bursts (a round's warnings): slots and pollers enough for a burst, a
-  // thread of its own, most pollers on the normal queue (a new warning's first task arrives there)
-  const lanes = await Promise.all(
-    own.map((q) =>
-      Worker.create({
-        ...common,
-        taskQueue: ownTaskQueueName(config.temporal.taskQueue, q),
-        maxConcurrentWorkflowTaskExecutions: 100,
-        maxConcurrentActivityTaskExecutions: 50,
-        maxConcurrentLocalActivityExecutions: 100,
-        maxConcurrentWorkflowTaskPolls: 20,
-        nonStickyToStickyPollRatio: 0.8,
-        // a warning waits for people for days: short histories, cheap to replay when evicted
-        maxCachedWorkflows: 150,
-        ...rest,
-      }),
-    ),
-  );
+  const creating = (async () => {
+    const mainWorker = !main ? [] : [await Worker.create({
+      ...common,
+      taskQueue: config.temporal.taskQueue,
+      maxConcurrentWorkflowTaskExecutions: 100,
+      maxConcurrentActivityTaskExecutions: 100,
+      maxConcurrentLocalActivityExecutions: 100,
+      // every cached execution holds its own copy of the bundle's module state (measured at 29,891 open
+      // tasks: 2 GB RSS at the SDK's default of ~2,000 cached, 1.5 GB at 400); below a round's working
+      // set (~700 boards and parts) evicted boards replay their histories on every decision (9.7 s
+      // workflow tasks and aborted Updates at 250), so the cache holds the working set and no more
+      maxCachedWorkflows: 1000,
+      // two workflow threads (the SDK's default with a reusable context is one): a round's batches run
+      // ~1.6 ms of workflow code per form. Xinjiang 2020 shape, 2026-12-03 00:13 (2 runs each): the same
+      // 418–420 forms/s, trigger → suspension p99 861–2,247 ms on one thread and 778–981 ms on two, for
+      // 1,388 → 1,677 MiB worker RSS at 29,891 open tasks (each thread is a heap of its own)
+      workflowThreadPoolSize: 2,
+      // a round starts hundreds of new executions at once: more pollers on the normal queue (the SDK's 0.2 gives it 2 of 10)
+      nonStickyToStickyPollRatio: 0.5,
+      ...rest,
+    })];
+    // short tasks that arrive in bursts (a round's warnings): slots and pollers enough for a burst, a
+    // thread of its own, most pollers on the normal queue (a new warning's first task arrives there)
+    const lanes = await Promise.all(
+      own.map((q) =>
+        Worker.create({
+          ...common,
+          taskQueue: ownTaskQueueName(config.temporal.taskQueue, q),
+          maxConcurrentWorkflowTaskExecutions: 100,
+          maxConcurrentActivityTaskExecutions: 50,
+          maxConcurrentLocalActivityExecutions: 100,
+          maxConcurrentWorkflowTaskPolls: 20,
+          nonStickyToStickyPollRatio: 0.8,
+          // a warning waits for people for days: short histories, cheap to replay when evicted
+          maxCachedWorkflows: 150,
+          ...rest,
+        }),
+      ),
+    );
+    return { mainWorker, lanes };
+  })();
+  // every worker has read the bundle's file once created (or failed)
+  const { mainWorker, lanes } = await creating.finally(() => built?.remove());
   // the start-up hooks (the round Schedules), the mail dispatcher and the drift check run with the main queue
   if (main) await processStartups(activityDeps, processes);
   const dispatcher = main ? createDispatcher({ db: deps.db, mailer: deps.mailer, log, inboxUrl: `${config.api.publicUrl}/` }) : null;

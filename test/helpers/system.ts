@@ -49,6 +49,8 @@ export async function startSystem(env: Record<string, string> = {}, { processes 
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(inject('smtpPort')),
     LOG_LEVEL: 'warn',
+    // one worker per test file: bundling in-process saves the child's start (production bundles in a child, worker/bundle.ts)
+    WORKFLOW_BUNDLE: 'inline',
     ...env,
   } as NodeJS.ProcessEnv);
   // no finance stand-in runs unless a test starts one and passes FINANCE_URL: then no project library entries
