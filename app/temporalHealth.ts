@@ -128,8 +128,9 @@ export function isTemporalUnavailable(err: unknown): boolean {
     if (!grpcError) continue;
     if (g.code === UNAVAILABLE || g.code === DEADLINE_EXCEEDED || g.code === CANCELLED || g.code === RESOURCE_EXHAUSTED || g.code === ABORTED) return true;
     // "…due to Workflow Task in failed state": the execution's last workflow task failed (e.g. the
-    // server refused a continue-as-new because an Update arrived meanwhile) and is being retried
-    if (g.code === FAILED_PRECONDITION && /not ready|abort|workflow task in failed state/i.test(String(g.details))) return true;
+    // server refused a continue-as-new because an Update arrived meanwhile) and is being retried;
+    // "no poller seen for task queue recently": a query while no worker polls (being restarted)
+    if (g.code === FAILED_PRECONDITION && /not ready|abort|workflow task in failed state|no poller/i.test(String(g.details))) return true;
   }
   return false;
 }

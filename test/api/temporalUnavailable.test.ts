@@ -22,6 +22,10 @@ describe('a Temporal error the API answers 503', () => {
     expect(isTemporalUnavailable(wrapped(grpc(9, 'Unable to perform workflow execution update due to Workflow Task in failed state.')))).toBe(true);
   });
 
+  it('a query while no worker polls the execution’s task queue (the worker restarting): 503, not 500', () => {
+    expect(isTemporalUnavailable(wrapped(grpc(9, 'no poller seen for task queue recently, worker may be down')))).toBe(true);
+  });
+
   it('our own mistake (a bad argument, another precondition) or a plain error: not 503', () => {
     expect(isTemporalUnavailable(grpc(3, 'invalid argument: workflowId is empty'))).toBe(false);
     expect(isTemporalUnavailable(grpc(9, 'namespace is not active'))).toBe(false);
