@@ -1,7 +1,10 @@
 // Monitoring's activities: who is in a round (read page by page from the finance system: project
 // expenditure only, 000: 本级预算项目(除基本支出外)), the round's results for the evaluation stage,
-// and, at worker start-up, the round Schedules of the region profile.
-import { ApplicationFailure } from '@temporalio/common';
+// the warnings a batch raises (started by the warning's contract), and, at worker start-up, the round
+// Schedules of the region profile.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, NamespaceNotFoundError } from '@temporalio/common';
+import { isGrpcServiceError } from '@temporalio/client';
 import type { ActivityDeps } from '../index';
 import type { ProjectResult, RoundProject } from '../../contracts/monitoring/round.zod';
 import type { DepartmentFailure, RoundCancellation } from '../../contracts/monitoring/messages';
@@ -9,8 +12,12 @@ import { cutoffDate } from '../../contracts/monitoring/rules';
 import { FinanceError } from '../../finance/errors';
 import { syncSchedules } from './schedules';
 import { upsertResults } from '../../db/monitoring/records';
+import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW } from '../../contracts/warning/names';
+import type { WarningInput } from '../../contracts/warning/trigger.zod';
 
 const MAX_PAGE = 500;
+/** Warnings started at once by one monitoringStartWarnings (a batch's few dozen, a few ms each). */
+const WARNING_STARTS_AT_ONCE = 8;
 
 export interface PageInput {
   year: number;
@@ -22,6 +29,13 @@ export interface PageInput {
 export interface PageResult {
   projects: RoundProject[];
   nextCursor: string | null;
+}
+
+/** One warning a batch raises: its id and queue by the warning's contract, and its input (the trigger, the suspension). */
+export interface WarningStart {
+  workflowId: string;
+  taskQueue: string;
+  input: WarningInput;
 }
 
 export interface RoundRow {
@@ -56,7 +70,28 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities({ db, finance }: ActivityDeps) {
+/**
+ * gRPC codes with which the server refuses the call itself (a malformed id or queue, a payload over
+ * its limit, no such namespace, no permission): the same call again is refused the same way.
+ */
+const REFUSED = new Set([3 /* INVALID_ARGUMENT */, 5 /* NOT_FOUND */, 7 /* PERMISSION_DENIED */, 12 /* UNIMPLEMENTED */]);
+function refusedForGood(e: unknown): boolean {
+  for (let x = e, depth = 0; x && typeof x === 'object' && depth < 6; x = (x as { cause?: unknown }).cause, depth++) {
+    if (x instanceof NamespaceNotFoundError) return true;
+    if (isGrpcServiceError(x) && REFUSED.has(x.code)) return true;
+  }
+  return false;
+}
+
+/** The server's own words (a gRPC error's details), else the innermost message. */
+function whyRefused(e: unknown): string {
+  let text = String(e);
+  for (let x = e, depth = 0; x instanceof Error && depth < 6; x = x.cause, depth++) text = isGrpcServiceError(x) && x.details ? x.details : x.message || text;
+  return text;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { db, finance } = deps;
   const coreOf = new Map<string, Promise<RoundProject['indicators']>>();
   const indicatorsOf = (industry: string) => {
     if (!coreOf.has(industry)) {
@@ -123,6 +158,46 @@ export function createActivities({ db, finance }: ActivityDeps) {
     async monitoringSaveResults(rows: ProjectResult[]): Promise<number> {
       await upsertResults(db, rows);
       return rows.length;
+    },
+
+    /**
+     * Starts a batch response's warnings by the warning's contract: each one signalWithStart under
+     * its id, its trigger the start's signal (a project's warning already open gets the trigger
+     * attached; a new one is started with it, and the same trigger delivered again as the signal
+     * attaches once). A retried attempt starts nothing twice: a warning it started is running and
+     * gets the same trigger again, which it ignores. All are tried, a few at once; then a refusal by
+     * the server fails for good (WarningNotStarted), any other failure for a retry.
+     */
+    async monitoringStartWarnings(input: { warnings: WarningStart[] }): Promise<{ warnings: number }> {
+      const temporal = deps.temporal;
+      if (!temporal) throw ApplicationFailure.nonRetryable('the worker gives monitoring no Temporal client', 'Misconfigured');
+      const signal = Context.current().cancellationSignal;
+      const failures: Array<{ workflowId: string; error: unknown }> = [];
+      let next = 0;
+      const one = async (w: WarningStart): Promise<void> => {
+        try {
+          await temporal.withAbortSignal(signal, () =>
+            temporal.workflow.signalWithStart(WARNING_WORKFLOW, { workflowId: w.workflowId, taskQueue: w.taskQueue, args: [w.input], signal: WARNING_TRIGGER_SIGNAL, signalArgs: [w.input.trigger] }),
+          );
+        } catch (error) {
+          failures.push({ workflowId: w.workflowId, error });
+        }
+      };
+      await Promise.all(
+        Array.from({ length: Math.min(WARNING_STARTS_AT_ONCE, input.warnings.length) }, async () => {
+          while (next < input.warnings.length && !signal.aborted) await one(input.warnings[next++]);
+        }),
+      );
+      const refused = failures.find((f) => refusedForGood(f.error));
+      if (refused) {
+        const cause = refused.error instanceof Error ? refused.error : undefined;
+        const others = failures.length > 1 ? `（另有 ${failures.length - 1} 个预警未能启动）` : '';
+        throw ApplicationFailure.create({ message: `预警 ${refused.workflowId} 未能启动，Temporal 拒绝：${whyRefused(refused.error)}${others}`, type: 'WarningNotStarted', nonRetryable: true, ...(cause ? { cause } : {}) });
+      }
+      if (failures.length) throw failures[0].error;
+      // the attempt timed out or the worker is shutting down: the next attempt starts the rest
+      if (next < input.warnings.length) throw new Error(`${input.warnings.length - next} warnings not started: the attempt was cancelled`);
+      return { warnings: input.warnings.length };
     },
 
     /**

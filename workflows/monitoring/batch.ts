@@ -41,7 +41,7 @@ import { shanghaiDate, workingDays } from '../../contracts/calendar';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { monitoring as manifest } from '../../contracts/monitoring/manifest.zod';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
-import { pushToRectification, warn } from './respond';
+import { WARNINGS_BY_ACTIVITY, pushToRectification, warn, warnAll } from './respond';
 import { CANCEL_REQUEST_NOTE, PART_CANCEL_REQUEST, REPORT_FAILURES, ROUND_CANCEL, closedWhy, failsForGood, reasonOf } from './failures';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
@@ -230,7 +230,10 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
   }
   const respond = (items: Array<{ p: RoundProject; hits: RuleHit[] }>): Promise<void> => shield(async () => {
     if (!items.length) return;
-    if (profile.response === 'warning') {
+    if (profile.response === 'warning' && patched(WARNINGS_BY_ACTIVITY)) {
+      const refs = await warnAll(s, round, items.map(({ p, hits: hs }) => ({ p, hit: hs[0] })));
+      items.forEach(({ p }, i) => touch(p.id, { responseRef: refs[i] }));
+    } else if (profile.response === 'warning') {
       await Promise.all(items.map(async ({ p, hits: hs }) => touch(p.id, { responseRef: await warn(s, round, p, hs[0]) })));
     } else {
       await Promise.all([...byUnit(items, (it) => it.p.unitId)].map(async ([unitId, its]) => {
@@ -397,8 +400,9 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
     }
   }
 
-  // the responses start in a workflow task of their own, before the forms: a warning's suspension
-  // does not wait for the task that opens the batch's hundreds of forms
+  // the responses start before the forms: a warning's suspension does not wait for the task that
+  // opens the batch's hundreds of forms (its local activities finish first; children, before
+  // WARNINGS_BY_ACTIVITY, in a workflow task of their own)
   if (!carried && patched('jixiao.monitoring.respond-before-forms')) await responding;
   const running = new Set(carried?.running ?? projects.map((p) => p.id));
   /** A project's loop that failed (a refused finance call): the batch fails with it, never closes as if done. */

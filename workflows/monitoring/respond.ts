@@ -1,10 +1,13 @@
 // The region's response to a triggered rule, through the other process's contract only: Inner
 // Mongolia starts the warning (预警, payments suspended at once), Xinjiang pushes the project to its
-// department and unit for rectification (整改, payments untouched). A child workflow under the
+// department and unit for rectification (整改, payments untouched). A batch's warnings start together
+// through one local activity (signalWithStart by the warning's contract: no event in the batch's
+// history per warning); before that patch, and for a rectification, a child workflow under the
 // contract's id, abandoned on close; when one is already running, the trigger is signalled to it.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, ParentClosePolicy, getExternalWorkflowHandle, patched, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { FinanceActivities } from '../../activities/finance';
+import type { MonitoringActivities, WarningStart } from '../../activities/monitoring';
 import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningTaskQueue, warningWorkflowId } from '../../contracts/warning/names';
 import type { WarningInput, WarningTrigger } from '../../contracts/warning/trigger.zod';
 import { RECTIFICATION_PROBLEMS_SIGNAL, RECTIFICATION_WORKFLOW, rectificationWorkflowId } from '../../contracts/rectification/start';
@@ -45,8 +48,22 @@ async function stopPayments(p: RoundProject, hit: RuleHit, ref: string): Promise
   }
 }
 
-/** Warns on one project (one open warning per project: a running one gets the trigger as a signal). */
-export async function warn(s: RoundSettings, round: string, p: RoundProject, hit: RuleHit): Promise<string> {
+/** A batch's warnings start through one local activity (monitoringStartWarnings), not a child workflow each. */
+export const WARNINGS_BY_ACTIVITY = 'jixiao.monitoring.warnings-by-activity';
+
+/**
+ * A batch's few dozen warnings, a few at once (the activity's own bound): the minute is for a
+ * Temporal server under load; retried as the suspension is, and a retry starts nothing twice (the
+ * warning ignores a trigger it has).
+ */
+const starts = proxyLocalActivities<MonitoringActivities>({
+  startToCloseTimeout: '1 minute',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+});
+
+/** The warning of a project and its input, by the warning's contract. */
+function warningOf(s: RoundSettings, round: string, p: RoundProject, hit: RuleHit): { id: string; input: WarningInput } {
   const trigger: WarningTrigger = {
     year: s.year,
     project: { id: p.id, name: p.name, deptId: p.deptId, unitId: p.unitId, amountFen: p.availableFen },
@@ -58,7 +75,32 @@ export async function warn(s: RoundSettings, round: string, p: RoundProject, hit
   };
   const id = warningWorkflowId(s.year, p.id);
   // the region's warning slice, which every round of the profile carries (roundTemplate)
-  const input: WarningInput = { trigger, profile: s.warning as WarningInput['profile'], urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs };
+  return { id, input: { trigger, profile: s.warning as WarningInput['profile'], urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs } };
+}
+
+/**
+ * Warns on a batch response's projects (one open warning per project: a running one gets the
+ * trigger attached): payments stop for each at once, then one local activity starts them all, each
+ * with the finance system's answer. The warnings' ids, in the order of the projects.
+ */
+export async function warnAll(s: RoundSettings, round: string, items: Array<{ p: RoundProject; hit: RuleHit }>): Promise<string[]> {
+  const taskQueue = warningTaskQueue(workflowInfo().taskQueue);
+  const warnings = await Promise.all(
+    items.map(async ({ p, hit }): Promise<WarningStart> => {
+      const { id, input } = warningOf(s, round, p, hit);
+      const suspended = await stopPayments(p, hit, id);
+      if (suspended) input.suspended = suspended;
+      return { workflowId: id, taskQueue, input };
+    }),
+  );
+  await starts.monitoringStartWarnings({ warnings });
+  return warnings.map((w) => w.workflowId);
+}
+
+/** Warns on one project by a child workflow (before WARNINGS_BY_ACTIVITY; a running one gets the trigger as a signal). */
+export async function warn(s: RoundSettings, round: string, p: RoundProject, hit: RuleHit): Promise<string> {
+  const { id, input } = warningOf(s, round, p, hit);
+  const trigger = input.trigger;
   if (patched('jixiao.monitoring.stop-payments-at-detection')) {
     const suspended = await stopPayments(p, hit, id);
     if (suspended) input.suspended = suspended;
