@@ -41,7 +41,7 @@ import { shanghaiDate, workingDays } from '../../contracts/calendar';
 import type { TaskFormsOf } from '../../contracts/humanTask/taskTypes.zod';
 import type { monitoring as manifest } from '../../contracts/monitoring/manifest.zod';
 import { TaskBoard, type BoardSnapshot } from '../humanTask';
-import { WARNINGS_BY_ACTIVITY, pushToRectification, warn, warnAll } from './respond';
+import { WARNINGS_BY_ACTIVITY, WARNINGS_START_APART, pushToRectification, suspendThenStart, warn, warnAll } from './respond';
 import { CANCEL_REQUEST_NOTE, PART_CANCEL_REQUEST, REPORT_FAILURES, ROUND_CANCEL, closedWhy, failsForGood, reasonOf } from './failures';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
@@ -228,9 +228,25 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
       if (h) hits.set(p.id, h);
     }
   }
+  /** Warnings' starts in flight (WARNINGS_START_APART), and the first one that failed for good. */
+  let starting = 0;
+  let startFailed: unknown = null;
+  /** Before the batch ends or hands over: a warning whose payments were stopped must be started. */
+  const warningsStarted = async (): Promise<void> => {
+    if (starting > 0) await condition(() => starting === 0);
+    if (startFailed) throw startFailed;
+  };
   const respond = (items: Array<{ p: RoundProject; hits: RuleHit[] }>): Promise<void> => shield(async () => {
     if (!items.length) return;
-    if (profile.response === 'warning' && patched(WARNINGS_BY_ACTIVITY)) {
+    if (profile.response === 'warning' && patched(WARNINGS_BY_ACTIVITY) && patched(WARNINGS_START_APART)) {
+      const { ids, start } = await suspendThenStart(s, round, items.map(({ p, hits: hs }) => ({ p, hit: hs[0] })));
+      items.forEach(({ p }, i) => touch(p.id, { responseRef: ids[i] }));
+      // apart: the forms and the Updates do not wait for the server to start them (busy: no hand-over meanwhile)
+      starting++;
+      void shield(() => working(start))
+        .catch((e) => void (startFailed ??= e))
+        .finally(() => starting--);
+    } else if (profile.response === 'warning' && patched(WARNINGS_BY_ACTIVITY)) {
       const refs = await warnAll(s, round, items.map(({ p, hits: hs }) => ({ p, hit: hs[0] })));
       items.forEach(({ p }, i) => touch(p.id, { responseRef: refs[i] }));
     } else if (profile.response === 'warning') {
@@ -448,10 +464,12 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
   };
   for (;;) {
     const until = flagged ? closeAt : overdueAt;
-    const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong() || !!stop || !!fatal, Math.max(1, until - Date.now()));
+    const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong() || !!stop || !!fatal || !!startFailed, Math.max(1, until - Date.now()));
     if (fatal) throw fatal;
+    if (startFailed) throw startFailed;
     if (stop) {
       const req: StopRequest = stop;
+      await warningsStarted(); // a warning raised stays, whatever becomes of the batch
       if (req.reason === 'cancelled' && patched(ROUND_CANCEL)) return await cancelled(req);
       // finance re-ran the department: this batch's open tasks close, the new part opens its own
       for (const key of board.openKeys()) board.cancel(key, '重新监控：已由新的监控任务取代');
@@ -493,6 +511,7 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
     break;
   }
   if (fatal) throw fatal;
+  await warningsStarted();
   await save();
   await board.drain();
 

@@ -1,11 +1,12 @@
 // The region's response to a triggered rule, through the other process's contract only: Inner
 // Mongolia starts the warning (预警, payments suspended at once), Xinjiang pushes the project to its
 // department and unit for rectification (整改, payments untouched). A batch's warnings start together
-// through one local activity (signalWithStart by the warning's contract: no event in the batch's
-// history per warning); before that patch, and for a rectification, a child workflow under the
+// through one activity (signalWithStart by the warning's contract: no event in the batch's history
+// per warning; an ordinary activity the batch does not wait for, a local one before
+// WARNINGS_START_APART); before that patch, and for a rectification, a child workflow under the
 // contract's id, abandoned on close; when one is already running, the trigger is signalled to it.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, ParentClosePolicy, getExternalWorkflowHandle, patched, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { FinanceActivities } from '../../activities/finance';
 import type { MonitoringActivities, WarningStart } from '../../activities/monitoring';
 import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningTaskQueue, warningWorkflowId } from '../../contracts/warning/names';
@@ -78,14 +79,10 @@ function warningOf(s: RoundSettings, round: string, p: RoundProject, hit: RuleHi
   return { id, input: { trigger, profile: s.warning as WarningInput['profile'], urgeWindowMs: s.urgeWindowMs, dayMs: s.dayMs } };
 }
 
-/**
- * Warns on a batch response's projects (one open warning per project: a running one gets the
- * trigger attached): payments stop for each at once, then one local activity starts them all, each
- * with the finance system's answer. The warnings' ids, in the order of the projects.
- */
-export async function warnAll(s: RoundSettings, round: string, items: Array<{ p: RoundProject; hit: RuleHit }>): Promise<string[]> {
+/** Payments stop for each project at once (local activities); the warnings to start, in the order of the projects. */
+async function suspendEach(s: RoundSettings, round: string, items: Array<{ p: RoundProject; hit: RuleHit }>): Promise<WarningStart[]> {
   const taskQueue = warningTaskQueue(workflowInfo().taskQueue);
-  const warnings = await Promise.all(
+  return Promise.all(
     items.map(async ({ p, hit }): Promise<WarningStart> => {
       const { id, input } = warningOf(s, round, p, hit);
       const suspended = await stopPayments(p, hit, id);
@@ -93,8 +90,41 @@ export async function warnAll(s: RoundSettings, round: string, items: Array<{ p:
       return { workflowId: id, taskQueue, input };
     }),
   );
+}
+
+/**
+ * Warns on a batch response's projects (one open warning per project: a running one gets the
+ * trigger attached): payments stop for each at once, then one local activity starts them all, each
+ * with the finance system's answer. The warnings' ids, in the order of the projects. Before
+ * WARNINGS_START_APART only.
+ */
+export async function warnAll(s: RoundSettings, round: string, items: Array<{ p: RoundProject; hit: RuleHit }>): Promise<string[]> {
+  const warnings = await suspendEach(s, round, items);
   await starts.monitoringStartWarnings({ warnings });
   return warnings.map((w) => w.workflowId);
+}
+
+/**
+ * The warnings' start leaves the batch's workflow task: an ordinary activity the batch does not wait
+ * for before it opens its forms. As a local activity it held the workflow task open while the server
+ * started them (a batch's first task up to 8 s at province scale, 2026-12-03 21:28), and every Update
+ * to the batch waited behind it. The suspensions stay local activities in the task (money first).
+ */
+export const WARNINGS_START_APART = 'jixiao.monitoring.warnings-start-apart';
+
+/** Retried through outages and a busy server (a retry starts nothing twice); WarningNotStarted is for good. */
+const startsApart = proxyActivities<MonitoringActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/**
+ * Payments stop for each project at once; answers the warnings' ids (by the warning's contract, in
+ * the order of the projects) and their start, to run apart from the caller's workflow task.
+ */
+export async function suspendThenStart(s: RoundSettings, round: string, items: Array<{ p: RoundProject; hit: RuleHit }>): Promise<{ ids: string[]; start: () => Promise<void> }> {
+  const warnings = await suspendEach(s, round, items);
+  return { ids: warnings.map((w) => w.workflowId), start: async () => void (await startsApart.monitoringStartWarnings({ warnings })) };
 }
 
 /** Warns on one project by a child workflow (before WARNINGS_BY_ACTIVITY; a running one gets the trigger as a signal). */
