@@ -31,6 +31,11 @@ export interface BenchSystemOptions {
   temporalDbFile?: (dir: string) => string | undefined;
   /** Node options for the worker (e.g. --cpu-prof). */
   workerNodeArgs?: string[];
+  /**
+   * Node options for the API; default: the worker's --cpu-prof options, its profiles in an `api`
+   * folder of the worker's profile folder (--profile profiles both: the decision path runs through the API).
+   */
+  apiNodeArgs?: string[];
   /** PostgreSQL with pg_stat_statements (the open phase then records its top statements). */
   pgStats?: boolean;
   /** The stand-in's share of projects behind time progress (the warnings at open); default 5%. */
@@ -144,7 +149,8 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
       worker.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it started`)));
     });
     // its log (warnings and errors at LOG_LEVEL warn) goes to this process's output: a 500 says why
-    const api = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const apiNodeArgs = o.apiNodeArgs ?? (o.workerNodeArgs ?? []).filter((a) => a.startsWith('--cpu-prof')).map((a) => (a.startsWith('--cpu-prof-dir=') ? `${a}/api` : a));
+    const api = spawn(process.execPath, [...apiNodeArgs, '--import', 'tsx', fileURLToPath(new URL('../api/main.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
     closers.push({ what: 'the API', close: () => end(api) });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     for (let i = 0; !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false)); i++) {

@@ -38,7 +38,7 @@ export interface TaskRow {
 }
 
 /** The row a task state is stored as. */
-export function taskRow(t: TaskState): Record<string, unknown> {
+export function taskRow(t: TaskState): Record<string, unknown> & { id: string } {
   const p = t.spec.project;
   return {
     id: t.id,
@@ -89,7 +89,8 @@ export async function upsertTasks(q: Queryable, tasks: TaskState[], opts: { forc
        escalated = excluded.escalated, version = excluded.version, due_at = excluded.due_at, state = excluded.state,
        title = excluded.title, updated_at = now()
      WHERE ${opts.force ? 'tasks.version IS DISTINCT FROM excluded.version OR tasks.state IS DISTINCT FROM excluded.state' : 'tasks.version < excluded.version'}`,
-    [wellFormedJson(tasks.map(taskRow))],
+    // in id order: writers of overlapping batches at once (the API's write of an answer, the board's backstop) lock rows in one order
+    [wellFormedJson(tasks.map(taskRow).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)))],
   );
 }
 

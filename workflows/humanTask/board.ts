@@ -20,7 +20,7 @@ import type {
 } from '../../contracts/humanTask/tasks.zod';
 import { check as checkSchema, describeIssues, SCHEMAS, type TaskTypeInfo } from '../../contracts/humanTask/schemas';
 import { apply, check, MoveError, newTask as newTaskState } from '../../contracts/humanTask/moves';
-import { actionDetail, outcomeLabel, parseAction, refuseBatch, withStates } from './answers';
+import { actionDetail, outcomeLabel, ParsedHandOver, parseAction, refuseBatch, withStates } from './answers';
 import type { WorkingCalendar } from '../../contracts/calendar';
 import { COMMITTED_PROJECTION, Outbox, type ProcessFields } from './outbox';
 import { Deadlines, type Timers } from './deadlines';
@@ -79,6 +79,8 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   private readonly workflowId = workflowInfo().workflowId;
   private readonly outbox: Outbox;
   private readonly deadlines: Deadlines;
+  /** task.actMany's validator parses the moves; its handler takes them instead of parsing again. */
+  private readonly parsed = new ParsedHandOver();
 
   constructor(private readonly opts: BoardOptions) {
     this.outbox = new Outbox(this.workflowId, opts.process, () => ++this.seq, opts.restore?.process, opts.backstopMs);
@@ -92,7 +94,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
     setHandler(taskActManyUpdate, (inputs, opts?: AnswerOptions) => this.actMany(inputs, opts), {
       validator: (inputs, _opts?: AnswerOptions) => {
         if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 1000) throw ApplicationFailure.nonRetryable('expected 1 to 1000 moves', TaskErrors.Invalid);
-        if (this.outbox.committed) refuseBatch(inputs, this.tasks, this.types);
+        if (this.outbox.committed) this.parsed.give(refuseBatch(inputs, this.tasks, this.types));
       },
     });
     setHandler(tasksQuery, () => [...this.tasks.values()]);
@@ -212,8 +214,8 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   // --- moves -------------------------------------------------------------------------------
 
   /** Checks a move against the task as it is now; a refusal is a typed, non-retryable failure. */
-  private checked(input: unknown): { a: TaskActionParsed; t: TaskState; def: TaskTypeInfo | undefined; slot: Signer | undefined } {
-    const a = parseAction(input);
+  private checked(input: unknown, parsed?: TaskActionParsed): { a: TaskActionParsed; t: TaskState; def: TaskTypeInfo | undefined; slot: Signer | undefined } {
+    const a = parsed ?? parseAction(input);
     const t = this.tasks.get(a.taskId);
     const def = t ? this.types.get(t.spec.type) : undefined;
     try {
@@ -277,9 +279,10 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
 
   /** Each move applied on its own; a refused one is named by its input's task id. */
   private applyEach(inputs: unknown[]): TaskActManyResult {
-    return inputs.map((input) => {
+    const parsed = this.parsed.take(inputs); // as the validator parsed them (none on replay: parsed here, to the same)
+    return inputs.map((input, i) => {
       try {
-        return this.applyMove(input);
+        return this.applyMove(input, parsed[i]);
       } catch (e) {
         const f = e instanceof ApplicationFailure ? e : ApplicationFailure.nonRetryable(String(e), TaskErrors.Invalid);
         return { taskId: String((input as { taskId?: unknown })?.taskId ?? ''), error: { type: f.type ?? TaskErrors.Invalid, message: f.message } };
@@ -287,8 +290,8 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
     });
   }
 
-  private applyMove(input: unknown): TaskActionResult {
-    const { a, t, def, slot } = this.checked(input); // again: state may have moved since validation when Updates queue up
+  private applyMove(input: unknown, parsed?: TaskActionParsed): TaskActionResult {
+    const { a, t, def, slot } = this.checked(input, parsed); // again: state may have moved since validation when Updates queue up
     const res = apply(t, a, slot, def, Date.now());
     this.outbox.changed(t);
     this.outbox.recordTask(t, a.actor.userId, a.actor.name, a.action, 'reason' in a ? a.reason : 'comment' in a ? a.comment : null, actionDetail(a));

@@ -197,14 +197,12 @@ export class Outbox {
    */
   answer(): ProjectionBatch | undefined {
     this.answering--;
-    const batch: ProjectionBatch = {
-      tasks: [...this.dirty.values()].map((t) => cloneTask(t)),
-      audit: this.audit,
-      mail: this.mail,
-      process: this.processDirty ? this.processRow : undefined,
-      ...recordsOf(this.records),
-    };
-    if (JSON.stringify(batch).length > ANSWER_BUDGET) return undefined;
+    // each task written out once: its copy is read back from that text, and the batch's size (the
+    // length JSON.stringify gives the whole batch) is summed from the same texts
+    const texts = [...this.dirty.values()].map((t) => JSON.stringify(t));
+    const rest = { audit: this.audit, mail: this.mail, process: this.processDirty ? this.processRow : undefined, ...recordsOf(this.records) };
+    if (batchLength(texts, rest) > ANSWER_BUDGET) return undefined;
+    const batch: ProjectionBatch = { tasks: texts.map((j) => JSON.parse(j) as TaskState), ...rest };
     mergeInto(this.carriedRecords, this.records);
     this.records.clear();
     for (const [id, t] of this.dirty) this.carried.set(id, t);
@@ -228,9 +226,11 @@ export class Outbox {
       }
       const rev = this.rev;
       this.urgent = false;
-      // Snapshot: later changes to the same tasks go in the next batch.
-      // (the same live task objects: the latest state of each, once)
-      const tasks = [...new Map([...this.carried, ...this.dirty]).values()].map((t) => cloneTask(t));
+      // Snapshot: later changes to the same tasks go in the next batch. The latest state of each, once:
+      // the live task objects for an ordinary activity, whose input is serialised as it is scheduled
+      // (below); copies for the legacy local activity, which the SDK schedules again on its retries
+      const latest = [...new Map([...this.carried, ...this.dirty]).values()];
+      const tasks = this.committed ? latest : latest.map((t) => cloneTask(t));
       this.dirty.clear();
       this.carried.clear();
       const audit = [...this.carriedAudit, ...this.audit];
@@ -257,6 +257,13 @@ export class Outbox {
 // A deep copy so that a batch in flight is not changed by later moves (payloads are serialised anyway).
 export function cloneTask(t: TaskState): TaskState {
   return JSON.parse(JSON.stringify(t)) as TaskState;
+}
+
+/** JSON.stringify({ tasks, ...rest }).length, from each task's text: `{"tasks":[` texts `],` and rest after its `{`. */
+function batchLength(texts: string[], rest: Omit<ProjectionBatch, 'tasks'>): number {
+  let n = '{"tasks":['.length + Math.max(0, texts.length - 1) + '],'.length + JSON.stringify(rest).length - 1;
+  for (const t of texts) n += t.length;
+  return n;
 }
 
 /** The batch's `records` field (absent when none: batches without records stay as they were). */
