@@ -1,9 +1,9 @@
 // The registry (contracts/registry.zod.ts) holds every process to its parts: a registered process
-// that lacks its workflow functions, its task types and who may hold them, its routes, up-to-date
-// generated schemas, its web module's words in both languages, its manifest's labels in both
-// languages, or a recorded history of each workflow type fails here, naming the process and the
-// part. Fabricated processes (the toy of test/fixtures/toy/ with one part taken away) show that
-// each check bites.
+// that lacks its workflow functions (or exports one its manifest does not list), its task types and
+// who may hold them, its routes, up-to-date generated schemas, its web module's words in both
+// languages, its manifest's labels in both languages, or a recorded history of each workflow type
+// fails here, naming the process and the part. Fabricated processes (the toy of test/fixtures/toy/
+// with one part taken away) show that each check bites.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -43,6 +43,8 @@ async function problemsOf(p: ProcessManifest): Promise<string[]> {
     const mod = await load(wf);
     if (!p.workflows.length) bad('workflows', 'the manifest names no workflow type');
     for (const name of p.workflows) if (typeof mod[name] !== 'function') bad('workflows', `${where(p, 'workflows')} exports no workflow function ${name}`);
+    // and the other way: the worker's bundle has a process's workflow types from its manifest alone (worker/processes.ts)
+    for (const [name, fn] of Object.entries(mod)) if (typeof fn === 'function' && !p.workflows.includes(name)) bad('workflows', `${where(p, 'workflows')} exports workflow function ${name}, which the manifest does not list`);
   }
 
   // task types, each with holders whose roles the directory has
@@ -159,6 +161,13 @@ describe('a process lacking a part fails, naming the process and the part', () =
       'toy: workflows: workflows/toy/index.ts exports no workflow function toyReminder',
       'toy: histories: no recorded history of workflow toyReminder in test/replay/histories/toyReminder-*.json',
     ]);
+  });
+
+  it('with a workflow function its manifest does not list (the worker would not know the type)', async () => {
+    const root = toyRootWithout('workflows');
+    mkdirSync(join(root, 'workflows', 'toy'), { recursive: true });
+    writeFileSync(join(root, 'workflows', 'toy', 'index.ts'), `export * from ${JSON.stringify(processFile(toy, 'workflows'))};\nexport async function toyReminder(): Promise<void> {}\n`);
+    await expectOnly({ ...toy, root }, 'workflows', /workflows\/toy\/index\.ts exports workflow function toyReminder, which the manifest does not list/);
   });
 
   it('without task types', async () => {

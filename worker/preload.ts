@@ -9,12 +9,14 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { REPO_ROOT } from '../app/processPaths';
 
 const CONTRACTS = join(REPO_ROOT, 'contracts') + sep;
-// value imports and re-exports; `import type` / `export type` carry nothing at run time
-const IMPORT = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
+// value imports and re-exports (`import type` / `export type` carry nothing at run time), and the
+// require() calls of the generated bundle entry (worker/processes.ts)
+const IMPORT = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function resolveTs(from: string, spec: string): string | null {
   const base = resolve(dirname(from), spec);
-  for (const f of [base, `${base}.ts`, join(base, 'index.ts')]) if (f.endsWith('.ts') && existsSync(f)) return f;
+  // .cjs: the generated bundle entry, which another entry may re-export (bench/worker.ts)
+  for (const f of [base, `${base}.ts`, join(base, 'index.ts')]) if ((f.endsWith('.ts') || f.endsWith('.cjs')) && existsSync(f)) return f;
   return null;
 }
 
@@ -25,7 +27,8 @@ export function preloadableModules(entry: string): string[] {
     if (imports.has(file)) return;
     const found = { files: [] as string[], bare: [] as string[] };
     imports.set(file, found);
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+    for (const [, imported, required] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const spec = imported ?? required;
       if (!spec.startsWith('.') && !spec.startsWith('/')) found.bare.push(spec);
       else {
         const f = resolveTs(file, spec);

@@ -62,6 +62,56 @@ describe('generated JSON Schemas', () => {
     }
   });
 
+  it('a union inside a union: a branch that fills its defaults and then fails leaves none behind for the next branch, and a tagged branch reports its own issues', () => {
+    // a project's "outcome" as a tagged shape ('one') with a nested tagged union, or any kind with a bare amount
+    const inner: JsonSchema = { anyOf: [
+      { type: 'object', properties: { t: { const: 'x' }, a: { type: 'string' }, d: { type: 'integer', default: 1 } }, required: ['t', 'a'], additionalProperties: false },
+      { type: 'object', properties: { t: { const: 'y' }, c: { type: 'string' }, e: { type: 'integer', default: 2 } }, required: ['t', 'c'], additionalProperties: false },
+    ] };
+    const u: JsonSchema = { anyOf: [
+      { type: 'object', properties: { kind: { const: 'one' }, inner }, required: ['kind', 'inner'], additionalProperties: false },
+      { type: 'object', properties: { kind: { type: 'string' }, inner: { type: 'object', properties: { t: { type: 'string' }, b: { type: 'integer' } }, required: ['b'], additionalProperties: false } }, required: ['kind', 'inner'], additionalProperties: false },
+      // no tag, and nothing but defaults: the last candidate of an untagged union
+      { type: 'object', properties: { note: { type: 'string', default: '无' }, n: { type: 'integer' } }, required: ['n'], additionalProperties: false },
+    ] };
+    const zInner = z.union([z.strictObject({ t: z.literal('x'), a: z.string(), d: z.number().int().default(1) }), z.strictObject({ t: z.literal('y'), c: z.string(), e: z.number().int().default(2) })]);
+    const zu = z.union([
+      z.strictObject({ kind: z.literal('one'), inner: zInner }),
+      z.strictObject({ kind: z.string(), inner: z.strictObject({ t: z.string().optional(), b: z.number().int() }) }),
+      z.strictObject({ note: z.string().default('无'), n: z.number().int() }),
+    ]);
+    const values = [
+      { kind: 'one', inner: { t: 'y', c: '补' } }, // the tagged branch, its nested default filled
+      { kind: 'one', inner: { t: 'y', b: 2 } }, // the tagged branch fills e and fails; the next must not see e
+      { kind: 'one', inner: { t: 'x', b: 2 } },
+      { kind: 'two', inner: { b: 3 } },
+      { kind: 'one', inner: { t: 'y', e: 'no' } },
+      { n: 4 },
+      { n: 'four' }, // fails in the last, untagged candidate after it filled note
+      { kind: 'one', n: 4 },
+    ];
+    for (const v of values) {
+      const before = JSON.stringify(v);
+      const j = check(u, v);
+      const zr = zu.safeParse(v);
+      expect(j.ok, before).toBe(zr.success);
+      if (j.ok && zr.success) expect(j.value, before).toEqual(zr.data);
+      expect(JSON.stringify(v)).toBe(before);
+    }
+    expect(check(u, { kind: 'one', inner: { t: 'y', b: 2 } })).toEqual({ ok: true, value: { kind: 'one', inner: { t: 'y', b: 2 } } });
+    // failing everywhere: the issues of the branch the tag names, down to the nested branch its tag names
+    expect(check(u, { kind: 'one', inner: { t: 'y', e: 'no' } })).toEqual({ ok: false, issues: [{ path: 'inner.c', message: 'required' }, { path: 'inner.e', message: 'expected integer, got string' }] });
+    // the untagged last candidate (note's default) is tried on a copy when the tagged branch is walked after it
+    expect(check(u, { kind: 'one', n: 4 })).toEqual({ ok: false, issues: [{ path: 'inner', message: 'required' }, { path: 'n', message: 'not allowed' }] });
+    expect(check(u, { n: 'four' })).toEqual({ ok: false, issues: [{ path: '', message: 'does not match any allowed shape' }] });
+  });
+
+  it('an item\'s issue is named by its path: list items by their index', () => {
+    const byKey: JsonSchema = { type: 'object', additionalProperties: { type: 'array', items: { type: 'integer' } } };
+    expect(check(byKey, { scores: [1, 'x'] })).toEqual({ ok: false, issues: [{ path: 'scores.1', message: 'expected integer, got string' }] });
+    expect(check({ type: 'array', items: { type: 'integer' } }, ['x'])).toEqual({ ok: false, issues: [{ path: '0', message: 'expected integer, got string' }] });
+  });
+
   it('a task spec gets the same defaults as zod gives it', () => {
     const spec = { key: 'review-0', type: 'preAssessment.review', title: '审核', dueInMs: 1000 };
     const j = check(SCHEMAS.TaskSpec, spec);
