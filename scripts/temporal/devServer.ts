@@ -83,11 +83,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   // board's projection activity): one round trip fewer per change; a cluster sets the same key
   if (help.includes('--dynamic-config-value')) {
     args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
-    // The dev server has one history shard, whose cache of workflow executions holds 512 by default:
-    // a province's round has more live executions than that (boards, departments, warnings), and an
-    // execution pushed out of the cache aborts its Updates in flight ("workflow update was aborted",
-    // the client sends them again) and is read back from the database on its next task
-    for (const kv of ['history.cacheMaxSize=8192', 'history.eventsCacheMaxSize=8192']) args.push('--dynamic-config-value', kv);
+    // (No cache size here: the dev server's one history shard already caches 8,096 executions
+    // (history.hostLevelCacheMaxSize, set by the CLI); history.cacheMaxSize and
+    // history.eventsCacheMaxSize, set here until 2026-12-03, are not keys of server 1.29 and later.)
   }
 
   const address = `127.0.0.1:${port}`;
