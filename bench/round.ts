@@ -71,7 +71,8 @@ export async function openMonitoringRound(
   await temporal.workflow.start(MONITORING_ROUND_WORKFLOW, {
     workflowId: round,
     taskQueue: config.temporal.taskQueue,
-    args: [{ ...roundTemplate(config.region, profileRound, 'bench'), year, deptIds }],
+    // BENCH_BATCH_SIZE: projects per batch execution (the settings' batchSize), for experiments
+    args: [{ ...roundTemplate(config.region, profileRound, 'bench'), year, deptIds, ...(process.env.BENCH_BATCH_SIZE ? { batchSize: Number(process.env.BENCH_BATCH_SIZE) } : {}) }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
   // The wait's own queries run on the system's PostgreSQL: the cheap counts every 250 ms, the joins
