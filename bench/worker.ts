@@ -8,6 +8,7 @@ import pino from 'pino';
 import { loadConfig } from '../config';
 import { buildDeps, openProductDb } from '../app/deps';
 import { startWorker, WORKFLOWS_PATH } from '../worker/worker';
+import { closeWhenParentGoes } from './child';
 
 const config = loadConfig();
 const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -30,11 +31,8 @@ process.on('message', (m: unknown) => {
   const mib = (b: number): number => Math.round(b / 2 ** 20);
   process.send?.({ memory: { rss: mib(mem.rss), mainHeap: { total: mib(mem.heapTotal), used: mib(mem.heapUsed) }, external: mib(mem.external), arrayBuffers: mib(mem.arrayBuffers), threads: (report.workers ?? []).map((w) => ({ total: mib(w.javascriptHeap.totalMemory), used: mib(w.javascriptHeap.usedMemory) })) } });
 });
-const stop = async (): Promise<void> => {
+closeWhenParentGoes(async () => {
   await worker.shutdown();
   await deps.close();
   await db.close();
-  process.exit(0);
-};
-process.once('SIGTERM', () => void stop());
-process.once('disconnect', () => void stop());
+});

@@ -13,6 +13,7 @@ import pino from 'pino';
 import { loadConfig } from '../config';
 import { buildDeps, openProductDb } from '../app/deps';
 import { startWorker } from '../worker/worker';
+import { closeWhenParentGoes } from '../bench/child';
 
 const TICK_MS = 10; // USER_HZ 100 on Linux
 
@@ -91,11 +92,8 @@ process.on('message', (m: unknown) => {
   if (p?.profile === 'start') void profiler.start().then(() => process.send?.({ profiling: true }));
   if (p?.profile === 'stop') void profiler.stop(p.dir ?? '.').then((files) => process.send?.({ profiles: files }));
 });
-const stop = async (): Promise<void> => {
+closeWhenParentGoes(async () => {
   await worker.shutdown();
   await deps.close();
   await db.close();
-  process.exit(0);
-};
-process.once('SIGTERM', () => void stop());
-process.once('disconnect', () => void stop());
+});
