@@ -228,13 +228,14 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
       if (h) hits.set(p.id, h);
     }
   }
-  /** Warnings' starts in flight (WARNINGS_START_APART), and the first one that failed for good. */
+  /** A project's loop that failed (a refused finance call), or a warnings' start refused for good: the batch fails with it, never closes as if done. */
+  let fatal: unknown = null;
+  /** Warnings' starts in flight (WARNINGS_START_APART). */
   let starting = 0;
-  let startFailed: unknown = null;
   /** Before the batch ends or hands over: a warning whose payments were stopped must be started. */
   const warningsStarted = async (): Promise<void> => {
     if (starting > 0) await condition(() => starting === 0);
-    if (startFailed) throw startFailed;
+    if (fatal) throw fatal;
   };
   const respond = (items: Array<{ p: RoundProject; hits: RuleHit[] }>): Promise<void> => shield(async () => {
     if (!items.length) return;
@@ -244,7 +245,7 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
       // apart: the forms and the Updates do not wait for the server to start them (busy: no hand-over meanwhile)
       starting++;
       void shield(() => working(start))
-        .catch((e) => void (startFailed ??= e))
+        .catch((e) => void (fatal ??= e))
         .finally(() => starting--);
     } else if (profile.response === 'warning' && patched(WARNINGS_BY_ACTIVITY)) {
       const refs = await warnAll(s, round, items.map(({ p, hits: hs }) => ({ p, hit: hs[0] })));
@@ -421,8 +422,6 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
   // WARNINGS_BY_ACTIVITY, in a workflow task of their own)
   if (!carried && patched('jixiao.monitoring.respond-before-forms')) await responding;
   const running = new Set(carried?.running ?? projects.map((p) => p.id));
-  /** A project's loop that failed (a refused finance call): the batch fails with it, never closes as if done. */
-  let fatal: unknown = null;
   const all = [...running].map((id) =>
     monitor(byId.get(id) as RoundProject, !!carried)
       .finally(() => running.delete(id))
@@ -464,9 +463,8 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
   };
   for (;;) {
     const until = flagged ? closeAt : overdueAt;
-    const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong() || !!stop || !!fatal || !!startFailed, Math.max(1, until - Date.now()));
+    const settled = await condition(() => running.size === 0 || dirty.size > 0 || tooLong() || !!stop || !!fatal, Math.max(1, until - Date.now()));
     if (fatal) throw fatal;
-    if (startFailed) throw startFailed;
     if (stop) {
       const req: StopRequest = stop;
       await warningsStarted(); // a warning raised stays, whatever becomes of the batch
