@@ -25,6 +25,7 @@ import type { WorkingCalendar } from '../../contracts/calendar';
 import { COMMITTED_PROJECTION, Outbox, type ProcessFields } from './outbox';
 import { Deadlines, type Timers } from './deadlines';
 import type { ProcessRow } from '../../contracts/humanTask/inbox';
+import type { Patched } from '../generation';
 
 export { COMMITTED_PROJECTION, type Timers };
 
@@ -49,6 +50,8 @@ export interface BoardOptions {
   urgeWindowMs?: number;
   /** How long what an Update's answer carried waits for the board's own write (default 30 s; see outbox.ts). */
   backstopMs?: number;
+  /** The workflow's patched() when it folds the board's patches into a generation (workflows/generation.ts). */
+  patched?: Patched;
 }
 
 /** What a board carries across continue-as-new: its open tasks and their timers. */
@@ -83,7 +86,7 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   private readonly parsed = new ParsedHandOver();
 
   constructor(private readonly opts: BoardOptions) {
-    this.outbox = new Outbox(this.workflowId, opts.process, () => ++this.seq, opts.restore?.process, opts.backstopMs);
+    this.outbox = new Outbox(this.workflowId, opts.process, () => ++this.seq, opts.restore?.process, opts.backstopMs, opts.patched);
     this.types = new Map(Object.entries(opts.types));
     if (opts.restore) {
       for (const t of opts.restore.tasks) this.tasks.set(t.id, t);

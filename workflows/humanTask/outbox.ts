@@ -9,6 +9,7 @@ import { condition, patched, proxyActivities, proxyLocalActivities } from '@temp
 import type { InboxActivities } from '../../activities/inbox';
 import type { AuditEvent, MailEvent, MailKind, ProcessRow, ProjectionBatch } from '../../contracts/humanTask/inbox';
 import type { TaskState } from '../../contracts/humanTask/tasks.zod';
+import type { Patched } from '../generation';
 
 // Before COMMITTED_PROJECTION: the batch was written by a local activity inside the workflow task
 // that made the change, so a worker dying before that task completed left rows, audit and mail of
@@ -63,9 +64,9 @@ export class Outbox {
   /** drain() waits: no backstop delay. */
   private urgent = false;
   /** Projection by an ordinary activity, after the change is committed (see COMMITTED_PROJECTION). */
-  readonly committed = patched(COMMITTED_PROJECTION);
+  readonly committed: boolean;
   /** Answers may carry the projection (see ANSWER_CARRIES_PROJECTION). */
-  readonly answers = this.committed && patched(ANSWER_CARRIES_PROJECTION);
+  readonly answers: boolean;
 
   constructor(
     private readonly workflowId: string,
@@ -74,8 +75,12 @@ export class Outbox {
     private readonly nextSeq: () => number,
     restoredProcess?: ProcessRow,
     private readonly backstopMs = BACKSTOP_MS,
+    /** The workflow's patched() (a generation's, workflows/generation.ts), the SDK's by default. */
+    isPatched: Patched = patched,
   ) {
     this.processRow = restoredProcess;
+    this.committed = isPatched(COMMITTED_PROJECTION);
+    this.answers = this.committed && isPatched(ANSWER_CARRIES_PROJECTION);
   }
 
   get process(): ProcessRow | undefined {

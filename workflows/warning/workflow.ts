@@ -4,7 +4,7 @@
 // finance director who did not verify; a refusal by the finance system gives a person a task.
 // Every task has its deadline, reminders and escalation from the profile; an adjustment's new targets
 // become the project's next target version in the finance system (what later rounds and the evaluation read).
-import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { FinanceActivities } from '../../activities/finance';
 import { SA } from '../../contracts/searchAttributes';
 import { check, describeIssues } from '../../contracts/humanTask/schemas';
@@ -16,6 +16,8 @@ import { WARNING_TASKS, WARNING_TRIGGER_SIGNAL } from '../../contracts/warning/n
 import type { WarningInput, WarningTrigger } from '../../contracts/warning/trigger.zod';
 import type { WarningProfile } from '../../contracts/warning/profile.zod';
 import { TaskBoard } from '../humanTask';
+import { COMMITTED_PROJECTION, ANSWER_CARRIES_PROJECTION } from '../humanTask/outbox';
+import { generation } from '../generation';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 const DAY = 24 * 60 * 60 * 1000;
@@ -38,6 +40,16 @@ const financeAtOnce = proxyLocalActivities<FinanceActivities>({
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
+
+const SUSPEND_AT_ONCE = 'jixiao.warning.suspend-at-once';
+const APPROVAL_DEADLINES = 'jixiao.warning.approval-deadlines';
+const REVISE_TARGETS = 'jixiao.warning.revise-targets';
+/**
+ * A warning started under this generation has every patch before it in effect with one marker (see
+ * workflows/generation.ts): its first workflow task upserted TemporalChangeVersion three times before.
+ * Under it, a warning whose payments the raiser stopped publishes its stage once, at verification.
+ */
+export const WARNING_GENERATION_2 = 'jixiao.warning.generation-2';
 
 export const warningTriggerSignal = defineSignal<[WarningTrigger]>(WARNING_TRIGGER_SIGNAL);
 
@@ -91,6 +103,8 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   const parsed = check<WarningInput>(WARNING_SCHEMAS.WarningInput, rawInput);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(describeIssues(parsed.issues), 'InvalidInput');
   const input = parsed.value;
+  const gen = generation(WARNING_GENERATION_2, [COMMITTED_PROJECTION, ANSWER_CARRIES_PROJECTION, SUSPEND_AT_ONCE, APPROVAL_DEADLINES, REVISE_TARGETS]);
+  const patched = gen.patched;
   const profile: WarningProfile = input.profile;
   // a region whose rounds push deviations to rectification (Xinjiang, 003) raises no warning from them
   if (!profile.raisedBy.includes(input.trigger.source)) {
@@ -103,7 +117,7 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   const FINANCE_HEAD = 'division_head@FIN';
   const wfId = workflowInfo().workflowId;
   const t0 = input.trigger;
-  const board = new TaskBoard<Tasks>({ process: 'warning', types: WARNING_TYPES, urgeWindowMs: input.urgeWindowMs });
+  const board = new TaskBoard<Tasks>({ process: 'warning', types: WARNING_TYPES, urgeWindowMs: input.urgeWindowMs, patched });
   const now = (): string => new Date(Date.now()).toISOString();
   const ledgerSteps: string[] = [];
 
@@ -154,7 +168,8 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
       summary: { year: t0.year, conclusion: status.conclusion, suspendedAt: status.suspendedAt, suspensionMs: status.suspensionMs, triggers: status.triggers.length },
     });
   };
-  publish();
+  // stopped by the raiser: the stage goes to verification in this same task, published then
+  if (!(gen.current && input.suspended)) publish();
   board.record({ actorId: t0.triggeredBy, actorName: t0.triggeredBy, action: 'warning.triggered', projectId: t0.project.id, detail: { trace: t0.trace, source: t0.source } });
 
   /**
@@ -188,7 +203,7 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
           project: project(),
           candidateGroups: [`${profile.deciderRole}@FIN`],
           dueInMs: profile.decideDueDays * day,
-          ...(patched('jixiao.warning.approval-deadlines')
+          ...(patched(APPROVAL_DEADLINES)
             ? { remindBeforeMs: remindersFor(profile.decideDueDays * day), escalation: { afterMs: escalateAfterMs, to: { group: FINANCE_HEAD }, lateDecision: 'allow' as const } }
             : {}),
           context: { step, rule: refusal.type, message: refusal.message },
@@ -204,7 +219,7 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   }
 
   // 1. Payments stop at once.
-  const atOnce = patched('jixiao.warning.suspend-at-once');
+  const atOnce = patched(SUSPEND_AT_ONCE);
   // stopped already by the process that raised it, at detection (its key on the ledger): recorded, not repeated
   const before = input.suspended;
   if (before) {
@@ -298,7 +313,7 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
         if (a === 'stay') return finish('staySuspended');
       }
       status.adjustedTargets = f.newTargets;
-      if (f.newTargets.length && patched('jixiao.warning.revise-targets')) {
+      if (f.newTargets.length && patched(REVISE_TARGETS)) {
         // the adjusted targets become the project's next version in the finance system (002: 调整绩效目标)
         const indicators = f.newTargets;
         const t = await move('targets', (step) =>
@@ -313,7 +328,7 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
     // reclaim: a finance director who is not the verifier approves
     status.stage = 'reclaimApproval';
     publish();
-    const approvalDeadlines = patched('jixiao.warning.approval-deadlines');
+    const approvalDeadlines = patched(APPROVAL_DEADLINES);
     const approveMs = approvalDeadlines ? (profile.approveDueDays ?? profile.decideDueDays) * day : decideMs;
     const approveAsk = board.ask({
       key: `approveReclaim-${round}`,
