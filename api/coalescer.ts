@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TaskErrors, taskActManyUpdate, type RefusedMove, type TaskActionResult } from '../contracts/humanTask/messages';
 import type { TaskAction } from '../contracts/humanTask/tasks.zod';
 import type { ProjectionBatch } from '../contracts/humanTask/inbox';
+import { withUpdateDeadline } from './temporalGuard';
 
 export class MoveRefused extends Error {
   constructor(
@@ -71,7 +72,8 @@ export class UpdateCoalescer {
   private async send(workflowId: string, batch: Pending[]): Promise<void> {
     while (batch.length) {
       try {
-        const results = await this.temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [batch.map((p) => p.move), { projection: true }] });
+        const moves = batch.map((p) => p.move);
+        const results = await withUpdateDeadline(this.temporal, () => this.temporal.workflow.getHandle(workflowId).executeUpdate(taskActManyUpdate, { args: [moves, { projection: true }] }));
         const committed = committedOf(results);
         if (committed) await this.onCommitted(committed).catch(() => undefined); // the board's backstop writes it too
         batch.forEach((p, i) => {

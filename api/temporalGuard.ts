@@ -11,6 +11,14 @@ import { isTemporalUnavailable, type TemporalHealth } from '../app/temporalHealt
 export const TEMPORAL_RETRY_AFTER_S = 5;
 /** Default deadline of one Temporal call made for a request. */
 export const TEMPORAL_CALL_DEADLINE_MS = 5_000;
+/**
+ * An Update's deadline (a decision sent for a request). Longer than a read's: an Update waits for
+ * its workflow task, which a busy worker may start seconds late while a round opens; cut off at 5 s,
+ * it was answered 503 though it went on and was applied (40–120 retried per run, BENCHMARKS.md
+ * 2026-12-03), and a cancelled call can cut the server's write under it (one shard: the shard is
+ * re-acquired and its Updates in flight aborted). Below the 30 s of a browser's patience.
+ */
+export const TEMPORAL_UPDATE_DEADLINE_MS = 20_000;
 
 export function temporalCallDeadlines(temporal: Client, health: TemporalHealth | undefined, callDeadlineMs = TEMPORAL_CALL_DEADLINE_MS): RequestHandler {
   const storage = (temporal.connection as Partial<Connection>).callContextStorage;
@@ -26,6 +34,26 @@ export function temporalCallDeadlines(temporal: Client, health: TemporalHealth |
     };
     storage.run(store, next);
   };
+}
+
+/**
+ * Runs fn (which sends an Update) with the Update's deadline instead of a read's, per call as the
+ * request's own; while the request's deadline says the server is away (it is now), it stays now.
+ * Outside a request (no deadline set) every call gets the Update's.
+ */
+export function withUpdateDeadline<T>(temporal: Client, fn: () => Promise<T>, ms = TEMPORAL_UPDATE_DEADLINE_MS): Promise<T> {
+  const storage = (temporal.connection as Partial<Connection>).callContextStorage;
+  if (!storage) return fn();
+  const outer = storage.getStore();
+  const store = {
+    ...outer,
+    get deadline() {
+      const d = outer?.deadline;
+      const at = d === undefined ? undefined : typeof d === 'number' ? d : d.getTime();
+      return at !== undefined && at <= Date.now() ? at : Date.now() + ms;
+    },
+  };
+  return storage.run(store, fn);
 }
 
 export function temporalUnavailableHandler(health: TemporalHealth | undefined, log: { warn(o: object, m: string): void }): ErrorRequestHandler {

@@ -16,6 +16,7 @@ import { committedOf, MoveRefused, UpdateCoalescer } from '../coalescer';
 import { checkHandoff } from '../handoffs';
 import { IdParam, loadTask, readerOf } from './task';
 import { moveHttpError, type DecisionQueue, type MoveKit } from './kit';
+import { withUpdateDeadline } from '../temporalGuard';
 
 export { moveHttpError };
 
@@ -72,7 +73,7 @@ export function moveRoutes(
     }
     try {
       // a request with an Idempotency-Key is its own Update (its id is the key); the rest share one
-      const r = updateId ? await handle.executeUpdate(taskActUpdate, { args: [move, { projection: true }], updateId }) : await coalescer.submit(row.workflow_id, move);
+      const r = updateId ? await withUpdateDeadline(temporal, () => handle.executeUpdate(taskActUpdate, { args: [move, { projection: true }], updateId })) : await coalescer.submit(row.workflow_id, move);
       const committed = updateId ? committedOf([r]) : undefined;
       if (committed) await writeCommitted(committed).catch(() => undefined); // the board's backstop writes it too
       const state = stateOf(r);
