@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { TEMPORAL_CALL_DEADLINE_MS, TEMPORAL_UPDATE_DEADLINE_MS, temporalCallDeadlines, withUpdateDeadline } from '../../api/temporalGuard';
 import type { TemporalHealth } from '../../app/temporalHealth';
 
-const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-const storage = client.connection.callContextStorage;
+const connection = Connection.lazy({ address: '127.0.0.1:1' });
+const client = new Client({ connection });
+const storage = connection.callContextStorage;
 const deadlineNow = (): number => {
   const d = storage.getStore()?.deadline;
   return d === undefined ? NaN : (typeof d === 'number' ? d : d.getTime()) - Date.now();
