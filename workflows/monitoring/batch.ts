@@ -24,7 +24,6 @@ import {
   patched,
   proxyActivities,
   setHandler,
-  sleep,
   defineSignal,
   isCancellation,
   workflowInfo,
@@ -93,8 +92,6 @@ const superseded = defineSignal<[StopRequest]>(SUPERSEDED_SIGNAL);
 
 /** The form's adjustment reason is bounded so that "<kind>：<reason>" fits the finance system (contracts/monitoring/adjustment.ts). */
 const REASON_BOUND = 'jixiao.monitoring.adjustment-reason-bound';
-/** A batch that responded to deviations opens its forms in the workflow task after its suspensions. */
-const SUSPEND_THEN_OPEN = 'jixiao.monitoring.suspend-then-open';
 
 /** Items by their unit, in the order they first appear. */
 function byUnit<T>(items: T[], unitOf: (item: T) => string): Map<string, T[]> {
@@ -424,12 +421,6 @@ async function runBatch(raw: MonitoringBatchInput, held: Held): Promise<RoundTot
   // opens the batch's hundreds of forms (its local activities finish first; children, before
   // WARNINGS_BY_ACTIVITY, in a workflow task of their own)
   if (!carried && patched('jixiao.monitoring.respond-before-forms')) await responding;
-  // ...and in a workflow task of their own when there were any (a 1 ms timer ends the task): a
-  // round's hundreds of batches each stop their payments first, in a short task, and open their
-  // forms in the next, behind the others' suspensions. In one task, a batch's suspensions waited for
-  // the forms of the batches the worker took before it (batch start -> suspension p99 9-20 s at
-  // province scale, 2026-12-04) and the task itself ran up to 3 s.
-  if (!carried && hits.size && patched(SUSPEND_THEN_OPEN)) await sleep(1);
   const running = new Set(carried?.running ?? projects.map((p) => p.id));
   const all = [...running].map((id) =>
     monitor(byId.get(id) as RoundProject, !!carried)
