@@ -20,6 +20,17 @@ import { reconcile } from '../app/reconcile';
 /** The bundle entry of every registered process's workflows (see worker/processes.ts). */
 export const WORKFLOWS_PATH = workflowsEntry();
 
+/**
+ * Workflow tasks a worker holds at once (each queue's). A task's clock runs from the moment the
+ * worker takes it, and two workflow threads work through them: at 100, a busy round held up to 100
+ * waiting in the worker, and a batch's first task ran up to 2.5-7.7 s (Temporal's timeout is 10 s);
+ * at 20 the rest wait in the server's queue, where no timeout runs. Xinjiang 2020 shape, 2026-12-04,
+ * two runs each: longest batch task 1.6-1.8 s (2.5-2.9 s at 100), opening the same ratio to the
+ * ceiling (4.9-5.0x), a batch's start -> its suspensions p99 9.2-13.1 s (9.2-11.1 s). At 8 the tasks
+ * stayed under 1.6 s, but a batch's suspensions waited up to 18-19 s p99: money first wins.
+ */
+const WORKFLOW_TASK_SLOTS = 20;
+
 export interface RunningWorker {
   worker: Worker;
   /** Resolves when the worker has stopped (after shutdown() or a fatal error). */
@@ -113,7 +124,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
     const mainWorker = !main ? [] : [await Worker.create({
       ...common,
       taskQueue: config.temporal.taskQueue,
-      maxConcurrentWorkflowTaskExecutions: 100,
+      maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
       maxConcurrentActivityTaskExecutions: 100,
       maxConcurrentLocalActivityExecutions: 100,
       // every cached execution holds its own copy of the bundle's module state (measured at 29,891 open
@@ -137,7 +148,7 @@ export async function startWorker(deps: Deps, overrides: Partial<WorkerOptions> 
         Worker.create({
           ...common,
           taskQueue: ownTaskQueueName(config.temporal.taskQueue, q),
-          maxConcurrentWorkflowTaskExecutions: 100,
+          maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
           maxConcurrentActivityTaskExecutions: 50,
           maxConcurrentLocalActivityExecutions: 100,
           maxConcurrentWorkflowTaskPolls: 20,
