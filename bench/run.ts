@@ -264,7 +264,7 @@ async function main(): Promise<number> {
       workerNodeArgs: argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : [],
       // the worker's stderr is watched for the SDK's and core's warnings about slow workflow tasks
       onWorkerLine: (line) => {
-        if (/workflow task|WorkflowTask|exceeded/i.test(line)) wftWarnings.push(line);
+        if (/workflow task|WorkflowTask|exceeded/i.test(line) && !/MaxListenersExceeded/.test(line)) wftWarnings.push(line); // Node's listener warning is not about a task
         else if (/"level":(50|60)/.test(line)) process.stderr.write(`[worker] ${line}\n`);
       },
       log,

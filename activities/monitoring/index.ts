@@ -175,12 +175,20 @@ export function createActivities(deps: ActivityDeps) {
       const failures: Array<{ workflowId: string; error: unknown }> = [];
       let next = 0;
       const one = async (w: WarningStart): Promise<void> => {
+        // a signal of its own per call, tied to the attempt's while it runs: the client adds an abort
+        // listener to the signal of every call and never removes it, so on the attempt's own signal a
+        // batch's dozens of starts piled up listeners (MaxListenersExceededWarning at province scale)
+        const call = new AbortController();
+        const abort = (): void => call.abort();
+        signal.addEventListener('abort', abort, { once: true });
         try {
-          await temporal.withAbortSignal(signal, () =>
+          await temporal.withAbortSignal(call.signal, () =>
             temporal.workflow.signalWithStart(WARNING_WORKFLOW, { workflowId: w.workflowId, taskQueue: w.taskQueue, args: [w.input], signal: WARNING_TRIGGER_SIGNAL, signalArgs: [w.input.trigger] }),
           );
         } catch (error) {
           failures.push({ workflowId: w.workflowId, error });
+        } finally {
+          signal.removeEventListener('abort', abort);
         }
       };
       await Promise.all(

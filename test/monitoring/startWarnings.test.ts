@@ -3,6 +3,7 @@
 // server with the registry's warning workflow: a retried attempt (the same starts again) attaches
 // nothing twice, a later trigger on the same project attaches once, and a start the server refuses
 // fails for good, named, after the call's other warnings have started.
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -93,6 +94,14 @@ describe("a batch's warnings started by one activity", () => {
     expect(st.triggers).toHaveLength(2);
     expect(st.timeline.filter((e) => e.kind === 'trigger')).toHaveLength(2);
     expect((await eventsOf(id)).filter((e) => e.workflowExecutionStartedEventAttributes)).toHaveLength(1);
+  }, 60_000);
+
+  it('a batch of warnings leaves no listener on the attempt\'s cancellation signal (the client never removes its own)', async () => {
+    const at = new Date(Date.now() + 120_000).toISOString();
+    const warnings = projects.slice(4, 10).map((p) => start(p, at));
+    const env = new MockActivityEnvironment();
+    expect(await env.run(acts.monitoringStartWarnings, { warnings })).toEqual({ warnings: warnings.length });
+    expect(getEventListeners(env.context.cancellationSignal, 'abort')).toHaveLength(0);
   }, 60_000);
 
   it('a start the server refuses fails for good, naming the warning; the call\'s other warnings start', async () => {
