@@ -909,7 +909,7 @@ function markdown(r: Record<string, unknown>, ceil: number): string {
   row('decideQueuedSaturation', `queued form submission saturation, ${SATURATE_CONCURRENCY} in flight: accepted`, () => [s(qs.acceptedPerSecond, ' /s'), thr(qs.acceptedPerSecond)]);
   row('decideQueuedSaturation', 'the same, applied by the workflows (first accepted → last applied); decisions per Update', () => [`${s(qs.appliedPerSecond, ' /s')}; ${s(qs.perUpdate)}`, thr(qs.appliedPerSecond)]);
   row('decideQueuedSaturation', 'the same, answered p99 / applied p99', () => [`${s(qs.acceptP99, ' ms')} / ${s(qs.appliedP99Ms, ' ms')}`, '']);
-  row('decideSteady', 'form submissions retried after a 503 (the API shed the load: no answer within its 5 s call deadline), per run: while a round opens / at saturation', () => [`${s(st.retriedAfter503)} / ${sat ? s(sat.retriedAfter503) : '—'}`, '']);
+  row('decideSteady', 'form submissions retried after a 503 (the API shed the load: no answer within its call deadline: 20 s for an Update since 2026-12-04, 5 s before), per run: while a round opens / at saturation', () => [`${s(st.retriedAfter503)} / ${sat ? s(sat.retriedAfter503) : '—'}`, '']);
   const bulk = g<Record<string, Spread>>('bulk');
   row('bulk', `bulk approval of real pre-assessment target reviews (${BULK_HEADS} department heads at once, ${BULK_PER_REQUEST} per request), answered`, () => [s(bulk.perSecond, ' /s'), thr(bulk.perSecond)]);
   row('bulk', 'the same, until every approved pre-assessment concluded', () => [s(bulk.concludedPerSecond, ' /s'), thr(bulk.concludedPerSecond)]);
