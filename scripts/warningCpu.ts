@@ -6,7 +6,8 @@
 // one's verification task is open in the inbox and the worker is quiet again. Reported per warning:
 // the worker's CPU (process.cpuUsage, less its idle rate over the same time; by thread as well), the
 // Temporal server's and PostgreSQL's. `--mode round` (default) starts them as a monitoring batch does
-// (a start with the raiser's suspension in the input: no local activity); `--mode hand` as the API's
+// before 2026-12-04 (a start with the raiser's suspension in the input: no local activity); `--mode raise`
+// as it does since (update-with-start, the answer's rows written by the raiser); `--mode hand` as the API's
 // manual route does (signalWithStart, the warning suspends by local activity). `--batches` measures
 // that many batches of N on one worker, after a warm-up batch; `--cpu-prof DIR` profiles the worker's
 // threads over each batch (DIR/batch-<b>/<thread>.cpuprofile; summarise with scripts/cpuProfileTop.ts);
@@ -30,6 +31,7 @@ import { startDevServer } from './temporal/devServer';
 import { freePort } from './temporal/ports';
 import { postmasterPid, treeCpuSeconds } from '../bench/cpu';
 import { WARNING_TASKS } from '../contracts/warning/names';
+import { raiseWarning } from '../activities/warning/raise';
 import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW, warningTaskQueue, warningWorkflowId, type WarningInput, type WarningTrigger } from '../contracts/warning/trigger.zod';
 
 const { values: args } = parseArgs({
@@ -50,8 +52,8 @@ const { values: args } = parseArgs({
 const N = Number(args.n);
 const BATCHES = Number(args.batches);
 const WARMUP = Number(args.warmup);
-const MODE = args.mode as 'round' | 'hand';
-if (!['round', 'hand'].includes(MODE)) throw new Error('--mode round or hand');
+const MODE = args.mode as 'round' | 'raise' | 'hand';
+if (!['round', 'raise', 'hand'].includes(MODE)) throw new Error('--mode round, raise or hand');
 const YEAR = 2026;
 const REGION = 'inner-mongolia';
 /** Warnings started at a time (a batch's children start concurrently too). */
@@ -159,10 +161,13 @@ try {
     const workflowId = warningWorkflowId(YEAR, p.id);
     const input: WarningInput = { trigger, profile: config.region.warning, urgeWindowMs: Math.round(config.region.inbox.urgeWindowHours * 3_600_000) };
     const taskQueue = warningTaskQueue(config.temporal.taskQueue);
+    if (MODE !== 'hand') input.suspended = { at, ledgerSeq: 1, key: `monitoring:wcpu/suspend-${p.id}` };
     if (MODE === 'round') {
-      // as a batch's child: payments already stopped by the batch, the finance system's answer in the input
-      input.suspended = { at, ledgerSeq: 1, key: `monitoring:wcpu/suspend-${p.id}` };
+      // as a batch's child did: payments already stopped by the batch, the finance system's answer in the input
       await deps.temporal.workflow.start(WARNING_WORKFLOW, { workflowId, taskQueue, args: [input] });
+    } else if (MODE === 'raise') {
+      // as a batch's activity does now: update-with-start, and the rows its answer carries written here
+      await raiseWarning({ temporal: deps.temporal, db, publicUrl: config.api.publicUrl }, { workflowId, taskQueue, input });
     } else {
       await deps.temporal.workflow.signalWithStart(WARNING_WORKFLOW, { workflowId, taskQueue, args: [input], signal: WARNING_TRIGGER_SIGNAL, signalArgs: [trigger] });
     }
@@ -208,11 +213,11 @@ try {
   const perWarning: number[] = [];
   for (let b = 0; b < BATCHES; b++) {
     if (profDir) await ask({ profile: 'start' }, 'profiling');
-    const [c0, o0, t0] = [await workerCpu(), others(), performance.now()];
+    const [c0, o0, t0, r0] = [await workerCpu(), others(), performance.now(), process.cpuUsage()];
     await run(projects.slice(next, (next += N)));
     const openS = (performance.now() - t0) / 1000;
     await quiet(idleMsPerS);
-    const [c1, o1, t1] = [await workerCpu(), others(), performance.now()];
+    const [c1, o1, t1, r1] = [await workerCpu(), others(), performance.now(), process.cpuUsage(r0)];
     if (profDir) {
       const into = join(profDir, `batch-${b + 1}`);
       mkdirSync(into, { recursive: true });
@@ -229,7 +234,8 @@ try {
       .join(', ');
     say(
       `batch ${b + 1}: ${N} verifications open in ${openS.toFixed(1)} s; per warning: worker ${ms.toFixed(1)} ms CPU (${threads}), ` +
-        `Temporal ${(((o1.temporal - o0.temporal) * 1000) / N).toFixed(1)} ms, PostgreSQL ${(((o1.postgres - o0.postgres) * 1000) / N).toFixed(1)} ms`,
+        `Temporal ${(((o1.temporal - o0.temporal) * 1000) / N).toFixed(1)} ms, PostgreSQL ${(((o1.postgres - o0.postgres) * 1000) / N).toFixed(1)} ms, ` +
+        `this process (the raiser: its starts${MODE === 'raise' ? ' and writes' : ''}, the finance stand-in) ${((r1.user + r1.system) / 1000 / N).toFixed(1)} ms`,
     );
   }
   if (args['save-history']) {

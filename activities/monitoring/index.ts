@@ -12,12 +12,11 @@ import { cutoffDate } from '../../contracts/monitoring/rules';
 import { FinanceError } from '../../finance/errors';
 import { syncSchedules } from './schedules';
 import { upsertResults } from '../../db/monitoring/records';
-import { WARNING_TRIGGER_SIGNAL, WARNING_WORKFLOW } from '../../contracts/warning/names';
-import type { WarningInput } from '../../contracts/warning/trigger.zod';
+import { raiseWarning, type WarningRaise } from '../warning/raise';
 
 const MAX_PAGE = 500;
-/** Warnings started at once by one monitoringStartWarnings (a batch's few dozen, a few ms each). */
-const WARNING_STARTS_AT_ONCE = 8;
+/** Warnings raised at once by one monitoringStartWarnings (a batch's few dozen; each waits for its warning's first workflow task). */
+const WARNING_STARTS_AT_ONCE = 16;
 
 export interface PageInput {
   year: number;
@@ -32,11 +31,7 @@ export interface PageResult {
 }
 
 /** One warning a batch raises: its id and queue by the warning's contract, and its input (the trigger, the suspension). */
-export interface WarningStart {
-  workflowId: string;
-  taskQueue: string;
-  input: WarningInput;
-}
+export type WarningStart = WarningRaise;
 
 export interface RoundRow {
   round: string;
@@ -161,12 +156,12 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Starts a batch response's warnings by the warning's contract: each one signalWithStart under
-     * its id, its trigger the start's signal (a project's warning already open gets the trigger
-     * attached; a new one is started with it, and the same trigger delivered again as the signal
-     * attaches once). A retried attempt starts nothing twice: a warning it started is running and
-     * gets the same trigger again, which it ignores. All are tried, a few at once; then a refusal by
-     * the server fails for good (WarningNotStarted), any other failure for a retry.
+     * Raises a batch response's warnings by the warning's contract (activities/warning/raise.ts):
+     * each one update-with-start under its id with its trigger (a project's warning already open
+     * takes the trigger; a new one starts with it), then the inbox rows its answer carries are
+     * written here. A retried attempt starts nothing twice: the same trigger's Update id answers the
+     * same rows, written again by version. All are tried, a few at once; then a refusal by the server
+     * (or by the warning's validator) fails for good (WarningNotStarted), any other failure for a retry.
      */
     async monitoringStartWarnings(input: { warnings: WarningStart[] }): Promise<{ warnings: number }> {
       const temporal = deps.temporal;
@@ -182,9 +177,7 @@ export function createActivities(deps: ActivityDeps) {
         const abort = (): void => call.abort();
         signal.addEventListener('abort', abort, { once: true });
         try {
-          await temporal.withAbortSignal(call.signal, () =>
-            temporal.workflow.signalWithStart(WARNING_WORKFLOW, { workflowId: w.workflowId, taskQueue: w.taskQueue, args: [w.input], signal: WARNING_TRIGGER_SIGNAL, signalArgs: [w.input.trigger] }),
-          );
+          await temporal.withAbortSignal(call.signal, () => raiseWarning({ temporal, db, publicUrl: deps.publicUrl }, w));
         } catch (error) {
           failures.push({ workflowId: w.workflowId, error });
         } finally {

@@ -32,7 +32,8 @@ export type WarningTrigger = z.infer<typeof WarningTrigger>;
 
 /**
  * The warning workflow's full input (start it as a child with id warningWorkflowId(year, project.id),
- * or client.workflow.signalWithStart with WARNING_TRIGGER_SIGNAL and the same trigger as signal arg).
+ * client.workflow.signalWithStart with WARNING_TRIGGER_SIGNAL and the same trigger as signal arg, or
+ * update-with-start of WARNING_RAISE_UPDATE: activities/warning/raise.ts).
  * profile: the region's warning slice; urgeWindowMs: the region's inbox.urgeWindowHours in ms (one urge
  * per task in this window; absent: no limit); dayMs: the length of a profile day in ms (tests, bench; absent: 24 h).
  */

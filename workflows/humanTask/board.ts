@@ -4,7 +4,7 @@
 // leave in the inbox, the audit trail and the mail outbox, flushed in batches) and deadlines.ts
 // (due dates, reminders and escalation on one durable timer per board).
 import { ApplicationFailure, condition, proxySinks, setHandler, workflowInfo, type Sinks } from '@temporalio/workflow';
-import type { MailKind } from '../../contracts/humanTask/inbox';
+import type { MailKind, ProjectionBatch } from '../../contracts/humanTask/inbox';
 import { taskActManyUpdate, taskActUpdate, tasksQuery, TaskErrors, type AnswerOptions, type TaskActManyResult, type TaskActionResult } from '../../contracts/humanTask/messages';
 import type {
   ClosingOutcome,
@@ -201,6 +201,20 @@ export class TaskBoard<M extends TaskForms = TaskForms> {
   /** Updates the process instance's row (stage, status, summary) for dashboards. */
   setProcess(p: ProcessFields): void {
     this.outbox.setProcess(p);
+  }
+
+  /**
+   * An Update whose caller writes its answer's projection itself and retries until it has (see
+   * Outbox.handOver): holds the projection from now, in the handler's first synchronous step, until
+   * handOver() takes everything pending, which the board then counts as written.
+   */
+  holdProjection(): void {
+    this.outbox.beginAnswer();
+  }
+
+  /** After holdProjection(): everything pending for the caller to write (undefined: too large, the board writes it itself). */
+  handOver(): ProjectionBatch | undefined {
+    return this.outbox.handOver();
   }
 
   /** Waits until every change so far is in the inbox and every Update has answered. */

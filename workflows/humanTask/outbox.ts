@@ -222,6 +222,41 @@ export class Outbox {
     return batch;
   }
 
+  /**
+   * Everything pending, carried answers included, for a caller that writes it and retries until it
+   * has (a raiser's activity, whose Update answers again under the same id): counted as written, so
+   * neither the loop nor a backstop writes it again. Undefined when too large: the loop then writes
+   * it at once. Pairs with beginAnswer(), which holds the loop until this is taken.
+   */
+  handOver(): ProjectionBatch | undefined {
+    this.answering--;
+    const latest = [...new Map([...this.carried, ...this.dirty]).values()];
+    const texts = latest.map((t) => JSON.stringify(t));
+    const records = new Map<string, Map<string, unknown>>();
+    mergeInto(records, this.carriedRecords);
+    mergeInto(records, this.records);
+    const rest = {
+      audit: [...this.carriedAudit, ...this.audit],
+      mail: [...this.carriedMail, ...this.mail],
+      process: this.processDirty || this.processCarried ? this.processRow : undefined,
+      ...recordsOf(records),
+    };
+    if (batchLength(texts, rest) > ANSWER_BUDGET) return undefined;
+    this.dirty.clear();
+    this.carried.clear();
+    this.audit = [];
+    this.mail = [];
+    this.carriedAudit = [];
+    this.carriedMail = [];
+    this.records.clear();
+    this.carriedRecords.clear();
+    this.processDirty = false;
+    this.processCarried = false;
+    this.answeredRev = this.rev;
+    this.flushedRev = this.rev;
+    return { tasks: texts.map((j) => JSON.parse(j) as TaskState), ...rest };
+  }
+
   async loop(): Promise<void> {
     for (;;) {
       await condition(() => this.rev > this.flushedRev && this.answering === 0);

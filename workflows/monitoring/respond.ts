@@ -1,7 +1,7 @@
 // The region's response to a triggered rule, through the other process's contract only: Inner
 // Mongolia starts the warning (预警, payments suspended at once), Xinjiang pushes the project to its
 // department and unit for rectification (整改, payments untouched). A batch's warnings start together
-// through one activity (signalWithStart by the warning's contract: no event in the batch's history
+// through one activity (raised by the warning's contract, activities/warning/raise.ts: no event in the batch's history
 // per warning; an ordinary activity the batch does not wait for, a local one before
 // WARNINGS_START_APART); before that patch, and for a rectification, a child workflow under the
 // contract's id, abandoned on close; when one is already running, the trigger is signalled to it.

@@ -18,6 +18,7 @@ import type { WarningProfile } from '../../contracts/warning/profile.zod';
 import { TaskBoard } from '../humanTask';
 import { COMMITTED_PROJECTION, ANSWER_CARRIES_PROJECTION } from '../humanTask/outbox';
 import { generation } from '../generation';
+import { warningRaiseUpdate, type WarningRaised } from '../../contracts/warning/messages';
 
 type Tasks = TaskFormsOf<(typeof manifest)['taskTypes'][number]['def']>;
 const DAY = 24 * 60 * 60 * 1000;
@@ -138,14 +139,37 @@ export async function warning(rawInput: WarningInput): Promise<WarningResult> {
   };
   setHandler(warningStatusQuery, () => status);
   // One open warning per project: a second trigger attaches here, with its own trace.
-  setHandler(warningTriggerSignal, (t: WarningTrigger) => {
-    // signalWithStart delivers the starting trigger as a signal too: the same trigger attaches once
-    if (status.triggers.some((x) => x.triggeredAt === t.triggeredAt && x.triggeredBy === t.triggeredBy && x.trace.rule.id === t.trace.rule.id)) return;
-    if (!profile.raisedBy.includes(t.source)) return; // as at the start: not a source this region warns from
+  const attach = (t: WarningTrigger): boolean => {
+    // the start delivers the starting trigger as a signal (or raise) too: the same trigger attaches once
+    if (status.triggers.some((x) => x.triggeredAt === t.triggeredAt && x.triggeredBy === t.triggeredBy && x.trace.rule.id === t.trace.rule.id)) return false;
+    if (!profile.raisedBy.includes(t.source)) return false; // as at the start: not a source this region warns from
     status.triggers.push(t);
     status.timeline.push({ at: t.triggeredAt, kind: 'trigger', by: t.triggeredBy, detail: { source: t.source, ref: t.ref ?? null, trace: t.trace, attached: true } });
     board.record({ actorId: t.triggeredBy, actorName: t.triggeredBy, action: 'warning.attached', projectId: t.project.id, detail: { trace: t.trace, source: t.source } });
-  });
+    return true;
+  };
+  setHandler(warningTriggerSignal, (t: WarningTrigger) => void attach(t));
+  // A raiser's start (update-with-start): the answer carries the first inbox rows, which the raiser
+  // writes and, its activity retried, writes again under the same Update id. A new warning thus needs
+  // no projection activity, nor the workflow task its completion brings. The hold comes first, in the
+  // handler's synchronous step: the outbox's loop must not take the rows from under the answer.
+  setHandler(
+    warningRaiseUpdate,
+    async (t: WarningTrigger): Promise<WarningRaised> => {
+      board.holdProjection();
+      const attached = attach(t);
+      await condition(() => status.stage !== 'suspending'); // a new warning: its verification asked
+      const projection = board.handOver();
+      return { workflowId: wfId, attached, ...(projection ? { projection } : {}) };
+    },
+    {
+      validator: (t: WarningTrigger) => {
+        const c = check<WarningTrigger>(WARNING_SCHEMAS.WarningTrigger, t);
+        if (!c.ok) throw ApplicationFailure.nonRetryable(describeIssues(c.issues), 'InvalidInput');
+        if (t.project.id !== t0.project.id || t.year !== t0.year) throw ApplicationFailure.nonRetryable(`trigger.project: this is the warning of ${t0.project.id} in ${t0.year}`, 'InvalidInput');
+      },
+    },
+  );
 
   const project = (): ProjectRef => ({ id: t0.project.id, name: t0.project.name, code: t0.project.id, deptId: t0.project.deptId, unitId: t0.project.unitId, amountFen: t0.project.amountFen ?? 0 });
   const publish = (): void => {
