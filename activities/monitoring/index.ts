@@ -12,7 +12,7 @@ import { cutoffDate } from '../../contracts/monitoring/rules';
 import { FinanceError } from '../../finance/errors';
 import { syncSchedules } from './schedules';
 import { upsertResults } from '../../db/monitoring/records';
-import { raiseWarning, type WarningRaise } from '../warning/raise';
+import { multiOperationReason, raiseWarning, type WarningRaise } from '../warning/raise';
 
 const MAX_PAGE = 500;
 /** Warnings raised at once by one monitoringStartWarnings (a batch's few dozen; each waits for its warning's first workflow task). */
@@ -81,7 +81,7 @@ function refusedForGood(e: unknown): boolean {
 /** The server's own words (a gRPC error's details), else the innermost message. */
 function whyRefused(e: unknown): string {
   let text = String(e);
-  for (let x = e, depth = 0; x instanceof Error && depth < 6; x = x.cause, depth++) text = isGrpcServiceError(x) && x.details ? x.details : x.message || text;
+  for (let x = e, depth = 0; x instanceof Error && depth < 6; x = x.cause, depth++) text = (isGrpcServiceError(x) && (multiOperationReason(x) ?? x.details)) || x.message || text;
   return text;
 }
 

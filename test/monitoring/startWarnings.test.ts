@@ -161,6 +161,10 @@ describe("a batch's warnings raised by one activity", () => {
     expect(e).toBeInstanceOf(ApplicationFailure);
     expect(e).toMatchObject({ type: 'WarningNotStarted', nonRetryable: true });
     expect((e as Error).message).toContain('未能启动');
+    // the server's own reason, from the operation it refused (not "Update-with-Start could not be executed")
+    expect((e as Error).message).not.toContain('could not be executed');
+    expect((e as Error).message).toMatch(/WorkflowId exceeds maximum allowed length/);
+    expect((e as Error).message).not.toMatch(/aborted/i);
     const st = await eventually(async () => {
       const s = await status(ok.workflowId);
       return s.suspendedAt ? s : null;
