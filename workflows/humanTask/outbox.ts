@@ -230,18 +230,31 @@ export class Outbox {
    */
   handOver(): ProjectionBatch | undefined {
     this.answering--;
-    const latest = [...new Map([...this.carried, ...this.dirty]).values()];
+    const { latest, ...rest } = this.pending();
     const texts = latest.map((t) => JSON.stringify(t));
+    if (batchLength(texts, rest) > ANSWER_BUDGET) return undefined;
+    this.clearPending();
+    this.answeredRev = this.rev;
+    this.flushedRev = this.rev;
+    return { tasks: texts.map((j) => JSON.parse(j) as TaskState), ...rest };
+  }
+
+  /** Everything not yet written by the board itself: the latest state of each task, carried answers first. */
+  private pending(): Omit<ProjectionBatch, 'tasks'> & { latest: TaskState[] } {
     const records = new Map<string, Map<string, unknown>>();
     mergeInto(records, this.carriedRecords);
     mergeInto(records, this.records);
-    const rest = {
+    return {
+      latest: [...new Map([...this.carried, ...this.dirty]).values()],
       audit: [...this.carriedAudit, ...this.audit],
       mail: [...this.carriedMail, ...this.mail],
       process: this.processDirty || this.processCarried ? this.processRow : undefined,
       ...recordsOf(records),
     };
-    if (batchLength(texts, rest) > ANSWER_BUDGET) return undefined;
+  }
+
+  /** What pending() gave is taken: later changes go in the next batch. */
+  private clearPending(): void {
     this.dirty.clear();
     this.carried.clear();
     this.audit = [];
@@ -252,9 +265,6 @@ export class Outbox {
     this.carriedRecords.clear();
     this.processDirty = false;
     this.processCarried = false;
-    this.answeredRev = this.rev;
-    this.flushedRev = this.rev;
-    return { tasks: texts.map((j) => JSON.parse(j) as TaskState), ...rest };
   }
 
   async loop(): Promise<void> {
@@ -269,26 +279,11 @@ export class Outbox {
       // Snapshot: later changes to the same tasks go in the next batch. The latest state of each, once:
       // the live task objects for an ordinary activity, whose input is serialised as it is scheduled
       // (below); copies for the legacy local activity, which the SDK schedules again on its retries
-      const latest = [...new Map([...this.carried, ...this.dirty]).values()];
-      const tasks = this.committed ? latest : latest.map((t) => cloneTask(t));
-      this.dirty.clear();
-      this.carried.clear();
-      const audit = [...this.carriedAudit, ...this.audit];
-      const mail = [...this.carriedMail, ...this.mail];
-      this.audit = [];
-      this.mail = [];
-      this.carriedAudit = [];
-      this.carriedMail = [];
-      const process = this.processDirty || this.processCarried ? this.processRow : undefined;
-      this.processDirty = false;
-      this.processCarried = false;
-      const records = new Map<string, Map<string, unknown>>();
-      mergeInto(records, this.carriedRecords);
-      mergeInto(records, this.records);
-      this.carriedRecords.clear();
-      this.records.clear();
-      if (this.committed) await Promise.all(chunks({ tasks, audit, mail, process, ...recordsOf(records) }).map((b) => committed.projectTasks(b)));
-      else await legacy.projectTasks({ tasks, audit, mail, process, ...recordsOf(records) });
+      const { latest, ...rest } = this.pending();
+      this.clearPending();
+      const batch: ProjectionBatch = { tasks: this.committed ? latest : latest.map((t) => cloneTask(t)), ...rest };
+      if (this.committed) await Promise.all(chunks(batch).map((b) => committed.projectTasks(b)));
+      else await legacy.projectTasks(batch);
       this.flushedRev = rev;
     }
   }
