@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# two malloc arenas, not eight per core: ~100 MiB less worker RSS at province scale (worker/runtime.ts)
+ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund

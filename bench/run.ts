@@ -261,7 +261,8 @@ async function main(): Promise<number> {
       splitWorkers: argv.includes('--split-workers'),
       pgStats: PG_STATS,
       ...(argv.includes('--behind-share') ? { behindShare: num('--behind-share', 0.05) } : {}),
-      workerNodeArgs: argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : [],
+      // BENCH_WORKER_NODE_ARGS: Node flags for the worker's process, for experiments (e.g. V8's heap sizes)
+      workerNodeArgs: [...(argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'prof')}`] : []), ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       // the worker's stderr is watched for the SDK's and core's warnings about slow workflow tasks
       onWorkerLine: (line) => {
         if (/workflow task|WorkflowTask|exceeded/i.test(line) && !/MaxListenersExceeded/.test(line)) wftWarnings.push(line); // Node's listener warning is not about a task

@@ -18,6 +18,7 @@ import { startDevServer, type DevServer } from '../scripts/temporal/devServer';
 import { freePort } from '../scripts/temporal/ports';
 import { postgresBin, startPostgres, type LocalPostgres } from '../scripts/postgres';
 import { startFinanceService } from '../finance/main';
+import { WORKER_NODE_ARGS, WORKER_PROCESS_ENV } from '../worker/runtime';
 
 type FinanceScale = Parameters<typeof startFinanceService>[0]['scale'];
 
@@ -130,7 +131,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
 
     let laneWorker: ChildProcess | null = null;
     if (o.splitWorkers) {
-      const lane = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...process.env, ...env, WORKER_QUEUES: 'warning' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      const lane = spawn(process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...WORKER_PROCESS_ENV, ...process.env, ...env, WORKER_QUEUES: 'warning' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
       closers.push({ what: 'the warning queue worker', close: () => end(lane) });
       await new Promise<void>((resolve, reject) => {
         lane.once('message', () => resolve());
@@ -138,8 +139,9 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
       });
       laneWorker = lane;
     }
-    const worker = spawn(process.execPath, [...(o.workerNodeArgs ?? []), '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], {
-      env: { ...process.env, ...env, ...(o.splitWorkers ? { WORKER_QUEUES: 'main' } : {}) },
+    const worker = spawn(process.execPath, [...WORKER_NODE_ARGS, ...(o.workerNodeArgs ?? []), '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], {
+      // started as a deployment starts it (worker/runtime.ts: the Dockerfile's settings); the caller's environment wins
+      env: { ...WORKER_PROCESS_ENV, ...process.env, ...env, ...(o.splitWorkers ? { WORKER_QUEUES: 'main' } : {}) },
       stdio: ['ignore', 'ignore', o.onWorkerLine ? 'pipe' : 'inherit', 'ipc'],
     });
     closers.push({ what: 'the worker', close: () => end(worker) });
