@@ -129,9 +129,16 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
     const deps = await buildDeps(config, { log: o.log, db }); // this process's Temporal client
     closers.push({ what: "the load generator's Temporal client", close: () => deps.close() });
 
+    // a worker process started as a deployment starts it (worker/runtime.ts: the Dockerfile's settings),
+    // the caller's environment winning, then the options and queues given
+    const spawnWorker = (nodeArgs: string[], queues: Record<string, string>, stderr: 'pipe' | 'inherit'): ChildProcess =>
+      spawn(process.execPath, [...WORKER_NODE_ARGS, ...nodeArgs, '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], {
+        env: { ...WORKER_PROCESS_ENV, ...process.env, ...env, ...queues },
+        stdio: ['ignore', 'ignore', stderr, 'ipc'],
+      });
     let laneWorker: ChildProcess | null = null;
     if (o.splitWorkers) {
-      const lane = spawn(process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], { env: { ...WORKER_PROCESS_ENV, ...process.env, ...env, WORKER_QUEUES: 'warning' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      const lane = spawnWorker([], { WORKER_QUEUES: 'warning' }, 'inherit');
       closers.push({ what: 'the warning queue worker', close: () => end(lane) });
       await new Promise<void>((resolve, reject) => {
         lane.once('message', () => resolve());
@@ -139,11 +146,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
       });
       laneWorker = lane;
     }
-    const worker = spawn(process.execPath, [...WORKER_NODE_ARGS, ...(o.workerNodeArgs ?? []), '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url))], {
-      // started as a deployment starts it (worker/runtime.ts: the Dockerfile's settings); the caller's environment wins
-      env: { ...WORKER_PROCESS_ENV, ...process.env, ...env, ...(o.splitWorkers ? { WORKER_QUEUES: 'main' } : {}) },
-      stdio: ['ignore', 'ignore', o.onWorkerLine ? 'pipe' : 'inherit', 'ipc'],
-    });
+    const worker = spawnWorker(o.workerNodeArgs ?? [], o.splitWorkers ? { WORKER_QUEUES: 'main' } : {}, o.onWorkerLine ? 'pipe' : 'inherit');
     closers.push({ what: 'the worker', close: () => end(worker) });
     if (o.onWorkerLine) createInterface({ input: worker.stderr! }).on('line', o.onWorkerLine);
     await new Promise<void>((resolve, reject) => {
